@@ -1,0 +1,69 @@
+//! The command line (clap derive). `ringside` with no subcommand runs `watch`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A terminal coach for people who work with coding agents.
+///
+/// ringside reads Claude Code's session transcripts (read-only, offline), scores every prompt
+/// (agent actions per instruction, errors, checks, output), spots stalls (failing-test loops,
+/// error streaks, repeated corrections…) and suggests how to reframe before you give up.
+#[derive(Debug, Parser)]
+#[command(name = "ringside", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    after_help = "With no command, ringside runs `watch` beside your agent.\n\
+Transcripts are found under $CLAUDE_CONFIG_DIR (comma-separated), ~/.config/claude and ~/.claude."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Read settings from this file instead of the default config path.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score a session: one row per prompt, with actions, errors, checks and lines written.
+    Score(ScoreArgs),
+    /// List sessions on this machine, newest first.
+    Sessions(SessionsArgs),
+}
+
+/// Which session to read.
+#[derive(Debug, Clone, Args)]
+pub struct Target {
+    /// A transcript file, or a session id (a unique prefix of 4+ characters is enough).
+    #[arg(value_name = "PATH|SESSION-ID", required_unless_present = "demo")]
+    pub target: Option<String>,
+    /// Use the demo session shipped inside ringside.
+    #[arg(long, conflicts_with = "target")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Print JSON (the documented shape in the README) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most this many sessions (0 = all).
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub limit: usize,
+}

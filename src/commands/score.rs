@@ -1,0 +1,94 @@
+//! `ringside score`: the scorecards of one session, as a table or JSON.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{ScoreArgs, Target};
+use ringside::core::pipeline::Pipeline;
+use ringside::report::{text, types::ScoreReport};
+use ringside::source::{discover, read};
+
+/// The demo session embedded in the binary.
+pub const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
+/// What the demo is called in reports.
+pub const DEMO_NAME: &str = "demo:assets/demo/session.jsonl";
+
+pub fn run(args: &ScoreArgs) -> Result<()> {
+    let read = load(&args.target)?;
+    let report = ScoreReport::new(&read);
+    if args.json {
+        let json = serde_json::to_string_pretty(&report).context("serialising the report")?;
+        println!("{json}");
+    } else {
+        print!("{}", text::score_table(&report, super::output_width()));
+    }
+    Ok(())
+}
+
+/// Reads the session a [`Target`] names: the demo, a file, or a session id.
+pub fn load(target: &Target) -> Result<read::ReadSession> {
+    if target.demo {
+        return Ok(demo());
+    }
+    let Some(t) = target.target.as_deref() else {
+        bail!("name a transcript file or session id, or use --demo")
+    };
+    let (path, subagents) = resolve(t)?;
+    read::read_session(&path, &subagents).map_err(anyhow::Error::msg)
+}
+
+/// The embedded demo session, read like a file.
+#[must_use]
+pub fn demo() -> read::ReadSession {
+    let mut p = Pipeline::new(Some("demo".into()));
+    p.feed(DEMO);
+    p.finish();
+    let (session, stats) = p.into_parts();
+    read::ReadSession {
+        path: PathBuf::from(DEMO_NAME),
+        session,
+        stats,
+        bytes: DEMO.len() as u64,
+        warnings: Vec::new(),
+    }
+}
+
+/// A path as given, or a session id looked up under the transcript roots.
+pub fn resolve(target: &str) -> Result<(PathBuf, Vec<(String, PathBuf)>)> {
+    let path = Path::new(target);
+    if path.exists() || target.contains('/') || target.ends_with(".jsonl") {
+        if !path.exists() {
+            bail!("no such file: {target}");
+        }
+        return Ok((path.to_path_buf(), discover::subagents_of(path)));
+    }
+    let roots = discover::roots_from_env();
+    if roots.projects.is_empty() {
+        bail!(
+            "'{target}' is not a file, and no transcript folder was found ({}); pass a path, or set CLAUDE_CONFIG_DIR",
+            describe_roots(&roots)
+        );
+    }
+    let all = discover::sessions(&roots);
+    let found = discover::find_session(&all, target).map_err(anyhow::Error::msg)?;
+    Ok((found.path, found.subagents))
+}
+
+/// Where ringside looked, for error messages.
+#[must_use]
+pub fn describe_roots(roots: &discover::Roots) -> String {
+    if roots.from_env {
+        format!(
+            "CLAUDE_CONFIG_DIR has no projects/ folder: {}",
+            roots
+                .missing
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        "looked in ~/.config/claude/projects and ~/.claude/projects".into()
+    }
+}

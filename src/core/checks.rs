@@ -1,0 +1,619 @@
+//! What a shell command is (a test run, a build, a lint, a commit…), what its output says, and
+//! whether an action tries to get around a failing check.
+//!
+//! Commands are split into segments on `&&`, `||`, `;`, `|` and newlines; each segment loses its
+//! leading `VAR=value` assignments and wrappers (`time`, `env`, `timeout N`, `npx`, `uv run`…), and
+//! a `cd <dir>` segment is skipped. The first words then decide.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// The kind of verification a command performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// A test runner.
+    Test,
+    /// A build or compile step.
+    Build,
+    /// A linter, formatter check or type checker.
+    Lint,
+    /// `git commit` (pre-commit hooks make it a check too).
+    Commit,
+}
+
+impl CheckKind {
+    /// A short lowercase label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckKind::Test => "test",
+            CheckKind::Build => "build",
+            CheckKind::Lint => "lint",
+            CheckKind::Commit => "commit",
+        }
+    }
+}
+
+/// A way of getting around a failing check (signal S20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bypass {
+    /// `git commit --no-verify` / `-n`, `git push --no-verify`, `HUSKY=0`, `SKIP=…`.
+    NoVerify,
+    /// A skip/ignore marker added to a test.
+    SkipTest,
+    /// Assertions removed from a test.
+    WeakenTest,
+    /// A test file deleted.
+    DeleteTest,
+    /// A lint suppression added, or a lint config loosened.
+    LoosenLint,
+}
+
+impl Bypass {
+    /// A short phrase for evidence text.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Bypass::NoVerify => "skipped the hooks with --no-verify",
+            Bypass::SkipTest => "marked a test as skipped",
+            Bypass::WeakenTest => "removed assertions from a test",
+            Bypass::DeleteTest => "deleted a test file",
+            Bypass::LoosenLint => "silenced a lint",
+        }
+    }
+}
+
+/// What a Bash command is, as far as the rules care.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandClass {
+    /// The strongest check it runs (commit > test > build > lint).
+    pub check: Option<CheckKind>,
+    /// Only reads (ls, cat, grep, git status…): exploration, not progress.
+    pub read_only: bool,
+    /// `git push` or `gh pr create|merge`.
+    pub ships: bool,
+    /// A bypass the command itself performs.
+    pub bypass: Option<Bypass>,
+    /// Polling-style commands (sleep, watch, status) that legitimately repeat.
+    pub polling: bool,
+}
+
+/// Classifies a shell command; see the module docs.
+#[must_use]
+pub fn classify_command(command: &str) -> CommandClass {
+    let mut class = CommandClass {
+        read_only: true,
+        ..CommandClass::default()
+    };
+    let mut any = false;
+    for raw in split_segments(command) {
+        let (env, words) = strip_prefixes(raw);
+        if words.is_empty() {
+            continue;
+        }
+        if words[0] == "cd" || words[0] == "pushd" || words[0] == "popd" {
+            continue;
+        }
+        any = true;
+        let seg = segment_class(&words, &env);
+        class.check = strongest(class.check, seg.check);
+        class.read_only &= seg.read_only;
+        class.ships |= seg.ships;
+        class.polling |= seg.polling;
+        class.bypass = class.bypass.or(seg.bypass);
+    }
+    class.read_only &= any;
+    class
+}
+
+fn strongest(a: Option<CheckKind>, b: Option<CheckKind>) -> Option<CheckKind> {
+    let rank = |k: Option<CheckKind>| match k {
+        None => 0,
+        Some(CheckKind::Lint) => 1,
+        Some(CheckKind::Build) => 2,
+        Some(CheckKind::Test) => 3,
+        Some(CheckKind::Commit) => 4,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+fn split_segments(command: &str) -> impl Iterator<Item = &str> {
+    command
+        .split(['\n', ';', '|', '&'])
+        .map(|s| s.trim().trim_start_matches(['(', '{']).trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// Leading `VAR=value` words and wrapper commands removed; returns (assignments, words).
+fn strip_prefixes(segment: &str) -> (Vec<&str>, Vec<&str>) {
+    let mut words: Vec<&str> = segment.split_whitespace().collect();
+    let mut env = Vec::new();
+    loop {
+        match words.first().copied() {
+            Some(w) if is_assignment(w) => {
+                env.push(w);
+                words.remove(0);
+            }
+            Some("time" | "env" | "sudo" | "exec" | "command" | "nice" | "npx" | "bunx") => {
+                words.remove(0);
+            }
+            Some("timeout") => {
+                words.remove(0);
+                if words
+                    .first()
+                    .is_some_and(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                {
+                    words.remove(0);
+                }
+            }
+            Some("uv" | "poetry" | "pipenv" | "pdm" | "hatch" | "bundle")
+                if matches!(words.get(1), Some(&"run" | &"exec")) =>
+            {
+                words.drain(..2);
+            }
+            Some("pnpm" | "yarn") if words.get(1) == Some(&"exec") => {
+                words.drain(..2);
+            }
+            Some("python" | "python3" | "py") if words.get(1) == Some(&"-m") => {
+                words.drain(..2);
+            }
+            _ => break,
+        }
+    }
+    (env, words)
+}
+
+fn is_assignment(w: &str) -> bool {
+    w.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
+    let w0 = words[0].rsplit('/').next().unwrap_or(words[0]);
+    let w1 = words.get(1).copied().unwrap_or("");
+    let w2 = words.get(2).copied().unwrap_or("");
+    let mut c = CommandClass::default();
+    let sub = if w1 == "run" { w2 } else { w1 };
+    c.check = match w0 {
+        "pytest" | "py.test" | "tox" | "nox" | "jest" | "vitest" | "mocha" | "ava" | "rspec"
+        | "phpunit" | "ctest" | "nextest" => Some(CheckKind::Test),
+        "playwright" if w1 == "test" => Some(CheckKind::Test),
+        "cypress" if w1 == "run" => Some(CheckKind::Test),
+        "cargo" => match w1 {
+            "test" | "nextest" | "t" => Some(CheckKind::Test),
+            "build" | "b" | "check" | "c" => Some(CheckKind::Build),
+            "clippy" | "fmt" => Some(CheckKind::Lint),
+            _ => None,
+        },
+        "go" => match w1 {
+            "test" => Some(CheckKind::Test),
+            "build" => Some(CheckKind::Build),
+            "vet" => Some(CheckKind::Lint),
+            _ => None,
+        },
+        "mix" => match w1 {
+            "test" => Some(CheckKind::Test),
+            "compile" => Some(CheckKind::Build),
+            "credo" | "dialyzer" | "format" => Some(CheckKind::Lint),
+            _ => None,
+        },
+        "npm" | "pnpm" | "yarn" | "bun" | "deno" => match sub {
+            "test" | "t" | "test:unit" | "test:e2e" | "vitest" | "jest" => Some(CheckKind::Test),
+            "build" | "compile" => Some(CheckKind::Build),
+            "lint" | "typecheck" | "type-check" | "check" | "tsc" | "format:check" => {
+                Some(CheckKind::Lint)
+            }
+            _ => None,
+        },
+        "dotnet" | "swift" | "mvn" | "gradle" | "gradlew" | "make" | "just" => match w1 {
+            "test" | "check" => Some(CheckKind::Test),
+            "" | "build" | "compile" | "verify" | "all" => Some(CheckKind::Build),
+            "lint" => Some(CheckKind::Lint),
+            _ => None,
+        },
+        "rails" if w1 == "test" => Some(CheckKind::Test),
+        "tsc" | "mypy" | "pyright" | "eslint" | "flake8" | "pylint" | "ruff" | "golangci-lint"
+        | "rubocop" | "shellcheck" | "biome" | "prettier" | "clippy-driver" => {
+            Some(CheckKind::Lint)
+        }
+        "git" if git_sub(words) == Some("commit") && !words.contains(&"--dry-run") => {
+            Some(CheckKind::Commit)
+        }
+        _ => None,
+    };
+    let git = if w0 == "git" { git_sub(words) } else { None };
+    c.ships = matches!(git, Some("push"))
+        || (w0 == "gh" && w1 == "pr" && matches!(w2, "create" | "merge"));
+    let skips_hooks = env
+        .iter()
+        .any(|e| e.starts_with("HUSKY=0") || e.starts_with("SKIP="))
+        || words.contains(&"--no-verify")
+        || (git == Some("commit") && words.iter().any(|w| is_short_flag_with(w, 'n')));
+    if skips_hooks && matches!(git, Some("commit" | "push")) {
+        c.bypass = Some(Bypass::NoVerify);
+    }
+    if (matches!(w0, "rm" | "unlink") || git == Some("rm"))
+        && words
+            .iter()
+            .skip(1)
+            .any(|w| !w.starts_with('-') && is_test_path(w))
+        {
+            c.bypass = Some(Bypass::DeleteTest);
+        }
+    c.read_only = c.check.is_none()
+        && match w0 {
+            "cat" | "head" | "tail" | "ls" | "find" | "rg" | "grep" | "wc" | "tree" | "pwd"
+            | "echo" | "which" | "file" | "stat" | "less" | "du" | "df" | "realpath"
+            | "dirname" | "basename" | "jq" | "sort" | "uniq" | "diff" | "type" | "whoami" => true,
+            "sed" => w1 == "-n",
+            "git" => matches!(
+                git,
+                Some(
+                    "log"
+                        | "show"
+                        | "diff"
+                        | "status"
+                        | "branch"
+                        | "blame"
+                        | "rev-parse"
+                        | "ls-files"
+                        | "remote"
+                )
+            ),
+            _ => false,
+        };
+    c.polling = matches!(w0, "sleep" | "watch")
+        || words
+            .iter()
+            .any(|w| matches!(*w, "status" | "--follow" | "-f" | "--watch"));
+    c
+}
+
+fn git_sub<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let mut i = 1;
+    while let Some(w) = words.get(i) {
+        if matches!(*w, "-C" | "-c" | "--git-dir" | "--work-tree") {
+            i += 2;
+        } else if w.starts_with('-') {
+            i += 1;
+        } else {
+            return Some(w);
+        }
+    }
+    None
+}
+
+fn is_short_flag_with(w: &str, flag: char) -> bool {
+    w.len() > 1
+        && w.starts_with('-')
+        && !w.starts_with("--")
+        && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && w.contains(flag)
+}
+
+/// A path that looks like a test file or lives in a test folder.
+#[must_use]
+pub fn is_test_path(path: &str) -> bool {
+    let p = path.trim_matches(['"', '\'']);
+    let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    p.split(['/', '\\'])
+        .any(|d| matches!(d, "test" | "tests" | "spec" | "__tests__" | "testing"))
+        || file.starts_with("test_")
+        || file.contains("_test.")
+        || file.contains(".test.")
+        || file.contains(".spec.")
+        || file.contains("_spec.")
+        || file.ends_with("Test.java")
+        || file.ends_with("Tests.cs")
+}
+
+/// Lint and type-checker configuration files, where loosening a rule is a bypass.
+#[must_use]
+pub fn is_lint_config(path: &str) -> bool {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    file.starts_with(".eslintrc")
+        || file.starts_with("eslint.config")
+        || matches!(
+            file,
+            "ruff.toml"
+                | ".ruff.toml"
+                | "clippy.toml"
+                | ".clippy.toml"
+                | ".credo.exs"
+                | "setup.cfg"
+                | ".flake8"
+                | "mypy.ini"
+                | ".pylintrc"
+                | "tsconfig.json"
+                | ".golangci.yml"
+                | ".golangci.yaml"
+                | ".rubocop.yml"
+                | ".pre-commit-config.yaml"
+                | "biome.json"
+                | ".dialyzer_ignore.exs"
+        )
+}
+
+static SKIP_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"#\[ignore\b|@pytest\.mark\.(skip|xfail)|@unittest\.skip|pytest\.skip\(|\b(it|test|describe|context)\.skip\(|\bx(it|describe|test)\(|\bt\.Skip(Now|f)?\(|@Disabled\b|@Ignore\b|\[Ignore\]|@tag :skip|@moduletag :skip|\bskip\(\s*\)",
+    )
+});
+static LINT_SUPPRESS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"#\s*noqa|#\s*type:\s*ignore|@ts-(ignore|expect-error|nocheck)|eslint-disable|#!?\[allow\(|//\s*nolint|pylint:\s*disable|@SuppressWarnings|credo:disable|@dialyzer\s*\{?:?nowarn|rubocop:disable|#\[expect\(",
+    )
+});
+static ASSERTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(assert\w*|expect|should|refute\w*|t\.(Error|Fatal)\w*)\b\s*[(!.\s]"));
+static LOOSEN_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(ignore|disable|allow|exclude|skip|off|false|warn)\b"));
+
+/// Compiles one of this module's constant patterns (each is exercised by the tests below).
+pub(crate) fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant pattern compiles")
+}
+
+/// Does an edit of `path` from `old` to `new` get around a check (S20)?
+#[must_use]
+pub fn edit_bypass(path: &str, old: &str, new: &str) -> Option<Bypass> {
+    let count = |r: &Regex, s: &str| r.find_iter(s).count();
+    if count(&SKIP_MARKER, new) > count(&SKIP_MARKER, old) {
+        return Some(Bypass::SkipTest);
+    }
+    if count(&LINT_SUPPRESS, new) > count(&LINT_SUPPRESS, old) {
+        return Some(Bypass::LoosenLint);
+    }
+    if is_lint_config(path) && count(&LOOSEN_WORD, new) > count(&LOOSEN_WORD, old) {
+        return Some(Bypass::LoosenLint);
+    }
+    if is_test_path(path) {
+        let (before, after) = (count(&ASSERTION, old), count(&ASSERTION, new));
+        if before > 0 && after < before {
+            return Some(Bypass::WeakenTest);
+        }
+    }
+    None
+}
+
+static FAILED_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b([1-9]\d*) (failed|failures?|failing|errors?)\b"));
+static FAIL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?m)^(FAILED\b|FAIL\b|--- FAIL:|test result: FAILED|error(\[E\d+\])?:|ERROR:|Tests?:\s+\d+ failed|\s*\d+\) test |Pre-commit validation failed|npm ERR!)",
+    )
+});
+static FAIL_ID: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?m)(?:^FAILED (\S+)|^--- FAIL: (\S+)|^test (\S+) \.\.\. FAILED|✕ (.+)$|^FAIL (\S+)|^\s*\d+\) test (.+?) \(|Pre-commit validation failed:(?:\\n|\s)*\[([A-Z][A-Z_-]+)\]|error\[(E\d+)\])",
+    )
+});
+
+/// Does the output of a check say it failed, even with exit status 0 (a pipe to `tail` hides it)?
+#[must_use]
+pub fn output_says_failed(text: &str) -> bool {
+    FAILED_COUNT.is_match(text) || FAIL_LINE.is_match(text)
+}
+
+/// A failure signature: the sorted failing test ids (or hook check names, or error codes) found
+/// in the output, and how many there were. Two runs with the same signature failed the same way.
+#[must_use]
+pub fn failure_signature(text: &str) -> (u64, u32) {
+    let mut ids: Vec<&str> = FAIL_ID
+        .captures_iter(text)
+        .filter_map(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().trim()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut h = super::hash::Fnv::default();
+    if ids.is_empty() {
+        // No ids: the first line that reads like an error stands for the failure.
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| FAIL_LINE.is_match(l) || l.to_ascii_lowercase().contains("error"))
+            .unwrap_or("");
+        h.write(normalize_line(line).as_bytes());
+        return (h.finish(), 1);
+    }
+    for id in &ids {
+        h.write(id.as_bytes()).byte(0);
+    }
+    (h.finish(), u32::try_from(ids.len()).unwrap_or(u32::MAX))
+}
+
+/// Digits runs become `#` so `took 12ms` and `took 15ms` compare equal.
+#[must_use]
+pub fn normalize_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_digits = false;
+    for c in line.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('#');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(cmd: &str) -> Option<CheckKind> {
+        classify_command(cmd).check
+    }
+
+    #[test]
+    fn test_runners_are_recognised_through_wrappers() {
+        for cmd in [
+            "cargo test",
+            "cd app && mix test test/foo_test.exs 2>&1 | tail -40",
+            "RUST_LOG=debug cargo nextest run",
+            "uv run pytest -x tests/",
+            "python -m pytest",
+            "npx vitest run",
+            "npm test",
+            "pnpm run test",
+            "go test ./...",
+            "timeout 60 jest",
+        ] {
+            assert_eq!(check(cmd), Some(CheckKind::Test), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn builds_lints_and_commits_are_told_apart() {
+        assert_eq!(check("cargo build --release"), Some(CheckKind::Build));
+        assert_eq!(check("cargo clippy -- -D warnings"), Some(CheckKind::Lint));
+        assert_eq!(check("npx tsc --noEmit"), Some(CheckKind::Lint));
+        assert_eq!(
+            check("git add -A && git commit -m 'x'"),
+            Some(CheckKind::Commit)
+        );
+        assert_eq!(check("git -C repo commit -am wip"), Some(CheckKind::Commit));
+        assert_eq!(check("cargo build && cargo test"), Some(CheckKind::Test));
+        assert_eq!(check("git commit --dry-run"), None);
+        assert_eq!(check("ls -la"), None);
+        assert_eq!(check("echo cargo test"), None);
+    }
+
+    #[test]
+    fn read_only_commands_are_exploration() {
+        assert!(classify_command("ls -la src && cat README.md | head").read_only);
+        assert!(classify_command("git status && git diff").read_only);
+        assert!(!classify_command("cargo test").read_only);
+        assert!(!classify_command("rm -rf target").read_only);
+        assert!(!classify_command("").read_only);
+    }
+
+    #[test]
+    fn hook_skipping_is_a_bypass() {
+        for cmd in [
+            "git add -A && git commit --no-verify -m 'x'",
+            "git commit -nm 'wip'",
+            "HUSKY=0 git commit -m x",
+            "git push --no-verify",
+        ] {
+            assert_eq!(
+                classify_command(cmd).bypass,
+                Some(Bypass::NoVerify),
+                "{cmd}"
+            );
+        }
+        assert_eq!(
+            classify_command("git commit -m 'no-verify mentioned'").bypass,
+            None
+        );
+        assert_eq!(
+            classify_command("rm tests/test_api.py").bypass,
+            Some(Bypass::DeleteTest)
+        );
+        assert_eq!(classify_command("rm build/out.o").bypass, None);
+    }
+
+    #[test]
+    fn edits_that_skip_weaken_or_silence_are_bypasses() {
+        assert_eq!(
+            edit_bypass(
+                "src/lib.rs",
+                "#[test]\nfn a() {}",
+                "#[test]\n#[ignore]\nfn a() {}"
+            ),
+            Some(Bypass::SkipTest)
+        );
+        assert_eq!(
+            edit_bypass("app.test.ts", "it('x', f)", "it.skip('x', f)"),
+            Some(Bypass::SkipTest)
+        );
+        assert_eq!(
+            edit_bypass(
+                "tests/test_a.py",
+                "assert f() == 2\nassert g()",
+                "assert g()"
+            ),
+            Some(Bypass::WeakenTest)
+        );
+        assert_eq!(
+            edit_bypass("a.py", "x = f()", "x = f()  # type: ignore"),
+            Some(Bypass::LoosenLint)
+        );
+        assert_eq!(
+            edit_bypass(
+                ".eslintrc.json",
+                r#""no-unused": "error""#,
+                r#""no-unused": "off""#
+            ),
+            Some(Bypass::LoosenLint)
+        );
+        // Near misses: moving an assertion, fixing code, a test that gains assertions.
+        assert_eq!(
+            edit_bypass("tests/t.py", "assert a\nassert b", "assert b\nassert a"),
+            None
+        );
+        assert_eq!(edit_bypass("src/a.py", "return 1", "return 2"), None);
+        assert_eq!(
+            edit_bypass("tests/t.py", "assert a", "assert a\nassert b"),
+            None
+        );
+    }
+
+    #[test]
+    fn failure_output_is_recognised_with_exit_zero() {
+        assert!(output_says_failed(
+            "test result: FAILED. 3 passed; 1 failed"
+        ));
+        assert!(output_says_failed("=== 2 failed, 10 passed in 0.3s ==="));
+        assert!(output_says_failed("--- FAIL: TestParse (0.00s)"));
+        assert!(output_says_failed("error[E0308]: mismatched types"));
+        assert!(!output_says_failed("test result: ok. 12 passed; 0 failed"));
+        assert!(!output_says_failed("Finished dev profile in 2.1s"));
+    }
+
+    #[test]
+    fn failure_signatures_compare_failing_ids() {
+        let a = "FAILED tests/test_a.py::test_x - assert 1 == 2\nFAILED tests/test_a.py::test_y";
+        let b = "FAILED tests/test_a.py::test_y\nFAILED tests/test_a.py::test_x - other message";
+        let c = "FAILED tests/test_a.py::test_y";
+        assert_eq!(failure_signature(a), failure_signature(b));
+        assert_eq!(failure_signature(a).1, 2);
+        assert_ne!(failure_signature(a).0, failure_signature(c).0);
+        // Real hook output arrives with its newlines escaped twice (`\\n` in the JSON).
+        let dialyzer = r"Pre-commit validation failed:\n\n[DIALYZER]\nFinding suitable PLTs";
+        let credo = r"Pre-commit validation failed:\n\n[CREDO]\nChecking 88 source files";
+        assert_eq!(failure_signature(dialyzer).1, 1);
+        assert_ne!(failure_signature(dialyzer).0, failure_signature(credo).0);
+        assert_eq!(
+            failure_signature(dialyzer).0,
+            failure_signature(&dialyzer.replace("88", "9")).0
+        );
+        let exunit = "  1) test mount renders (SpotterWeb.ProjectReviewLiveTest)\n";
+        assert_ne!(failure_signature(exunit).0, failure_signature("").0);
+    }
+
+    #[test]
+    fn test_paths() {
+        for p in [
+            "tests/a.rs",
+            "src/foo_test.go",
+            "web/app.test.tsx",
+            "test_api.py",
+            "spec/models/user_spec.rb",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in ["src/lib.rs", "latest/a.py", "contest.py"] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
+}

@@ -1,0 +1,939 @@
+//! Claude Code transcripts: one JSONL line in, normalised [`Event`]s out.
+//!
+//! [`Parser`] is fed lines in file order. It keeps a little state between lines: the tool calls
+//! still waiting for their results (so a result is analysed according to what was called: a test
+//! run's output is read for failures, an edit's patch is counted, a file read is only hashed), the
+//! last context it reported, and the skip and drift counters. Everything else is decided per line,
+//! following `shared/research/transcript-format.md` sections 2–3.
+
+pub mod record;
+mod tools;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use self::record::{Block, Content, Record, raw_text};
+use super::checks::{self, CheckKind};
+use super::event::{
+    AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, Event, EventKind, ModelCall, Outcome,
+    PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
+};
+use super::hash::{Fnv, hash_str};
+use super::sanitize::prefix;
+use super::{LineNo, Millis};
+
+/// At most this many skips are kept with their details; the rest are only counted.
+pub const SKIP_DETAILS_KEPT: usize = 200;
+
+/// Why a line was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Not valid JSON (including a torn last line that never got its newline).
+    InvalidJson,
+    /// Valid JSON, but not an object (`"massive error"`, `42`, `[1]`).
+    NotAnObject,
+    /// An object without a string `type`.
+    NoType,
+    /// A `type` this version of ringside does not know.
+    UnknownType,
+    /// Longer than the line cap; its bytes were never buffered.
+    TooLong,
+}
+
+impl SkipReason {
+    /// The snake_case key used in reports (`skipped.by_reason`).
+    #[must_use]
+    pub fn key(&self) -> &'static str {
+        match self {
+            SkipReason::InvalidJson => "invalid_json",
+            SkipReason::NotAnObject => "not_an_object",
+            SkipReason::NoType => "no_type",
+            SkipReason::UnknownType => "unknown_type",
+            SkipReason::TooLong => "too_long",
+        }
+    }
+
+    /// A short phrase for people.
+    #[must_use]
+    pub fn describe(&self) -> &'static str {
+        match self {
+            SkipReason::InvalidJson => "invalid JSON",
+            SkipReason::NotAnObject => "not a JSON object",
+            SkipReason::NoType => "no type field",
+            SkipReason::UnknownType => "unknown line type",
+            SkipReason::TooLong => "line too long",
+        }
+    }
+}
+
+/// One skipped line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skip {
+    pub line: LineNo,
+    pub reason: SkipReason,
+    /// What exactly: the JSON error, the unknown type, the length.
+    pub detail: String,
+}
+
+/// What the parser saw besides events: skips and schema drift.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseStats {
+    /// Lines read (blank ones included).
+    pub lines: u64,
+    /// Blank lines (ignored, not skipped).
+    pub blank: u64,
+    /// Skipped lines by reason.
+    pub skipped: BTreeMap<SkipReason, u64>,
+    /// The first [`SKIP_DETAILS_KEPT`] skips with line numbers.
+    pub skips: Vec<Skip>,
+    /// Lines whose invalid UTF-8 bytes were replaced with U+FFFD so the rest could be read.
+    pub repaired_utf8: u64,
+    /// Lines of a `type` we do not know, by type.
+    pub unknown_types: BTreeMap<String, u64>,
+    /// Top-level keys we do not know, by name.
+    pub unknown_fields: BTreeMap<String, u64>,
+}
+
+impl ParseStats {
+    /// Total skipped lines.
+    #[must_use]
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    fn skip(&mut self, line: LineNo, reason: SkipReason, detail: String) {
+        *self.skipped.entry(reason.clone()).or_default() += 1;
+        if self.skips.len() < SKIP_DETAILS_KEPT {
+            self.skips.push(Skip {
+                line,
+                reason,
+                detail,
+            });
+        }
+    }
+}
+
+/// What a pending tool call needs from its result.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    tool: Tool,
+    check: Option<CheckKind>,
+}
+
+/// The Claude Code line parser; see the module docs.
+#[derive(Debug, Clone, Default)]
+pub struct Parser {
+    pending: HashMap<u64, Pending>,
+    ctx: Context,
+    model: Option<Arc<str>>,
+    agents: HashMap<String, Arc<str>>,
+    /// For a sub-agent file: the agent every line belongs to.
+    file_agent: Option<Arc<str>>,
+    last_was_boundary: bool,
+    pub stats: ParseStats,
+}
+
+/// Line types that carry nothing the rules use; seen and deliberately ignored.
+const IGNORED_TYPES: &[&str] = &[
+    "summary",
+    "file-history-snapshot",
+    "file-history-delta",
+    "progress",
+    "tag",
+    "last-prompt",
+    "permission-mode",
+    "mode",
+    "pr-link",
+    "frame-link",
+    "worktree-state",
+    "relocated",
+    "bridge-session",
+    "atis-latch",
+    "started",
+    "result",
+];
+
+impl Parser {
+    /// A parser for a main session file.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A parser for a sub-agent file: every event is attributed to `agent`.
+    #[must_use]
+    pub fn for_agent(agent: &str) -> Self {
+        Self {
+            file_agent: Some(Arc::from(agent)),
+            ..Self::default()
+        }
+    }
+
+    /// Records a line that was too long to buffer.
+    pub fn oversized(&mut self, line: LineNo, len: u64) {
+        self.stats.lines += 1;
+        self.stats
+            .skip(line, SkipReason::TooLong, format!("{len} bytes"));
+    }
+
+    /// Parses one line (without its newline) and appends its events to `out`.
+    pub fn parse_line(&mut self, line: LineNo, bytes: &[u8], out: &mut Vec<Event>) {
+        self.stats.lines += 1;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            self.stats.blank += 1;
+            return;
+        }
+        match serde_json::from_slice::<Record<'_>>(bytes) {
+            Ok(rec) => self.record(line, &rec, out),
+            Err(e) if std::str::from_utf8(bytes).is_err() => {
+                // Invalid UTF-8 inside a string: replace the bad bytes and keep the line.
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                match serde_json::from_str::<Record<'_>>(&text) {
+                    Ok(rec) => {
+                        self.stats.repaired_utf8 += 1;
+                        self.record(line, &rec, out);
+                    }
+                    Err(_) => self
+                        .stats
+                        .skip(line, SkipReason::InvalidJson, e.to_string()),
+                }
+            }
+            Err(e) => {
+                let reason = match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                    Ok(_) => SkipReason::NotAnObject,
+                    Err(_) => SkipReason::InvalidJson,
+                };
+                let detail = if reason == SkipReason::NotAnObject {
+                    format!("a JSON {}", json_kind(bytes))
+                } else {
+                    e.to_string()
+                };
+                self.stats.skip(line, reason, detail);
+            }
+        }
+    }
+
+    fn record(&mut self, line: LineNo, rec: &Record<'_>, out: &mut Vec<Event>) {
+        for f in &rec.unknown_fields {
+            *self.stats.unknown_fields.entry(f.to_string()).or_default() += 1;
+        }
+        let Some(kind) = rec.kind.as_deref() else {
+            self.stats.skip(
+                line,
+                SkipReason::NoType,
+                "the object has no string \"type\"".into(),
+            );
+            return;
+        };
+        let at = rec.timestamp.as_deref().and_then(Millis::parse);
+        let agent = self.agent_of(rec);
+        let mut em = Emitter {
+            line,
+            at,
+            agent: agent.clone(),
+            out,
+        };
+        if agent.is_none() {
+            self.context(rec, &mut em);
+        }
+        let boundary = kind == "system" && rec.subtype.as_deref() == Some("compact_boundary");
+        match kind {
+            "user" => self.user(rec, &mut em),
+            "assistant" => self.assistant(rec, &mut em),
+            "system" => self.system(rec, &mut em),
+            "queue-operation" => queue_operation(rec, &mut em),
+            "attachment" => attachment(rec, &mut em),
+            "custom-title" => title(rec.custom_title.as_deref(), 3, &mut em),
+            "agent-name" => title(rec.agent_name.as_deref(), 2, &mut em),
+            "ai-title" => title(rec.ai_title.as_deref(), 1, &mut em),
+            k if IGNORED_TYPES.contains(&k) => {}
+            k => {
+                *self.stats.unknown_types.entry(k.to_owned()).or_default() += 1;
+                self.stats.skip(
+                    line,
+                    SkipReason::UnknownType,
+                    format!("type \"{}\"", prefix(k, 60)),
+                );
+            }
+        }
+        if agent.is_none() && kind != "progress" && kind != "file-history-snapshot" {
+            self.last_was_boundary = boundary;
+        }
+    }
+
+    fn agent_of(&mut self, rec: &Record<'_>) -> Option<Arc<str>> {
+        if let Some(a) = &self.file_agent {
+            return Some(a.clone());
+        }
+        if !rec.is_sidechain {
+            return None;
+        }
+        let id = rec.agent_id.as_deref().unwrap_or("sidechain");
+        if let Some(a) = self.agents.get(id) {
+            return Some(a.clone());
+        }
+        let a: Arc<str> = Arc::from(prefix(id, 80));
+        self.agents.insert(id.to_owned(), a.clone());
+        Some(a)
+    }
+
+    fn context(&mut self, rec: &Record<'_>, em: &mut Emitter<'_>) {
+        let changed = |old: &Option<String>, new: &Option<std::borrow::Cow<'_, str>>| {
+            new.as_deref()
+                .is_some_and(|n| !n.is_empty() && old.as_deref() != Some(n))
+        };
+        if changed(&self.ctx.session_id, &rec.session_id)
+            || changed(&self.ctx.cwd, &rec.cwd)
+            || changed(&self.ctx.git_branch, &rec.git_branch)
+            || changed(&self.ctx.version, &rec.version)
+        {
+            let keep = |old: &mut Option<String>, new: &Option<std::borrow::Cow<'_, str>>| {
+                if let Some(n) = new.as_deref().filter(|n| !n.is_empty()) {
+                    *old = Some(prefix(n, 4096).to_owned());
+                }
+            };
+            keep(&mut self.ctx.session_id, &rec.session_id);
+            keep(&mut self.ctx.cwd, &rec.cwd);
+            keep(&mut self.ctx.git_branch, &rec.git_branch);
+            keep(&mut self.ctx.version, &rec.version);
+            em.emit(EventKind::Context(self.ctx.clone()));
+        }
+    }
+
+    // -- user lines ------------------------------------------------------------------------
+
+    fn user(&mut self, rec: &Record<'_>, em: &mut Emitter<'_>) {
+        let Some(msg) = &rec.message else { return };
+        match &msg.content {
+            Content::Text(t) => self.user_text(rec, t, 0, em),
+            Content::Blocks(blocks) => {
+                let results = blocks
+                    .iter()
+                    .filter(|b| b.kind.as_deref() == Some("tool_result"));
+                let single = results.clone().count() == 1;
+                for b in results {
+                    self.tool_result(rec, b, single, em);
+                }
+                let texts: Vec<&str> = blocks
+                    .iter()
+                    .filter(|b| b.kind.as_deref() == Some("text"))
+                    .filter_map(|b| b.text.as_deref())
+                    .collect();
+                let images = blocks
+                    .iter()
+                    .filter(|b| b.kind.as_deref() == Some("image"))
+                    .count();
+                if !texts.is_empty() || images > 0 {
+                    let text = texts.join("\n");
+                    self.user_text(rec, &text, u32::try_from(images).unwrap_or(u32::MAX), em);
+                }
+            }
+            Content::None => {}
+        }
+    }
+
+    fn user_text(&mut self, rec: &Record<'_>, text: &str, images: u32, em: &mut Emitter<'_>) {
+        let t = text.trim_start();
+        if t.starts_with("[Request interrupted by user") {
+            em.emit(EventKind::Interrupt {
+                during_tool: t.contains("for tool use"),
+            });
+            return;
+        }
+        if em.agent.is_some() || rec.tool_use_result.is_some() {
+            return; // sub-agent instructions and tool-result carriers are never the human
+        }
+        if rec.is_compact_summary
+            || t.starts_with("This session is being continued from a previous")
+        {
+            if !self.last_was_boundary {
+                em.emit(EventKind::Compaction {
+                    auto: true,
+                    pre_tokens: None,
+                });
+            }
+            return;
+        }
+        if rec.is_meta {
+            if !t.starts_with("<local-command-caveat>") && !t.starts_with("Caveat:") {
+                em.emit(EventKind::CommandExpansion);
+            }
+            return;
+        }
+        if rec.is_visible_in_transcript_only || !origin_is_human(rec.origin) {
+            return;
+        }
+        if let Some(kind) = machine_text(t) {
+            match kind {
+                Machine::Command => {
+                    if let Some((name, args)) = parse_command(t) {
+                        em.emit(EventKind::Command {
+                            name,
+                            args,
+                            system: false,
+                        });
+                    }
+                }
+                Machine::Shell => em.emit(EventKind::ManualShell {
+                    command: tag_body(t, "bash-input")
+                        .map(|s| prefix(s, 300).to_owned())
+                        .unwrap_or_default(),
+                }),
+                Machine::Task => em.emit(EventKind::TaskNotification {
+                    failed: task_failed(t),
+                }),
+                Machine::HookFeedback => em.emit(EventKind::HookBlock {
+                    text: first_line(t, ERROR_KEEP),
+                }),
+                Machine::Other => {}
+            }
+            return;
+        }
+        if t.is_empty() && images == 0 {
+            return;
+        }
+        em.emit(EventKind::Prompt(prompt(text, PromptSource::Typed, images)));
+    }
+
+    fn tool_result(&mut self, rec: &Record<'_>, b: &Block<'_>, single: bool, em: &mut Emitter<'_>) {
+        let Some(id) = b.tool_use_id.as_deref().map(hash_str) else {
+            return;
+        };
+        let pending = self.pending.remove(&id);
+        let tur = if single { rec.tool_use_result } else { None };
+        let raw = b.content.map_or("", RawValue::get);
+        let mut r = ToolResult::new(id, Outcome::Ok);
+        r.is_error = b.is_error;
+        r.obs = observation_hash(raw);
+        let check = pending.and_then(|p| p.check);
+        // Error texts, and the output of checks, are read in full; other output is only hashed.
+        let text = if b.is_error || check.is_some() {
+            b.content.map(raw_text).unwrap_or_default()
+        } else {
+            std::borrow::Cow::Borrowed("")
+        };
+        let interrupted = tur.is_some_and(|t| {
+            memchr::memmem::find(t.get().as_bytes(), b"\"interrupted\":true").is_some()
+        });
+        r.outcome = if b.is_error {
+            classify_error(&text, tur, rec.tool_denial_kind.is_some(), check)
+        } else if interrupted {
+            Outcome::Interrupted
+        } else {
+            Outcome::Ok
+        };
+        if r.outcome != Outcome::Ok && !matches!(r.outcome, Outcome::Rejected { .. }) {
+            r.error = Some(error_excerpt(&text));
+        }
+        r.timed_out = b.is_error && text.contains("Command timed out");
+        if let Some(kind) = check {
+            r.check_failed = r.outcome == Outcome::Error
+                || (r.outcome == Outcome::Ok
+                    && kind != CheckKind::Commit
+                    && checks::output_says_failed(&text));
+            if r.check_failed {
+                r.failure = Some(checks::failure_signature(&text));
+            }
+            r.committed =
+                kind == CheckKind::Commit && r.outcome == Outcome::Ok && commit_line(&text);
+        }
+        if r.outcome == Outcome::Ok {
+            match pending.map(|p| p.tool) {
+                Some(Tool::Edit | Tool::Write) => {
+                    if let Some(t) = tur {
+                        tools::count_patch(t, &mut r);
+                    }
+                }
+                Some(Tool::Task) => {
+                    r.delegated_actions = tur.map_or(0, tools::delegated_actions);
+                }
+                _ => {}
+            }
+        }
+        em.emit(EventKind::Result(r));
+    }
+
+    // -- assistant lines -------------------------------------------------------------------
+
+    fn assistant(&mut self, rec: &Record<'_>, em: &mut Emitter<'_>) {
+        let Some(msg) = &rec.message else { return };
+        let synthetic = msg.model.as_deref() == Some("<synthetic>");
+        if rec.is_api_error_message || synthetic {
+            let text = msg
+                .content
+                .blocks()
+                .iter()
+                .filter_map(|b| b.text.as_deref())
+                .next()
+                .or(match &msg.content {
+                    Content::Text(t) => Some(&**t),
+                    _ => None,
+                })
+                .unwrap_or("");
+            if rec.is_api_error_message || text.trim_start().starts_with("API Error") {
+                em.emit(EventKind::ApiError {
+                    status: rec.api_error_status,
+                    text: first_line(text, ERROR_KEEP),
+                });
+            }
+            return;
+        }
+        let Some(mid) = msg.id.as_deref().map(hash_str) else {
+            return;
+        };
+        let model = msg.model.as_deref().map(|m| match &self.model {
+            Some(cur) if &**cur == m => cur.clone(),
+            _ => {
+                let a: Arc<str> = Arc::from(prefix(m, 100));
+                self.model = Some(a.clone());
+                a
+            }
+        });
+        let u = msg.usage.unwrap_or_default();
+        em.emit(EventKind::ModelCall(ModelCall {
+            id: mid,
+            model,
+            input_tokens: u.input_tokens,
+            output_tokens: u.output_tokens,
+            cache_read_tokens: u.cache_read_input_tokens,
+            cache_creation_tokens: u.cache_creation_input_tokens,
+        }));
+        let blocks: &[Block<'_>] = msg.content.blocks();
+        if let Content::Text(t) = &msg.content {
+            em.emit(agent_text(mid, t));
+        }
+        for b in blocks {
+            match b.kind.as_deref() {
+                Some("text") => {
+                    if let Some(t) = b.text.as_deref().filter(|t| !t.trim().is_empty()) {
+                        em.emit(agent_text(mid, t));
+                    }
+                }
+                Some("tool_use") => {
+                    let Some(id) = b.id.as_deref() else { continue };
+                    let name = b.name.as_deref().unwrap_or("unknown");
+                    let action = tools::action(hash_str(id), name, b.input);
+                    self.pending.insert(
+                        action.id,
+                        Pending {
+                            tool: action.tool,
+                            check: action.check,
+                        },
+                    );
+                    em.emit(EventKind::Action(action));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // -- system lines ----------------------------------------------------------------------
+
+    fn system(&mut self, rec: &Record<'_>, em: &mut Emitter<'_>) {
+        match rec.subtype.as_deref() {
+            Some("compact_boundary") => {
+                let meta = rec.compact_metadata.clone().unwrap_or_default();
+                em.emit(EventKind::Compaction {
+                    auto: meta.trigger.as_deref() != Some("manual"),
+                    pre_tokens: meta.pre_tokens,
+                });
+            }
+            Some("turn_duration") => em.emit(EventKind::TurnEnd {
+                duration_ms: rec.duration_ms,
+            }),
+            Some("api_error") => em.emit(EventKind::ApiRetry),
+            Some("api_refusal" | "error") => em.emit(EventKind::ApiError {
+                status: None,
+                text: rec
+                    .content
+                    .map(|c| first_line(&raw_text(c), ERROR_KEEP))
+                    .unwrap_or_default(),
+            }),
+            Some("local_command") => {
+                let text = rec.content.map(raw_text).unwrap_or_default();
+                let t = text.trim_start();
+                if matches!(machine_text(t), Some(Machine::Command))
+                    && let Some((name, args)) = parse_command(t)
+                {
+                    em.emit(EventKind::Command {
+                        name,
+                        args,
+                        system: true,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where events of one line go, stamped with the line's number, time and thread.
+struct Emitter<'o> {
+    line: LineNo,
+    at: Option<Millis>,
+    agent: Option<Arc<str>>,
+    out: &'o mut Vec<Event>,
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, kind: EventKind) {
+        self.out.push(Event {
+            line: self.line,
+            at: self.at,
+            agent: self.agent.clone(),
+            kind,
+        });
+    }
+}
+
+fn queue_operation(rec: &Record<'_>, em: &mut Emitter<'_>) {
+    if rec.operation.as_deref() != Some("enqueue") || em.agent.is_some() {
+        return;
+    }
+    let text = rec.content.map(raw_text).unwrap_or_default();
+    queued(&text, em);
+}
+
+/// A prompt typed while the agent worked; a queued `/command` is a control, not a prompt.
+fn queued(text: &str, em: &mut Emitter<'_>) {
+    let t = text.trim();
+    if t.is_empty() || machine_text(t).is_some() {
+        return;
+    }
+    if let Some((name, args)) = slash_command(t) {
+        em.emit(EventKind::Command {
+            name,
+            args,
+            system: true,
+        });
+        return;
+    }
+    em.emit(EventKind::Prompt(prompt(text, PromptSource::Queued, 0)));
+}
+
+/// `/name args` where name is a command-like word.
+fn slash_command(t: &str) -> Option<(String, String)> {
+    let rest = t.strip_prefix('/')?;
+    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let ok = name.chars().next()?.is_ascii_alphabetic()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':'));
+    ok.then(|| {
+        (
+            format!("/{}", prefix(name, 80)),
+            prefix(args.trim(), PROMPT_KEEP).to_owned(),
+        )
+    })
+}
+
+fn attachment(rec: &Record<'_>, em: &mut Emitter<'_>) {
+    #[derive(serde::Deserialize)]
+    struct Attachment<'a> {
+        #[serde(rename = "type", borrow, default)]
+        kind: Option<std::borrow::Cow<'a, str>>,
+        #[serde(borrow, default)]
+        prompt: Option<&'a RawValue>,
+        #[serde(borrow, default)]
+        content: Option<&'a RawValue>,
+    }
+    let Some(a) = rec
+        .attachment
+        .and_then(|raw| serde_json::from_str::<Attachment<'_>>(raw.get()).ok())
+    else {
+        return;
+    };
+    match a.kind.as_deref() {
+        Some("queued_command") if em.agent.is_none() => {
+            queued(&a.prompt.map(raw_text).unwrap_or_default(), em);
+        }
+        Some("hook_blocking_error") => em.emit(EventKind::HookBlock {
+            text: a
+                .content
+                .map(|c| first_line(&raw_text(c), ERROR_KEEP))
+                .unwrap_or_default(),
+        }),
+        _ => {}
+    }
+}
+
+fn title(text: Option<&str>, rank: u8, em: &mut Emitter<'_>) {
+    if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
+        em.emit(EventKind::Title {
+            text: prefix(t, 200).to_owned(),
+            rank,
+        });
+    }
+}
+
+fn prompt(text: &str, source: PromptSource, images: u32) -> Prompt {
+    Prompt {
+        text: prefix(text, PROMPT_KEEP).to_owned(),
+        len: text.len(),
+        source,
+        images,
+    }
+}
+
+fn agent_text(message: u64, text: &str) -> EventKind {
+    EventKind::AgentText(AgentText {
+        message,
+        text: prefix(text, AGENT_TEXT_KEEP).to_owned(),
+        words: u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX),
+    })
+}
+
+/// Machine-written user text that looks like a message but is not the human's instruction.
+enum Machine {
+    Command,
+    Shell,
+    Task,
+    HookFeedback,
+    Other,
+}
+
+fn machine_text(t: &str) -> Option<Machine> {
+    const OTHER: &[&str] = &[
+        "<local-command-stdout>",
+        "<local-command-stderr>",
+        "<local-command-caveat>",
+        "<bash-stdout>",
+        "<bash-stderr>",
+        "<user-memory-input>",
+        "Caveat: The messages below",
+        "[ringside]",
+        "<ringside",
+    ];
+    // Only a body that is all tag markup is a command echo: people quote these tags in prompts.
+    if (t.starts_with("<command-name>") || t.starts_with("<command-message>")) && is_all_markup(t) {
+        return Some(Machine::Command);
+    }
+    if t.starts_with("<bash-input>") {
+        return Some(Machine::Shell);
+    }
+    if t.starts_with("<task-notification>") {
+        return Some(Machine::Task);
+    }
+    if t.starts_with("Stop hook feedback:") {
+        return Some(Machine::HookFeedback);
+    }
+    if t.starts_with("<system-reminder>") && only_reminders(t) {
+        return Some(Machine::Other);
+    }
+    OTHER
+        .iter()
+        .any(|p| t.starts_with(p))
+        .then_some(Machine::Other)
+}
+
+/// True when the text is nothing but `<tag>…</tag>` elements and whitespace.
+fn is_all_markup(t: &str) -> bool {
+    let mut rest = t.trim();
+    while !rest.is_empty() {
+        let Some(open_end) = rest.strip_prefix('<').and_then(|r| r.find('>')) else {
+            return false;
+        };
+        let name = &rest[1..=open_end];
+        let close = format!("</{name}>");
+        let Some(end) = rest.find(&close) else {
+            return false;
+        };
+        rest = rest[end + close.len()..].trim_start();
+    }
+    true
+}
+
+fn only_reminders(t: &str) -> bool {
+    let mut rest = t.trim();
+    while let Some(r) = rest.strip_prefix("<system-reminder>") {
+        let Some(end) = r.find("</system-reminder>") else {
+            return true;
+        };
+        rest = r[end + "</system-reminder>".len()..].trim_start();
+    }
+    rest.is_empty()
+}
+
+fn tag_body<'t>(t: &'t str, tag: &str) -> Option<&'t str> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let start = t.find(&open)? + open.len();
+    let end = t[start..].find(&close).map_or(t.len(), |e| start + e);
+    Some(t[start..end].trim())
+}
+
+fn parse_command(t: &str) -> Option<(String, String)> {
+    let name = tag_body(t, "command-name")
+        .or_else(|| tag_body(t, "command-message"))?
+        .trim_start_matches('/');
+    if name.is_empty() {
+        return None;
+    }
+    let args = tag_body(t, "command-args").unwrap_or("");
+    Some((
+        format!("/{}", prefix(name, 80)),
+        prefix(args, PROMPT_KEEP).to_owned(),
+    ))
+}
+
+fn task_failed(t: &str) -> bool {
+    let status = tag_body(t, "status").unwrap_or("");
+    let exit_nonzero = t.find("exit code ").is_some_and(|i| {
+        t[i + 10..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() && c != '0')
+    });
+    !matches!(status, "" | "completed") || exit_nonzero
+}
+
+/// Newer lines say who wrote a prompt in `origin.kind`; anything but `human` is not the user.
+fn origin_is_human(origin: Option<&RawValue>) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Origin<'a> {
+        #[serde(borrow, default)]
+        kind: Option<std::borrow::Cow<'a, str>>,
+    }
+    origin
+        .and_then(|o| serde_json::from_str::<Origin<'_>>(o.get()).ok())
+        .and_then(|o| o.kind)
+        .is_none_or(|k| k == "human")
+}
+
+const REJECTION_PREFIXES: &[&str] = &[
+    "The user doesn't want to proceed with this tool use",
+    "The user doesn't want to take this action right now",
+];
+const FEEDBACK_MARKER: &str = "the user said:";
+
+fn classify_error(
+    text: &str,
+    tur: Option<&RawValue>,
+    denied: bool,
+    check: Option<CheckKind>,
+) -> Outcome {
+    let t = text.trim_start();
+    let tur_text = tur.map(RawValue::get).unwrap_or("");
+    if denied
+        || REJECTION_PREFIXES.iter().any(|p| t.starts_with(p))
+        || tur_text == "\"User rejected tool use\""
+    {
+        let feedback = t
+            .find(FEEDBACK_MARKER)
+            .map(|i| t[i + FEEDBACK_MARKER.len()..].trim())
+            .filter(|f| !f.is_empty())
+            .map(|f| prefix(f, PROMPT_KEEP).to_owned());
+        return Outcome::Rejected { feedback };
+    }
+    if t.contains("Sibling tool call errored") {
+        return Outcome::Cancelled;
+    }
+    if tur.is_some_and(|t| {
+        memchr::memmem::find(t.get().as_bytes(), b"\"interrupted\":true").is_some()
+    }) {
+        return Outcome::Interrupted;
+    }
+    let harness = t.contains("File has not been read yet")
+        || t.contains("File has been modified since read")
+        || t.contains("File has been unexpectedly modified");
+    let hook =
+        t.contains("hook error") || t.contains("blocked by hook") || t.contains("Hook PreToolUse");
+    if harness || (hook && check.is_none()) {
+        return Outcome::Blocked;
+    }
+    Outcome::Error
+}
+
+/// The first meaningful lines of an error: tags removed, `Exit code N` joined to what follows.
+fn error_excerpt(text: &str) -> String {
+    let cleaned = text
+        .replace("<tool_use_error>", "")
+        .replace("</tool_use_error>", "");
+    let mut lines = cleaned.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut out = lines.next().unwrap_or("").to_owned();
+    if (out.starts_with("Exit code") || out.starts_with("Error: Exit code") || out.ends_with(':'))
+        && let Some(next) = lines.find(|l| !l.starts_with("Compiling") && !l.starts_with("Running"))
+        {
+            out.push_str(" · ");
+            out.push_str(next);
+        }
+    prefix(&out, ERROR_KEEP).to_owned()
+}
+
+fn first_line(text: &str, max: usize) -> String {
+    prefix(text.trim().lines().next().unwrap_or(""), max).to_owned()
+}
+
+/// `[main 1a2b3c4] message` or `[main (root-commit) 1a2b3c4] message` at the start of a line.
+fn commit_line(text: &str) -> bool {
+    text.lines().any(|l| {
+        let Some(inner) = l
+            .trim_start()
+            .strip_prefix('[')
+            .and_then(|r| r.split(']').next())
+        else {
+            return false;
+        };
+        let mut words = inner.split_whitespace();
+        let branch = words.next().is_some();
+        let sha = words.rfind(|w| *w != "(root-commit)");
+        branch && sha.is_some_and(|s| s.len() >= 7 && s.chars().all(|c| c.is_ascii_hexdigit()))
+    })
+}
+
+/// Hash of a result's raw JSON text, head and tail 2 KiB, with digit runs of 3+ and hex runs of
+/// 7+ folded and ANSI escapes (`\u001b[…m` in JSON) dropped, so timings and ids do not make two
+/// identical outcomes look different.
+fn observation_hash(raw: &str) -> u64 {
+    let head = prefix(raw, 2048);
+    let tail = if raw.len() > 4096 {
+        super::sanitize::suffix(raw, 2048)
+    } else {
+        &raw[head.len()..]
+    };
+    let mut h = Fnv::default();
+    for part in [head, tail] {
+        fold_into(part.as_bytes(), &mut h);
+    }
+    h.finish()
+}
+
+fn fold_into(b: &[u8], h: &mut Fnv) {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(b"\\u001b[") {
+            i += 7;
+            while i < b.len() && !b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let run = b[i..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits >= 3 || run >= 7 {
+            h.byte(b'#');
+            i += run.max(digits);
+        } else {
+            h.byte(b[i]);
+            i += 1;
+        }
+    }
+}
+
+fn json_kind(bytes: &[u8]) -> &'static str {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'"') => "string",
+        Some(b'[') => "array",
+        Some(b't' | b'f') => "boolean",
+        Some(b'n') => "null",
+        _ => "number",
+    }
+}
+
+#[cfg(test)]
+mod tests;

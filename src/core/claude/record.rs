@@ -1,0 +1,595 @@
+//! The serde model of one Claude Code transcript line, shaped for speed and tolerance.
+//!
+//! Speed: fields are borrowed (`Cow<str>` that borrows when the JSON string has no escapes) and big
+//! payloads (tool results, tool inputs, `toolUseResult`) are `&RawValue`, skipped without being
+//! unescaped and parsed later only where a rule needs them. No serde enums: they buffer every
+//! value (research/stack.md measured 1.7x between this shape and the naive one).
+//!
+//! Tolerance: every field is optional, and a field of an unexpected JSON type reads as absent
+//! instead of failing the whole line (a `"[trimmed for fixture]"` where a bool belongs loses that
+//! field, not the line). Top-level keys this model does not know are counted by name, so schema
+//! drift is visible in the report.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// One transcript line. See the module docs for the tolerance rules.
+#[derive(Debug, Default)]
+pub struct Record<'a> {
+    pub kind: Option<Cow<'a, str>>,
+    pub subtype: Option<Cow<'a, str>>,
+    pub uuid: Option<Cow<'a, str>>,
+    pub session_id: Option<Cow<'a, str>>,
+    pub timestamp: Option<Cow<'a, str>>,
+    pub cwd: Option<Cow<'a, str>>,
+    pub git_branch: Option<Cow<'a, str>>,
+    pub version: Option<Cow<'a, str>>,
+    pub agent_id: Option<Cow<'a, str>>,
+    pub is_sidechain: bool,
+    pub is_meta: bool,
+    pub is_compact_summary: bool,
+    pub is_visible_in_transcript_only: bool,
+    pub is_api_error_message: bool,
+    pub message: Option<Message<'a>>,
+    pub tool_use_result: Option<&'a RawValue>,
+    pub tool_denial_kind: Option<Cow<'a, str>>,
+    pub api_error_status: Option<u64>,
+    pub error: Option<&'a RawValue>,
+    pub content: Option<&'a RawValue>,
+    pub compact_metadata: Option<CompactMetadata>,
+    pub operation: Option<Cow<'a, str>>,
+    pub duration_ms: Option<u64>,
+    pub attachment: Option<&'a RawValue>,
+    pub origin: Option<&'a RawValue>,
+    pub prompt_source: Option<Cow<'a, str>>,
+    pub summary: Option<Cow<'a, str>>,
+    pub custom_title: Option<Cow<'a, str>>,
+    pub ai_title: Option<Cow<'a, str>>,
+    pub agent_name: Option<Cow<'a, str>>,
+    pub level: Option<Cow<'a, str>>,
+    pub permission_mode: Option<Cow<'a, str>>,
+    /// Top-level keys this model does not know (see [`KNOWN_IGNORED`]).
+    pub unknown_fields: Vec<Cow<'a, str>>,
+}
+
+/// Top-level keys seen in real and hand-made transcripts that no rule needs. Anything outside this
+/// list and the fields above is counted as unknown.
+pub const KNOWN_IGNORED: &[&str] = &[
+    "parentUuid",
+    "logicalParentUuid",
+    "userType",
+    "requestId",
+    "slug",
+    "thinkingMetadata",
+    "todos",
+    "sourceToolAssistantUUID",
+    "sourceToolUseID",
+    "snapshot",
+    "messageId",
+    "isSnapshotUpdate",
+    "hookCount",
+    "hookErrors",
+    "hookInfos",
+    "hasOutput",
+    "preventedContinuation",
+    "stopReason",
+    "leafUuid",
+    "lastPrompt",
+    "data",
+    "parentToolUseID",
+    "toolUseID",
+    "retryAttempt",
+    "maxRetries",
+    "retryInMs",
+    "promptId",
+    "entrypoint",
+    "effort",
+    "isAbortedMidStream",
+    "supersedesUuids",
+    "attributionAgent",
+    "mode",
+    "tag",
+    "planContent",
+    "gitOperation",
+    "imagePasteIds",
+    "isUserRequest",
+    "toolUseIds",
+    "uuidMap",
+    "pastedContents",
+];
+
+/// `message` on `user` and `assistant` lines.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Message<'a> {
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub model: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub content: Content<'a>,
+    #[serde(deserialize_with = "lenient_usage")]
+    pub usage: Option<Usage>,
+}
+
+/// Token usage of one API response (as repeated on each of its lines).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Usage {
+    #[serde(deserialize_with = "lenient_u64")]
+    pub input_tokens: u64,
+    #[serde(deserialize_with = "lenient_u64")]
+    pub output_tokens: u64,
+    #[serde(deserialize_with = "lenient_u64")]
+    pub cache_creation_input_tokens: u64,
+    #[serde(deserialize_with = "lenient_u64")]
+    pub cache_read_input_tokens: u64,
+}
+
+/// `compactMetadata` on a `compact_boundary` line.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CompactMetadata {
+    #[serde(deserialize_with = "lenient_string")]
+    pub trigger: Option<String>,
+    #[serde(deserialize_with = "lenient_u64_opt")]
+    pub pre_tokens: Option<u64>,
+}
+
+/// `message.content`: a plain string (older prompts) or a list of blocks.
+#[derive(Debug, Default)]
+pub enum Content<'a> {
+    #[default]
+    None,
+    Text(Cow<'a, str>),
+    Blocks(Vec<Block<'a>>),
+}
+
+/// One content block. `kind` is `text`, `tool_use`, `tool_result`, `thinking`, `image`, or
+/// anything newer (kept, and ignored by the rules that do not know it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Block<'a> {
+    #[serde(rename = "type", borrow, deserialize_with = "lenient_str")]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub text: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub input: Option<&'a RawValue>,
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub tool_use_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub content: Option<&'a RawValue>,
+    #[serde(deserialize_with = "lenient_bool")]
+    pub is_error: bool,
+}
+
+impl<'a> Content<'a> {
+    /// The blocks, or an empty slice for a string or missing content.
+    #[must_use]
+    pub fn blocks(&self) -> &[Block<'a>] {
+        match self {
+            Content::Blocks(b) => b,
+            _ => &[],
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record: a hand-written map visitor, so unknown keys can be counted (derive cannot).
+
+impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RecordVisitor(std::marker::PhantomData))
+    }
+}
+
+struct RecordVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+/// A value read leniently: strings borrowed where possible, anything else ignored.
+struct LStr<'a>(Option<Cow<'a, str>>);
+struct LBool(bool);
+struct LU64(Option<u64>);
+
+impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
+    type Value = Record<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Record<'a>, M::Error> {
+        let mut r = Record::default();
+        // `LStr` borrows the key from the input; serde's own `Cow` impl would always allocate.
+        while let Some(LStr(key)) = map.next_key::<LStr<'de>>()? {
+            let key = key.unwrap_or_default();
+            let s = |m: &mut M| m.next_value::<LStr<'de>>().map(|v| v.0);
+            let b = |m: &mut M| m.next_value::<LBool>().map(|v| v.0);
+            let raw = |m: &mut M| m.next_value::<Option<&'de RawValue>>();
+            match &*key {
+                "type" => r.kind = s(&mut map)?,
+                "subtype" => r.subtype = s(&mut map)?,
+                "uuid" => r.uuid = s(&mut map)?,
+                "sessionId" => r.session_id = s(&mut map)?,
+                "timestamp" => r.timestamp = s(&mut map)?,
+                "cwd" => r.cwd = s(&mut map)?,
+                "gitBranch" => r.git_branch = s(&mut map)?,
+                "version" => r.version = s(&mut map)?,
+                "agentId" => r.agent_id = s(&mut map)?,
+                "isSidechain" => r.is_sidechain = b(&mut map)?,
+                "isMeta" => r.is_meta = b(&mut map)?,
+                "isCompactSummary" => r.is_compact_summary = b(&mut map)?,
+                "isVisibleInTranscriptOnly" => r.is_visible_in_transcript_only = b(&mut map)?,
+                "isApiErrorMessage" => r.is_api_error_message = b(&mut map)?,
+                "message" => r.message = map.next_value::<LMessage<'de>>()?.0,
+                "toolUseResult" => r.tool_use_result = raw(&mut map)?,
+                "toolDenialKind" => r.tool_denial_kind = s(&mut map)?,
+                "apiErrorStatus" => r.api_error_status = map.next_value::<LU64>()?.0,
+                "error" => r.error = raw(&mut map)?,
+                "content" => r.content = raw(&mut map)?,
+                "compactMetadata" => {
+                    r.compact_metadata = map.next_value::<LCompact>()?.0;
+                }
+                "operation" => r.operation = s(&mut map)?,
+                "durationMs" => r.duration_ms = map.next_value::<LU64>()?.0,
+                "attachment" => r.attachment = raw(&mut map)?,
+                "origin" => r.origin = raw(&mut map)?,
+                "promptSource" => r.prompt_source = s(&mut map)?,
+                "summary" => r.summary = s(&mut map)?,
+                "customTitle" => r.custom_title = s(&mut map)?,
+                "aiTitle" => r.ai_title = s(&mut map)?,
+                "agentName" => r.agent_name = s(&mut map)?,
+                "level" => r.level = s(&mut map)?,
+                "permissionMode" => r.permission_mode = s(&mut map)?,
+                k => {
+                    map.next_value::<IgnoredAny>()?;
+                    if !KNOWN_IGNORED.contains(&k) {
+                        r.unknown_fields.push(key);
+                    }
+                }
+            }
+        }
+        Ok(r)
+    }
+}
+
+/// `message` that is not an object (or is malformed inside) reads as absent.
+struct LMessage<'a>(Option<Message<'a>>);
+/// `compactMetadata` that is not the expected object reads as absent.
+struct LCompact(Option<CompactMetadata>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for LMessage<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A malformed message must not sink the line: read it raw first, then try the model.
+        let raw = <&'de RawValue>::deserialize(d)?;
+        Ok(LMessage(
+            serde_json::from_str::<Message<'de>>(raw.get()).ok(),
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for LCompact {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <&'de RawValue>::deserialize(d)?;
+        Ok(LCompact(
+            serde_json::from_str::<CompactMetadata>(raw.get()).ok(),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content: string | array of blocks | anything else (ignored).
+
+impl<'de: 'a, 'a> Deserialize<'de> for Content<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ContentVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ContentVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for ContentVisitor<'a> {
+    type Value = Content<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a list of content blocks")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Content::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Content::Text(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Content::Text(Cow::Owned(v)))
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let mut blocks = Vec::new();
+        // A block that is not an object (a bare string in the list) is skipped, not fatal.
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            if let Ok(b) = serde_json::from_str::<Block<'de>>(raw.get()) {
+                blocks.push(b);
+            }
+        }
+        Ok(Content::Blocks(blocks))
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Content::None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Content::None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Content::None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Content::None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Content::None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Content::None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Content::None)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lenient scalars: one visitor that accepts any JSON value and keeps only the expected type.
+
+/// What a lenient read keeps.
+enum Want {
+    Str,
+    Bool,
+    U64,
+}
+
+struct Lenient<'a> {
+    want: Want,
+    _p: std::marker::PhantomData<&'a ()>,
+}
+
+/// The value a lenient read produced.
+enum Got<'a> {
+    Str(Cow<'a, str>),
+    Bool(bool),
+    U64(u64),
+    Nothing,
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for Lenient<'a> {
+    type Value = Got<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Got<'a>, E> {
+        Ok(if matches!(self.want, Want::Str) {
+            Got::Str(Cow::Borrowed(v))
+        } else {
+            Got::Nothing
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Got<'a>, E> {
+        Ok(if matches!(self.want, Want::Str) {
+            Got::Str(Cow::Owned(v.to_owned()))
+        } else {
+            Got::Nothing
+        })
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Got<'a>, E> {
+        Ok(if matches!(self.want, Want::Bool) {
+            Got::Bool(v)
+        } else {
+            Got::Nothing
+        })
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Got<'a>, E> {
+        Ok(if matches!(self.want, Want::U64) {
+            Got::U64(v)
+        } else {
+            Got::Nothing
+        })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Got<'a>, E> {
+        Ok(match (&self.want, u64::try_from(v)) {
+            (Want::U64, Ok(v)) => Got::U64(v),
+            _ => Got::Nothing,
+        })
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Got<'a>, E> {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked range"
+        )]
+        Ok(
+            if matches!(self.want, Want::U64) && v.is_finite() && (0.0..1.8e19).contains(&v) {
+                Got::U64(v as u64)
+            } else {
+                Got::Nothing
+            },
+        )
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Got<'a>, E> {
+        Ok(Got::Nothing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Got<'a>, E> {
+        Ok(Got::Nothing)
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Got<'a>, S::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Got::Nothing)
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Got<'a>, M::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Got::Nothing)
+    }
+}
+
+fn lenient<'de: 'a, 'a, D: Deserializer<'de>>(d: D, want: Want) -> Result<Got<'a>, D::Error> {
+    d.deserialize_any(Lenient {
+        want,
+        _p: std::marker::PhantomData,
+    })
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for LStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(LStr(match lenient(d, Want::Str)? {
+            Got::Str(s) => Some(s),
+            _ => None,
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for LBool {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(LBool(matches!(lenient(d, Want::Bool)?, Got::Bool(true))))
+    }
+}
+
+impl<'de> Deserialize<'de> for LU64 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(LU64(match lenient(d, Want::U64)? {
+            Got::U64(v) => Some(v),
+            _ => None,
+        }))
+    }
+}
+
+fn lenient_str<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    LStr::deserialize(d).map(|v| v.0)
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    LStr::deserialize(d).map(|v| v.0.map(Cow::into_owned))
+}
+
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    LBool::deserialize(d).map(|v| v.0)
+}
+
+fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    LU64::deserialize(d).map(|v| v.0.unwrap_or(0))
+}
+
+fn lenient_u64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    LU64::deserialize(d).map(|v| v.0)
+}
+
+fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Usage>, D::Error> {
+    let raw = <&'de RawValue>::deserialize(d)?;
+    Ok(serde_json::from_str::<Usage>(raw.get()).ok())
+}
+
+/// The text of a `tool_result` content (a string or a list of `text` blocks), or of any raw
+/// JSON string. Non-text parts are skipped. Allocates only when the JSON string has escapes.
+#[must_use]
+pub fn raw_text(raw: &RawValue) -> Cow<'_, str> {
+    let s = raw.get().trim_start();
+    if s.starts_with('"') {
+        return serde_json::from_str::<LStr<'_>>(s)
+            .ok()
+            .and_then(|v| v.0)
+            .unwrap_or_default();
+    }
+    if s.starts_with('[') {
+        #[derive(Deserialize)]
+        struct TextPart<'a> {
+            #[serde(borrow, default, deserialize_with = "lenient_str")]
+            text: Option<Cow<'a, str>>,
+        }
+        let parts: Vec<&RawValue> = serde_json::from_str(s).unwrap_or_default();
+        let texts: Vec<Cow<'_, str>> = parts
+            .iter()
+            .filter_map(|p| serde_json::from_str::<TextPart<'_>>(p.get()).ok()?.text)
+            .collect();
+        return match texts.len() {
+            0 => Cow::Borrowed(""),
+            1 => texts.into_iter().next().unwrap_or_default(),
+            _ => Cow::Owned(texts.join("\n")),
+        };
+    }
+    Cow::Borrowed("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrowed_fields_and_blocks_parse() {
+        let line = r#"{"type":"assistant","isSidechain":false,"message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}],"usage":{"input_tokens":3,"output_tokens":13}}}"#;
+        let r: Record<'_> = serde_json::from_str(line).unwrap();
+        assert_eq!(r.kind.as_deref(), Some("assistant"));
+        let m = r.message.unwrap();
+        assert_eq!(m.id.as_deref(), Some("msg_1"));
+        assert_eq!(m.usage.unwrap().output_tokens, 13);
+        let b = &m.content.blocks()[0];
+        assert_eq!(b.name.as_deref(), Some("Bash"));
+        assert_eq!(b.input.unwrap().get(), r#"{"command":"ls"}"#);
+        assert!(r.unknown_fields.is_empty());
+    }
+
+    #[test]
+    fn wrong_types_lose_the_field_not_the_line() {
+        let line = r#"{"type":"user","isSidechain":"[trimmed]","timestamp":42,"uuid":null,"message":{"content":"hi","usage":"x"},"durationMs":"soon"}"#;
+        let r: Record<'_> = serde_json::from_str(line).unwrap();
+        assert!(!r.is_sidechain);
+        assert_eq!(r.timestamp, None);
+        assert_eq!(r.duration_ms, None);
+        let m = r.message.unwrap();
+        assert!(matches!(m.content, Content::Text(ref t) if t == "hi"));
+        assert_eq!(m.usage, None);
+    }
+
+    #[test]
+    fn unknown_keys_are_counted_known_ones_are_not() {
+        let line = r#"{"type":"user","slug":"x","brandNewField":1,"anotherOne":{"a":[1]}}"#;
+        let r: Record<'_> = serde_json::from_str(line).unwrap();
+        assert_eq!(r.unknown_fields, vec!["brandNewField", "anotherOne"]);
+    }
+
+    #[test]
+    fn non_object_blocks_are_skipped() {
+        let line =
+            r#"{"type":"user","message":{"content":["bare",{"type":"text","text":"ok"},7]}}"#;
+        let r: Record<'_> = serde_json::from_str(line).unwrap();
+        let blocks = r.message.unwrap().content;
+        assert_eq!(blocks.blocks().len(), 1);
+        assert_eq!(blocks.blocks()[0].text.as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn escaped_strings_are_owned_plain_ones_borrowed() {
+        let line = r#"{"type":"user","cwd":"C:\\Users\\dev","version":"2.1.39"}"#;
+        let r: Record<'_> = serde_json::from_str(line).unwrap();
+        assert!(matches!(r.cwd, Some(Cow::Owned(ref s)) if s == r"C:\Users\dev"));
+        assert!(matches!(r.version, Some(Cow::Borrowed("2.1.39"))));
+    }
+
+    #[test]
+    fn raw_text_reads_strings_and_text_blocks() {
+        let v: Box<RawValue> = serde_json::from_str(r#""Exit code 1\nboom""#).unwrap();
+        assert_eq!(raw_text(&v), "Exit code 1\nboom");
+        let v: Box<RawValue> = serde_json::from_str(
+            r#"[{"type":"text","text":"a"},{"type":"image"},{"type":"text","text":"b"}]"#,
+        )
+        .unwrap();
+        assert_eq!(raw_text(&v), "a\nb");
+        let v: Box<RawValue> = serde_json::from_str("17").unwrap();
+        assert_eq!(raw_text(&v), "");
+    }
+}

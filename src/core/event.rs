@@ -1,0 +1,258 @@
+//! The normalised event stream every adapter produces and every rule consumes.
+//!
+//! One transcript line gives zero or more [`Event`]s. Events own only what later rules need:
+//! short excerpts, hashes and counts, never tool output bodies, so a session's memory is bounded by
+//! its number of events, not by its bytes.
+
+use std::sync::Arc;
+
+use super::checks::{Bypass, CheckKind};
+use super::{LineNo, Millis};
+
+/// Longest prompt text kept (bytes): enough for near-duplicate comparison and excerpts.
+pub const PROMPT_KEEP: usize = 4096;
+/// Longest agent text kept per block (bytes).
+pub const AGENT_TEXT_KEEP: usize = 2048;
+/// Longest error excerpt kept (bytes).
+pub const ERROR_KEEP: usize = 600;
+/// Longest action target kept (bytes).
+pub const TARGET_KEEP: usize = 300;
+
+/// One normalised event, with where and when it happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The transcript line it came from.
+    pub line: LineNo,
+    /// The line's timestamp, when it had a valid one.
+    pub at: Option<Millis>,
+    /// `None` for the main thread; the sub-agent id for sidechain work.
+    pub agent: Option<Arc<str>>,
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// Working directory, branch, version or session id as of this line (emitted on change).
+    Context(Context),
+    /// A human instruction.
+    Prompt(Prompt),
+    /// The agent called a tool.
+    Action(Action),
+    /// A tool call's result.
+    Result(ToolResult),
+    /// One line of an API response; the same `id` repeats across the response's lines.
+    ModelCall(ModelCall),
+    /// Text the agent wrote to the user.
+    AgentText(AgentText),
+    /// The user pressed Esc.
+    Interrupt { during_tool: bool },
+    /// The API call finally failed (a synthetic assistant line).
+    ApiError { status: Option<u64>, text: String },
+    /// The harness is retrying an API call.
+    ApiRetry,
+    /// The context was compacted.
+    Compaction { auto: bool, pre_tokens: Option<u64> },
+    /// A slash command as typed (`/compact keep tests`); `system` says it came as a system line,
+    /// which only local commands do.
+    Command {
+        name: String,
+        args: String,
+        system: bool,
+    },
+    /// Injected text right after a command: the command expanded into a prompt.
+    CommandExpansion,
+    /// A `!` shell command the user ran themselves.
+    ManualShell { command: String },
+    /// A background task finished.
+    TaskNotification { failed: bool },
+    /// A hook blocked something (not the model's mistake).
+    HookBlock { text: String },
+    /// Claude Code's end-of-turn marker.
+    TurnEnd { duration_ms: Option<u64> },
+    /// A session title; a higher `rank` wins (3 `/rename`, 2 agent name, 1 AI title).
+    Title { text: String, rank: u8 },
+}
+
+/// Session context carried by envelope fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    pub session_id: Option<String>,
+    pub cwd: Option<String>,
+    pub git_branch: Option<String>,
+    pub version: Option<String>,
+}
+
+/// How a prompt reached the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromptSource {
+    /// Typed at the prompt.
+    Typed,
+    /// Typed while the agent worked and queued (a steering prompt).
+    Queued,
+    /// A slash command that expands into a prompt.
+    Command,
+}
+
+/// A human instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// The text, cut to [`PROMPT_KEEP`] bytes (not yet sanitised: sanitise where it is shown).
+    pub text: String,
+    /// Length of the full text in bytes.
+    pub len: usize,
+    pub source: PromptSource,
+    /// Images pasted with it.
+    pub images: u32,
+}
+
+/// Which tool family an action belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tool {
+    Read,
+    Edit,
+    Write,
+    Bash,
+    Search,
+    Web,
+    Task,
+    Todo,
+    Ask,
+    Plan,
+    Other,
+}
+
+/// An agent tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// Hash of the `tool_use` id.
+    pub id: u64,
+    /// The tool's name as the agent used it (`Bash`, `mcp__github__create_issue`).
+    pub name: Arc<str>,
+    pub tool: Tool,
+    /// What it acts on: a path, a command, a pattern (cut to [`TARGET_KEEP`]).
+    pub target: String,
+    /// Signature: tool name plus canonical input. Equal signatures are the same action.
+    pub sig: u64,
+    /// The check a Bash command runs.
+    pub check: Option<CheckKind>,
+    /// Read-only exploration (Read, Grep, Glob, read-only shell).
+    pub read_only: bool,
+    /// A command that legitimately repeats (polling, status).
+    pub polling: bool,
+    /// `git push` / `gh pr create|merge`.
+    pub ships: bool,
+    /// This action gets around a check (S20).
+    pub bypass: Option<Bypass>,
+    /// For edits: which file, and hashes of the replaced and new text.
+    pub edit: Option<EditInfo>,
+}
+
+/// What an edit changes, as hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditInfo {
+    pub path: String,
+    pub old: u64,
+    pub new: u64,
+}
+
+/// How a tool call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Failed: a non-zero exit, a missing file, a failing check.
+    Error,
+    /// The user rejected the call, possibly with feedback (a steer).
+    Rejected {
+        feedback: Option<String>,
+    },
+    /// Cancelled because a parallel sibling call failed; not a failure of its own.
+    Cancelled,
+    /// Killed by the user's interrupt.
+    Interrupted,
+    /// Refused by the harness (read-before-edit, a hook): not the model's mistake.
+    Blocked,
+}
+
+impl Outcome {
+    /// `is_error` as the transcript recorded it would be true.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Outcome::Ok)
+    }
+}
+
+/// A tool call's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolResult {
+    /// Hash of the `tool_use_id` it answers.
+    pub id: u64,
+    pub outcome: Outcome,
+    /// Whether the transcript marked it `is_error` (kept for exact counting).
+    pub is_error: bool,
+    /// Hash of the normalised result (head and tail), for "same result again".
+    pub obs: u64,
+    /// First meaningful line of an error (not sanitised yet), cut to [`ERROR_KEEP`].
+    pub error: Option<String>,
+    pub lines_added: u32,
+    pub lines_removed: u32,
+    /// Edited line ranges `(start, len)` in the old file.
+    pub hunks: Vec<(u32, u32)>,
+    /// For checks: the output says the check failed (even with exit status 0).
+    pub check_failed: bool,
+    /// For failed checks: (signature, number of failing ids).
+    pub failure: Option<(u64, u32)>,
+    /// A commit was created (`[branch abc1234] …`).
+    pub committed: bool,
+    /// The command timed out.
+    pub timed_out: bool,
+    /// For sub-agent calls: the tool calls the sub-agent made.
+    pub delegated_actions: u32,
+}
+
+impl ToolResult {
+    /// A result with nothing but its id and outcome.
+    #[must_use]
+    pub fn new(id: u64, outcome: Outcome) -> Self {
+        Self {
+            id,
+            is_error: outcome.is_error(),
+            outcome,
+            obs: 0,
+            error: None,
+            lines_added: 0,
+            lines_removed: 0,
+            hunks: Vec::new(),
+            check_failed: false,
+            failure: None,
+            committed: false,
+            timed_out: false,
+            delegated_actions: 0,
+        }
+    }
+}
+
+/// One line of an API response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelCall {
+    /// Hash of `message.id`.
+    pub id: u64,
+    pub model: Option<Arc<str>>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_creation_tokens: u64,
+}
+
+/// Text the agent wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentText {
+    /// Hash of the response it belongs to.
+    pub message: u64,
+    /// The text, cut to [`AGENT_TEXT_KEEP`] bytes.
+    pub text: String,
+    /// Words in the full text.
+    pub words: u32,
+}

@@ -1,0 +1,73 @@
+//! Small, fast, deterministic 64-bit hashing (FNV-1a) for ids and signatures.
+//!
+//! Ids (`toolu_…`, `msg_…`) are kept as 64-bit hashes rather than strings so a session's
+//! bookkeeping stays small however long the transcript; at the counts a session reaches
+//! (thousands), a collision is astronomically unlikely. The hash is stable across runs and
+//! platforms, which the summary cache relies on.
+
+const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// An incremental FNV-1a hasher.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(OFFSET)
+    }
+}
+
+impl Fnv {
+    /// Mixes bytes in.
+    pub fn write(&mut self, bytes: &[u8]) -> &mut Self {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(PRIME);
+        }
+        self
+    }
+
+    /// Mixes one byte in.
+    pub fn byte(&mut self, b: u8) -> &mut Self {
+        self.write(&[b])
+    }
+
+    /// The hash so far.
+    #[must_use]
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Hash of one byte string.
+#[must_use]
+pub fn hash(bytes: &[u8]) -> u64 {
+    Fnv::default().write(bytes).finish()
+}
+
+/// Hash of a string.
+#[must_use]
+pub fn hash_str(s: &str) -> u64 {
+    hash(s.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_fnv1a_vectors() {
+        assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn incremental_equals_one_shot() {
+        assert_eq!(
+            Fnv::default().write(b"foo").write(b"bar").finish(),
+            hash(b"foobar")
+        );
+    }
+}

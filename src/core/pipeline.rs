@@ -1,0 +1,152 @@
+//! Bytes in, session out: [`LineAssembler`] → [`Parser`] → [`Builder`], fed chunk by chunk.
+//!
+//! This is the one path every front end uses: `score` feeds a whole file, `watch` feeds appends,
+//! the status line feeds what arrived since its last call. Chunk boundaries never change the
+//! result (a property test over the real corpus proves it).
+
+use super::claude::{ParseStats, Parser};
+use super::event::Event;
+use super::lines::{Line, LineAssembler};
+use super::session::{Builder, Session};
+
+/// See the module docs.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    assembler: LineAssembler,
+    parser: Parser,
+    builder: Builder,
+    scratch: Vec<Event>,
+    /// Every event, kept only when asked for (tests, replay).
+    log: Option<Vec<Event>>,
+    bytes: u64,
+}
+
+impl Pipeline {
+    /// A pipeline for a main session file whose id (file stem) is `id`.
+    #[must_use]
+    pub fn new(id: Option<String>) -> Self {
+        Self::with_parts(
+            Parser::new(),
+            Builder::new(id),
+            super::lines::DEFAULT_MAX_LINE,
+        )
+    }
+
+    /// A pipeline for a sub-agent file: all its work is attributed to `agent`.
+    #[must_use]
+    pub fn for_agent(agent: &str) -> Self {
+        Self::with_parts(
+            Parser::for_agent(agent),
+            Builder::new(None),
+            super::lines::DEFAULT_MAX_LINE,
+        )
+    }
+
+    fn with_parts(parser: Parser, builder: Builder, max_line: usize) -> Self {
+        Self {
+            assembler: LineAssembler::new(max_line),
+            parser,
+            builder,
+            scratch: Vec::new(),
+            log: None,
+            bytes: 0,
+        }
+    }
+
+    /// Keeps every event, for [`Self::events`].
+    #[must_use]
+    pub fn with_log(mut self) -> Self {
+        self.log = Some(Vec::new());
+        self
+    }
+
+    /// Caps the length of one line (bytes); longer lines are skipped and counted.
+    #[must_use]
+    pub fn with_max_line(mut self, max_line: usize) -> Self {
+        self.assembler = LineAssembler::new(max_line);
+        self
+    }
+
+    /// Feeds a chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        let Self {
+            assembler,
+            parser,
+            builder,
+            scratch,
+            log,
+            ..
+        } = self;
+        assembler.feed(chunk, |line| consume(line, parser, builder, scratch, log));
+    }
+
+    /// The file ended: a last line without its newline is read as complete.
+    pub fn finish(&mut self) {
+        let Self {
+            assembler,
+            parser,
+            builder,
+            scratch,
+            log,
+            ..
+        } = self;
+        assembler.finish(|line| consume(line, parser, builder, scratch, log));
+    }
+
+    /// The session so far.
+    #[must_use]
+    pub fn session(&self) -> &Session {
+        self.builder.session()
+    }
+
+    /// Skips and drift counters.
+    #[must_use]
+    pub fn stats(&self) -> &ParseStats {
+        &self.parser.stats
+    }
+
+    /// Events so far, when built [`Self::with_log`].
+    #[must_use]
+    pub fn events(&self) -> &[Event] {
+        self.log.as_deref().unwrap_or(&[])
+    }
+
+    /// Bytes fed so far.
+    #[must_use]
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Bytes held for a line whose newline has not arrived.
+    #[must_use]
+    pub fn pending_bytes(&self) -> u64 {
+        self.assembler.pending_bytes()
+    }
+
+    /// Takes the finished session and its stats.
+    #[must_use]
+    pub fn into_parts(self) -> (Session, ParseStats) {
+        (self.builder.into_session(), self.parser.stats)
+    }
+}
+
+fn consume(
+    line: Line<'_>,
+    parser: &mut Parser,
+    builder: &mut Builder,
+    scratch: &mut Vec<Event>,
+    log: &mut Option<Vec<Event>>,
+) {
+    match line {
+        Line::Complete { no, bytes } => parser.parse_line(no, bytes, scratch),
+        Line::Oversized { no, len } => parser.oversized(no, len),
+    }
+    for ev in scratch.iter() {
+        builder.push(ev);
+    }
+    if let Some(log) = log {
+        log.append(scratch);
+    }
+    scratch.clear();
+}

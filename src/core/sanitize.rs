@@ -1,0 +1,226 @@
+//! Untrusted transcript text in, printable text out.
+//!
+//! Everything a transcript says (prompts, tool output, agent text, file paths) can contain escape
+//! sequences: `\x1b]52;…` writes the clipboard, `\x1b[2J` clears the screen, a bidi override
+//! reorders what the reader sees. Nothing from a transcript reaches a terminal, a widget or a report
+//! without passing through [`clean`] or [`one_line`].
+//!
+//! What is removed: ESC sequences (CSI, OSC, DCS/SOS/PM/APC with their payloads, two-byte forms),
+//! their 8-bit C1 forms, every other C0/C1 control and DEL, and the invisible bidi controls.
+//! Tabs become spaces; `\n` is kept by [`clean`] and folded by [`one_line`]. We write this rather
+//! than use `strip-ansi-escapes`: that crate also drops tabs, keeps the tail of a C1 CSI and keeps
+//! bidi overrides (measured in research/stack.md), which are exactly the cases that matter here.
+
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthChar;
+
+const TAB: &str = "    ";
+
+/// Text with escape sequences and controls removed; newlines kept, tabs as four spaces.
+#[must_use]
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !needs_cleaning(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    strip_into(s, &mut out, true);
+    Cow::Owned(out)
+}
+
+/// One display line: cleaned, all whitespace runs (newlines included) folded to one space,
+/// trimmed, and cut to `max_width` terminal columns with a trailing `…` when it was longer.
+#[must_use]
+pub fn one_line(s: &str, max_width: usize) -> String {
+    // A one-line excerpt never needs more than the head of a long text.
+    let s = prefix(s, 64 * 1024 + max_width * 4);
+    let mut cleaned = String::with_capacity(s.len());
+    strip_into(s, &mut cleaned, false);
+    let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if width(&folded) <= max_width {
+        return folded;
+    }
+    let mut out = String::with_capacity(max_width * 4);
+    let mut used = 0usize;
+    for c in folded.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max_width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if max_width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// The longest prefix of `s` of at most `max_bytes` bytes that ends on a char boundary.
+#[must_use]
+pub fn prefix(s: &str, max_bytes: usize) -> &str {
+    if s.len() <= max_bytes {
+        return s;
+    }
+    let mut end = max_bytes;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The longest suffix of `s` of at most `max_bytes` bytes that starts on a char boundary.
+#[must_use]
+pub fn suffix(s: &str, max_bytes: usize) -> &str {
+    if s.len() <= max_bytes {
+        return s;
+    }
+    let mut start = s.len() - max_bytes;
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
+}
+
+/// Display width of a string in terminal columns.
+#[must_use]
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+fn needs_cleaning(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 && b != b'\n' || b == 0x7f)
+        || (!s.is_ascii() && s.chars().any(|c| is_c1(c) || is_invisible_control(c)))
+}
+
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Bidi embedding/override/isolate marks and other zero-width format controls that can hide or
+/// reorder text on screen.
+fn is_invisible_control(c: char) -> bool {
+    matches!(c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// Copies `s` into `out` without escape sequences or controls.
+fn strip_into(s: &str, out: &mut String, keep_newlines: bool) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\t' => out.push_str(TAB),
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' => out.push(' '),
+            c if c.is_control() || is_invisible_control(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        // Two-byte sequences (ESC 7, ESC c, ESC ( B …): intermediates then one final byte.
+        Some(c) if ('\x20'..='\x2f').contains(&c) => {
+            while chars.next_if(|c| ('\x20'..='\x2f').contains(c)).is_some() {}
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then one final byte in `@`..`~`.
+fn skip_csi(chars: &mut Chars<'_>) {
+    for c in chars.by_ref() {
+        if ('\x40'..='\x7e').contains(&c) {
+            return;
+        }
+        if !('\x20'..='\x3f').contains(&c) {
+            // Malformed: a control or non-ASCII inside the sequence ends it here.
+            return;
+        }
+    }
+}
+
+/// OSC/DCS/SOS/PM/APC payload, ended by BEL, ST (`ESC \`) or C1 ST; unterminated runs to the end.
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\x07' | '\u{9c}' => return,
+            '\x1b' => {
+                chars.next_if_eq(&'\\');
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(clean("hello\nworld"), Cow::Borrowed(_)));
+        assert!(matches!(clean("héllo 日本"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn csi_and_osc_sequences_are_removed_whole() {
+        assert_eq!(clean("\x1b[31merror\x1b[0m done"), "error done");
+        assert_eq!(clean("a\x1b]52;c;ZXZpbA==\x07b"), "ab");
+        assert_eq!(clean("a\x1b]0;title\x1b\\b"), "ab");
+        assert_eq!(clean("x\x1b[2Jy"), "xy");
+        assert_eq!(clean("x\u{9b}31my"), "xy");
+        assert_eq!(clean("x\x1bPpayload\x1b\\y"), "xy");
+        assert_eq!(clean("x\x1b(By"), "xy");
+    }
+
+    #[test]
+    fn controls_and_bidi_marks_are_removed_tabs_kept_as_spaces() {
+        assert_eq!(clean("a\tb"), "a    b");
+        assert_eq!(clean("a\x07b\x08c\rd\x7f"), "abcd");
+        assert_eq!(clean("user\u{202e}gnp.exe"), "usergnp.exe");
+    }
+
+    #[test]
+    fn unterminated_sequences_do_not_leak_their_payload() {
+        assert_eq!(clean("ok\x1b]52;c;AAAA"), "ok");
+        assert_eq!(clean("ok\x1b["), "ok");
+    }
+
+    #[test]
+    fn one_line_folds_whitespace_and_cuts_by_width() {
+        assert_eq!(one_line("  fix\n\n the   tests  ", 40), "fix the tests");
+        assert_eq!(one_line("abcdefghij", 10), "abcdefghij");
+        assert_eq!(one_line("abcdefghijk", 10), "abcdefghi…");
+        assert_eq!(one_line("日本語日本語", 7), "日本語…");
+        assert_eq!(one_line("\x1b[1mbold\x1b[22m text", 20), "bold text");
+    }
+
+    #[test]
+    fn one_line_result_never_exceeds_width() {
+        for s in [
+            "a b c d e f g h",
+            "日本語 x 日本語 y",
+            "word  word\tword\nword",
+        ] {
+            for w in 1..20 {
+                assert!(
+                    width(&one_line(s, w)) <= w,
+                    "{s:?} at {w}: {:?}",
+                    one_line(s, w)
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! [`Builder`]: events in, [`Session`] out, one event at a time.
+//!
+//! The builder is the only place the counting rules live: unique tool ids, one model call per
+//! `message.id` at its largest usage, results attributed to the turn that made the call, queued
+//! prompts counted once, a slash command that expands into a prompt counted as a prompt. Feeding
+//! events one by one or all at once gives the same session, so live watching and `score` agree.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use super::mode::{self, PathClass};
+use super::model::{
+    CheckRun, Compaction, Control, Session, SubagentFigures, Tally, Turn, TurnPrompt,
+};
+use crate::core::checks::CheckKind;
+use crate::core::event::{
+    Action, Event, EventKind, ModelCall, Outcome, Prompt, PromptSource, Tool, ToolResult,
+};
+use crate::core::hash::hash_str;
+use crate::core::{LineNo, Millis};
+
+/// A call waiting for its result.
+#[derive(Debug, Clone)]
+struct Call {
+    turn: usize,
+    agent: Option<Arc<str>>,
+    tool: Tool,
+    check: Option<CheckKind>,
+    path: Option<String>,
+}
+
+/// A response seen so far: where it was counted and at what output figure.
+#[derive(Debug, Clone, Copy)]
+struct Response {
+    turn: usize,
+    output: u64,
+}
+
+/// Builds a [`Session`] from events; see the module docs.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    session: Session,
+    calls: HashMap<u64, Call>,
+    seen_calls: HashSet<u64>,
+    seen_results: HashSet<u64>,
+    responses: HashMap<u64, Response>,
+    agent_responses: HashMap<u64, u64>,
+    /// A command whose expansion would make it a prompt: (line, text).
+    pending_command: Option<(LineNo, Option<Millis>, String)>,
+    /// Hashes of recently queued prompts, so their later delivery is not counted again.
+    queued: VecDeque<u64>,
+    first_edit_seen: bool,
+}
+
+impl Builder {
+    /// A builder for a session whose id is known from its file name.
+    #[must_use]
+    pub fn new(id: Option<String>) -> Self {
+        let mut b = Self::default();
+        b.session.id = id;
+        b
+    }
+
+    /// The session so far.
+    #[must_use]
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Takes the finished session.
+    #[must_use]
+    pub fn into_session(self) -> Session {
+        self.session
+    }
+
+    /// Feeds one event.
+    pub fn push(&mut self, ev: &Event) {
+        if let Some(at) = ev.at {
+            self.session.started = Some(self.session.started.map_or(at, |s| s.min(at)));
+            self.session.last = Some(self.session.last.map_or(at, |l| l.max(at)));
+        }
+        // A slash command is a prompt when what follows shows the agent took it as one: its
+        // expansion (2.x) or the agent answering straight away (1.0.x wrote no expansion).
+        if ev.agent.is_none()
+            && let Some(pending) = self.pending_command.take() {
+                match &ev.kind {
+                    EventKind::Context(_) => self.pending_command = Some(pending),
+                    EventKind::CommandExpansion => {
+                        self.command_prompt(pending);
+                        return;
+                    }
+                    EventKind::ModelCall(_) | EventKind::Action(_) | EventKind::AgentText(_) => {
+                        self.command_prompt(pending);
+                    }
+                    _ => {}
+                }
+            }
+        match &ev.agent {
+            Some(agent) => self.agent_event(agent, ev),
+            None => self.main_event(ev),
+        }
+    }
+
+    fn main_event(&mut self, ev: &Event) {
+        match &ev.kind {
+            EventKind::Context(c) => {
+                let s = &mut self.session;
+                if s.id.is_none() {
+                    s.id.clone_from(&c.session_id);
+                }
+                if s.cwd.is_none() {
+                    s.cwd.clone_from(&c.cwd);
+                }
+                if c.cwd.is_some() && c.cwd != s.cwd {
+                    s.current_cwd.clone_from(&c.cwd);
+                }
+                if c.git_branch.is_some() {
+                    s.git_branch.clone_from(&c.git_branch);
+                }
+                if c.version.is_some() {
+                    s.version.clone_from(&c.version);
+                }
+            }
+            EventKind::Prompt(p) => self.prompt(ev, p),
+            EventKind::Command { name, args, system } => {
+                let command = if args.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name} {args}")
+                };
+                self.session.controls.push(Control {
+                    line: ev.line,
+                    command: command.clone(),
+                });
+                if !system {
+                    self.pending_command = Some((ev.line, ev.at, command));
+                }
+            }
+            EventKind::CommandExpansion => {}
+            EventKind::Action(a) => self.action(ev, a),
+            EventKind::Result(r) => self.result(ev, r),
+            EventKind::ModelCall(m) => self.model_call(ev, m),
+            EventKind::AgentText(t) => {
+                let turn = self.turn_mut(ev);
+                turn.tally.words += u64::from(t.words);
+                self.session.totals.words += u64::from(t.words);
+            }
+            EventKind::Interrupt { .. } => {
+                self.turn_mut(ev).tally.interrupts += 1;
+                self.session.totals.interrupts += 1;
+            }
+            EventKind::ApiError { .. } => {
+                self.turn_mut(ev).tally.api_errors += 1;
+                self.session.totals.api_errors += 1;
+            }
+            EventKind::ApiRetry => self.session.api_retries += 1,
+            EventKind::Compaction { auto, pre_tokens } => {
+                self.session.compactions.push(Compaction {
+                    line: ev.line,
+                    auto: *auto,
+                    pre_tokens: *pre_tokens,
+                });
+            }
+            EventKind::ManualShell { .. } => self.session.manual_commands += 1,
+            EventKind::TaskNotification { .. } => self.session.task_notifications += 1,
+            EventKind::HookBlock { .. } => self.session.hook_blocks += 1,
+            EventKind::TurnEnd { duration_ms } => {
+                let turn = self.turn_mut(ev);
+                turn.ended = true;
+                if duration_ms.is_some() {
+                    turn.reported_ms = *duration_ms;
+                }
+            }
+            EventKind::Title { text, rank } => {
+                if *rank >= self.session.title_rank {
+                    self.session.title = Some(text.clone());
+                    self.session.title_rank = *rank;
+                }
+            }
+        }
+    }
+
+    fn command_prompt(&mut self, (line, at, text): (LineNo, Option<Millis>, String)) {
+        if self.session.controls.last().is_some_and(|c| c.line == line) {
+            self.session.controls.pop();
+        }
+        self.queued.clear();
+        let p = Prompt {
+            len: text.len(),
+            text,
+            source: PromptSource::Command,
+            images: 0,
+        };
+        self.start_turn(line, at, p);
+    }
+
+    fn prompt(&mut self, ev: &Event, p: &Prompt) {
+        let key = hash_str(p.text.trim());
+        if let Some(pos) = self.queued.iter().position(|k| *k == key) {
+            // Queued moments ago and counted then: this line (a typed line or a queued_command
+            // attachment with the same text) is its delivery, not a new prompt.
+            self.queued.remove(pos);
+            return;
+        }
+        match p.source {
+            PromptSource::Queued => {
+                self.queued.push_back(key);
+                if self.queued.len() > 8 {
+                    self.queued.pop_front();
+                }
+            }
+            // A new typed prompt ends the window in which queued texts can still be delivered.
+            PromptSource::Typed | PromptSource::Command => self.queued.clear(),
+        }
+        if self.session.turns.iter().all(|t| t.prompt.is_none()) && mode::says_broken(&p.text) {
+            self.session.mode_evidence.breakage = true;
+        }
+        self.start_turn(ev.line, ev.at, p.clone());
+    }
+
+    fn start_turn(&mut self, line: LineNo, at: Option<Millis>, p: Prompt) {
+        let number = self
+            .session
+            .turns
+            .iter()
+            .filter(|t| t.prompt.is_some())
+            .count()
+            + 1;
+        self.session.turns.push(Turn {
+            number,
+            line,
+            prompt: Some(TurnPrompt {
+                text: p.text,
+                len: p.len,
+                source: p.source,
+                images: p.images,
+            }),
+            started: at,
+            last: at,
+            reported_ms: None,
+            tally: Tally::default(),
+            files: Default::default(),
+            checks: Vec::new(),
+            tools: Default::default(),
+            ended: false,
+        });
+    }
+
+    /// The current turn, opening a preamble when work arrives before any prompt.
+    fn turn_mut(&mut self, ev: &Event) -> &mut Turn {
+        if self.session.turns.is_empty() {
+            self.session.turns.push(Turn {
+                number: 0,
+                line: ev.line,
+                prompt: None,
+                started: ev.at,
+                last: ev.at,
+                reported_ms: None,
+                tally: Tally::default(),
+                files: Default::default(),
+                checks: Vec::new(),
+                tools: Default::default(),
+                ended: false,
+            });
+        }
+        let turn = self
+            .session
+            .turns
+            .last_mut()
+            .expect("a turn was just ensured");
+        if let Some(at) = ev.at {
+            turn.started.get_or_insert(at);
+            turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
+        }
+        turn
+    }
+
+    fn action(&mut self, ev: &Event, a: &Action) {
+        if !self.seen_calls.insert(a.id) {
+            return;
+        }
+        let turn = self.turn_mut(ev);
+        turn.tally.tool_calls += 1;
+        *turn.tools.entry(a.name.to_string()).or_default() += 1;
+        let index = self.session.turns.len() - 1;
+        self.session.totals.tool_calls += 1;
+        let e = &mut self.session.mode_evidence;
+        if a.read_only {
+            e.read_only += 1;
+        }
+        if a.tool == Tool::Plan {
+            e.plan_calls += 1;
+        }
+        if a.ships
+            || a.target.contains("deploy")
+            || a.target.starts_with("kubectl")
+            || a.target.starts_with("terraform")
+            || a.target.starts_with("docker")
+        {
+            e.ops_commands += 1;
+        }
+        if a.tool == Tool::Bash
+            && (a.target.starts_with("python")
+                || a.target.starts_with("node ")
+                || a.target.starts_with("Rscript"))
+        {
+            e.script_runs += 1;
+        }
+        self.calls.insert(
+            a.id,
+            Call {
+                turn: index,
+                agent: None,
+                tool: a.tool,
+                check: a.check,
+                path: a.edit.as_ref().map(|e| e.path.clone()),
+            },
+        );
+    }
+
+    fn result(&mut self, ev: &Event, r: &ToolResult) {
+        let Some(call) = self.calls.remove(&r.id) else {
+            if !self.seen_results.contains(&r.id) {
+                self.session.orphan_results += 1;
+            }
+            return;
+        };
+        self.seen_results.insert(r.id);
+        // A failing check before the first edit is a breakage trigger for the mode guess.
+        if call.check.is_some() && r.check_failed && !self.first_edit_seen {
+            self.session.mode_evidence.breakage = true;
+        }
+        if let (Tool::Edit | Tool::Write, Outcome::Ok, Some(path)) =
+            (call.tool, &r.outcome, &call.path)
+        {
+            self.first_edit_seen = true;
+            let e = &mut self.session.mode_evidence;
+            match mode::classify_path(path) {
+                PathClass::Test => e.test_edits += 1,
+                PathClass::Ops => e.ops_edits += 1,
+                PathClass::Agent => e.agent_edits += 1,
+                PathClass::Prose => e.prose_edits += 1,
+                PathClass::Code => e.code_edits += 1,
+            }
+        }
+        if let Some(at) = ev.at
+            && let Some(turn) = self.session.turns.last_mut() {
+                turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
+            }
+        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+            return;
+        };
+        count_result(&mut turn.tally, r, call.check);
+        count_result(&mut self.session.totals, r, call.check);
+        if let (Tool::Edit | Tool::Write, Outcome::Ok, Some(path)) =
+            (call.tool, &r.outcome, call.path)
+        {
+            turn.files.insert(path);
+        }
+        if let Some(kind) = call.check
+            && matches!(r.outcome, Outcome::Ok | Outcome::Error) {
+                turn.checks.push(CheckRun {
+                    line: ev.line,
+                    kind,
+                    passed: !r.check_failed,
+                });
+            }
+    }
+
+    fn model_call(&mut self, ev: &Event, m: &ModelCall) {
+        let input = m.input_tokens + m.cache_read_tokens + m.cache_creation_tokens;
+        if input > 0 {
+            self.session.context_tokens = input;
+        }
+        if let Some(model) = &m.model
+            && self.session.model.as_deref() != Some(&**model) {
+                self.session.model = Some(model.to_string());
+            }
+        if let Some(seen) = self.responses.get_mut(&m.id) {
+            // A later line of the same response: only a larger output figure counts, as a delta.
+            if m.output_tokens > seen.output {
+                let delta = m.output_tokens - seen.output;
+                seen.output = m.output_tokens;
+                let turn = seen.turn;
+                if let Some(t) = self.session.turns.get_mut(turn) {
+                    t.tally.output_tokens += delta;
+                }
+                self.session.totals.output_tokens += delta;
+            }
+            return;
+        }
+        let turn = self.turn_mut(ev);
+        turn.tally.model_calls += 1;
+        turn.tally.output_tokens += m.output_tokens;
+        let index = self.session.turns.len() - 1;
+        self.session.totals.model_calls += 1;
+        self.session.totals.output_tokens += m.output_tokens;
+        self.responses.insert(
+            m.id,
+            Response {
+                turn: index,
+                output: m.output_tokens,
+            },
+        );
+    }
+
+    fn agent_event(&mut self, agent: &Arc<str>, ev: &Event) {
+        let figures = self
+            .session
+            .subagents
+            .entry(agent.to_string())
+            .or_insert_with(|| SubagentFigures {
+                compactor: agent.starts_with("acompact"),
+                ..SubagentFigures::default()
+            });
+        let t = &mut figures.tally;
+        match &ev.kind {
+            EventKind::Action(a)
+                if self.seen_calls.insert(a.id) => {
+                    t.tool_calls += 1;
+                    self.calls.insert(
+                        a.id,
+                        Call {
+                            turn: 0,
+                            agent: Some(agent.clone()),
+                            tool: a.tool,
+                            check: a.check,
+                            path: None,
+                        },
+                    );
+                }
+            EventKind::Result(r) => {
+                if let Some(call) = self.calls.remove(&r.id) {
+                    self.seen_results.insert(r.id);
+                    let target = match &call.agent {
+                        Some(a) if **a != **agent => {
+                            &mut self
+                                .session
+                                .subagents
+                                .entry(a.to_string())
+                                .or_default()
+                                .tally
+                        }
+                        _ => t,
+                    };
+                    count_result(target, r, call.check);
+                }
+            }
+            EventKind::ModelCall(m) => match self.agent_responses.get_mut(&m.id) {
+                Some(out) => {
+                    if m.output_tokens > *out {
+                        t.output_tokens += m.output_tokens - *out;
+                        *out = m.output_tokens;
+                    }
+                }
+                None => {
+                    t.model_calls += 1;
+                    t.output_tokens += m.output_tokens;
+                    self.agent_responses.insert(m.id, m.output_tokens);
+                }
+            },
+            EventKind::AgentText(x) => t.words += u64::from(x.words),
+            EventKind::Interrupt { .. } => t.interrupts += 1,
+            EventKind::ApiError { .. } => t.api_errors += 1,
+            _ => {}
+        }
+    }
+}
+
+/// Adds one result to a tally.
+fn count_result(t: &mut Tally, r: &ToolResult, check: Option<CheckKind>) {
+    if r.is_error {
+        t.tool_errors += 1;
+    }
+    match &r.outcome {
+        Outcome::Ok => t.actions += 1,
+        Outcome::Error => t.failed += 1,
+        Outcome::Rejected { .. } => t.rejections += 1,
+        Outcome::Cancelled => t.cancelled += 1,
+        Outcome::Blocked => t.blocked += 1,
+        Outcome::Interrupted => {}
+    }
+    t.lines_added += u64::from(r.lines_added);
+    t.lines_removed += u64::from(r.lines_removed);
+    t.delegated_actions += u64::from(r.delegated_actions);
+    if check.is_some() && matches!(r.outcome, Outcome::Ok | Outcome::Error) {
+        t.checks_run += 1;
+        if r.check_failed {
+            t.checks_failed += 1;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The session model: turns with their scorecards, session totals, sub-agents.
+//!
+//! Plain data, filled by [`super::Builder`]; every figure here is what `score --json` prints and
+//! what the TUI draws.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::core::checks::CheckKind;
+use crate::core::event::PromptSource;
+use crate::core::{LineNo, Millis};
+
+/// Counts shared by a turn, a session and a sub-agent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Tally {
+    /// Unique `tool_use` ids.
+    pub tool_calls: u32,
+    /// Results marked `is_error: true` (rejections and cancelled siblings included).
+    pub tool_errors: u32,
+    /// Successful tool calls: a result that is not an error and was not interrupted.
+    pub actions: u32,
+    /// Real failures: errors that are not rejections, cancellations, interrupts or harness blocks.
+    pub failed: u32,
+    /// Parallel calls cancelled because a sibling failed.
+    pub cancelled: u32,
+    /// Calls the harness refused (read-before-edit, hooks).
+    pub blocked: u32,
+    /// Calls the user rejected.
+    pub rejections: u32,
+    /// Esc presses.
+    pub interrupts: u32,
+    /// Distinct API responses.
+    pub model_calls: u32,
+    /// Output tokens, counted once per response at its largest figure.
+    pub output_tokens: u64,
+    /// Words of agent text shown to the user.
+    pub words: u64,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+    /// Test, build, lint and commit commands run.
+    pub checks_run: u32,
+    pub checks_failed: u32,
+    /// Tool calls made by sub-agents this work spawned (from their reported totals).
+    pub delegated_actions: u64,
+    /// API calls that finally failed.
+    pub api_errors: u32,
+}
+
+/// One check (test, build, lint, commit) and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CheckRun {
+    pub line: LineNo,
+    pub kind: CheckKind,
+    pub passed: bool,
+}
+
+/// The human prompt that opened a turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnPrompt {
+    /// Raw text (cut to a few KiB): sanitise before showing.
+    pub text: String,
+    pub len: usize,
+    pub source: PromptSource,
+    pub images: u32,
+}
+
+/// One human prompt and everything until the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    /// 1-based prompt number; 0 for work before the first prompt.
+    pub number: usize,
+    /// The prompt's line (for a preamble, its first event's line).
+    pub line: LineNo,
+    /// `None` for the preamble.
+    pub prompt: Option<TurnPrompt>,
+    pub started: Option<Millis>,
+    pub last: Option<Millis>,
+    /// Claude Code's own turn duration, when it wrote one.
+    pub reported_ms: Option<u64>,
+    pub tally: Tally,
+    /// Files edited or written successfully.
+    pub files: BTreeSet<String>,
+    pub checks: Vec<CheckRun>,
+    /// Calls per tool name.
+    pub tools: BTreeMap<String, u32>,
+    /// Claude Code marked the turn finished.
+    pub ended: bool,
+}
+
+impl Turn {
+    /// The turn's duration: Claude Code's figure, else first to last event.
+    #[must_use]
+    pub fn duration_ms(&self) -> Option<u64> {
+        self.reported_ms
+            .or_else(|| Some(self.last?.since(self.started?)))
+    }
+}
+
+/// A compaction of the context.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Compaction {
+    pub line: LineNo,
+    pub auto: bool,
+    pub pre_tokens: Option<u64>,
+}
+
+/// A slash command the user ran.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Control {
+    pub line: LineNo,
+    pub command: String,
+}
+
+/// A sub-agent's own figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SubagentFigures {
+    pub tally: Tally,
+    /// The compaction summariser, not user work.
+    pub compactor: bool,
+    /// Its own transcript file, when it has one (else its lines are inline in the session file).
+    pub file: Option<String>,
+}
+
+/// What the session mostly did (signals.md 1.3, "work mode").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkMode {
+    Plan,
+    Build,
+    Fix,
+    Understand,
+    Test,
+    Operate,
+    Analyze,
+    Orchestrate,
+    Communicate,
+}
+
+impl WorkMode {
+    /// Lowercase label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkMode::Plan => "plan",
+            WorkMode::Build => "build",
+            WorkMode::Fix => "fix",
+            WorkMode::Understand => "understand",
+            WorkMode::Test => "test",
+            WorkMode::Operate => "operate",
+            WorkMode::Analyze => "analyze",
+            WorkMode::Orchestrate => "orchestrate",
+            WorkMode::Communicate => "communicate",
+        }
+    }
+}
+
+/// The evidence the work-mode guess weighs, counted as events arrive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModeEvidence {
+    pub test_edits: u32,
+    pub ops_edits: u32,
+    pub agent_edits: u32,
+    pub prose_edits: u32,
+    pub code_edits: u32,
+    pub read_only: u32,
+    pub ops_commands: u32,
+    pub plan_calls: u32,
+    pub script_runs: u32,
+    /// The first prompt, or a failing check before the first edit, says something is broken.
+    pub breakage: bool,
+}
+
+/// A whole session as read so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    /// The session id (the file stem, else the lines' `sessionId`).
+    pub id: Option<String>,
+    /// The project's working directory (the first `cwd` seen).
+    pub cwd: Option<String>,
+    /// The latest `cwd`, when it moved.
+    pub current_cwd: Option<String>,
+    pub git_branch: Option<String>,
+    pub version: Option<String>,
+    pub model: Option<String>,
+    pub title: Option<String>,
+    pub(crate) title_rank: u8,
+    pub started: Option<Millis>,
+    pub last: Option<Millis>,
+    /// Turns in order; a preamble (work before the first prompt) comes first when there was any.
+    pub turns: Vec<Turn>,
+    pub totals: Tally,
+    pub subagents: BTreeMap<String, SubagentFigures>,
+    pub compactions: Vec<Compaction>,
+    pub controls: Vec<Control>,
+    pub api_retries: u32,
+    pub task_notifications: u32,
+    pub hook_blocks: u32,
+    pub manual_commands: u32,
+    /// Results whose call was never seen (the file began mid-session).
+    pub orphan_results: u32,
+    /// Input-side tokens of the latest model call: how full the context is.
+    pub context_tokens: u64,
+    pub mode_evidence: ModeEvidence,
+}
+
+impl Session {
+    /// Human prompts (turns that have one).
+    #[must_use]
+    pub fn prompts(&self) -> usize {
+        self.turns.iter().filter(|t| t.prompt.is_some()).count()
+    }
+
+    /// Successful tool calls per human prompt (0 without prompts).
+    #[must_use]
+    pub fn actions_per_prompt(&self) -> f64 {
+        ratio(f64::from(self.totals.actions), self.prompts())
+    }
+
+    /// Geometric mean of per-turn actions, as the study reports: `exp(mean(ln(1 + a))) - 1`, so
+    /// turns with no actions count instead of breaking the mean.
+    #[must_use]
+    pub fn actions_per_prompt_geomean(&self) -> f64 {
+        let logs: Vec<f64> = self
+            .turns
+            .iter()
+            .filter(|t| t.prompt.is_some())
+            .map(|t| f64::from(t.tally.actions).ln_1p())
+            .collect();
+        if logs.is_empty() {
+            return 0.0;
+        }
+        (logs.iter().sum::<f64>() / logs.len() as f64).exp_m1()
+    }
+
+    /// The turn in progress (the last one).
+    #[must_use]
+    pub fn current_turn(&self) -> Option<&Turn> {
+        self.turns.last()
+    }
+
+    /// Lines added in the session, sub-agents included (what "nothing written" looks at).
+    #[must_use]
+    pub fn lines_written(&self) -> u64 {
+        self.totals.lines_added
+            + self
+                .subagents
+                .values()
+                .filter(|s| !s.compactor)
+                .map(|s| s.tally.lines_added)
+                .sum::<u64>()
+    }
+
+    /// The work-mode guess from what the session did (signals.md 1.3).
+    #[must_use]
+    pub fn work_mode(&self) -> Option<WorkMode> {
+        super::mode::guess(&self.mode_evidence, self.totals.tool_calls)
+    }
+}
+
+fn ratio(num: f64, den: usize) -> f64 {
+    if den == 0 { 0.0 } else { num / den as f64 }
+}

@@ -1,0 +1,26 @@
+//! The `ringside` binary: parse the command line, dispatch, turn errors into exit codes.
+
+mod cli;
+mod commands;
+mod progress;
+
+use clap::Parser as _;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match &cli.command {
+        Some(cli::Command::Score(args)) => commands::score::run(args),
+        Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
+        None => {
+            eprintln!("`watch` is not built yet; try `ringside score --demo`");
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ringside: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Headless front ends: the `score` table and the JSON contract (`types`).
+
+pub mod text;
+pub mod types;

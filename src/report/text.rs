@@ -1,0 +1,238 @@
+//! The readable `score` table: a header of session figures, one row per turn, then sub-agents and
+//! skipped lines. Everything printed is sanitised (transcript text is untrusted) and fits the width
+//! it is given.
+
+use std::fmt::Write as _;
+
+use crate::core::format;
+use crate::core::sanitize;
+
+use super::types::{Figures, ScoreReport, TurnFigures};
+
+/// Renders the report as a table at most `width` columns wide (minimum 60).
+#[must_use]
+pub fn score_table(r: &ScoreReport, width: usize) -> String {
+    let width = width.max(60);
+    let mut out = String::new();
+    header(&mut out, r, width);
+    out.push('\n');
+    turns(&mut out, &r.turns, width);
+    subagents(&mut out, r, width);
+    skipped(&mut out, r, width);
+    out
+}
+
+fn header(out: &mut String, r: &ScoreReport, width: usize) {
+    let s = &r.session;
+    let f = &s.figures;
+    let id = s.id.as_deref().unwrap_or("(no session id)");
+    let _ = writeln!(out, "session  {}", sanitize::one_line(id, width - 9));
+    if let Some(t) = &s.title {
+        let _ = writeln!(out, "title    {}", sanitize::one_line(t, width - 9));
+    }
+    let project = match (&s.cwd, &s.git_branch) {
+        (Some(c), Some(b)) => format!("{c}  ({b})"),
+        (Some(c), None) => c.clone(),
+        _ => "(unknown)".into(),
+    };
+    let _ = writeln!(out, "project  {}", sanitize::one_line(&project, width - 9));
+    let mut meta = Vec::new();
+    if let Some(m) = &s.model {
+        meta.push(m.clone());
+    }
+    if let Some(v) = &s.claude_version {
+        meta.push(format!("Claude Code {v}"));
+    }
+    if let Some(m) = s.work_mode {
+        meta.push(format!("mode {}", m.label()));
+    }
+    if !meta.is_empty() {
+        let _ = writeln!(
+            out,
+            "model    {}",
+            sanitize::one_line(&meta.join(" · "), width - 9)
+        );
+    }
+    if let (Some(start), Some(d)) = (s.started, s.duration_ms) {
+        let when = start.to_string();
+        let _ = writeln!(
+            out,
+            "time     {} UTC, {}",
+            when.get(..16).unwrap_or(&when).replace('T', " "),
+            format::duration_ms(d)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "prompts  {} · actions {} ({} per prompt, geometric mean {}) · model calls {}",
+        s.prompts,
+        f.actions,
+        format::ratio(s.actions_per_prompt),
+        format::ratio(s.actions_per_prompt_geomean),
+        f.model_calls
+    );
+    let _ = writeln!(
+        out,
+        "work     {}, {} ({}) · {} output tokens · lines {} · {}",
+        format::plural(u64::from(f.tool_calls), "tool call"),
+        format::plural(u64::from(f.tool_errors), "error"),
+        error_breakdown(f),
+        format::compact(f.output_tokens),
+        format::lines(f.lines_added, f.lines_removed),
+        format::plural(s.files_touched as u64, "file")
+    );
+    let mut extra = Vec::new();
+    if f.checks_run > 0 {
+        extra.push(format!(
+            "checks {} run, {} failed",
+            f.checks_run, f.checks_failed
+        ));
+    }
+    if f.interrupts > 0 {
+        extra.push(format::plural(u64::from(f.interrupts), "interrupt"));
+    }
+    if !s.compactions.is_empty() {
+        let lines: Vec<String> = s
+            .compactions
+            .iter()
+            .map(|c| format!("{}{}", c.line, if c.auto { " auto" } else { "" }))
+            .collect();
+        extra.push(format!("compacted at line {}", lines.join(", ")));
+    }
+    if f.api_errors > 0 || s.api_retries > 0 {
+        extra.push(format!(
+            "{} API errors, {} retries",
+            f.api_errors, s.api_retries
+        ));
+    }
+    if !extra.is_empty() {
+        let _ = writeln!(out, "         {}", extra.join(" · "));
+    }
+}
+
+fn error_breakdown(f: &Figures) -> String {
+    let mut parts = vec![format!("{} failed", f.failed)];
+    for (n, what) in [
+        (f.rejections, "rejected"),
+        (f.cancelled, "cancelled"),
+        (f.blocked, "blocked"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    parts.join(", ")
+}
+
+fn turns(out: &mut String, turns: &[TurnFigures], width: usize) {
+    // #  line  prompt…  act  err  checks  lines  time
+    let fixed = 4 + 7 + 5 + 5 + 8 + 12 + 7;
+    let prompt_w = width.saturating_sub(fixed).max(12);
+    let _ = writeln!(
+        out,
+        "{:>3} {:>6}  {:<prompt_w$} {:>4} {:>4} {:>7} {:>11} {:>6}",
+        "#", "line", "prompt", "act", "err", "checks", "lines", "time"
+    );
+    for t in turns {
+        let f = &t.figures;
+        let label = if t.preamble {
+            "–".to_string()
+        } else {
+            t.number.to_string()
+        };
+        let mut prompt = sanitize::one_line(&t.prompt, prompt_w);
+        if t.source == Some(crate::core::event::PromptSource::Queued) {
+            prompt = sanitize::one_line(&format!("» {}", t.prompt), prompt_w);
+        }
+        let pad = prompt_w.saturating_sub(sanitize::width(&prompt));
+        let checks = if f.checks_run == 0 {
+            "–".to_string()
+        } else {
+            format!("{}/{}", f.checks_run - f.checks_failed, f.checks_run)
+        };
+        let _ = writeln!(
+            out,
+            "{label:>3} {:>6}  {prompt}{:pad$} {:>4} {:>4} {:>7} {:>11} {:>6}",
+            t.line.0,
+            "",
+            f.actions,
+            f.tool_errors,
+            checks,
+            format::lines(f.lines_added, f.lines_removed),
+            t.duration_ms
+                .map_or_else(|| "–".into(), format::duration_short),
+        );
+    }
+    if turns
+        .iter()
+        .any(|t| t.source == Some(crate::core::event::PromptSource::Queued))
+    {
+        let _ = writeln!(out, "    » typed while the agent was working (queued)");
+    }
+}
+
+fn subagents(out: &mut String, r: &ScoreReport, width: usize) {
+    if r.subagents.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nsub-agents");
+    for a in &r.subagents {
+        let f = &a.figures;
+        let what = if a.compactor {
+            " (compaction summariser)"
+        } else {
+            ""
+        };
+        let line = format!(
+            "{}{what}: {}, {}, {}, lines {}",
+            a.id,
+            format::plural(u64::from(f.tool_calls), "tool call"),
+            format::plural(u64::from(f.tool_errors), "error"),
+            format::plural(u64::from(f.model_calls), "model call"),
+            format::lines(f.lines_added, f.lines_removed)
+        );
+        let _ = writeln!(out, "  {}", sanitize::one_line(&line, width - 2));
+    }
+}
+
+fn skipped(out: &mut String, r: &ScoreReport, width: usize) {
+    let s = &r.skipped;
+    if s.total == 0 && s.repaired_utf8 == 0 && r.warnings.is_empty() {
+        let _ = writeln!(out, "\nskipped  none: every line was read");
+        return;
+    }
+    if s.total > 0 {
+        let _ = writeln!(out, "\nskipped  {} lines:", s.total);
+        for (reason, n) in &s.by_reason {
+            let lines: Vec<String> = s
+                .lines
+                .iter()
+                .filter(|l| l.reason.key() == reason)
+                .take(8)
+                .map(|l| l.line.to_string())
+                .collect();
+            let more = if (lines.len() as u64) < *n {
+                ", …"
+            } else {
+                ""
+            };
+            let what = s
+                .lines
+                .iter()
+                .find(|l| l.reason.key() == reason)
+                .map_or("", |l| l.reason.describe());
+            let text = format!("{n} {what} (line {}{more})", lines.join(", "));
+            let _ = writeln!(out, "  {}", sanitize::one_line(&text, width - 2));
+        }
+    }
+    if s.repaired_utf8 > 0 {
+        let _ = writeln!(
+            out,
+            "repaired {} lines with invalid UTF-8 (bad bytes shown as �)",
+            s.repaired_utf8
+        );
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning  {}", sanitize::one_line(w, width - 9));
+    }
+}

@@ -1,0 +1,8 @@
+//! The I/O edge: finds transcripts and reads them, read-only. No terminal here.
+//!
+//! This is also the one place the wall clock is read ([`clock::now`]); `core` takes time as data.
+
+pub mod clock;
+pub mod discover;
+pub mod read;
+pub mod tail;

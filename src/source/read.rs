@@ -1,0 +1,76 @@
+//! Reading whole sessions from disk: the main file and its sub-agent files, read-only.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::claude::ParseStats;
+use crate::core::pipeline::Pipeline;
+use crate::core::session::Session;
+
+use super::tail::{Notice, Tailer};
+
+/// A session read from disk.
+#[derive(Debug, Clone)]
+pub struct ReadSession {
+    pub path: PathBuf,
+    pub session: Session,
+    pub stats: ParseStats,
+    /// Bytes read from the main file.
+    pub bytes: u64,
+    /// Problems with sub-agent files (they never stop the main report).
+    pub warnings: Vec<String>,
+}
+
+/// Reads a whole file through a pipeline.
+///
+/// # Errors
+/// When the file cannot be read at all (missing, a directory, no permission).
+pub fn read_into(path: &Path, pipeline: &mut Pipeline) -> Result<u64, String> {
+    let mut tail = Tailer::new(path);
+    let polled = tail.poll(|chunk| pipeline.feed(chunk));
+    match polled.notice {
+        Some(Notice::Error(e)) => return Err(format!("cannot read {}: {e}", path.display())),
+        Some(n) => return Err(n.describe(path)),
+        None => {}
+    }
+    pipeline.finish();
+    Ok(polled.bytes)
+}
+
+/// Reads a main session file and its sub-agent files.
+///
+/// # Errors
+/// When the main file cannot be read.
+pub fn read_session(path: &Path, subagents: &[(String, PathBuf)]) -> Result<ReadSession, String> {
+    let id = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
+    let mut pipeline = Pipeline::new(id);
+    let bytes = read_into(path, &mut pipeline)?;
+    let (mut session, stats) = pipeline.into_parts();
+    let mut warnings = Vec::new();
+    for (agent, file) in subagents {
+        let mut p = Pipeline::for_agent(agent);
+        match read_into(file, &mut p) {
+            Ok(_) => {
+                let (sub, sub_stats) = p.into_parts();
+                if sub_stats.skipped_total() > 0 {
+                    warnings.push(format!(
+                        "{}: {} lines skipped",
+                        file.display(),
+                        sub_stats.skipped_total()
+                    ));
+                }
+                for (name, mut figures) in sub.subagents {
+                    figures.file = Some(file.display().to_string());
+                    session.subagents.insert(name, figures);
+                }
+            }
+            Err(e) => warnings.push(e),
+        }
+    }
+    Ok(ReadSession {
+        path: path.to_path_buf(),
+        session,
+        stats,
+        bytes,
+        warnings,
+    })
+}
