@@ -40,12 +40,13 @@ pub enum Command {
 
 /// Which session to read.
 #[derive(Debug, Clone, Args)]
+#[group(id = "session", required = true, multiple = false)]
 pub struct Target {
     /// A transcript file, or a session id (a unique prefix of 4+ characters is enough).
-    #[arg(value_name = "PATH|SESSION-ID", required_unless_present = "demo")]
+    #[arg(value_name = "PATH|SESSION-ID")]
     pub target: Option<String>,
     /// Use the demo session shipped inside ringside.
-    #[arg(long, conflicts_with = "target")]
+    #[arg(long)]
     pub demo: bool,
 }
 
