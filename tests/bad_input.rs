@@ -15,12 +15,22 @@ const PROMPT_2: &str = r#"{"type":"user","message":{"role":"user","content":"sec
 
 fn ringside(home: &Path) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin!("ringside"));
-    c.env("HOME", home).env("CLAUDE_CONFIG_DIR", home.join("claude")).env("COLUMNS", "120").env_remove("NO_COLOR");
+    c.env("HOME", home)
+        .env("CLAUDE_CONFIG_DIR", home.join("claude"))
+        .env("COLUMNS", "120")
+        .env_remove("NO_COLOR");
     c
 }
 
 fn score_json(home: &Path, file: &Path) -> Value {
-    let out = ringside(home).args(["score", "--json"]).arg(file).assert().success().get_output().stdout.clone();
+    let out = ringside(home)
+        .args(["score", "--json"])
+        .arg(file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     serde_json::from_slice(&out).expect("score --json prints JSON")
 }
 
@@ -33,7 +43,9 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
 #[test]
 fn malformed_and_non_object_lines_are_skipped_with_line_numbers() {
     let tmp = tempfile::tempdir().unwrap();
-    let body = format!("{PROMPT_1}\n{{broken json\n\"massive error\"\n42\n[1]\n{{\"no\":\"type\"}}\n{PROMPT_2}\n");
+    let body = format!(
+        "{PROMPT_1}\n{{broken json\n\"massive error\"\n42\n[1]\n{{\"no\":\"type\"}}\n{PROMPT_2}\n"
+    );
     let f = write(tmp.path(), "s.jsonl", body.as_bytes());
     let j = score_json(tmp.path(), &f);
     assert_eq!(j["session"]["prompts"], 2);
@@ -41,7 +53,12 @@ fn malformed_and_non_object_lines_are_skipped_with_line_numbers() {
     assert_eq!(j["skipped"]["by_reason"]["invalid_json"], 1);
     assert_eq!(j["skipped"]["by_reason"]["not_an_object"], 3);
     assert_eq!(j["skipped"]["by_reason"]["no_type"], 1);
-    let lines: Vec<u64> = j["skipped"]["lines"].as_array().unwrap().iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> = j["skipped"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, vec![2, 3, 4, 5, 6]);
     // The table says it too, with the line numbers.
     ringside(tmp.path())
@@ -51,13 +68,19 @@ fn malformed_and_non_object_lines_are_skipped_with_line_numbers() {
         .success()
         .stdout(predicate::str::contains("skipped  5 lines"))
         .stdout(predicate::str::contains("1 invalid JSON (line 2)"))
-        .stdout(predicate::str::contains("3 not a JSON object (line 3, 4, 5)"));
+        .stdout(predicate::str::contains(
+            "3 not a JSON object (line 3, 4, 5)",
+        ));
 }
 
 #[test]
 fn a_missing_final_newline_still_reads_the_last_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let f = write(tmp.path(), "s.jsonl", format!("{PROMPT_1}\n{PROMPT_2}").as_bytes());
+    let f = write(
+        tmp.path(),
+        "s.jsonl",
+        format!("{PROMPT_1}\n{PROMPT_2}").as_bytes(),
+    );
     let j = score_json(tmp.path(), &f);
     assert_eq!(j["session"]["prompts"], 2);
     assert_eq!(j["skipped"]["total"], 0);
@@ -66,7 +89,11 @@ fn a_missing_final_newline_still_reads_the_last_line() {
 #[test]
 fn a_torn_last_line_is_one_counted_skip() {
     let tmp = tempfile::tempdir().unwrap();
-    let f = write(tmp.path(), "s.jsonl", format!("{PROMPT_1}\n{}", &PROMPT_2[..40]).as_bytes());
+    let f = write(
+        tmp.path(),
+        "s.jsonl",
+        format!("{PROMPT_1}\n{}", &PROMPT_2[..40]).as_bytes(),
+    );
     let j = score_json(tmp.path(), &f);
     assert_eq!(j["session"]["prompts"], 1);
     assert_eq!(j["skipped"]["lines"][0]["line"], 2);
@@ -94,7 +121,8 @@ fn a_100_mb_line_is_skipped_without_losing_its_neighbours() {
     let p = tmp.path().join("s.jsonl");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
     writeln!(f, "{PROMPT_1}").unwrap();
-    f.write_all(br#"{"type":"user","message":{"content":""#).unwrap();
+    f.write_all(br#"{"type":"user","message":{"content":""#)
+        .unwrap();
     let block = vec![b'a'; 1 << 20];
     for _ in 0..100 {
         f.write_all(&block).unwrap();
@@ -106,7 +134,12 @@ fn a_100_mb_line_is_skipped_without_losing_its_neighbours() {
     assert_eq!(j["session"]["prompts"], 2);
     assert_eq!(j["skipped"]["by_reason"]["too_long"], 1);
     assert_eq!(j["skipped"]["lines"][0]["line"], 2);
-    assert!(j["skipped"]["lines"][0]["detail"].as_str().unwrap().starts_with("104857"));
+    assert!(
+        j["skipped"]["lines"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("104857")
+    );
 }
 
 #[test]
@@ -125,7 +158,9 @@ fn missing_and_unreadable_files_give_a_clear_error() {
         .args(["score", "/no/such/dir/s.jsonl"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("no such file: /no/such/dir/s.jsonl"));
+        .stderr(predicate::str::contains(
+            "no such file: /no/such/dir/s.jsonl",
+        ));
     ringside(tmp.path())
         .arg("score")
         .arg(tmp.path())
@@ -140,7 +175,12 @@ fn missing_and_unreadable_files_give_a_clear_error() {
         if std::fs::File::open(&f).is_ok() {
             eprintln!("NOTICE: running as root: mode-000 files are readable; skipping that case");
         } else {
-            ringside(tmp.path()).arg("score").arg(&f).assert().failure().stderr(predicate::str::contains("denied"));
+            ringside(tmp.path())
+                .arg("score")
+                .arg(&f)
+                .assert()
+                .failure()
+                .stderr(predicate::str::contains("denied"));
         }
     }
 }
@@ -157,10 +197,16 @@ fn a_file_deleted_after_discovery_is_an_error_for_that_file_only() {
         ..Default::default()
     });
     std::fs::remove_file(gone).unwrap();
-    let results: Vec<_> = files.iter().map(|f| ringside::source::read::read_session(&f.path, &[])).collect();
+    let results: Vec<_> = files
+        .iter()
+        .map(|f| ringside::source::read::read_session(&f.path, &[]))
+        .collect();
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
     let err = results.into_iter().find_map(Result::err).unwrap();
-    assert!(err.contains("bbbb2222.jsonl") && err.contains("no such file"), "{err}");
+    assert!(
+        err.contains("bbbb2222.jsonl") && err.contains("no such file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -179,10 +225,23 @@ fn escape_sequences_in_a_prompt_never_reach_the_output() {
     let tmp = tempfile::tempdir().unwrap();
     let evil = r#"{"type":"user","message":{"content":"hi\u001b]52;c;ZXZpbA==\u0007 there\u001b[2J\u001b[31m red\u009b31m"},"cwd":"/w\u001b[1m"}"#;
     let f = write(tmp.path(), "s.jsonl", format!("{evil}\n").as_bytes());
-    let out = ringside(tmp.path()).arg("score").arg(&f).assert().success().get_output().stdout.clone();
+    let out = ringside(tmp.path())
+        .arg("score")
+        .arg(&f)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{9b}'), "{text:?}");
-    assert!(text.contains("hi there red31m") || text.contains("hi there red"), "{text}");
+    assert!(
+        !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{9b}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("hi there red31m") || text.contains("hi there red"),
+        "{text}"
+    );
     let j = score_json(tmp.path(), &f);
     let prompt = j["turns"][0]["prompt"].as_str().unwrap();
     assert!(!prompt.chars().any(char::is_control), "{prompt:?}");

@@ -20,16 +20,32 @@ fn core_imports_no_terminal_async_filesystem_or_clock() {
     rust_files(&core, &mut files);
     assert!(files.len() > 10);
     let forbidden = [
-        "ratatui", "crossterm", "tokio", "notify", "std::fs", "std::io::stdin", "std::net",
-        "SystemTime::now", "Instant::now", "Timestamp::now", "std::env", "directories",
-        "crate::source", "crate::report", "crate::tui",
+        "ratatui",
+        "crossterm",
+        "tokio",
+        "notify",
+        "std::fs",
+        "std::io::stdin",
+        "std::net",
+        "SystemTime::now",
+        "Instant::now",
+        "Timestamp::now",
+        "std::env",
+        "directories",
+        "crate::source",
+        "crate::report",
+        "crate::tui",
     ];
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         // Tests inside core may build fixtures; only the code before `mod tests` counts.
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for word in forbidden {
-            assert!(!code.contains(word), "{} uses {word}: core must stay pure", f.display());
+            assert!(
+                !code.contains(word),
+                "{} uses {word}: core must stay pure",
+                f.display()
+            );
         }
     }
 }

@@ -20,7 +20,9 @@ struct Whole {
 fn corpus_files() -> &'static [Whole] {
     static FILES: OnceLock<Vec<Whole>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let Some(corpus) = common::corpus() else { return Vec::new() };
+        let Some(corpus) = common::corpus() else {
+            return Vec::new();
+        };
         common::claude_files(&corpus)
             .into_iter()
             .map(|f| {

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 fn ringside(home: &Path) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin!("ringside"));
-    c.env("HOME", home).env("CLAUDE_CONFIG_DIR", home.join("claude")).env("COLUMNS", "120");
+    c.env("HOME", home)
+        .env("CLAUDE_CONFIG_DIR", home.join("claude"))
+        .env("COLUMNS", "120");
     c
 }
 
@@ -27,24 +29,52 @@ fn help_lists_the_commands() {
 #[test]
 fn score_needs_a_target_or_the_demo() {
     let tmp = tempfile::tempdir().unwrap();
-    ringside(tmp.path()).arg("score").assert().failure().code(2).stderr(predicate::str::contains("--demo"));
+    ringside(tmp.path())
+        .arg("score")
+        .assert()
+        .failure()
+        .code(2)
+        .stderr(predicate::str::contains("--demo"));
 }
 
 #[test]
 fn the_demo_scores_without_any_transcripts() {
     let tmp = tempfile::tempdir().unwrap();
-    ringside(tmp.path()).args(["score", "--demo"]).assert().success().stdout(predicate::str::contains("session  demo"));
-    let out = ringside(tmp.path()).args(["score", "--demo", "--json"]).assert().success().get_output().stdout.clone();
+    ringside(tmp.path())
+        .args(["score", "--demo"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("session  demo"));
+    let out = ringside(tmp.path())
+        .args(["score", "--demo", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let j: Value = serde_json::from_slice(&out).unwrap();
-    for key in ["id", "cwd", "prompts", "tool_calls", "tool_errors", "actions", "model_calls", "output_tokens",
-        "lines_added", "lines_removed", "actions_per_prompt"] {
+    for key in [
+        "id",
+        "cwd",
+        "prompts",
+        "tool_calls",
+        "tool_errors",
+        "actions",
+        "model_calls",
+        "output_tokens",
+        "lines_added",
+        "lines_removed",
+        "actions_per_prompt",
+    ] {
         assert!(j["session"].get(key).is_some(), "session.{key} missing");
     }
     assert!(j["turns"].is_array() && j["subagents"].is_array() && j["skipped"].is_object());
 }
 
 fn session_line(id: &str, prompt: &str, ts: &str) -> String {
-    format!(r#"{{"type":"user","message":{{"role":"user","content":"{prompt}"}},"timestamp":"{ts}","sessionId":"{id}","cwd":"/home/me/app","gitBranch":"main"}}"#)
+    format!(
+        r#"{{"type":"user","message":{{"role":"user","content":"{prompt}"}},"timestamp":"{ts}","sessionId":"{id}","cwd":"/home/me/app","gitBranch":"main"}}"#
+    )
 }
 
 #[test]
@@ -53,12 +83,31 @@ fn sessions_are_listed_newest_first_and_found_by_id_prefix() {
     let proj = tmp.path().join("claude/projects/-home-me-app");
     std::fs::create_dir_all(&proj).unwrap();
     let old = proj.join("1111aaaa-0000.jsonl");
-    std::fs::write(&old, session_line("1111aaaa-0000", "older work", "2026-01-01T10:00:00Z") + "\n").unwrap();
+    std::fs::write(
+        &old,
+        session_line("1111aaaa-0000", "older work", "2026-01-01T10:00:00Z") + "\n",
+    )
+    .unwrap();
     let new = proj.join("2222bbbb-0000.jsonl");
-    std::fs::write(&new, session_line("2222bbbb-0000", "newer work", "2026-01-02T10:00:00Z") + "\n").unwrap();
+    std::fs::write(
+        &new,
+        session_line("2222bbbb-0000", "newer work", "2026-01-02T10:00:00Z") + "\n",
+    )
+    .unwrap();
     let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_767_000_000);
-    std::fs::File::options().write(true).open(&old).unwrap().set_modified(t).unwrap();
-    let out = ringside(tmp.path()).args(["sessions", "--json"]).assert().success().get_output().stdout.clone();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    let out = ringside(tmp.path())
+        .args(["sessions", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let rows: Vec<Value> = serde_json::from_slice(&out).unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["2222bbbb-0000", "1111aaaa-0000"]);
@@ -66,7 +115,11 @@ fn sessions_are_listed_newest_first_and_found_by_id_prefix() {
     assert_eq!(rows[0]["git_branch"], "main");
     assert_eq!(rows[0]["first_prompt"], "newer work");
     assert_eq!(rows[0]["prompts"], 1);
-    ringside(tmp.path()).args(["score", "1111"]).assert().success().stdout(predicate::str::contains("older work"));
+    ringside(tmp.path())
+        .args(["score", "1111"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("older work"));
     ringside(tmp.path())
         .args(["score", "9999"])
         .assert()
@@ -76,7 +129,9 @@ fn sessions_are_listed_newest_first_and_found_by_id_prefix() {
 
 #[test]
 fn score_reads_every_corpus_file() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     for f in common::claude_files(&corpus) {
         ringside(tmp.path()).arg("score").arg(&f).assert().success();

@@ -22,18 +22,28 @@ fn independent(bytes: &[u8]) -> Independent {
     let mut answered = HashSet::new();
     let mut tokens: HashMap<String, u64> = HashMap::new();
     for line in bytes.split(|b| *b == b'\n') {
-        let Ok(v) = serde_json::from_slice::<Value>(line) else { continue };
+        let Ok(v) = serde_json::from_slice::<Value>(line) else {
+            continue;
+        };
         if v.get("isSidechain").and_then(Value::as_bool) == Some(true) {
             continue;
         }
         let kind = v.get("type").and_then(Value::as_str).unwrap_or("");
-        let Some(content) = v.pointer("/message/content").and_then(Value::as_array) else { continue };
+        let Some(content) = v.pointer("/message/content").and_then(Value::as_array) else {
+            continue;
+        };
         match kind {
             "assistant" => {
-                let synthetic = v.pointer("/message/model").and_then(Value::as_str) == Some("<synthetic>")
+                let synthetic = v.pointer("/message/model").and_then(Value::as_str)
+                    == Some("<synthetic>")
                     || v.get("isApiErrorMessage").and_then(Value::as_bool) == Some(true);
-                if let (false, Some(id)) = (synthetic, v.pointer("/message/id").and_then(Value::as_str)) {
-                    let out = v.pointer("/message/usage/output_tokens").and_then(Value::as_u64).unwrap_or(0);
+                if let (false, Some(id)) =
+                    (synthetic, v.pointer("/message/id").and_then(Value::as_str))
+                {
+                    let out = v
+                        .pointer("/message/usage/output_tokens")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(0);
                     let e = tokens.entry(id.to_owned()).or_default();
                     *e = (*e).max(out);
                 }
@@ -50,9 +60,12 @@ fn independent(bytes: &[u8]) -> Independent {
                     if b.get("type").and_then(Value::as_str) != Some("tool_result") {
                         continue;
                     }
-                    let Some(id) = b.get("tool_use_id").and_then(Value::as_str) else { continue };
+                    let Some(id) = b.get("tool_use_id").and_then(Value::as_str) else {
+                        continue;
+                    };
                     // Only the first result of a known call counts.
-                    if calls.contains(id) && answered.insert(id.to_owned())
+                    if calls.contains(id)
+                        && answered.insert(id.to_owned())
                         && b.get("is_error").and_then(Value::as_bool) == Some(true)
                     {
                         errored.insert(id.to_owned());
@@ -72,9 +85,15 @@ fn independent(bytes: &[u8]) -> Independent {
 
 #[test]
 fn every_corpus_file_parses_and_counts_agree_with_an_independent_pass() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let files = common::claude_files(&corpus);
-    assert!(files.len() >= 15, "expected the whole corpus, found {}", files.len());
+    assert!(
+        files.len() >= 15,
+        "expected the whole corpus, found {}",
+        files.len()
+    );
     for f in files {
         let bytes = std::fs::read(&f).unwrap();
         let p = common::pipeline_of(&bytes);
@@ -101,7 +120,9 @@ fn bytecount_lines(b: &[u8]) -> u64 {
 /// Prompt counts checked by hand against each file (see the comments).
 #[test]
 fn human_prompts_in_the_real_sessions() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let cases: &[(&str, usize, &str)] = &[
         // 2 typed ("Implement spotter-gqc" l.5, "did you push?" l.1858) + 2 steering prompts that
         // exist only as queue-operation enqueues (l.497 "check again", l.603 "new beads…").
@@ -111,16 +132,36 @@ fn human_prompts_in_the_real_sessions() {
         // the skill body at l.102 is isMeta, the summary at l.1482 is a compaction.
         (common::MANUAL_COMPACT, 2, "Work on bead spotter-4te"),
         // One prompt, then two rejected calls and an interrupt; /model is a local command.
-        ("claude/real/spotter-2.1.38-short-reject-interrupt-slashcmd.jsonl", 1, "mix phx.server"),
+        (
+            "claude/real/spotter-2.1.38-short-reject-interrupt-slashcmd.jsonl",
+            1,
+            "mix phx.server",
+        ),
         // "start phoenix…" l.4 and "scrolling back…" l.26; the queued "/mcp" is a command.
-        ("claude/real/spotter-2.1.38-tool-heavy-interrupts.jsonl", 2, "start phoenix"),
+        (
+            "claude/real/spotter-2.1.38-tool-heavy-interrupts.jsonl",
+            2,
+            "start phoenix",
+        ),
         // /init at l.1 (1.0.17 wrote no expansion; the agent answered it) + 5 typed prompts.
-        ("claude/real/sniffly-1.0.17-ai-music-short.jsonl", 6, "/init"),
+        (
+            "claude/real/sniffly-1.0.17-ai-music-short.jsonl",
+            6,
+            "/init",
+        ),
         // The plugin command l.4 (expanded by the isMeta line after it) and "create the beads".
-        ("claude/real/spotter-2.1.38-task-subagent-progress.jsonl", 2, "/handgemacht:create-beads"),
+        (
+            "claude/real/spotter-2.1.38-task-subagent-progress.jsonl",
+            2,
+            "/handgemacht:create-beads",
+        ),
         // /orchestrator (expanded) and "Thanks! Please update CLAUDE.md…"; 405 sidechain lines
         // hold sub-agent instructions, never human prompts.
-        ("claude/real/ccviewer-1.0.98-inline-sidechains-orchestrator.jsonl", 2, "/orchestrator"),
+        (
+            "claude/real/ccviewer-1.0.98-inline-sidechains-orchestrator.jsonl",
+            2,
+            "/orchestrator",
+        ),
         ("claude/real/sniffly-1.0.17-summary-only-file.jsonl", 0, ""),
     ];
     for (file, prompts, first) in cases {
@@ -137,27 +178,48 @@ fn human_prompts_in_the_real_sessions() {
 
 #[test]
 fn the_long_sessions_match_their_documented_figures() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     // SOURCES.md: 152 API messages / 299 assistant lines / 186 tool calls; 7 tool errors,
     // 1 rejection, 1 interrupt for tool use; auto compaction.
     let s = common::pipeline_of(&std::fs::read(corpus.join(common::AUTOCOMPACT)).unwrap());
     let s = s.session();
-    assert_eq!((s.totals.tool_calls, s.totals.model_calls, s.totals.tool_errors), (186, 152, 7));
+    assert_eq!(
+        (
+            s.totals.tool_calls,
+            s.totals.model_calls,
+            s.totals.tool_errors
+        ),
+        (186, 152, 7)
+    );
     assert_eq!((s.totals.rejections, s.totals.interrupts), (1, 1));
     assert_eq!(s.compactions.len(), 1);
     assert!(s.compactions[0].auto && s.compactions[0].pre_tokens == Some(167_094));
-    assert_eq!(s.cwd.as_deref(), Some("/home/USER/projects/spotter-worktrees/spotter-gqc"));
+    assert_eq!(
+        s.cwd.as_deref(),
+        Some("/home/USER/projects/spotter-worktrees/spotter-gqc")
+    );
     // SOURCES.md: 217 API messages and 242 tool calls; 12 tool errors; manual /compact.
     let s = common::pipeline_of(&std::fs::read(corpus.join(common::MANUAL_COMPACT)).unwrap());
     let s = s.session();
-    assert_eq!((s.totals.tool_calls, s.totals.model_calls, s.totals.tool_errors), (242, 217, 12));
+    assert_eq!(
+        (
+            s.totals.tool_calls,
+            s.totals.model_calls,
+            s.totals.tool_errors
+        ),
+        (242, 217, 12)
+    );
     assert!(!s.compactions[0].auto);
     assert!(s.controls.iter().any(|c| c.command.starts_with("/compact")));
 }
 
 #[test]
 fn sibling_cascade_is_one_failure_and_seven_cancellations() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let f = "claude/real/spotter-2.1.39-subagent-parallel-reads-sibling-error-cascade-agent-a2898e3.jsonl";
     let bytes = std::fs::read(corpus.join(f)).unwrap();
     let mut p = ringside::core::pipeline::Pipeline::for_agent("a2898e3");
@@ -169,23 +231,38 @@ fn sibling_cascade_is_one_failure_and_seven_cancellations() {
 
 #[test]
 fn reading_the_corpus_never_touches_it() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let files = common::claude_files(&corpus);
     let before: Vec<_> = files
         .iter()
-        .map(|f| (std::fs::read(f).unwrap(), std::fs::metadata(f).unwrap().modified().unwrap()))
+        .map(|f| {
+            (
+                std::fs::read(f).unwrap(),
+                std::fs::metadata(f).unwrap().modified().unwrap(),
+            )
+        })
         .collect();
     for f in &files {
         let subs = ringside::source::discover::subagents_of(f);
         let _ = ringside::source::read::read_session(f, &subs).unwrap();
     }
     // `claude/real` is laid out like a `projects/` folder: one folder per project.
-    let roots = ringside::source::discover::Roots { projects: vec![corpus.join("claude/real")], ..Default::default() };
+    let roots = ringside::source::discover::Roots {
+        projects: vec![corpus.join("claude/real")],
+        ..Default::default()
+    };
     let found = ringside::source::discover::sessions(&roots);
     assert_eq!(found.len(), 2, "the two spotter session folders");
     assert!(found.iter().all(|s| s.subagents.len() == 2), "{found:?}");
     for (f, (bytes, mtime)) in files.iter().zip(before) {
         assert_eq!(std::fs::read(f).unwrap(), bytes, "{} changed", f.display());
-        assert_eq!(std::fs::metadata(f).unwrap().modified().unwrap(), mtime, "{} mtime", f.display());
+        assert_eq!(
+            std::fs::metadata(f).unwrap().modified().unwrap(),
+            mtime,
+            "{} mtime",
+            f.display()
+        );
     }
 }

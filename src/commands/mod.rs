@@ -15,8 +15,9 @@ pub fn output_width() -> usize {
         return c.clamp(40, 400);
     }
     if std::io::stdout().is_terminal()
-        && let Ok((w, _)) = crossterm::terminal::size() {
-            return usize::from(w).clamp(40, 400);
-        }
+        && let Ok((w, _)) = crossterm::terminal::size()
+    {
+        return usize::from(w).clamp(40, 400);
+    }
     100
 }

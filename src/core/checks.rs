@@ -242,9 +242,9 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
             .iter()
             .skip(1)
             .any(|w| !w.starts_with('-') && is_test_path(w))
-        {
-            c.bypass = Some(Bypass::DeleteTest);
-        }
+    {
+        c.bypass = Some(Bypass::DeleteTest);
+    }
     c.read_only = c.check.is_none()
         && match w0 {
             "cat" | "head" | "tail" | "ls" | "find" | "rg" | "grep" | "wc" | "tree" | "pwd"

@@ -24,7 +24,9 @@ pub fn claude_files(corpus: &Path) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -36,10 +38,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The two long real sessions.
-pub const AUTOCOMPACT: &str =
-    "claude/real/spotter-2.1.39-long-autocompact-steering/258c7280-ae70-4798-800f-63464d01a85d.jsonl";
-pub const MANUAL_COMPACT: &str =
-    "claude/real/spotter-2.1.39-long-manual-compact-errors/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl";
+pub const AUTOCOMPACT: &str = "claude/real/spotter-2.1.39-long-autocompact-steering/258c7280-ae70-4798-800f-63464d01a85d.jsonl";
+pub const MANUAL_COMPACT: &str = "claude/real/spotter-2.1.39-long-manual-compact-errors/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl";
 
 /// Reads a file through the library pipeline in one piece.
 pub fn pipeline_of(bytes: &[u8]) -> ringside::core::pipeline::Pipeline {

@@ -857,10 +857,10 @@ fn error_excerpt(text: &str) -> String {
     let mut out = lines.next().unwrap_or("").to_owned();
     if (out.starts_with("Exit code") || out.starts_with("Error: Exit code") || out.ends_with(':'))
         && let Some(next) = lines.find(|l| !l.starts_with("Compiling") && !l.starts_with("Running"))
-        {
-            out.push_str(" · ");
-            out.push_str(next);
-        }
+    {
+        out.push_str(" · ");
+        out.push_str(next);
+    }
     prefix(&out, ERROR_KEEP).to_owned()
 }
 

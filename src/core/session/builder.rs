@@ -82,19 +82,20 @@ impl Builder {
         // A slash command is a prompt when what follows shows the agent took it as one: its
         // expansion (2.x) or the agent answering straight away (1.0.x wrote no expansion).
         if ev.agent.is_none()
-            && let Some(pending) = self.pending_command.take() {
-                match &ev.kind {
-                    EventKind::Context(_) => self.pending_command = Some(pending),
-                    EventKind::CommandExpansion => {
-                        self.command_prompt(pending);
-                        return;
-                    }
-                    EventKind::ModelCall(_) | EventKind::Action(_) | EventKind::AgentText(_) => {
-                        self.command_prompt(pending);
-                    }
-                    _ => {}
+            && let Some(pending) = self.pending_command.take()
+        {
+            match &ev.kind {
+                EventKind::Context(_) => self.pending_command = Some(pending),
+                EventKind::CommandExpansion => {
+                    self.command_prompt(pending);
+                    return;
                 }
+                EventKind::ModelCall(_) | EventKind::Action(_) | EventKind::AgentText(_) => {
+                    self.command_prompt(pending);
+                }
+                _ => {}
             }
+        }
         match &ev.agent {
             Some(agent) => self.agent_event(agent, ev),
             None => self.main_event(ev),
@@ -344,9 +345,10 @@ impl Builder {
             }
         }
         if let Some(at) = ev.at
-            && let Some(turn) = self.session.turns.last_mut() {
-                turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
-            }
+            && let Some(turn) = self.session.turns.last_mut()
+        {
+            turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
+        }
         let Some(turn) = self.session.turns.get_mut(call.turn) else {
             return;
         };
@@ -358,13 +360,14 @@ impl Builder {
             turn.files.insert(path);
         }
         if let Some(kind) = call.check
-            && matches!(r.outcome, Outcome::Ok | Outcome::Error) {
-                turn.checks.push(CheckRun {
-                    line: ev.line,
-                    kind,
-                    passed: !r.check_failed,
-                });
-            }
+            && matches!(r.outcome, Outcome::Ok | Outcome::Error)
+        {
+            turn.checks.push(CheckRun {
+                line: ev.line,
+                kind,
+                passed: !r.check_failed,
+            });
+        }
     }
 
     fn model_call(&mut self, ev: &Event, m: &ModelCall) {
@@ -373,9 +376,10 @@ impl Builder {
             self.session.context_tokens = input;
         }
         if let Some(model) = &m.model
-            && self.session.model.as_deref() != Some(&**model) {
-                self.session.model = Some(model.to_string());
-            }
+            && self.session.model.as_deref() != Some(&**model)
+        {
+            self.session.model = Some(model.to_string());
+        }
         if let Some(seen) = self.responses.get_mut(&m.id) {
             // A later line of the same response: only a larger output figure counts, as a delta.
             if m.output_tokens > seen.output {
@@ -415,20 +419,19 @@ impl Builder {
             });
         let t = &mut figures.tally;
         match &ev.kind {
-            EventKind::Action(a)
-                if self.seen_calls.insert(a.id) => {
-                    t.tool_calls += 1;
-                    self.calls.insert(
-                        a.id,
-                        Call {
-                            turn: 0,
-                            agent: Some(agent.clone()),
-                            tool: a.tool,
-                            check: a.check,
-                            path: None,
-                        },
-                    );
-                }
+            EventKind::Action(a) if self.seen_calls.insert(a.id) => {
+                t.tool_calls += 1;
+                self.calls.insert(
+                    a.id,
+                    Call {
+                        turn: 0,
+                        agent: Some(agent.clone()),
+                        tool: a.tool,
+                        check: a.check,
+                        path: None,
+                    },
+                );
+            }
             EventKind::Result(r) => {
                 if let Some(call) = self.calls.remove(&r.id) {
                     self.seen_results.insert(r.id);
