@@ -36,6 +36,15 @@ pub enum Command {
     Score(ScoreArgs),
     /// List sessions on this machine, newest first.
     Sessions(SessionsArgs),
+    /// Show where the config file is and check it, or print the defaults.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the full default config file, every key documented.
+    #[arg(long)]
+    pub print_defaults: bool,
 }
 
 /// Which session to read.
@@ -57,6 +66,10 @@ pub struct ScoreArgs {
     /// Print JSON (the documented shape in the README) instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Evaluate time-based rules (silence after trouble) at this RFC 3339 time instead of now,
+    /// for reproducible output.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,8 +9,9 @@ use clap::Parser as _;
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
-        Some(cli::Command::Score(args)) => commands::score::run(args),
+        Some(cli::Command::Score(args)) => commands::score::run(args, &cli.global),
         Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
+        Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),
         None => {
             eprintln!("`watch` is not built yet; try `ringside score --demo`");
             Ok(())

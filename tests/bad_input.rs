@@ -1,6 +1,12 @@
 //! Bad input never crashes ringside and loses nothing: every case gets a clear message or a
 //! counted skip, and everything valid is still reported.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 mod common;
 
 use std::io::Write;
@@ -199,7 +205,7 @@ fn a_file_deleted_after_discovery_is_an_error_for_that_file_only() {
     std::fs::remove_file(gone).unwrap();
     let results: Vec<_> = files
         .iter()
-        .map(|f| ringside::source::read::read_session(&f.path, &[]))
+        .map(|f| ringside::source::read::read_session(&f.path, &[], &Default::default()))
         .collect();
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
     let err = results.into_iter().find_map(Result::err).unwrap();

@@ -1,5 +1,11 @@
 //! `core` stays pure: no terminal, async runtime, watcher, filesystem or clock in it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 use std::path::Path;
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -1,6 +1,12 @@
 //! Feeding a file in arbitrary chunks gives exactly the events and session of reading it whole,
 //! over the real corpus; and no input, however broken, makes the pipeline panic.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 mod common;
 
 use std::sync::OnceLock;
@@ -15,6 +21,25 @@ struct Whole {
     events: Vec<Event>,
     session: Session,
     skipped: u64,
+    coaching: Coaching,
+}
+
+/// The engine's output: what streaming must reproduce exactly.
+type Coaching = (
+    Vec<ringside::core::engine::Firing>,
+    Vec<ringside::core::engine::Nudge>,
+    Vec<ringside::core::engine::RecoveryMark>,
+    Vec<ringside::core::engine::TurnMark>,
+);
+
+fn coaching(p: &Pipeline) -> Coaching {
+    let e = p.engine();
+    (
+        e.firings.clone(),
+        e.nudges.clone(),
+        e.recoveries.clone(),
+        e.turns.clone(),
+    )
 }
 
 fn corpus_files() -> &'static [Whole] {
@@ -32,6 +57,7 @@ fn corpus_files() -> &'static [Whole] {
                     events: p.events().to_vec(),
                     session: p.session().clone(),
                     skipped: p.stats().skipped_total(),
+                    coaching: coaching(&p),
                     bytes,
                 }
             })
@@ -69,6 +95,7 @@ proptest! {
         prop_assert_eq!(p.events(), &whole.events[..]);
         prop_assert_eq!(p.session(), &whole.session);
         prop_assert_eq!(p.stats().skipped_total(), whole.skipped);
+        prop_assert_eq!(coaching(&p), whole.coaching.clone());
     }
 
     #[test]

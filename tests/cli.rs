@@ -1,5 +1,11 @@
 //! The command line as a user meets it: help, the demo, session lookup, JSON shape.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 mod common;
 
 use std::path::Path;
@@ -136,4 +142,58 @@ fn score_reads_every_corpus_file() {
     for f in common::claude_files(&corpus) {
         ringside(tmp.path()).arg("score").arg(&f).assert().success();
     }
+}
+
+#[test]
+fn config_errors_name_the_key_and_line_and_defaults_print_in_full() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[coach]\ncooldown_minutes = 5\n\n[risk]\nhigh = 0.1\n",
+    )
+    .unwrap();
+    ringside(tmp.path())
+        .args(["score", "--demo", "--config"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("line 5").and(predicate::str::contains("[risk] high")));
+    std::fs::write(&bad, "[thresholds]\ns5_failing_runs = 2\n").unwrap();
+    ringside(tmp.path())
+        .args(["config", "--config"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("line 2").and(predicate::str::contains("s5_failing_runs")),
+        );
+    ringside(tmp.path())
+        .args(["score", "--demo", "--config", "/no/such.toml"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot read config /no/such.toml"));
+    let out = ringside(tmp.path())
+        .args(["config", "--print-defaults"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let good = tmp.path().join("good.toml");
+    std::fs::write(&good, &text).unwrap();
+    ringside(tmp.path())
+        .args(["config", "--config"])
+        .arg(&good)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(valid)"));
+    // With no file at the default path, the defaults apply and ringside says so.
+    ringside(tmp.path())
+        .env("RINGSIDE_HOME", tmp.path().join("rs"))
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not present: using the defaults"));
 }

@@ -1,6 +1,12 @@
 //! The real corpus: every file parses, and the parser's counts agree with independent counts
 //! computed here a different way (a second, simple pass over `serde_json::Value`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 mod common;
 
 use std::collections::{HashMap, HashSet};
@@ -48,10 +54,10 @@ fn independent(bytes: &[u8]) -> Independent {
                     *e = (*e).max(out);
                 }
                 for b in content {
-                    if b.get("type").and_then(Value::as_str) == Some("tool_use") {
-                        if let Some(id) = b.get("id").and_then(Value::as_str) {
-                            calls.insert(id.to_owned());
-                        }
+                    if b.get("type").and_then(Value::as_str) == Some("tool_use")
+                        && let Some(id) = b.get("id").and_then(Value::as_str)
+                    {
+                        calls.insert(id.to_owned());
                     }
                 }
             }
@@ -246,7 +252,7 @@ fn reading_the_corpus_never_touches_it() {
         .collect();
     for f in &files {
         let subs = ringside::source::discover::subagents_of(f);
-        let _ = ringside::source::read::read_session(f, &subs).unwrap();
+        let _ = ringside::source::read::read_session(f, &subs, &Default::default()).unwrap();
     }
     // `claude/real` is laid out like a `projects/` folder: one folder per project.
     let roots = ringside::source::discover::Roots {

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns `anyhow::Result<()>` and prints only its own output.
 
+pub mod config;
 pub mod score;
 pub mod sessions;
 

@@ -1,21 +1,32 @@
 //! `ringside score`: the scorecards of one session, as a table or JSON.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{ScoreArgs, Target};
+use crate::cli::{Global, ScoreArgs, Target};
+use ringside::core::Millis;
+use ringside::core::engine::Rules;
 use ringside::core::pipeline::Pipeline;
 use ringside::report::{text, types::ScoreReport};
-use ringside::source::{discover, read};
+use ringside::source::{clock, discover, read, settings};
 
 /// The demo session embedded in the binary.
 pub const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
 /// What the demo is called in reports.
 pub const DEMO_NAME: &str = "demo:assets/demo/session.jsonl";
 
-pub fn run(args: &ScoreArgs) -> Result<()> {
-    let read = load(&args.target)?;
+pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
+    let rules = rules(global)?;
+    let now = match &args.now {
+        Some(t) => {
+            Millis::parse(t).with_context(|| format!("--now '{t}' is not an RFC 3339 time"))?
+        }
+        None => clock::now(),
+    };
+    let mut read = load(&args.target, &rules)?;
+    read.engine.tick(now, &read.session);
     let report = ScoreReport::new(&read);
     if args.json {
         let json = serde_json::to_string_pretty(&report).context("serialising the report")?;
@@ -26,29 +37,36 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     Ok(())
 }
 
+/// The rules from the config file (`--config`, else the default path, else the defaults).
+pub fn rules(global: &Global) -> Result<Arc<Rules>> {
+    let loaded = settings::load(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    Ok(Rules::new(loaded.config))
+}
+
 /// Reads the session a [`Target`] names: the demo, a file, or a session id.
-pub fn load(target: &Target) -> Result<read::ReadSession> {
+pub fn load(target: &Target, rules: &Arc<Rules>) -> Result<read::ReadSession> {
     if target.demo {
-        return Ok(demo());
+        return Ok(demo(rules));
     }
     let Some(t) = target.target.as_deref() else {
         bail!("name a transcript file or session id, or use --demo")
     };
     let (path, subagents) = resolve(t)?;
-    read::read_session(&path, &subagents).map_err(anyhow::Error::msg)
+    read::read_session(&path, &subagents, rules).map_err(anyhow::Error::msg)
 }
 
 /// The embedded demo session, read like a file.
 #[must_use]
-pub fn demo() -> read::ReadSession {
-    let mut p = Pipeline::new(Some("demo".into()));
+pub fn demo(rules: &Arc<Rules>) -> read::ReadSession {
+    let mut p = Pipeline::with_rules(Some("demo".into()), rules.clone());
     p.feed(DEMO);
     p.finish();
-    let (session, stats) = p.into_parts();
+    let (session, stats, engine) = p.into_parts();
     read::ReadSession {
         path: PathBuf::from(DEMO_NAME),
         session,
         stats,
+        engine,
         bytes: DEMO.len() as u64,
         warnings: Vec::new(),
     }
@@ -79,14 +97,14 @@ pub fn resolve(target: &str) -> Result<(PathBuf, Vec<(String, PathBuf)>)> {
 #[must_use]
 pub fn describe_roots(roots: &discover::Roots) -> String {
     if roots.from_env {
+        let missing: Vec<String> = roots
+            .missing
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         format!(
             "CLAUDE_CONFIG_DIR has no projects/ folder: {}",
-            roots
-                .missing
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            missing.join(", ")
         )
     } else {
         "looked in ~/.config/claude/projects and ~/.claude/projects".into()

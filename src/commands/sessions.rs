@@ -78,7 +78,8 @@ fn row(f: &discover::SessionFile) -> SessionRow {
         subagents: f.subagents.len(),
         error: None,
     };
-    match read::read_session(&f.path, &[]) {
+    let rules = std::sync::Arc::new(ringside::core::engine::Rules::default());
+    match read::read_session(&f.path, &[], &rules) {
         Ok(s) => {
             let s = s.session;
             r.cwd = s.cwd.as_deref().map(|c| sanitize::one_line(c, 4096));

@@ -270,7 +270,9 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
     c.polling = matches!(w0, "sleep" | "watch")
         || words
             .iter()
-            .any(|w| matches!(*w, "status" | "--follow" | "-f" | "--watch"));
+            .skip(1)
+            .any(|w| matches!(*w, "status" | "watch" | "wait" | "--follow" | "--watch"))
+        || (w0 == "tail" && words.contains(&"-f"));
     c
 }
 
@@ -398,6 +400,45 @@ static FAIL_ID: LazyLock<Regex> = LazyLock::new(|| {
 #[must_use]
 pub fn output_says_failed(text: &str) -> bool {
     FAILED_COUNT.is_match(text) || FAIL_LINE.is_match(text)
+}
+
+/// How a check failed: its signature, how many failing ids, and the first one for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Equal signatures failed the same way.
+    pub signature: u64,
+    /// Failing test ids (or hook checks, error codes) found; 1 when none could be named.
+    pub count: u32,
+    /// The first failing id, or the first error line (unsanitised, short).
+    pub label: String,
+}
+
+/// Reads a failed check's output: see [`Failure`].
+#[must_use]
+pub fn failure(text: &str) -> Failure {
+    let (signature, count) = failure_signature(text);
+    let label = FAIL_ID
+        .captures_iter(text)
+        .filter_map(|c| {
+            c.iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map(|m| m.as_str().trim().to_owned())
+        })
+        .next()
+        .unwrap_or_else(|| {
+            text.lines()
+                .map(str::trim)
+                .find(|l| FAIL_LINE.is_match(l) || l.to_ascii_lowercase().contains("error"))
+                .unwrap_or("")
+                .to_owned()
+        });
+    Failure {
+        signature,
+        count,
+        label: crate::core::sanitize::prefix(&label, 120).to_owned(),
+    }
 }
 
 /// A failure signature: the sorted failing test ids (or hook check names, or error codes) found

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::checks::{Bypass, CheckKind};
+use super::checks::{Bypass, CheckKind, Failure};
 use super::{LineNo, Millis};
 
 /// Longest prompt text kept (bytes): enough for near-duplicate comparison and excerpts.
@@ -62,6 +62,8 @@ pub enum EventKind {
     },
     /// Injected text right after a command: the command expanded into a prompt.
     CommandExpansion,
+    /// A local command's output (`<local-command-stdout>`): the command was not a prompt.
+    CommandOutput,
     /// A `!` shell command the user ran themselves.
     ManualShell { command: String },
     /// A background task finished.
@@ -105,6 +107,8 @@ pub struct Prompt {
     pub source: PromptSource,
     /// Images pasted with it.
     pub images: u32,
+    /// Sent in plan mode.
+    pub plan_mode: bool,
 }
 
 /// Which tool family an action belongs to.
@@ -202,8 +206,8 @@ pub struct ToolResult {
     pub hunks: Vec<(u32, u32)>,
     /// For checks: the output says the check failed (even with exit status 0).
     pub check_failed: bool,
-    /// For failed checks: (signature, number of failing ids).
-    pub failure: Option<(u64, u32)>,
+    /// For failed checks: how they failed.
+    pub failure: Option<Failure>,
     /// A commit was created (`[branch abc1234] …`).
     pub committed: bool,
     /// The command timed out.

@@ -7,6 +7,8 @@
 
 pub mod checks;
 pub mod claude;
+pub mod config;
+pub mod engine;
 pub mod event;
 pub mod format;
 pub mod hash;

@@ -1,12 +1,17 @@
-//! Bytes in, session out: [`LineAssembler`] → [`Parser`] → [`Builder`], fed chunk by chunk.
+//! Bytes in, session and coaching out: [`LineAssembler`] → [`Parser`] → [`Builder`] → [`Engine`],
+//! fed chunk by chunk.
 //!
 //! This is the one path every front end uses: `score` feeds a whole file, `watch` feeds appends,
 //! the status line feeds what arrived since its last call. Chunk boundaries never change the
 //! result (a property test over the real corpus proves it).
 
+use std::sync::Arc;
+
+use super::Millis;
 use super::claude::{ParseStats, Parser};
+use super::engine::{Engine, Rules};
 use super::event::Event;
-use super::lines::{Line, LineAssembler};
+use super::lines::{DEFAULT_MAX_LINE, Line, LineAssembler};
 use super::session::{Builder, Session};
 
 /// See the module docs.
@@ -15,6 +20,7 @@ pub struct Pipeline {
     assembler: LineAssembler,
     parser: Parser,
     builder: Builder,
+    engine: Engine,
     scratch: Vec<Event>,
     /// Every event, kept only when asked for (tests, replay).
     log: Option<Vec<Event>>,
@@ -22,14 +28,16 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// A pipeline for a main session file whose id (file stem) is `id`.
+    /// A pipeline for a main session file whose id (file stem) is `id`, with default rules.
     #[must_use]
     pub fn new(id: Option<String>) -> Self {
-        Self::with_parts(
-            Parser::new(),
-            Builder::new(id),
-            super::lines::DEFAULT_MAX_LINE,
-        )
+        Self::with_rules(id, Arc::new(Rules::default()))
+    }
+
+    /// A pipeline for a main session file, coached with these rules.
+    #[must_use]
+    pub fn with_rules(id: Option<String>, rules: Arc<Rules>) -> Self {
+        Self::with_parts(Parser::new(), Builder::new(id), Engine::new(rules))
     }
 
     /// A pipeline for a sub-agent file: all its work is attributed to `agent`.
@@ -38,15 +46,16 @@ impl Pipeline {
         Self::with_parts(
             Parser::for_agent(agent),
             Builder::new(None),
-            super::lines::DEFAULT_MAX_LINE,
+            Engine::new(Arc::new(Rules::default())),
         )
     }
 
-    fn with_parts(parser: Parser, builder: Builder, max_line: usize) -> Self {
+    fn with_parts(parser: Parser, builder: Builder, engine: Engine) -> Self {
         Self {
-            assembler: LineAssembler::new(max_line),
+            assembler: LineAssembler::new(DEFAULT_MAX_LINE),
             parser,
             builder,
+            engine,
             scratch: Vec::new(),
             log: None,
             bytes: 0,
@@ -74,11 +83,14 @@ impl Pipeline {
             assembler,
             parser,
             builder,
+            engine,
             scratch,
             log,
             ..
         } = self;
-        assembler.feed(chunk, |line| consume(line, parser, builder, scratch, log));
+        assembler.feed(chunk, |line| {
+            consume(line, parser, builder, engine, scratch, log)
+        });
     }
 
     /// The file ended: a last line without its newline is read as complete.
@@ -87,17 +99,29 @@ impl Pipeline {
             assembler,
             parser,
             builder,
+            engine,
             scratch,
             log,
             ..
         } = self;
-        assembler.finish(|line| consume(line, parser, builder, scratch, log));
+        assembler.finish(|line| consume(line, parser, builder, engine, scratch, log));
+    }
+
+    /// The clock moved without new lines: time-based signals (silence after trouble) update.
+    pub fn tick(&mut self, now: Millis) {
+        self.engine.tick(now, self.builder.session());
     }
 
     /// The session so far.
     #[must_use]
     pub fn session(&self) -> &Session {
         self.builder.session()
+    }
+
+    /// The coaching so far.
+    #[must_use]
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// Skips and drift counters.
@@ -124,10 +148,10 @@ impl Pipeline {
         self.assembler.pending_bytes()
     }
 
-    /// Takes the finished session and its stats.
+    /// Takes the finished session, its stats and its coaching.
     #[must_use]
-    pub fn into_parts(self) -> (Session, ParseStats) {
-        (self.builder.into_session(), self.parser.stats)
+    pub fn into_parts(self) -> (Session, ParseStats, Engine) {
+        (self.builder.into_session(), self.parser.stats, self.engine)
     }
 }
 
@@ -135,6 +159,7 @@ fn consume(
     line: Line<'_>,
     parser: &mut Parser,
     builder: &mut Builder,
+    engine: &mut Engine,
     scratch: &mut Vec<Event>,
     log: &mut Option<Vec<Event>>,
 ) {
@@ -144,6 +169,7 @@ fn consume(
     }
     for ev in scratch.iter() {
         builder.push(ev);
+        engine.observe(ev, builder.session());
     }
     if let Some(log) = log {
         log.append(scratch);

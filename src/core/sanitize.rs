@@ -33,7 +33,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn one_line(s: &str, max_width: usize) -> String {
     // A one-line excerpt never needs more than the head of a long text.
-    let s = prefix(s, 64 * 1024 + max_width * 4);
+    let s = prefix(s, max_width.saturating_mul(4).saturating_add(64 * 1024));
     let mut cleaned = String::with_capacity(s.len());
     strip_into(s, &mut cleaned, false);
     let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -80,6 +80,34 @@ pub fn suffix(s: &str, max_bytes: usize) -> &str {
         start += 1;
     }
     &s[start..]
+}
+
+/// A path cut to `max_width` columns from the left (`…/src/parser/lines.rs`), so the file name,
+/// the part people recognise, survives. Cleaned like [`one_line`].
+#[must_use]
+pub fn path_tail(path: &str, max_width: usize) -> String {
+    let clean = one_line(path, 4096);
+    if width(&clean) <= max_width {
+        return clean;
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1; // the leading ellipsis
+    for c in clean.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max_width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    kept.reverse();
+    let tail: String = kept.into_iter().collect();
+    // Start at a separator when one is in reach, so no component is half cut.
+    let tail = match tail.find('/') {
+        Some(i) if i < tail.len() / 2 => tail[i..].to_owned(),
+        _ => tail,
+    };
+    format!("…{tail}")
 }
 
 /// Display width of a string in terminal columns.
@@ -205,6 +233,21 @@ mod tests {
         assert_eq!(one_line("abcdefghijk", 10), "abcdefghi…");
         assert_eq!(one_line("日本語日本語", 7), "日本語…");
         assert_eq!(one_line("\x1b[1mbold\x1b[22m text", 20), "bold text");
+    }
+
+    #[test]
+    fn huge_widths_do_not_overflow() {
+        assert_eq!(one_line("a  b", usize::MAX), "a b");
+    }
+
+    #[test]
+    fn path_tails_keep_the_file_name() {
+        assert_eq!(
+            path_tail("/home/u/projects/app/src/parser/lines.rs", 24),
+            "…/src/parser/lines.rs"
+        );
+        assert_eq!(path_tail("src/a.rs", 24), "src/a.rs");
+        assert!(width(&path_tail("/x/yyyyyyyyyyyyyyyyyyyyyyyyyyyyy.rs", 10)) <= 10);
     }
 
     #[test]

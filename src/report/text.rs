@@ -17,6 +17,7 @@ pub fn score_table(r: &ScoreReport, width: usize) -> String {
     header(&mut out, r, width);
     out.push('\n');
     turns(&mut out, &r.turns, width);
+    coaching(&mut out, r, width);
     subagents(&mut out, r, width);
     skipped(&mut out, r, width);
     out
@@ -125,13 +126,13 @@ fn error_breakdown(f: &Figures) -> String {
 }
 
 fn turns(out: &mut String, turns: &[TurnFigures], width: usize) {
-    // #  line  prompt…  act  err  checks  lines  time
-    let fixed = 4 + 7 + 5 + 5 + 8 + 12 + 7;
+    // #  line  prompt…  act  err  checks  lines  time  tier risk  signals
+    let fixed = 4 + 7 + 5 + 5 + 8 + 12 + 7 + 5 + 6 + 12;
     let prompt_w = width.saturating_sub(fixed).max(12);
     let _ = writeln!(
         out,
-        "{:>3} {:>6}  {:<prompt_w$} {:>4} {:>4} {:>7} {:>11} {:>6}",
-        "#", "line", "prompt", "act", "err", "checks", "lines", "time"
+        "{:>3} {:>6}  {:<prompt_w$} {:>4} {:>4} {:>7} {:>11} {:>6} {:>4} {:>5}  signals",
+        "#", "line", "prompt", "act", "err", "checks", "lines", "time", "tier", "risk"
     );
     for t in turns {
         let f = &t.figures;
@@ -140,19 +141,30 @@ fn turns(out: &mut String, turns: &[TurnFigures], width: usize) {
         } else {
             t.number.to_string()
         };
-        let mut prompt = sanitize::one_line(&t.prompt, prompt_w);
-        if t.source == Some(crate::core::event::PromptSource::Queued) {
-            prompt = sanitize::one_line(&format!("» {}", t.prompt), prompt_w);
-        }
+        let text = if t.source == Some(crate::core::event::PromptSource::Queued) {
+            format!("» {}", t.prompt)
+        } else {
+            t.prompt.clone()
+        };
+        let prompt = sanitize::one_line(&text, prompt_w);
         let pad = prompt_w.saturating_sub(sanitize::width(&prompt));
         let checks = if f.checks_run == 0 {
             "–".to_string()
         } else {
             format!("{}/{}", f.checks_run - f.checks_failed, f.checks_run)
         };
+        let risk = t
+            .risk
+            .as_ref()
+            .map_or_else(|| "–".to_string(), |r| r.band.label().to_string());
+        let mut codes: Vec<String> = t.signals.iter().map(|g| g.id.code().to_string()).collect();
+        codes.dedup();
+        if t.nudge.is_some() {
+            codes.push("!".into());
+        }
         let _ = writeln!(
             out,
-            "{label:>3} {:>6}  {prompt}{:pad$} {:>4} {:>4} {:>7} {:>11} {:>6}",
+            "{label:>3} {:>6}  {prompt}{:pad$} {:>4} {:>4} {:>7} {:>11} {:>6} {:>4} {:>5}  {}",
             t.line.0,
             "",
             f.actions,
@@ -161,13 +173,102 @@ fn turns(out: &mut String, turns: &[TurnFigures], width: usize) {
             format::lines(f.lines_added, f.lines_removed),
             t.duration_ms
                 .map_or_else(|| "–".into(), format::duration_short),
+            t.tier,
+            risk,
+            codes.join(" "),
         );
     }
     if turns
         .iter()
         .any(|t| t.source == Some(crate::core::event::PromptSource::Queued))
     {
-        let _ = writeln!(out, "    » typed while the agent was working (queued)");
+        let _ = writeln!(
+            out,
+            "    » typed while the agent was working (queued)   ! a nudge was shown"
+        );
+    }
+}
+
+fn coaching(out: &mut String, r: &ScoreReport, width: usize) {
+    let s = &r.session;
+    let risk = match &s.risk {
+        Some(v) => {
+            let parts: Vec<String> = v
+                .contributions
+                .iter()
+                .take(3)
+                .map(|c| format!("{} {:+}", c.id, c.points))
+                .collect();
+            format!(
+                "risk {} ({:.2}: {})",
+                v.band.label(),
+                v.value,
+                parts.join(", ")
+            )
+        }
+        None => "no risk (below the trouble gate)".into(),
+    };
+    let trouble = if s.trouble {
+        "hit trouble"
+    } else {
+        "no trouble"
+    };
+    let _ = writeln!(out, "\ncoaching tier {} now · {trouble} · {risk}", s.tier);
+    if let Some(a) = &s.abandoned_at {
+        let _ = writeln!(
+            out,
+            "         likely abandoned after line {} (nothing written, long silence after trouble)",
+            a.after_line
+        );
+    }
+    if s.nudges.is_empty() {
+        let _ = writeln!(out, "nudges   none");
+    } else {
+        let _ = writeln!(out, "nudges");
+        for n in &s.nudges {
+            let head = format!("line {} (prompt {}) {}: ", n.at_line, n.turn, n.signal);
+            let _ = writeln!(
+                out,
+                "  {}",
+                sanitize::one_line(
+                    &format!("{head}{}", n.text),
+                    width.saturating_sub(2).max(40)
+                )
+            );
+        }
+    }
+    let signals: Vec<&super::types::SignalEntry> =
+        r.turns.iter().flat_map(|t| &t.signals).collect();
+    if !signals.is_empty() {
+        let _ = writeln!(out, "signals");
+        for g in signals {
+            let ev: Vec<String> = g.evidence.iter().take(6).map(ToString::to_string).collect();
+            let more = if g.evidence.len() > 6 { ", …" } else { "" };
+            let line = format!(
+                "{:<4}{} (lines {}{more}): {}",
+                g.id.code(),
+                g.name,
+                ev.join(", "),
+                g.detail
+            );
+            let _ = writeln!(
+                out,
+                "  {}",
+                sanitize::one_line(&line, width.saturating_sub(2).max(40))
+            );
+        }
+    }
+    if !s.recoveries.is_empty() {
+        let moves: Vec<String> = s
+            .recoveries
+            .iter()
+            .map(|m| format!("{} l.{}", m.id.code(), m.at_line))
+            .collect();
+        let _ = writeln!(
+            out,
+            "recovery {}",
+            sanitize::one_line(&moves.join(", "), width.saturating_sub(9).max(30))
+        );
     }
 }
 

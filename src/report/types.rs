@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use crate::core::checks::CheckKind;
 use crate::core::claude::{ParseStats, Skip};
+use crate::core::engine::ids::{RecoveryId, SignalId};
+use crate::core::engine::{Engine, Nudge, RiskView};
 use crate::core::event::PromptSource;
 use crate::core::sanitize;
 use crate::core::session::{Compaction, Session, Tally, Turn, WorkMode};
@@ -15,7 +17,7 @@ use crate::core::{LineNo, Millis};
 use crate::source::read::ReadSession;
 
 /// Version of this JSON shape.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 /// Longest prompt excerpt in reports (terminal columns).
 pub const EXCERPT: usize = 200;
 
@@ -29,6 +31,8 @@ pub struct ScoreReport {
     pub subagents: Vec<SubagentReport>,
     pub skipped: Skipped,
     pub warnings: Vec<String>,
+    /// The moment the time-based rules were evaluated at.
+    pub evaluated_at: Option<Millis>,
 }
 
 /// Counts shared by the session, each turn and each sub-agent.
@@ -100,6 +104,73 @@ pub struct SessionFigures {
     pub api_retries: u32,
     pub context_tokens: u64,
     pub bytes: u64,
+    /// Live failure tier now (0–5).
+    pub tier: u8,
+    /// The session hit trouble (tier 3+) at some point.
+    pub trouble: bool,
+    /// Risk now (null below the trouble gate).
+    pub risk: Option<RiskView>,
+    /// Every nudge shown, in order.
+    pub nudges: Vec<NudgeEntry>,
+    /// Every recovery move, in order.
+    pub recoveries: Vec<RecoveryEntry>,
+    /// Where the session was likely abandoned: silence after trouble with nothing written.
+    pub abandoned_at: Option<AbandonedEntry>,
+}
+
+/// A signal that fired.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalEntry {
+    pub id: SignalId,
+    pub name: &'static str,
+    pub at_line: LineNo,
+    pub at: Option<Millis>,
+    pub evidence: Vec<LineNo>,
+    pub intensity: f64,
+    pub detail: String,
+}
+
+/// A nudge shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct NudgeEntry {
+    pub signal: SignalId,
+    pub turn: usize,
+    pub at_line: LineNo,
+    pub at: Option<Millis>,
+    pub evidence: Vec<LineNo>,
+    pub headline: &'static str,
+    pub text: String,
+}
+
+/// A recovery move.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecoveryEntry {
+    pub id: RecoveryId,
+    pub name: &'static str,
+    pub at_line: LineNo,
+    pub at: Option<Millis>,
+    pub detail: String,
+}
+
+/// Where a session was likely abandoned.
+#[derive(Debug, Clone, Serialize)]
+pub struct AbandonedEntry {
+    pub after_line: LineNo,
+    pub at: Millis,
+}
+
+impl NudgeEntry {
+    fn new(n: &Nudge, turns: &[Turn]) -> Self {
+        Self {
+            signal: n.signal,
+            turn: turns.get(n.turn).map_or(0, |t| t.number),
+            at_line: n.at_line,
+            at: n.at,
+            evidence: n.evidence.clone(),
+            headline: n.headline,
+            text: sanitize::one_line(&n.text, 2000),
+        }
+    }
 }
 
 /// One entry of `turns`.
@@ -118,6 +189,12 @@ pub struct TurnFigures {
     pub files: Vec<String>,
     pub checks: Vec<CheckEntry>,
     pub tools: BTreeMap<String, u32>,
+    pub signals: Vec<SignalEntry>,
+    /// Failure tier at the end of the turn (now, for the open turn).
+    pub tier: u8,
+    pub risk: Option<RiskView>,
+    /// The nudge shown in this turn, if any.
+    pub nudge: Option<NudgeEntry>,
 }
 
 /// One check run inside a turn.
@@ -177,8 +254,39 @@ pub fn prompt_excerpt(turn: &Turn, width: usize) -> String {
 }
 
 impl TurnFigures {
-    fn new(t: &Turn) -> Self {
+    fn new(
+        i: usize,
+        t: &Turn,
+        turns: &[Turn],
+        engine: &Engine,
+        last: (u8, Option<RiskView>),
+    ) -> Self {
+        let mark = engine.turns.get(i);
+        let open = i + 1 == turns.len();
+        let (tier, risk) = match mark {
+            Some(m) if !open => (m.tier, m.risk.clone()),
+            _ => last,
+        };
         Self {
+            signals: engine
+                .firings_in(i)
+                .map(|f| SignalEntry {
+                    id: f.signal,
+                    name: f.signal.name(),
+                    at_line: f.at_line,
+                    at: f.at,
+                    evidence: f.evidence.clone(),
+                    intensity: (f.intensity * 100.0).round() / 100.0,
+                    detail: sanitize::one_line(&f.detail, 500),
+                })
+                .collect(),
+            tier,
+            risk,
+            nudge: engine
+                .nudges
+                .iter()
+                .find(|n| n.turn == i)
+                .map(|n| NudgeEntry::new(n, turns)),
             number: t.number,
             line: t.line,
             preamble: t.prompt.is_none(),
@@ -212,6 +320,8 @@ impl ScoreReport {
     #[must_use]
     pub fn new(read: &ReadSession) -> Self {
         let s: &Session = &read.session;
+        let engine = &read.engine;
+        let now = engine.assess(s);
         let clean = |o: &Option<String>| o.as_deref().map(|v| sanitize::one_line(v, 4096));
         let files: std::collections::BTreeSet<&String> =
             s.turns.iter().flat_map(|t| &t.files).collect();
@@ -238,8 +348,37 @@ impl ScoreReport {
                 api_retries: s.api_retries,
                 context_tokens: s.context_tokens,
                 bytes: read.bytes,
+                tier: now.tier,
+                trouble: now.trouble,
+                risk: now.risk.clone(),
+                nudges: engine
+                    .nudges
+                    .iter()
+                    .map(|n| NudgeEntry::new(n, &s.turns))
+                    .collect(),
+                recoveries: engine
+                    .recoveries
+                    .iter()
+                    .map(|r| RecoveryEntry {
+                        id: r.recovery,
+                        name: r.recovery.name(),
+                        at_line: r.at_line,
+                        at: r.at,
+                        detail: sanitize::one_line(&r.detail, 500),
+                    })
+                    .collect(),
+                abandoned_at: engine
+                    .abandoned_at
+                    .map(|(after_line, at)| AbandonedEntry { after_line, at }),
             },
-            turns: s.turns.iter().map(TurnFigures::new).collect(),
+            turns: s
+                .turns
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    TurnFigures::new(i, t, &s.turns, engine, (now.tier, now.risk.clone()))
+                })
+                .collect(),
             subagents: s
                 .subagents
                 .iter()
@@ -256,6 +395,7 @@ impl ScoreReport {
                 .iter()
                 .map(|w| sanitize::one_line(w, 1000))
                 .collect(),
+            evaluated_at: engine.now(),
         }
     }
 }

@@ -4,5 +4,7 @@
 
 pub mod clock;
 pub mod discover;
+pub mod feedback;
 pub mod read;
+pub mod settings;
 pub mod tail;

@@ -1,8 +1,10 @@
 //! Reading whole sessions from disk: the main file and its sub-agent files, read-only.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::core::claude::ParseStats;
+use crate::core::engine::{Engine, Rules};
 use crate::core::pipeline::Pipeline;
 use crate::core::session::Session;
 
@@ -14,6 +16,7 @@ pub struct ReadSession {
     pub path: PathBuf,
     pub session: Session,
     pub stats: ParseStats,
+    pub engine: Engine,
     /// Bytes read from the main file.
     pub bytes: u64,
     /// Problems with sub-agent files (they never stop the main report).
@@ -36,21 +39,25 @@ pub fn read_into(path: &Path, pipeline: &mut Pipeline) -> Result<u64, String> {
     Ok(polled.bytes)
 }
 
-/// Reads a main session file and its sub-agent files.
+/// Reads a main session file and its sub-agent files, coached with `rules`.
 ///
 /// # Errors
 /// When the main file cannot be read.
-pub fn read_session(path: &Path, subagents: &[(String, PathBuf)]) -> Result<ReadSession, String> {
+pub fn read_session(
+    path: &Path,
+    subagents: &[(String, PathBuf)],
+    rules: &Arc<Rules>,
+) -> Result<ReadSession, String> {
     let id = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
-    let mut pipeline = Pipeline::new(id);
+    let mut pipeline = Pipeline::with_rules(id, rules.clone());
     let bytes = read_into(path, &mut pipeline)?;
-    let (mut session, stats) = pipeline.into_parts();
+    let (mut session, stats, engine) = pipeline.into_parts();
     let mut warnings = Vec::new();
     for (agent, file) in subagents {
         let mut p = Pipeline::for_agent(agent);
         match read_into(file, &mut p) {
             Ok(_) => {
-                let (sub, sub_stats) = p.into_parts();
+                let (sub, sub_stats, _) = p.into_parts();
                 if sub_stats.skipped_total() > 0 {
                     warnings.push(format!(
                         "{}: {} lines skipped",
@@ -70,6 +77,7 @@ pub fn read_session(path: &Path, subagents: &[(String, PathBuf)]) -> Result<Read
         path: path.to_path_buf(),
         session,
         stats,
+        engine,
         bytes,
         warnings,
     })

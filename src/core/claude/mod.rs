@@ -367,6 +367,10 @@ impl Parser {
         if rec.is_visible_in_transcript_only || !origin_is_human(rec.origin) {
             return;
         }
+        if t.starts_with("<local-command-stdout>") || t.starts_with("<local-command-stderr>") {
+            em.emit(EventKind::CommandOutput);
+            return;
+        }
         if let Some(kind) = machine_text(t) {
             match kind {
                 Machine::Command => {
@@ -396,7 +400,9 @@ impl Parser {
         if t.is_empty() && images == 0 {
             return;
         }
-        em.emit(EventKind::Prompt(prompt(text, PromptSource::Typed, images)));
+        let mut p = prompt(text, PromptSource::Typed, images);
+        p.plan_mode = rec.permission_mode.as_deref() == Some("plan");
+        em.emit(EventKind::Prompt(p));
     }
 
     fn tool_result(&mut self, rec: &Record<'_>, b: &Block<'_>, single: bool, em: &mut Emitter<'_>) {
@@ -436,7 +442,7 @@ impl Parser {
                     && kind != CheckKind::Commit
                     && checks::output_says_failed(&text));
             if r.check_failed {
-                r.failure = Some(checks::failure_signature(&text));
+                r.failure = Some(checks::failure(&text));
             }
             r.committed =
                 kind == CheckKind::Commit && r.outcome == Outcome::Ok && commit_line(&text);
@@ -676,6 +682,7 @@ fn prompt(text: &str, source: PromptSource, images: u32) -> Prompt {
         len: text.len(),
         source,
         images,
+        plan_mode: false,
     }
 }
 

@@ -273,7 +273,10 @@ fn check_output_is_read_even_when_the_exit_status_hides_it() {
     let r = results(&ev);
     assert_eq!(r[0].outcome, Outcome::Ok);
     assert!(r[0].check_failed);
-    assert_eq!(r[0].failure.map(|f| f.1), Some(1));
+    assert_eq!(
+        r[0].failure.as_ref().map(|f| (f.count, f.label.as_str())),
+        Some((1, "tests/test_a.py::test_x"))
+    );
     assert!(r[1].committed && !r[1].check_failed);
 }
 

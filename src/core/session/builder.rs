@@ -137,7 +137,7 @@ impl Builder {
                     self.pending_command = Some((ev.line, ev.at, command));
                 }
             }
-            EventKind::CommandExpansion => {}
+            EventKind::CommandExpansion | EventKind::CommandOutput => {}
             EventKind::Action(a) => self.action(ev, a),
             EventKind::Result(r) => self.result(ev, r),
             EventKind::ModelCall(m) => self.model_call(ev, m),
@@ -191,6 +191,7 @@ impl Builder {
             text,
             source: PromptSource::Command,
             images: 0,
+            plan_mode: false,
         };
         self.start_turn(line, at, p);
     }
@@ -231,6 +232,7 @@ impl Builder {
             number,
             line,
             prompt: Some(TurnPrompt {
+                plan_mode: p.plan_mode,
                 text: p.text,
                 len: p.len,
                 source: p.source,

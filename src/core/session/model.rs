@@ -61,6 +61,8 @@ pub struct TurnPrompt {
     pub len: usize,
     pub source: PromptSource,
     pub images: u32,
+    /// Sent in plan mode.
+    pub plan_mode: bool,
 }
 
 /// One human prompt and everything until the next.

@@ -1,0 +1,347 @@
+//! Reading what people and agents wrote: corrections, frustration, vague prompts, anchors,
+//! near-duplicates, apologies and completion claims. Lexicons come from the config.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder};
+
+use crate::core::checks::re;
+use crate::core::config::Lexicon;
+
+/// The config's word lists, compiled.
+#[derive(Debug, Clone)]
+pub struct Lexicons {
+    correction: Regex,
+    frustration: Regex,
+    continuation: Regex,
+    affirmation: Regex,
+    apology: Regex,
+    completion: Regex,
+    verification: Regex,
+}
+
+fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Regex {
+    let alternatives = if list.is_empty() {
+        r"[^\s\S]".to_owned()
+    } else {
+        list.join("|")
+    };
+    let (pre, post) = anchored.unwrap_or(("", ""));
+    let pattern = format!("{pre}(?:{alternatives}){post}");
+    // Lexicons were validated when the config loaded; a failure here falls back to "never".
+    RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 22)
+        .build()
+        .unwrap_or_else(|_| re(r"[^\s\S]"))
+}
+
+impl Lexicons {
+    /// Compiles a config's lexicon.
+    #[must_use]
+    pub fn new(l: &Lexicon) -> Self {
+        Self {
+            correction: compile(&l.corrections, Some((r"^\W*", ""))),
+            frustration: compile(&l.frustration, None),
+            continuation: compile(&l.continuations, Some((r"^\W*", r"\W*$"))),
+            affirmation: compile(&l.affirmations, None),
+            apology: compile(&l.apologies, None),
+            completion: compile(&l.completion_claims, None),
+            verification: compile(&l.verification_asks, None),
+        }
+    }
+
+    /// The prompt's first clause corrects the agent ("no, …", "still broken", "you forgot …").
+    #[must_use]
+    pub fn is_correction(&self, prompt: &str) -> bool {
+        self.correction.is_match(&first_clause(&human_text(prompt)))
+    }
+
+    /// Strong frustration aimed at the agent, in text the human typed (not pasted output).
+    #[must_use]
+    pub fn is_frustrated(&self, prompt: &str) -> bool {
+        let typed = human_text(prompt);
+        if self.frustration.is_match(&typed) {
+            return true;
+        }
+        let letters: Vec<char> = typed.chars().filter(|c| c.is_alphabetic()).collect();
+        let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+        let shouting = letters.len() >= 12 && upper * 2 > letters.len();
+        shouting || BANGS.find_iter(&typed).count() >= 3
+    }
+
+    /// Only a continuation ("go on", "yes", "ok").
+    #[must_use]
+    pub fn is_continuation(&self, prompt: &str) -> bool {
+        self.continuation.is_match(prompt.trim())
+    }
+
+    /// Affirms the result without correcting it.
+    #[must_use]
+    pub fn is_affirmation(&self, prompt: &str) -> bool {
+        let typed = human_text(prompt);
+        self.affirmation.is_match(&first_clause(&typed)) && !self.is_correction(prompt)
+    }
+
+    /// The agent apologises or gives up.
+    #[must_use]
+    pub fn is_apology(&self, agent_text: &str) -> bool {
+        self.apology.is_match(agent_text)
+    }
+
+    /// The agent claims the work is done (looks at its last paragraph).
+    #[must_use]
+    pub fn claims_done(&self, agent_text: &str) -> bool {
+        let last = agent_text.trim().rsplit("\n\n").next().unwrap_or("");
+        self.completion.is_match(last) || self.completion.is_match(prefix_chars(agent_text, 300))
+    }
+
+    /// Asks for a specific check.
+    #[must_use]
+    pub fn asks_verification(&self, prompt: &str) -> bool {
+        self.verification.is_match(prompt)
+    }
+}
+
+static BANGS: LazyLock<Regex> = LazyLock::new(|| re(r"(\?!|!)+"));
+static FENCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)```.*?(```|$)"));
+static PATH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[\s`'(])(?:[\w.-]+/)+[\w.-]+|\b[\w-]+\.(?:rs|py|ts|tsx|js|jsx|go|rb|ex|exs|java|kt|c|h|cpp|cs|swift|php|toml|json|ya?ml|md|sql|sh|css|html|vue)\b",
+    )
+});
+static IDENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"`[^`\n]+`|\b[a-z]+[A-Z]\w*\b|\b[A-Z][a-z]+[A-Z]\w*\b|\b[a-z]+_[a-z_0-9]+\b|\b\w+\(\)")
+});
+static ERRORISH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(error|exception|traceback|panicked|failed|undefined|null ?pointer|segfault|stack trace)[:\s]|"[^"]{8,}"|line \d+"#,
+    )
+});
+static EXPECTED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(expected|instead( of)?|but (got|it|gets|returns)|should (be|return|show|have)|returns?|actual(ly)?|when (i|the|it|you)|only when|done when|must|acceptance)\b",
+    )
+});
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d+\b"));
+static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}\p{N}_]+"));
+static QUESTION_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(what|why|how|where|when|which|who|explain|can you (explain|tell|show)|is there|are there|does|do (we|you|i)|describe|summari[sz]e|tell me)\b",
+    )
+});
+
+/// Text the human typed: code fences and pasted-looking lines (indented, quoted, log-like) out.
+#[must_use]
+pub fn human_text(prompt: &str) -> String {
+    let no_fences = FENCE.replace_all(prompt, " ");
+    no_fences
+        .lines()
+        .filter(|l| {
+            !(l.starts_with("    ") || l.starts_with('\t') || l.trim_start().starts_with('>'))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn first_clause(text: &str) -> String {
+    let t = text.trim();
+    let end = t
+        .find(['.', ',', ';', ':', '\n', '!', '?'])
+        .unwrap_or(t.len())
+        .min(120);
+    prefix_chars(t, end).to_owned()
+}
+
+fn prefix_chars(s: &str, max: usize) -> &str {
+    crate::core::sanitize::prefix(s, max)
+}
+
+/// Words in a text.
+#[must_use]
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The prompt names something concrete: a path, an identifier, an error, a number, an
+/// expected-versus-actual phrase.
+#[must_use]
+pub fn has_anchor(prompt: &str) -> bool {
+    PATH.is_match(prompt)
+        || IDENT.is_match(prompt)
+        || ERRORISH.is_match(prompt)
+        || EXPECTED.is_match(prompt)
+        || NUMBER.is_match(prompt)
+}
+
+/// The prompt brings new information: a pasted error or trace, a file, an identifier, or what
+/// was expected versus what happened (R2).
+#[must_use]
+pub fn brings_information(prompt: &str) -> bool {
+    FENCE.is_match(prompt)
+        || ERRORISH.is_match(prompt)
+        || PATH.is_match(prompt)
+        || IDENT.is_match(prompt)
+        || (EXPECTED.is_match(prompt) && word_count(prompt) >= 8)
+}
+
+/// The prompt is a question about the code rather than a request to change it.
+#[must_use]
+pub fn is_question(prompt: &str) -> bool {
+    let t = prompt.trim();
+    t.ends_with('?') || QUESTION_START.is_match(t)
+}
+
+/// Content words, lowercased, stop words and code fences out.
+#[must_use]
+pub fn content_words(prompt: &str) -> HashSet<String> {
+    let text = FENCE.replace_all(prompt, " ").to_lowercase();
+    WORD.find_iter(&text)
+        .map(|m| m.as_str())
+        .filter(|w| !STOP_WORDS.contains(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How alike two prompts are, 0 to 1: the larger of word-set Jaccard and the normalised
+/// Indel similarity of their folded text (rapidfuzz, fast on long prompts).
+#[must_use]
+pub fn similarity(a: &str, b: &str, wa: &HashSet<String>, wb: &HashSet<String>) -> f64 {
+    let union = wa.union(wb).count();
+    #[expect(clippy::cast_precision_loss, reason = "word counts are small")]
+    let jaccard = if union == 0 {
+        0.0
+    } else {
+        wa.intersection(wb).count() as f64 / union as f64
+    };
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let (fa, fb) = (
+        fold(crate::core::sanitize::prefix(a, 2000)),
+        fold(crate::core::sanitize::prefix(b, 2000)),
+    );
+    let ratio = rapidfuzz::fuzz::ratio(fa.chars(), fb.chars());
+    jaccard.max(ratio)
+}
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "then", "so", "to", "of", "in", "on", "at", "by",
+    "for", "with", "from", "into", "is", "are", "was", "were", "be", "been", "it", "its", "this",
+    "that", "these", "those", "i", "you", "we", "me", "my", "your", "our", "please", "can",
+    "could", "would", "should", "do", "does", "did", "not", "no", "just", "now", "also", "too",
+    "very", "there", "here", "what", "why", "how", "all", "any", "some", "as", "up", "out",
+    "again", "still", "make", "sure", "let", "lets", "let's", "ok", "okay",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Lexicon;
+
+    fn lex() -> Lexicons {
+        Lexicons::new(&Lexicon::default())
+    }
+
+    #[test]
+    fn corrections_read_the_first_clause_only() {
+        let l = lex();
+        for p in [
+            "No, only the API",
+            "still failing",
+            "that's wrong, use v2",
+            "you forgot the tests",
+            "It still doesn't work",
+            "why did you delete that?",
+            "Revert that change",
+        ] {
+            assert!(l.is_correction(p), "{p}");
+        }
+        for p in [
+            "run it again with -v",
+            "Add a test for the case where there is no user",
+            "can you check whether it still works",
+            "Stopwatch feature please",
+        ] {
+            assert!(!l.is_correction(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn frustration_ignores_pasted_output() {
+        let l = lex();
+        assert!(l.is_frustrated("are you even listening"));
+        assert!(l.is_frustrated("WHY IS THIS STILL BROKEN"));
+        assert!(l.is_frustrated("fix it!!! now!!! please!!!"));
+        assert!(!l.is_frustrated("the build fails with:\n    ERROR: UNDEFINED REFERENCE TO MAIN"));
+        assert!(!l.is_frustrated("```\nFATAL ERROR IN MODULE XYZ\n```\nwhat does this mean?"));
+        assert!(!l.is_frustrated("Add OAuth login with GitHub"));
+    }
+
+    #[test]
+    fn continuations_and_affirmations() {
+        let l = lex();
+        assert!(l.is_continuation("go on"));
+        assert!(l.is_continuation("Yes!"));
+        assert!(!l.is_continuation("yes, but only for the admin page"));
+        assert!(l.is_affirmation("Thanks! Please update CLAUDE.md"));
+        assert!(l.is_affirmation("perfect, ship it"));
+        assert!(!l.is_affirmation("no thanks, that's wrong"));
+    }
+
+    #[test]
+    fn agent_text_claims_and_apologies() {
+        let l = lex();
+        assert!(l.claims_done("I've updated the parser.\n\nThe bug is fixed and all tests pass."));
+        assert!(!l.claims_done("Let me look at the failing test first."));
+        // Line 385 of the real autocompact session: a plan, not a claim.
+        assert!(!l.claims_done(
+            "Now I'll write the complete updated file with all Task 3 changes at once."
+        ));
+        assert!(!l.claims_done("Let's complete the migration next."));
+        assert!(l.claims_done(
+            "Perfect! I have successfully completed two full tasks in this work session."
+        ));
+        assert!(l.claims_done("Done. It's fixed."));
+        assert!(l.is_apology("You're absolutely right, I apologize for the confusion."));
+        assert!(!l.is_apology("Here is the plan."));
+    }
+
+    #[test]
+    fn anchors_and_information() {
+        assert!(has_anchor("fix src/auth/login.rs"));
+        assert!(has_anchor("`parse_line` drops the last line"));
+        assert!(has_anchor("it returns 3 instead of 4"));
+        assert!(!has_anchor("fix it"));
+        assert!(!has_anchor("still broken"));
+        assert!(brings_information(
+            "TypeError: cannot read property 'x' of undefined"
+        ));
+        assert!(brings_information("the test in tests/api.py fails"));
+        assert!(!brings_information("try again please"));
+    }
+
+    #[test]
+    fn questions() {
+        assert!(is_question("How does the cache work?"));
+        assert!(is_question("explain the retry logic"));
+        assert!(!is_question("Add retries to the client"));
+    }
+
+    #[test]
+    fn near_duplicates_score_high_rewrites_low() {
+        let (a, b) = (
+            "fix the login bug in the auth module",
+            "please fix the login bug in auth module",
+        );
+        let s = similarity(a, b, &content_words(a), &content_words(b));
+        assert!(s >= 0.8, "{s}");
+        let c = "add a dark mode toggle to the settings page";
+        let s = similarity(a, c, &content_words(a), &content_words(c));
+        assert!(s < 0.6, "{s}");
+    }
+}

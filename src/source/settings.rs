@@ -1,0 +1,70 @@
+//! Where ringside keeps its own files, and reading the config file.
+//!
+//! Directories come from `directories` (`~/.config/ringside`, `~/.local/share/ringside`,
+//! `~/.cache/ringside` on Linux). `RINGSIDE_HOME`, when set, puts all three under one folder:
+//! tests use it, and so can anyone who wants ringside's files somewhere else.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::config::Config;
+
+/// ringside's own folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dirs {
+    pub config_file: PathBuf,
+    pub data: PathBuf,
+    pub cache: PathBuf,
+}
+
+/// ringside's folders, or `None` when the platform has no home directory.
+#[must_use]
+pub fn dirs() -> Option<Dirs> {
+    if let Some(home) = std::env::var_os("RINGSIDE_HOME").filter(|h| !h.is_empty()) {
+        let home = PathBuf::from(home);
+        return Some(Dirs {
+            config_file: home.join("config.toml"),
+            data: home.join("data"),
+            cache: home.join("cache"),
+        });
+    }
+    let p = directories::ProjectDirs::from("", "", "ringside")?;
+    Some(Dirs {
+        config_file: p.config_dir().join("config.toml"),
+        data: p.data_dir().to_path_buf(),
+        cache: p.cache_dir().to_path_buf(),
+    })
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    /// The file read, when one was.
+    pub path: Option<PathBuf>,
+}
+
+/// Reads `explicit` (which must exist), else the default config file (absent means defaults).
+///
+/// # Errors
+/// A message naming the file, and for bad content the line and key.
+pub fn load(explicit: Option<&Path>) -> Result<Loaded, String> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match dirs() {
+            Some(d) if d.config_file.exists() => d.config_file,
+            _ => {
+                return Ok(Loaded {
+                    config: Config::default(),
+                    path: None,
+                });
+            }
+        },
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    let config = Config::parse(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+    Ok(Loaded {
+        config,
+        path: Some(path),
+    })
+}
