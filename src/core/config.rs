@@ -170,8 +170,7 @@ pub struct Thresholds {
     pub s3_ping_pong_actions: u32,
     pub s4_error_streak: u32,
     pub s5_failing_check_runs: u32,
-    pub s6_overlapping_edits: u32,
-    pub s6_window_actions: u32,
+    pub s6_rewrites: u32,
     pub s7_interrupts: u32,
     pub s7_window_turns: u32,
     pub s8_rejections: u32,
@@ -207,8 +206,7 @@ impl Default for Thresholds {
             s3_ping_pong_actions: 6,
             s4_error_streak: 3,
             s5_failing_check_runs: 3,
-            s6_overlapping_edits: 3,
-            s6_window_actions: 10,
+            s6_rewrites: 3,
             s7_interrupts: 2,
             s7_window_turns: 3,
             s8_rejections: 2,
@@ -617,7 +615,7 @@ impl Recovery {
 }
 
 impl Thresholds {
-    fn counts(&self) -> [(&'static str, u32); 19] {
+    fn counts(&self) -> [(&'static str, u32); 18] {
         [
             ("s1_same_failing_action", self.s1_same_failing_action),
             (
@@ -627,8 +625,7 @@ impl Thresholds {
             ("s3_ping_pong_actions", self.s3_ping_pong_actions),
             ("s4_error_streak", self.s4_error_streak),
             ("s5_failing_check_runs", self.s5_failing_check_runs),
-            ("s6_overlapping_edits", self.s6_overlapping_edits),
-            ("s6_window_actions", self.s6_window_actions),
+            ("s6_rewrites", self.s6_rewrites),
             ("s7_interrupts", self.s7_interrupts),
             ("s7_window_turns", self.s7_window_turns),
             ("s8_rejections", self.s8_rejections),

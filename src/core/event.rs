@@ -160,6 +160,35 @@ pub struct EditInfo {
     pub path: String,
     pub old: u64,
     pub new: u64,
+    /// Hashes of the substantial lines (6+ non-blank characters) replaced, sorted, at most 64.
+    pub old_lines: Vec<u64>,
+    /// Hashes of the substantial lines written, sorted, at most 64.
+    pub new_lines: Vec<u64>,
+}
+
+impl EditInfo {
+    /// Hashes of the substantial lines of a text, for "does this edit rewrite that one".
+    #[must_use]
+    pub fn line_hashes(text: &str) -> Vec<u64> {
+        let mut v: Vec<u64> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.chars().filter(|c| !c.is_whitespace()).count() >= 6)
+            .map(super::hash::hash_str)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.truncate(64);
+        v
+    }
+
+    /// This edit replaces text that `earlier` wrote.
+    #[must_use]
+    pub fn rewrites(&self, earlier_new_lines: &[u64]) -> bool {
+        self.old_lines
+            .iter()
+            .any(|h| earlier_new_lines.binary_search(h).is_ok())
+    }
 }
 
 /// How a tool call ended.
@@ -202,8 +231,6 @@ pub struct ToolResult {
     pub error: Option<String>,
     pub lines_added: u32,
     pub lines_removed: u32,
-    /// Edited line ranges `(start, len)` in the old file.
-    pub hunks: Vec<(u32, u32)>,
     /// For checks: the output says the check failed (even with exit status 0).
     pub check_failed: bool,
     /// For failed checks: how they failed.
@@ -228,7 +255,6 @@ impl ToolResult {
             error: None,
             lines_added: 0,
             lines_removed: 0,
-            hunks: Vec::new(),
             check_failed: false,
             failure: None,
             committed: false,

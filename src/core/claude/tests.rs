@@ -310,7 +310,6 @@ fn edits_count_their_patch_and_writes_their_lines() {
     let (ev, _) = parse(&refs);
     let r = results(&ev);
     assert_eq!((r[0].lines_added, r[0].lines_removed), (2, 1));
-    assert_eq!(r[0].hunks, vec![(3, 2)]);
     assert_eq!((r[1].lines_added, r[1].lines_removed), (3, 0));
 }
 

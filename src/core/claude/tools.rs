@@ -152,6 +152,8 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
                 path: a.target.clone(),
                 old: hash_str(&old),
                 new: hash_str(&new),
+                old_lines: EditInfo::line_hashes(&old),
+                new_lines: EditInfo::line_hashes(&new),
             };
             sig.write(a.target.as_bytes())
                 .byte(0)
@@ -280,8 +282,6 @@ pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
     #[derive(Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
     struct Hunk<'a> {
-        old_start: u32,
-        old_lines: u32,
         #[serde(borrow)]
         lines: Vec<Cow<'a, str>>,
     }
@@ -302,7 +302,6 @@ pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
                 _ => {}
             }
         }
-        r.hunks.push((h.old_start, h.old_lines));
     }
 }
 

@@ -32,6 +32,8 @@ struct Act {
     probe: bool,
     check: Option<CheckKind>,
     edit: Option<(String, u64, u64)>,
+    /// Line hashes of the edit: (replaced, written).
+    edit_lines: (Vec<u64>, Vec<u64>),
     outcome: Option<Outcome>,
     obs: u64,
     result_line: LineNo,
@@ -46,9 +48,6 @@ struct CheckLoop {
     edits_since: u32,
     episode: Option<usize>,
 }
-
-/// A successful edit of the current turn: (action number, path, hunks, line).
-type EditRec = (u32, String, Vec<(u32, u32)>, LineNo);
 
 /// What the last main-thread event was, for idle turn ends.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,9 +94,12 @@ pub(super) struct State {
     check_failed_seen: bool,
     last_check_failed: bool,
     any_check: bool,
-    edits: VecDeque<EditRec>,
     olds: HashMap<String, Vec<u64>>,
-    s6_paths: HashSet<String>,
+    /// Per file: the lines its last edit wrote, and the chain of edits rewriting each other.
+    rewrites: HashMap<String, (Vec<u64>, Vec<LineNo>)>,
+    s6_paths: HashMap<String, usize>,
+    /// The turn's prompt asked to revert or undo something.
+    revert_asked: bool,
     last_edit_seq: Option<u32>,
     last_check_seq: Option<u32>,
     interrupt_turns: VecDeque<(usize, LineNo)>,
@@ -273,10 +275,18 @@ impl Engine {
         let words = text::word_count(&text);
         self.st.turn_question = text::is_question(&text);
         self.st.verification_asked = lex.asks_verification(&text);
+        self.st.revert_asked = REVERT_ASK.is_match(&text);
         let interrupted = std::mem::take(&mut self.st.interrupted_last);
         let line = ev.line;
 
-        if correction && interrupted && self.st.s7_turn != Some(turn) {
+        let prev_words = self
+            .st
+            .prompts
+            .back()
+            .map_or(0, |p| text::word_count(&p.text));
+        let reframe = words >= 20 && words >= prev_words * 2 && text::has_anchor(&text);
+        // Interrupting to redirect with a precise instruction is the expert move, not pushback.
+        if correction && interrupted && !reframe && self.st.s7_turn != Some(turn) {
             self.st.s7_turn = Some(turn);
             let last_interrupt = self.st.interrupt_turns.back().map_or(line, |(_, l)| *l);
             self.fire(
@@ -324,7 +334,7 @@ impl Engine {
             self.fire(SignalId::S12, vec![line], 1.0, detail, 0);
         }
         if prev_tier >= 2 || self.tier() >= 3 {
-            self.prompt_recoveries(&text, words, prompt.plan_mode, correction, line);
+            self.prompt_recoveries(&text, words, prompt.plan_mode, reframe, line);
         }
         if self.rules.lex.is_affirmation(&text) {
             self.recover(RecoveryId::R7, line, format!("\"{}\"", one_line(&text, 40)));
@@ -343,7 +353,7 @@ impl Engine {
         text: &str,
         words: usize,
         plan: bool,
-        correction: bool,
+        reframe: bool,
         line: LineNo,
     ) {
         let rules = self.rules.clone();
@@ -361,12 +371,7 @@ impl Engine {
         if plan {
             self.recover(RecoveryId::R3, line, "switched to plan mode".into());
         }
-        let prev_words = self
-            .st
-            .prompts
-            .back()
-            .map_or(0, |p| text::word_count(&p.text));
-        if words >= 20 && words >= prev_words * 2 && !correction {
+        if reframe {
             self.recover(
                 RecoveryId::R4,
                 line,
@@ -435,7 +440,7 @@ impl Engine {
         st.read_streak.clear();
         st.reads.clear();
         st.texts_since_action.clear();
-        st.edits.clear();
+        st.rewrites.clear();
         st.s6_paths.clear();
         st.last_agent_text.clear();
         st.last_outcome = None;
@@ -465,6 +470,11 @@ impl Engine {
                 probe,
                 check: a.check,
                 edit: a.edit.as_ref().map(|e| (e.path.clone(), e.old, e.new)),
+                edit_lines: a
+                    .edit
+                    .as_ref()
+                    .map(|e| (e.old_lines.clone(), e.new_lines.clone()))
+                    .unwrap_or_default(),
                 outcome: None,
                 obs: 0,
                 result_line: ev.line,
@@ -540,7 +550,7 @@ impl Engine {
                 self.end_items.unrecovered_error = false;
                 self.end_items.rejected_last = false;
                 if matches!(act.tool, Tool::Edit | Tool::Write) {
-                    self.on_edit(&act, r);
+                    self.on_edit(&act);
                 }
                 if r.committed {
                     self.recover(
@@ -679,7 +689,7 @@ impl Engine {
         }
     }
 
-    fn on_edit(&mut self, act: &Act, r: &ToolResult) {
+    fn on_edit(&mut self, act: &Act) {
         for lp in self.st.checks.values_mut() {
             if !lp.runs.is_empty() {
                 lp.edits_since += 1;
@@ -700,7 +710,7 @@ impl Engine {
         if old != empty {
             push_capped_vec(olds, old, 64);
         }
-        if reverted {
+        if reverted && !self.st.revert_asked {
             let detail = format!(
                 "an edit to {} put back text an earlier edit had replaced",
                 short_path(&path)
@@ -708,31 +718,29 @@ impl Engine {
             self.fire(SignalId::S6, vec![act.line, r_line(act)], 1.0, detail, 1);
             return;
         }
-        let window = t.s6_window_actions;
-        let seq = act.seq;
-        self.st.edits.retain(|e| e.0 + window > seq);
-        let hunks = if r.hunks.is_empty() {
-            vec![(0, u32::MAX)]
-        } else {
-            r.hunks.clone()
-        };
-        let overlapping: Vec<LineNo> = self
-            .st
-            .edits
-            .iter()
-            .filter(|e| e.1 == path && overlaps(&e.2, &hunks))
-            .map(|e| e.3)
-            .collect();
-        push_capped(&mut self.st.edits, (seq, path.clone(), hunks, act.line), 64);
-        let n = overlapping.len() + 1;
-        if n >= t.s6_overlapping_edits as usize && self.st.s6_paths.insert(path.clone()) {
-            let mut evidence = overlapping;
-            evidence.push(act.line);
+        // A rewrite chain: each edit replaces lines the previous edit of this file wrote.
+        let info = act.edit_lines.clone();
+        let chain = self.st.rewrites.entry(path.clone()).or_default();
+        if chain.1.is_empty() || !info.0.iter().any(|h| chain.0.binary_search(h).is_ok()) {
+            chain.1.clear();
+        }
+        chain.0 = info.1;
+        chain.1.push(act.line);
+        let n = chain.1.len();
+        let evidence = chain.1.clone();
+        if n >= t.s6_rewrites as usize {
             let detail = format!(
-                "{} was edited {n} times in the same place",
-                short_path(&path)
+                "Claude rewrote its own edit of {} {} times in a row",
+                short_path(&path),
+                n - 1
             );
-            self.fire(SignalId::S6, evidence, 1.0, detail, 0);
+            match self.st.s6_paths.get(&path).copied() {
+                Some(i) => self.update(i, evidence, 1.0, detail),
+                None => {
+                    let i = self.fire(SignalId::S6, evidence, 1.0, detail, 0);
+                    self.st.s6_paths.insert(path, i);
+                }
+            }
         }
     }
 
@@ -1167,21 +1175,14 @@ impl Engine {
     }
 }
 
+static REVERT_ASK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::core::checks::re(
+        r"(?i)\b(revert|undo|put (it |that )?back|restore|roll ?back|go back to)\b",
+    )
+});
+
 fn r_line(a: &Act) -> LineNo {
     a.result_line
-}
-
-/// Two edits touch the same place: their old ranges overlap within a 3-line margin (earlier
-/// edits shift line numbers a little, and real hunks carry about 3 lines of context).
-fn overlaps(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
-    const MARGIN: u32 = 3;
-    a.iter().any(|&(s1, l1)| {
-        b.iter().any(|&(s2, l2)| {
-            let e1 = s1.saturating_add(l1.max(1)).saturating_add(MARGIN);
-            let e2 = s2.saturating_add(l2.max(1)).saturating_add(MARGIN);
-            s1.saturating_sub(MARGIN) < e2 && s2.saturating_sub(MARGIN) < e1
-        })
-    })
 }
 
 fn median(v: &[u32]) -> u32 {

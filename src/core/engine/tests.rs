@@ -359,29 +359,69 @@ fn s5_reads_commits_rejected_by_hooks_and_r5_marks_the_pass() {
 }
 
 #[test]
-fn s6_edit_thrash_and_reverts() {
+fn s6_edit_thrash_is_claude_rewriting_its_own_edit() {
     let mut s = with_code_written();
-    for i in 0..3 {
-        s.edit("src/lib.rs", &format!("a{i}"), &format!("b{i}"), 100 + i);
-    }
-    assert!(has(&s.run(), SignalId::S6));
-    let mut near = with_code_written();
-    for i in 0..3 {
-        near.edit(
-            "src/lib.rs",
-            &format!("a{i}"),
-            &format!("b{i}"),
-            100 + i * 50,
-        );
-    }
-    assert!(
-        !has(&near.run(), SignalId::S6),
-        "edits to different functions of one file"
+    s.edit("src/lib.rs", "let total = a + b;", "let total = a - b;", 10);
+    s.edit(
+        "src/lib.rs",
+        "let total = a - b;",
+        "let total = (a - b).abs();",
+        10,
     );
+    s.edit(
+        "src/lib.rs",
+        "let total = (a - b).abs();",
+        "let total = a.max(b) - a.min(b);",
+        10,
+    );
+    let p = s.run();
+    assert_eq!(firing(&p, SignalId::S6).evidence.len(), 3);
+    // Three edits to different lines of one small file: ordinary work.
+    let mut near = with_code_written();
+    near.edit(
+        "src/lib.rs",
+        "pub struct Filter {",
+        "pub struct Filter {\n    since: u64,",
+        1,
+    );
+    near.edit(
+        "src/lib.rs",
+        "fn keep(&self) -> bool {",
+        "fn keep(&self, now: u64) -> bool {",
+        5,
+    );
+    near.edit("src/lib.rs", "    true\n}", "    now >= self.since\n}", 7);
+    assert!(!has(&near.run(), SignalId::S6));
     let mut revert = with_code_written();
-    revert.edit("src/lib.rs", "old body", "new body", 10);
-    revert.edit("src/lib.rs", "new body", "old body", 10);
+    revert.edit(
+        "src/lib.rs",
+        "old body of the function",
+        "new body of the function",
+        10,
+    );
+    revert.edit(
+        "src/lib.rs",
+        "new body of the function",
+        "old body of the function",
+        10,
+    );
     assert_eq!(firing(&revert.run(), SignalId::S6).variant, 1);
+    // A revert the user asked for is not thrash.
+    let mut asked = with_code_written();
+    asked.edit(
+        "src/lib.rs",
+        "old body of the function",
+        "new body of the function",
+        10,
+    );
+    asked.prompt("revert that change to the function body");
+    asked.edit(
+        "src/lib.rs",
+        "new body of the function",
+        "old body of the function",
+        10,
+    );
+    assert!(!has(&asked.run(), SignalId::S6));
 }
 
 #[test]
