@@ -78,7 +78,7 @@ fn row(f: &discover::SessionFile) -> SessionRow {
         subagents: f.subagents.len(),
         error: None,
     };
-    let rules = std::sync::Arc::new(ringside::core::engine::Rules::default());
+    let rules = ringside::core::engine::Rules::shared_default();
     match read::read_session(&f.path, &[], &rules) {
         Ok(s) => {
             let s = s.session;

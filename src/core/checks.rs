@@ -356,9 +356,34 @@ static ASSERTION: LazyLock<Regex> =
 static LOOSEN_WORD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(ignore|disable|allow|exclude|skip|off|false|warn)\b"));
 
-/// Compiles one of this module's constant patterns (each is exercised by the tests below).
+/// Compiles one of ringside's constant patterns (each is exercised by tests), with ASCII word
+/// boundaries (see [`ascii_boundaries`]).
 pub(crate) fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("constant pattern compiles")
+    Regex::new(&ascii_boundaries(pattern)).expect("constant pattern compiles")
+}
+
+/// `\b` becomes `(?-u:\b)`. A Unicode word boundary makes the regex engine leave its fast lazy
+/// DFA for the slow PikeVM on any non-ASCII text (most transcripts have some); our patterns
+/// anchor ASCII words, for which the ASCII boundary is the same thing.
+#[must_use]
+pub fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Does an edit of `path` from `old` to `new` get around a check (S20)?
@@ -640,6 +665,15 @@ mod tests {
         );
         let exunit = "  1) test mount renders (SpotterWeb.ProjectReviewLiveTest)\n";
         assert_ne!(failure_signature(exunit).0, failure_signature("").0);
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii_and_escapes_survive() {
+        assert_eq!(ascii_boundaries(r"\bno\b"), r"(?-u:\b)no(?-u:\b)");
+        assert_eq!(ascii_boundaries(r"a\\b\d"), r"a\\b\d");
+        let r = re(r"\bfailed\b");
+        assert!(r.is_match("café: test failed, 日本"));
+        assert!(!r.is_match("unfailedly"));
     }
 
     #[test]

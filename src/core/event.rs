@@ -281,8 +281,8 @@ pub struct ModelCall {
 pub struct AgentText {
     /// Hash of the response it belongs to.
     pub message: u64,
-    /// The text, cut to [`AGENT_TEXT_KEEP`] bytes.
-    pub text: String,
+    /// The text, cut to [`AGENT_TEXT_KEEP`] bytes; shared, so keeping it costs no copy.
+    pub text: Arc<str>,
     /// Words in the full text.
     pub words: u32,
 }

@@ -31,7 +31,7 @@ impl Pipeline {
     /// A pipeline for a main session file whose id (file stem) is `id`, with default rules.
     #[must_use]
     pub fn new(id: Option<String>) -> Self {
-        Self::with_rules(id, Arc::new(Rules::default()))
+        Self::with_rules(id, Rules::shared_default())
     }
 
     /// A pipeline for a main session file, coached with these rules.
@@ -46,7 +46,7 @@ impl Pipeline {
         Self::with_parts(
             Parser::for_agent(agent),
             Builder::new(None),
-            Engine::new(Arc::new(Rules::default())),
+            Engine::new(Rules::shared_default()),
         )
     }
 

@@ -6,6 +6,7 @@
 //! last context it reported, and the skip and drift counters. Everything else is decided per line,
 //! following `shared/research/transcript-format.md` sections 2–3.
 
+mod peek;
 pub mod record;
 mod tools;
 
@@ -21,7 +22,7 @@ use super::event::{
     AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, Event, EventKind, ModelCall, Outcome,
     PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
 };
-use super::hash::{Fnv, hash_str};
+use super::hash::hash_str;
 use super::sanitize::prefix;
 use super::{LineNo, Millis};
 
@@ -92,6 +93,9 @@ pub struct ParseStats {
     pub skips: Vec<Skip>,
     /// Lines whose invalid UTF-8 bytes were replaced with U+FFFD so the rest could be read.
     pub repaired_utf8: u64,
+    /// `progress` and `file-history-snapshot` lines passed over after a shallow look (they
+    /// carry nothing the rules use; see `peek`).
+    pub passed_over: u64,
     /// Lines of a `type` we do not know, by type.
     pub unknown_types: BTreeMap<String, u64>,
     /// Top-level keys we do not know, by name.
@@ -187,23 +191,36 @@ impl Parser {
             self.stats.blank += 1;
             return;
         }
-        match serde_json::from_slice::<Record<'_>>(bytes) {
-            Ok(rec) => self.record(line, &rec, out),
-            Err(e) if std::str::from_utf8(bytes).is_err() => {
-                // Invalid UTF-8 inside a string: replace the bad bytes and keep the line.
-                let text = String::from_utf8_lossy(bytes).into_owned();
-                match serde_json::from_str::<Record<'_>>(&text) {
-                    Ok(rec) => {
-                        self.stats.repaired_utf8 += 1;
-                        self.record(line, &rec, out);
-                    }
-                    Err(_) => self
-                        .stats
-                        .skip(line, SkipReason::InvalidJson, e.to_string()),
+        // Progress and snapshot lines carry nothing the rules use: a shallow look at their type is
+        // enough. A line that does not end like a complete object gets the full parse (and its
+        // skip is counted if it is broken).
+        if let Some(kind) = peek::top_level_type(bytes)
+            && (kind == b"progress" || kind == b"file-history-snapshot")
+            && bytes.trim_ascii_end().ends_with(b"}")
+        {
+            self.stats.passed_over += 1;
+            return;
+        }
+        // One UTF-8 check for the whole line; `from_str` then never re-validates the strings
+        // and raw values it borrows (the slice reader would, piece by piece).
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            // Invalid UTF-8: replace the bad bytes with U+FFFD and keep the line.
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            match serde_json::from_str::<Record<'_>>(&text) {
+                Ok(rec) => {
+                    self.stats.repaired_utf8 += 1;
+                    self.record(line, &rec, out);
                 }
+                Err(e) => self
+                    .stats
+                    .skip(line, SkipReason::InvalidJson, e.to_string()),
             }
+            return;
+        };
+        match serde_json::from_str::<Record<'_>>(text) {
+            Ok(rec) => self.record(line, &rec, out),
             Err(e) => {
-                let reason = match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                let reason = match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                     Ok(_) => SkipReason::NotAnObject,
                     Err(_) => SkipReason::InvalidJson,
                 };
@@ -689,7 +706,7 @@ fn prompt(text: &str, source: PromptSource, images: u32) -> Prompt {
 fn agent_text(message: u64, text: &str) -> EventKind {
     EventKind::AgentText(AgentText {
         message,
-        text: prefix(text, AGENT_TEXT_KEEP).to_owned(),
+        text: Arc::from(prefix(text, AGENT_TEXT_KEEP)),
         words: u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX),
     })
 }
@@ -892,44 +909,62 @@ fn commit_line(text: &str) -> bool {
     })
 }
 
-/// Hash of a result's raw JSON text, head and tail 2 KiB, with digit runs of 3+ and hex runs of
-/// 7+ folded and ANSI escapes (`\u001b[…m` in JSON) dropped, so timings and ids do not make two
-/// identical outcomes look different.
+/// Hash of a result's raw JSON text (its first KiB and last 512 bytes), with digit runs of 3+
+/// and hex runs of 7+ folded to `#` and ANSI escapes (`\u001b[…m` in JSON) dropped, so timings
+/// and ids do not make two identical outcomes look different.
 fn observation_hash(raw: &str) -> u64 {
-    let head = prefix(raw, 2048);
-    let tail = if raw.len() > 4096 {
-        super::sanitize::suffix(raw, 2048)
+    const HEAD: usize = 1024;
+    const TAIL: usize = 512;
+    let head = prefix(raw, HEAD);
+    let tail = if raw.len() > HEAD + TAIL {
+        super::sanitize::suffix(raw, TAIL)
     } else {
         &raw[head.len()..]
     };
-    let mut h = Fnv::default();
-    for part in [head, tail] {
-        fold_into(part.as_bytes(), &mut h);
-    }
-    h.finish()
+    let mut folded = Vec::with_capacity(head.len() + tail.len());
+    fold_into(head.as_bytes(), &mut folded);
+    folded.push(0);
+    fold_into(tail.as_bytes(), &mut folded);
+    super::hash::hash_words(&folded)
 }
 
-fn fold_into(b: &[u8], h: &mut Fnv) {
-    let mut i = 0;
+fn fold_into(b: &[u8], out: &mut Vec<u8>) {
+    // Copy spans in bulk; stop only at digits (the start of a number or an id) and backslashes
+    // (the start of an escape sequence).
+    let (mut i, mut span) = (0, 0);
     while i < b.len() {
-        if b[i..].starts_with(b"\\u001b[") {
+        let c = b[i];
+        if c == b'\\' && b[i..].starts_with(b"\\u001b[") {
+            out.extend_from_slice(&b[span..i]);
             i += 7;
             while i < b.len() && !b[i].is_ascii_alphabetic() {
                 i += 1;
             }
             i += 1;
-            continue;
-        }
-        let run = b[i..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
-        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits >= 3 || run >= 7 {
-            h.byte(b'#');
-            i += run.max(digits);
+            span = i.min(b.len());
+        } else if c.is_ascii_digit() {
+            // The hex run around this digit: its extent and its longest run of digits.
+            let mut start = i;
+            while start > span && b[start - 1].is_ascii_hexdigit() {
+                start -= 1;
+            }
+            let (mut end, mut run, mut longest) = (i, 0, 0);
+            while end < b.len() && b[end].is_ascii_hexdigit() {
+                run = if b[end].is_ascii_digit() { run + 1 } else { 0 };
+                longest = longest.max(run);
+                end += 1;
+            }
+            if longest >= 3 || end - start >= 7 {
+                out.extend_from_slice(&b[span..start]);
+                out.push(b'#');
+                span = end;
+            }
+            i = end;
         } else {
-            h.byte(b[i]);
             i += 1;
         }
     }
+    out.extend_from_slice(&b[span.min(b.len())..]);
 }
 
 fn json_kind(bytes: &[u8]) -> &'static str {

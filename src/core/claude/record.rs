@@ -268,20 +268,59 @@ struct LCompact(Option<CompactMetadata>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for LMessage<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // A malformed message must not sink the line: read it raw first, then try the model.
-        let raw = <&'de RawValue>::deserialize(d)?;
-        Ok(LMessage(
-            serde_json::from_str::<Message<'de>>(raw.get()).ok(),
-        ))
+        // A message that is not an object reads as absent; its fields are lenient themselves.
+        Ok(LMessage(ObjOr::<Message<'de>>::deserialize(d)?.0))
+    }
+}
+
+/// An object read with `T`'s own (derived) rules, in one pass; any other JSON value is `None`.
+/// Used where a value of the wrong shape must lose only itself, never the line.
+pub struct ObjOr<T>(pub Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjOr<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ObjOr<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<ObjOr<T>, M::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| ObjOr(Some(t)))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<ObjOr<T>, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ObjOr(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<ObjOr<T>, E> {
+                Ok(ObjOr(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
 impl<'de> Deserialize<'de> for LCompact {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <&'de RawValue>::deserialize(d)?;
-        Ok(LCompact(
-            serde_json::from_str::<CompactMetadata>(raw.get()).ok(),
-        ))
+        Ok(LCompact(ObjOr::<CompactMetadata>::deserialize(d)?.0))
     }
 }
 
@@ -314,10 +353,8 @@ impl<'de: 'a, 'a> Visitor<'de> for ContentVisitor<'a> {
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
         let mut blocks = Vec::new();
         // A block that is not an object (a bare string in the list) is skipped, not fatal.
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            if let Ok(b) = serde_json::from_str::<Block<'de>>(raw.get()) {
-                blocks.push(b);
-            }
+        while let Some(ObjOr(b)) = seq.next_element::<ObjOr<Block<'de>>>()? {
+            blocks.extend(b);
         }
         Ok(Content::Blocks(blocks))
     }
@@ -490,8 +527,7 @@ fn lenient_u64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Er
 }
 
 fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Usage>, D::Error> {
-    let raw = <&'de RawValue>::deserialize(d)?;
-    Ok(serde_json::from_str::<Usage>(raw.get()).ok())
+    Ok(ObjOr::<Usage>::deserialize(d)?.0)
 }
 
 /// The text of a `tool_result` content (a string or a list of `text` blocks), or of any raw

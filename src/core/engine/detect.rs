@@ -27,16 +27,25 @@ struct Act {
     line: LineNo,
     sig: u64,
     tool: Tool,
-    target: String,
+    /// Shared, so handling the result clones a pointer, not the text.
+    target: std::sync::Arc<str>,
     polling: bool,
     probe: bool,
     check: Option<CheckKind>,
-    edit: Option<(String, u64, u64)>,
-    /// Line hashes of the edit: (replaced, written).
-    edit_lines: (Vec<u64>, Vec<u64>),
+    edit: Option<std::sync::Arc<ActEdit>>,
     outcome: Option<Outcome>,
     obs: u64,
     result_line: LineNo,
+}
+
+/// What an edit changed: its file, hashes of the old and new text, and of their lines.
+#[derive(Debug)]
+struct ActEdit {
+    path: String,
+    old: u64,
+    new: u64,
+    old_lines: Vec<u64>,
+    new_lines: Vec<u64>,
 }
 
 /// Failing runs of one kind of check since it last passed.
@@ -113,7 +122,7 @@ pub(super) struct State {
     pub corrections: Vec<LineNo>,
     s10: Option<usize>,
     agent_asked: bool,
-    last_agent_text: String,
+    last_agent_text: Option<std::sync::Arc<str>>,
     verification_asked: bool,
     unverified: Vec<LineNo>,
     s13_turn: Option<usize>,
@@ -122,9 +131,11 @@ pub(super) struct State {
     s14_turn: Option<usize>,
     prev_turn_actions: Vec<u32>,
     s15_turn: Option<usize>,
+    /// A loop signal (S1–S6) fired in the current turn.
+    pub turn_loop: bool,
     apologies: VecDeque<(usize, LineNo, Option<Millis>)>,
     s16_turn: Option<usize>,
-    texts_since_action: Vec<(u64, String, LineNo)>,
+    texts_since_action: Vec<(u64, std::sync::Arc<str>, LineNo)>,
     compactions: u32,
     context_fired: bool,
     api_errors: VecDeque<(Millis, LineNo)>,
@@ -216,13 +227,12 @@ impl Engine {
         }
         let turn = self.current_turn();
         let quiet = seconds_ms(t.s19_minutes * 60.0);
-        let troubled =
-            self.tier() >= 3 || self.st.last_outcome.as_ref().is_some_and(Outcome::is_error);
+        // The tier is only worth computing once the other conditions hold (this runs per event).
         if self.st.turn_ended
             && idle >= quiet
             && self.st.s19_turn != Some(turn)
-            && troubled
             && !self.turns.is_empty()
+            && (self.tier() >= 3 || self.st.last_outcome.as_ref().is_some_and(Outcome::is_error))
         {
             self.st.s19_turn = Some(turn);
             self.st.event_at = Some(last.plus(quiet));
@@ -270,8 +280,10 @@ impl Engine {
         let t = &rules.config.thresholds;
         let continuation = lex.is_continuation(&text);
         let answered_question = std::mem::take(&mut self.st.agent_asked);
-        let correction = lex.is_correction(&text) && !answered_question;
-        let frustrated = lex.is_frustrated(&text);
+        let typed = text::human_text(&text);
+        let correction = lex.correction_in(&typed) && !answered_question;
+        let frustrated = lex.frustration_in(&typed);
+        let content = text::content_words(&text);
         let words = text::word_count(&text);
         self.st.turn_question = text::is_question(&text);
         self.st.verification_asked = lex.asks_verification(&text);
@@ -300,7 +312,7 @@ impl Engine {
         let duplicate = if continuation {
             None
         } else {
-            self.near_duplicate(&text, ev.at)
+            self.near_duplicate(&text, &content, ev.at)
         };
         if let Some((prev_line, ago)) = duplicate {
             let detail = match ago {
@@ -336,13 +348,13 @@ impl Engine {
         if prev_tier >= 2 || self.tier() >= 3 {
             self.prompt_recoveries(&text, words, prompt.plan_mode, reframe, line);
         }
-        if self.rules.lex.is_affirmation(&text) {
+        if self.rules.lex.affirmation_in(&typed) {
             self.recover(RecoveryId::R7, line, format!("\"{}\"", one_line(&text, 40)));
         }
         let rec = PromptRec {
             line,
             at: ev.at,
-            words: text::content_words(&text),
+            words: content,
             text,
         };
         push_capped(&mut self.st.prompts, rec, 2);
@@ -380,10 +392,14 @@ impl Engine {
         }
     }
 
-    fn near_duplicate(&self, text: &str, at: Option<Millis>) -> Option<(LineNo, Option<u64>)> {
+    fn near_duplicate(
+        &self,
+        text: &str,
+        words: &HashSet<String>,
+        at: Option<Millis>,
+    ) -> Option<(LineNo, Option<u64>)> {
         let rules = self.rules.clone();
         let t = &rules.config.thresholds;
-        let words = text::content_words(text);
         let window = seconds_ms(t.s9_window_minutes * 60.0);
         self.st.prompts.iter().rev().find_map(|p| {
             let ago = at.zip(p.at).map(|(a, b)| a.since(b));
@@ -395,7 +411,7 @@ impl Engine {
                 words.len() >= t.s9_min_words as usize && p.words.len() >= t.s9_min_words as usize;
             (identical
                 || (long_enough
-                    && text::similarity(text, &p.text, &words, &p.words) >= t.s9_similarity))
+                    && text::similarity(text, &p.text, words, &p.words) >= t.s9_similarity))
                 .then_some((p.line, ago))
         })
     }
@@ -433,6 +449,7 @@ impl Engine {
         st.streak.clear();
         st.s4 = None;
         st.turn_errors = 0;
+        st.turn_loop = false;
         st.rejection_units = 0;
         st.rejection_lines.clear();
         st.last_edit_seq = None;
@@ -442,7 +459,7 @@ impl Engine {
         st.texts_since_action.clear();
         st.rewrites.clear();
         st.s6_paths.clear();
-        st.last_agent_text.clear();
+        st.last_agent_text = None;
         st.last_outcome = None;
     }
 
@@ -465,16 +482,19 @@ impl Engine {
                 line: ev.line,
                 sig: a.sig,
                 tool: a.tool,
-                target: a.target.clone(),
+                target: std::sync::Arc::from(a.target.as_str()),
                 polling: a.polling,
                 probe,
                 check: a.check,
-                edit: a.edit.as_ref().map(|e| (e.path.clone(), e.old, e.new)),
-                edit_lines: a
-                    .edit
-                    .as_ref()
-                    .map(|e| (e.old_lines.clone(), e.new_lines.clone()))
-                    .unwrap_or_default(),
+                edit: a.edit.as_ref().map(|e| {
+                    std::sync::Arc::new(ActEdit {
+                        path: e.path.clone(),
+                        old: e.old,
+                        new: e.new,
+                        old_lines: e.old_lines.clone(),
+                        new_lines: e.new_lines.clone(),
+                    })
+                }),
                 outcome: None,
                 obs: 0,
                 result_line: ev.line,
@@ -540,7 +560,7 @@ impl Engine {
             act.obs = r.obs;
             act.result_line = line;
         }
-        let act = self.st.acts[pos].clone();
+        let act = self.st.acts[pos].clone(); // cheap: shared text and edit
         self.st.last_outcome = Some(r.outcome.clone());
         match &r.outcome {
             Outcome::Ok => {
@@ -638,7 +658,7 @@ impl Engine {
             .map_or((1, String::new()), |f| (f.count, f.label.clone()));
         let edits = std::mem::take(&mut lp.edits_since);
         lp.runs.push((line, count, label, edits));
-        lp.target.clone_from(&act.target);
+        lp.target = act.target.to_string();
         let n = lp.runs.len();
         let edited_between = lp.runs.iter().skip(1).any(|r| r.3 > 0);
         let not_shrinking = n < 2 || lp.runs[n - 1].1 >= lp.runs[n - 2].1;
@@ -698,48 +718,64 @@ impl Engine {
         self.st.last_edit_seq = Some(act.seq);
         // Reading a file again after changing something is progress, not a loop.
         self.st.reads.clear();
-        let Some((path, old, new)) = act.edit.clone() else {
+        let Some(edit) = act.edit.clone() else {
             return;
         };
-        let rules = self.rules.clone();
-        let t = &rules.config.thresholds;
+        let need = self.rules.config.thresholds.s6_rewrites as usize;
         let empty = crate::core::hash::hash_str("");
         // A revert: the new text is what an earlier edit of this file replaced.
-        let olds = self.st.olds.entry(path.clone()).or_default();
-        let reverted = new != empty && olds.contains(&new);
-        if old != empty {
-            push_capped_vec(olds, old, 64);
+        if !self.st.olds.contains_key(&edit.path) {
+            self.st.olds.insert(edit.path.clone(), Vec::new());
+        }
+        let olds = self.st.olds.get_mut(&edit.path).expect("inserted above");
+        let reverted = edit.new != empty && olds.contains(&edit.new);
+        if edit.old != empty {
+            push_capped_vec(olds, edit.old, 64);
         }
         if reverted && !self.st.revert_asked {
             let detail = format!(
                 "an edit to {} put back text an earlier edit had replaced",
-                short_path(&path)
+                short_path(&edit.path)
             );
             self.fire(SignalId::S6, vec![act.line, r_line(act)], 1.0, detail, 1);
             return;
         }
         // A rewrite chain: each edit replaces lines the previous edit of this file wrote.
-        let info = act.edit_lines.clone();
-        let chain = self.st.rewrites.entry(path.clone()).or_default();
-        if chain.1.is_empty() || !info.0.iter().any(|h| chain.0.binary_search(h).is_ok()) {
+        if !self.st.rewrites.contains_key(&edit.path) {
+            self.st
+                .rewrites
+                .insert(edit.path.clone(), (Vec::new(), Vec::new()));
+        }
+        let chain = self
+            .st
+            .rewrites
+            .get_mut(&edit.path)
+            .expect("inserted above");
+        if chain.1.is_empty()
+            || !edit
+                .old_lines
+                .iter()
+                .any(|h| chain.0.binary_search(h).is_ok())
+        {
             chain.1.clear();
         }
-        chain.0 = info.1;
+        chain.0.clone_from(&edit.new_lines);
         chain.1.push(act.line);
         let n = chain.1.len();
+        if n < need {
+            return;
+        }
         let evidence = chain.1.clone();
-        if n >= t.s6_rewrites as usize {
-            let detail = format!(
-                "Claude rewrote its own edit of {} {} times in a row",
-                short_path(&path),
-                n - 1
-            );
-            match self.st.s6_paths.get(&path).copied() {
-                Some(i) => self.update(i, evidence, 1.0, detail),
-                None => {
-                    let i = self.fire(SignalId::S6, evidence, 1.0, detail, 0);
-                    self.st.s6_paths.insert(path, i);
-                }
+        let detail = format!(
+            "Claude rewrote its own edit of {} {} times in a row",
+            short_path(&edit.path),
+            n - 1
+        );
+        match self.st.s6_paths.get(&edit.path).copied() {
+            Some(i) => self.update(i, evidence, 1.0, detail),
+            None => {
+                let i = self.fire(SignalId::S6, evidence, 1.0, detail, 0);
+                self.st.s6_paths.insert(edit.path.clone(), i);
             }
         }
     }
@@ -924,18 +960,7 @@ impl Engine {
         let Some(current) = s.turns.get(turn) else {
             return;
         };
-        let troubled = self.st.turn_errors >= t.s15_errors
-            || self.firings_in(turn).any(|f| {
-                matches!(
-                    f.signal,
-                    SignalId::S1
-                        | SignalId::S2
-                        | SignalId::S3
-                        | SignalId::S4
-                        | SignalId::S5
-                        | SignalId::S6
-                )
-            });
+        let troubled = self.st.turn_errors >= t.s15_errors || self.st.turn_loop;
         if !troubled {
             return;
         }
@@ -967,7 +992,7 @@ impl Engine {
     fn on_agent_text(&mut self, ev: &Event, t: &AgentText) {
         self.st.turn_ended = false;
         self.st.agent_asked = t.text.trim_end().ends_with('?');
-        self.st.last_agent_text.clone_from(&t.text);
+        self.st.last_agent_text = Some(t.text.clone());
         if t.words >= 40 {
             self.st.read_streak.clear();
         }
@@ -1002,7 +1027,8 @@ impl Engine {
             texts.push((t.message, t.text.clone(), ev.line));
         }
         if texts.len() >= need && self.st.s16_turn != Some(turn) {
-            let last: Vec<&(u64, String, LineNo)> = texts[texts.len() - need..].iter().collect();
+            let last: Vec<&(u64, std::sync::Arc<str>, LineNo)> =
+                texts[texts.len() - need..].iter().collect();
             let alike = last.windows(2).all(|w| {
                 let (a, b) = (&w[0].1, &w[1].1);
                 rapidfuzz::fuzz::ratio(a.chars(), b.chars()) >= 0.8
@@ -1134,7 +1160,11 @@ impl Engine {
             return;
         }
         let line = self.st.last_line;
-        let claims = self.rules.lex.claims_done(&self.st.last_agent_text);
+        let claims = self
+            .st
+            .last_agent_text
+            .as_deref()
+            .is_some_and(|t| self.rules.lex.claims_done(t));
         if claims && self.st.last_check_failed {
             self.st.s13_turn = Some(turn);
             let detail =

@@ -48,6 +48,16 @@ impl Rules {
     }
 }
 
+impl Rules {
+    /// The default rules, compiled once per process and shared: building the lexicons costs
+    /// milliseconds, and most runs (every sub-agent file, every session in a review) use them.
+    #[must_use]
+    pub fn shared_default() -> Arc<Self> {
+        static DEFAULT: std::sync::OnceLock<Arc<Rules>> = std::sync::OnceLock::new();
+        DEFAULT.get_or_init(|| Arc::new(Rules::default())).clone()
+    }
+}
+
 impl Default for Rules {
     fn default() -> Self {
         let config = Config::default();
@@ -188,6 +198,10 @@ pub struct Engine {
     end_items: EndItems,
     trouble: bool,
     last_nudge: Option<(SignalId, Option<Millis>)>,
+    /// Line of the latest success marker (R5–R7): signals before it are answered.
+    last_success: Option<LineNo>,
+    /// S1, S2 or S4 fired at some point (a recovered loop keeps the tier at 2).
+    had_loop: bool,
 }
 
 impl Engine {
@@ -206,6 +220,8 @@ impl Engine {
             end_items: EndItems::default(),
             trouble: false,
             last_nudge: None,
+            last_success: None,
+            had_loop: false,
         }
     }
 
@@ -379,6 +395,11 @@ impl Engine {
         detail: String,
         variant: u8,
     ) -> usize {
+        self.had_loop |= matches!(signal, SignalId::S1 | SignalId::S2 | SignalId::S4);
+        self.st.turn_loop |= matches!(
+            signal,
+            SignalId::S1 | SignalId::S2 | SignalId::S3 | SignalId::S4 | SignalId::S5 | SignalId::S6
+        );
         let at_line = evidence.last().copied().unwrap_or(self.st.last_line);
         self.firings.push(Firing {
             signal,
@@ -411,35 +432,35 @@ impl Engine {
             detail,
         });
         if recovery.is_success() {
+            self.last_success = Some(at_line);
             self.end_items = EndItems::default();
             self.st.corrections.clear();
         }
     }
 
-    /// Fired in this turn or the previous one, and not answered by a success since.
-    fn active(&self, signal: SignalId) -> bool {
+    /// The signals fired in this turn or the previous one and not answered by a success since,
+    /// as a bit set by catalogue position (one pass over the recent firings).
+    fn active_set(&self) -> u32 {
         let turn = self.current_turn();
-        let last_success = self
-            .recoveries
-            .iter()
-            .rev()
-            .find(|r| r.recovery.is_success())
-            .map(|r| r.at_line);
-        self.firings
-            .iter()
-            .rev()
-            .take_while(|f| f.turn + 1 >= turn)
-            .any(|f| f.signal == signal && last_success.is_none_or(|s| s < f.at_line))
+        let mut set = 0u32;
+        for f in self.firings.iter().rev().take_while(|f| f.turn + 1 >= turn) {
+            if self.last_success.is_none_or(|s| s < f.at_line) {
+                set |= bit(f.signal);
+            }
+        }
+        set
     }
 
     /// The live failure tier (signals.md 1.3).
     fn tier(&self) -> u8 {
+        use SignalId as S;
+        let active = self.active_set();
         let e = &self.end_items;
         let items4 = [
             e.unrecovered_error,
             e.failing_check,
             e.rejected_last,
-            self.active(SignalId::S11),
+            active & bit(S::S11) != 0,
         ]
         .iter()
         .filter(|b| **b)
@@ -451,40 +472,25 @@ impl Engine {
             return 4;
         }
         let t = &self.rules.config.thresholds;
-        let pushback = [
-            SignalId::S1,
-            SignalId::S4,
-            SignalId::S5,
-            SignalId::S7,
-            SignalId::S8,
-            SignalId::S9,
-            SignalId::S10,
-            SignalId::S16,
-            SignalId::S20,
-        ];
-        if pushback.iter().any(|s| self.active(*s))
+        let pushback = bits(&[
+            S::S1,
+            S::S4,
+            S::S5,
+            S::S7,
+            S::S8,
+            S::S9,
+            S::S10,
+            S::S16,
+            S::S20,
+        ]);
+        if active & pushback != 0
             || self.st.failing_runs() >= 2
             || self.st.streak.len() >= t.s4_error_streak as usize
         {
             return 3;
         }
-        let mild = [
-            SignalId::S2,
-            SignalId::S3,
-            SignalId::S6,
-            SignalId::S12,
-            SignalId::S13,
-            SignalId::S14,
-            SignalId::S15,
-            SignalId::S19,
-        ];
-        if !self.st.corrections.is_empty()
-            || mild.iter().any(|s| self.active(*s))
-            || self
-                .firings
-                .iter()
-                .any(|f| matches!(f.signal, SignalId::S1 | SignalId::S2 | SignalId::S4))
-        {
+        let mild = bits(&[S::S2, S::S3, S::S6, S::S12, S::S13, S::S14, S::S15, S::S19]);
+        if !self.st.corrections.is_empty() || active & mild != 0 || self.had_loop {
             return 2;
         }
         u8::from(self.st.errors_seen > 0)
@@ -597,6 +603,14 @@ impl Engine {
                 .collect(),
         })
     }
+}
+
+fn bit(s: SignalId) -> u32 {
+    1 << (s as u32)
+}
+
+fn bits(list: &[SignalId]) -> u32 {
+    list.iter().fold(0, |acc, s| acc | bit(*s))
 }
 
 #[expect(clippy::cast_possible_truncation, reason = "points are small")]

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
+use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 
 use crate::core::checks::re;
 use crate::core::config::Lexicon;
@@ -12,16 +13,28 @@ use crate::core::config::Lexicon;
 /// The config's word lists, compiled.
 #[derive(Debug, Clone)]
 pub struct Lexicons {
-    correction: Regex,
-    frustration: Regex,
-    continuation: Regex,
-    affirmation: Regex,
-    apology: Regex,
-    completion: Regex,
-    verification: Regex,
+    correction: Lex,
+    frustration: Lex,
+    continuation: Lex,
+    affirmation: Lex,
+    apology: Lex,
+    completion: Lex,
+    verification: Lex,
 }
 
-fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Regex {
+/// One compiled word list. Byte regexes with Unicode off: ASCII case folding is all an English
+/// lexicon needs, and they build about ten times faster and never leave the fast DFA (the
+/// status line compiles them on every call). A list that needs Unicode falls back to it.
+#[derive(Debug, Clone)]
+struct Lex(BytesRegex);
+
+impl Lex {
+    fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text.as_bytes())
+    }
+}
+
+fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Lex {
     let alternatives = if list.is_empty() {
         r"[^\s\S]".to_owned()
     } else {
@@ -29,12 +42,17 @@ fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Regex {
     };
     let (pre, post) = anchored.unwrap_or(("", ""));
     let pattern = format!("{pre}(?:{alternatives}){post}");
+    let build = |unicode: bool| {
+        RegexBuilder::new(&pattern)
+            .case_insensitive(true)
+            .unicode(unicode)
+            .size_limit(1 << 22)
+            .build()
+    };
     // Lexicons were validated when the config loaded; a failure here falls back to "never".
-    RegexBuilder::new(&pattern)
-        .case_insensitive(true)
-        .size_limit(1 << 22)
-        .build()
-        .unwrap_or_else(|_| re(r"[^\s\S]"))
+    Lex(build(false).or_else(|_| build(true)).unwrap_or_else(|_| {
+        BytesRegex::new(r"[^\s\S]").expect("the never-matching pattern compiles")
+    }))
 }
 
 impl Lexicons {
@@ -55,20 +73,34 @@ impl Lexicons {
     /// The prompt's first clause corrects the agent ("no, …", "still broken", "you forgot …").
     #[must_use]
     pub fn is_correction(&self, prompt: &str) -> bool {
-        self.correction.is_match(&first_clause(&human_text(prompt)))
+        self.correction_in(&human_text(prompt))
+    }
+
+    /// [`Self::is_correction`] on text already passed through [`human_text`].
+    #[must_use]
+    pub fn correction_in(&self, typed: &str) -> bool {
+        self.correction.is_match(&first_clause(typed))
     }
 
     /// Strong frustration aimed at the agent, in text the human typed (not pasted output).
     #[must_use]
     pub fn is_frustrated(&self, prompt: &str) -> bool {
-        let typed = human_text(prompt);
-        if self.frustration.is_match(&typed) {
+        self.frustration_in(&human_text(prompt))
+    }
+
+    /// [`Self::is_frustrated`] on text already passed through [`human_text`].
+    #[must_use]
+    pub fn frustration_in(&self, typed: &str) -> bool {
+        if self.frustration.is_match(typed) {
             return true;
         }
-        let letters: Vec<char> = typed.chars().filter(|c| c.is_alphabetic()).collect();
-        let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-        let shouting = letters.len() >= 12 && upper * 2 > letters.len();
-        shouting || BANGS.find_iter(&typed).count() >= 3
+        let (mut letters, mut upper) = (0usize, 0usize);
+        for c in typed.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+        let shouting = letters >= 12 && upper * 2 > letters;
+        shouting || BANGS.find_iter(typed).count() >= 3
     }
 
     /// Only a continuation ("go on", "yes", "ok").
@@ -80,8 +112,13 @@ impl Lexicons {
     /// Affirms the result without correcting it.
     #[must_use]
     pub fn is_affirmation(&self, prompt: &str) -> bool {
-        let typed = human_text(prompt);
-        self.affirmation.is_match(&first_clause(&typed)) && !self.is_correction(prompt)
+        self.affirmation_in(&human_text(prompt))
+    }
+
+    /// [`Self::is_affirmation`] on text already passed through [`human_text`].
+    #[must_use]
+    pub fn affirmation_in(&self, typed: &str) -> bool {
+        self.affirmation.is_match(&first_clause(typed)) && !self.correction_in(typed)
     }
 
     /// The agent apologises or gives up.
@@ -135,7 +172,11 @@ static QUESTION_START: LazyLock<Regex> = LazyLock::new(|| {
 /// Text the human typed: code fences and pasted-looking lines (indented, quoted, log-like) out.
 #[must_use]
 pub fn human_text(prompt: &str) -> String {
-    let no_fences = FENCE.replace_all(prompt, " ");
+    let no_fences = if prompt.contains("```") {
+        FENCE.replace_all(prompt, " ")
+    } else {
+        prompt.into()
+    };
     no_fences
         .lines()
         .filter(|l| {
@@ -225,8 +266,19 @@ pub fn similarity(a: &str, b: &str, wa: &HashSet<String>, wb: &HashSet<String>) 
         fold(crate::core::sanitize::prefix(a, 2000)),
         fold(crate::core::sanitize::prefix(b, 2000)),
     );
-    let ratio = rapidfuzz::fuzz::ratio(fa.chars(), fb.chars());
-    jaccard.max(ratio)
+    // The normalised Indel similarity is at most 2·min/(a+b): skip the comparison when even that
+    // cannot beat the Jaccard score.
+    let (la, lb) = (fa.chars().count(), fb.chars().count());
+    #[expect(clippy::cast_precision_loss, reason = "prompt lengths are small")]
+    let bound = if la + lb == 0 {
+        0.0
+    } else {
+        2.0 * la.min(lb) as f64 / (la + lb) as f64
+    };
+    if bound <= jaccard {
+        return jaccard;
+    }
+    jaccard.max(rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()))
 }
 
 const STOP_WORDS: &[&str] = &[

@@ -284,7 +284,13 @@ impl Builder {
         }
         let turn = self.turn_mut(ev);
         turn.tally.tool_calls += 1;
-        *turn.tools.entry(a.name.to_string()).or_default() += 1;
+        // Look the name up before allocating a key for it: most calls repeat a known tool.
+        match turn.tools.get_mut(&*a.name) {
+            Some(n) => *n += 1,
+            None => {
+                turn.tools.insert(a.name.to_string(), 1);
+            }
+        }
         let index = self.session.turns.len() - 1;
         self.session.totals.tool_calls += 1;
         let e = &mut self.session.mode_evidence;

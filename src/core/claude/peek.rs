@@ -1,0 +1,132 @@
+//! A shallow look at a line before parsing it: the top-level `"type"` value.
+//!
+//! `progress` lines (hook, bash and sub-agent progress) are 40% of a real transcript's bytes and
+//! carry nothing the rules use; `file-history-snapshot` lines neither. Reading the keys up to
+//! `"type"` (within the first [`PEEK_LIMIT`] bytes) lets those lines skip the full parse. Anything
+//! unusual (not an object, `type` late or absent, odd syntax) returns `None` and the line gets the
+//! full, strict parse.
+
+/// How far into a line the scan looks for the `type` key.
+pub const PEEK_LIMIT: usize = 400;
+
+/// The raw bytes of the top-level `"type"` string value, if found early and plainly.
+#[must_use]
+pub fn top_level_type(line: &[u8]) -> Option<&[u8]> {
+    let end = line.len().min(PEEK_LIMIT);
+    let b = &line[..end];
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = skip_ws(b, i);
+        let (key, after) = string(b, i)?;
+        i = skip_ws(b, after);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        if key == b"type" {
+            let (value, _) = string(b, i)?;
+            return Some(value);
+        }
+        i = skip_ws(b, skip_value(b, i)?);
+        match b.get(i)? {
+            b',' => i += 1,
+            _ => return None,
+        }
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// A JSON string at `i` (no unescaping): its raw contents and the index after its closing quote.
+fn string(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        let k = j + memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+        if b[k] == b'"' {
+            return Some((&b[i + 1..k], k + 1));
+        }
+        j = k + 2;
+    }
+}
+
+/// The index after the JSON value at `i` (strings, nested objects and arrays, scalars).
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => string(b, i).map(|(_, after)| after),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = string(b, j)?.1;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while b
+                .get(j)
+                .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
+            {
+                j += 1;
+            }
+            (j > i).then_some(j)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peek(s: &str) -> Option<String> {
+        top_level_type(s.as_bytes()).map(|t| String::from_utf8_lossy(t).into_owned())
+    }
+
+    #[test]
+    fn finds_the_top_level_type_after_nested_values() {
+        assert_eq!(peek(r#"{"type":"user"}"#).as_deref(), Some("user"));
+        let line = r#"{"parentUuid":null,"isSidechain":false,"n":1.5e3,"todos":[{"type":"x","a":"}"}],"data":{"type":"hook_progress"},"type":"progress","data2":1}"#;
+        assert_eq!(peek(line).as_deref(), Some("progress"));
+        assert_eq!(
+            peek(r#"{ "cwd" : "C:\\\"x\"" , "type" : "system" }"#).as_deref(),
+            Some("system")
+        );
+    }
+
+    #[test]
+    fn anything_odd_falls_back_to_the_full_parse() {
+        assert_eq!(peek(r#""massive error""#), None);
+        assert_eq!(peek("42"), None);
+        assert_eq!(peek(r#"{"no":"type"}"#), None);
+        assert_eq!(peek(r#"{"type":7}"#), None);
+        assert_eq!(peek(r#"{"a" "b","type":"x"}"#), None);
+        let late = format!(r#"{{"pad":"{}","type":"progress"}}"#, "x".repeat(500));
+        assert_eq!(peek(&late), None, "beyond the peek limit");
+        assert_eq!(peek(r#"{"a":[1,2"#), None);
+    }
+}
