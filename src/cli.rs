@@ -20,6 +20,9 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub global: Global,
+    /// Options for `watch` when no command is given.
+    #[command(flatten)]
+    pub watch: WatchArgs,
 }
 
 /// Options every command accepts.
@@ -32,12 +35,34 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Watch the live session in a split pane beside your agent (the default).
+    Watch(WatchArgs),
     /// Score a session: one row per prompt, with actions, errors, checks and lines written.
     Score(ScoreArgs),
     /// List sessions on this machine, newest first.
     Sessions(SessionsArgs),
     /// Show where the config file is and check it, or print the defaults.
     Config(ConfigArgs),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct WatchArgs {
+    /// Follow this session (an id, a unique id prefix, or a transcript path) and no other.
+    #[arg(long, value_name = "ID|PATH")]
+    pub session: Option<String>,
+    /// Only follow sessions working under this folder. Default: the git repository ringside is
+    /// started in; outside a repository, every project.
+    #[arg(long, value_name = "DIR", conflicts_with = "all")]
+    pub project: Option<std::path::PathBuf>,
+    /// Follow sessions of every project, even when started inside a repository.
+    #[arg(long)]
+    pub all: bool,
+    /// Play the demo session shipped with ringside (the default when no transcripts exist).
+    #[arg(long, conflicts_with_all = ["session", "project", "all"])]
+    pub demo: bool,
+    /// How many times faster than recorded the demo plays.
+    #[arg(long, default_value_t = 8.0, value_name = "X", requires = "demo")]
+    pub speed: f64,
 }
 
 #[derive(Debug, Args)]

@@ -10,3 +10,4 @@
 pub mod core;
 pub mod report;
 pub mod source;
+pub mod tui;

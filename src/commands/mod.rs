@@ -3,6 +3,7 @@
 pub mod config;
 pub mod score;
 pub mod sessions;
+pub mod watch;
 
 use std::io::IsTerminal;
 

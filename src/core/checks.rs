@@ -386,6 +386,24 @@ pub fn ascii_boundaries(pattern: &str) -> String {
     out
 }
 
+/// The command that matters, for evidence text: the first pipeline stage, without `cd dir &&`,
+/// redirections or `2>&1` (`cd app && mix test x 2>&1 | tail -40` → `mix test x`).
+#[must_use]
+pub fn gist(command: &str) -> String {
+    let first = command.lines().next().unwrap_or("");
+    let mut segments: Vec<&str> = first.split("&&").map(str::trim).collect();
+    while segments.len() > 1 && segments[0].starts_with("cd ") {
+        segments.remove(0);
+    }
+    let joined = segments.join(" && ");
+    let stage = joined.split(" | ").next().unwrap_or(&joined);
+    stage
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "2>&1" | ">/dev/null" | "2>/dev/null" | "&>/dev/null"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Does an edit of `path` from `old` to `new` get around a check (S20)?
 #[must_use]
 pub fn edit_bypass(path: &str, old: &str, new: &str) -> Option<Bypass> {
@@ -674,6 +692,19 @@ mod tests {
         let r = re(r"\bfailed\b");
         assert!(r.is_match("café: test failed, 日本"));
         assert!(!r.is_match("unfailedly"));
+    }
+
+    #[test]
+    fn gist_drops_plumbing() {
+        assert_eq!(
+            gist("cd app && mix test test/a_test.exs 2>&1 | tail -40"),
+            "mix test test/a_test.exs"
+        );
+        assert_eq!(gist("cargo test since 2>&1 | tail -15"), "cargo test since");
+        assert_eq!(
+            gist("git add -A && git commit -m x"),
+            "git add -A && git commit -m x"
+        );
     }
 
     #[test]

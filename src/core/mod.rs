@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod sanitize;
 pub mod session;
 pub mod time;
+pub mod view;
 
 pub use time::Millis;
 

@@ -14,6 +14,31 @@ use super::event::Event;
 use super::lines::{DEFAULT_MAX_LINE, Line, LineAssembler};
 use super::session::{Builder, Session};
 
+/// A sub-agent file read alongside a session: its own line numbering and parser, its events
+/// counted into the session's sub-agent figures (signals read only the main thread).
+#[derive(Debug, Clone)]
+pub struct AgentFeed {
+    assembler: LineAssembler,
+    parser: Parser,
+}
+
+impl AgentFeed {
+    /// A feed for the sub-agent `agent`.
+    #[must_use]
+    pub fn new(agent: &str) -> Self {
+        Self {
+            assembler: LineAssembler::new(DEFAULT_MAX_LINE),
+            parser: Parser::for_agent(agent),
+        }
+    }
+
+    /// Its skip counters.
+    #[must_use]
+    pub fn stats(&self) -> &ParseStats {
+        &self.parser.stats
+    }
+}
+
 /// See the module docs.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -105,6 +130,21 @@ impl Pipeline {
             ..
         } = self;
         assembler.finish(|line| consume(line, parser, builder, engine, scratch, log));
+    }
+
+    /// Feeds a chunk of a sub-agent file belonging to this session.
+    pub fn feed_agent(&mut self, feed: &mut AgentFeed, chunk: &[u8]) {
+        let Self {
+            builder,
+            engine,
+            scratch,
+            log,
+            ..
+        } = self;
+        let AgentFeed { assembler, parser } = feed;
+        assembler.feed(chunk, |line| {
+            consume(line, parser, builder, engine, scratch, log)
+        });
     }
 
     /// The clock moved without new lines: time-based signals (silence after trouble) update.

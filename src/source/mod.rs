@@ -5,6 +5,8 @@
 pub mod clock;
 pub mod discover;
 pub mod feedback;
+pub mod follow;
+pub mod live;
 pub mod read;
 pub mod settings;
 pub mod tail;

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::ids::{RecoveryId, SignalId};
 use super::text;
 use super::{Engine, push_capped};
-use crate::core::checks::{Bypass, CheckKind};
+use crate::core::checks::{self, Bypass, CheckKind};
 use crate::core::event::{
     Action, AgentText, Event, EventKind, ModelCall, Outcome, Tool, ToolResult,
 };
@@ -658,7 +658,7 @@ impl Engine {
             .map_or((1, String::new()), |f| (f.count, f.label.clone()));
         let edits = std::mem::take(&mut lp.edits_since);
         lp.runs.push((line, count, label, edits));
-        lp.target = act.target.to_string();
+        lp.target = checks::gist(&act.target);
         let n = lp.runs.len();
         let edited_between = lp.runs.iter().skip(1).any(|r| r.3 > 0);
         let not_shrinking = n < 2 || lp.runs[n - 1].1 >= lp.runs[n - 2].1;
@@ -886,7 +886,7 @@ impl Engine {
                     evid(xs),
                     format!(
                         "`{}` failed {} times in a row",
-                        short(&xs[0].target),
+                        short(&checks::gist(&xs[0].target)),
                         xs.len()
                     ),
                 )

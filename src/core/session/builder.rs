@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use super::mode::{self, PathClass};
 use super::model::{
-    CheckRun, Compaction, Control, Session, SubagentFigures, Tally, Turn, TurnPrompt,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Session, Status, SubagentFigures,
+    Tally, Turn, TurnPrompt,
 };
 use crate::core::checks::CheckKind;
 use crate::core::event::{
@@ -23,6 +24,8 @@ use crate::core::{LineNo, Millis};
 #[derive(Debug, Clone)]
 struct Call {
     turn: usize,
+    /// Position in the turn's activity feed, counting dropped entries.
+    activity: usize,
     agent: Option<Arc<str>>,
     tool: Tool,
     check: Option<CheckKind>,
@@ -228,43 +231,22 @@ impl Builder {
             .filter(|t| t.prompt.is_some())
             .count()
             + 1;
-        self.session.turns.push(Turn {
-            number,
-            line,
-            prompt: Some(TurnPrompt {
-                plan_mode: p.plan_mode,
-                text: p.text,
-                len: p.len,
-                source: p.source,
-                images: p.images,
-            }),
-            started: at,
-            last: at,
-            reported_ms: None,
-            tally: Tally::default(),
-            files: Default::default(),
-            checks: Vec::new(),
-            tools: Default::default(),
-            ended: false,
-        });
+        let prompt = TurnPrompt {
+            plan_mode: p.plan_mode,
+            text: p.text,
+            len: p.len,
+            source: p.source,
+            images: p.images,
+        };
+        self.session
+            .turns
+            .push(Turn::new(number, line, Some(prompt), at));
     }
 
     /// The current turn, opening a preamble when work arrives before any prompt.
     fn turn_mut(&mut self, ev: &Event) -> &mut Turn {
         if self.session.turns.is_empty() {
-            self.session.turns.push(Turn {
-                number: 0,
-                line: ev.line,
-                prompt: None,
-                started: ev.at,
-                last: ev.at,
-                reported_ms: None,
-                tally: Tally::default(),
-                files: Default::default(),
-                checks: Vec::new(),
-                tools: Default::default(),
-                ended: false,
-            });
+            self.session.turns.push(Turn::new(0, ev.line, None, ev.at));
         }
         let turn = self
             .session
@@ -315,10 +297,30 @@ impl Builder {
         {
             e.script_runs += 1;
         }
+        let turn = &mut self.session.turns[index];
+        let activity = turn.activity_dropped as usize + turn.activity.len();
+        turn.activity.push(Activity {
+            line: ev.line,
+            result_line: None,
+            tool: a.name.clone(),
+            target: crate::core::sanitize::prefix(&a.target, 160).to_owned(),
+            status: Status::Running,
+            check: a.check,
+            lines_added: 0,
+            lines_removed: 0,
+            error: None,
+        });
+        if turn.activity.len() > ACTIVITY_KEEP + ACTIVITY_KEEP / 4 {
+            // Drop the oldest in a batch, so the feed stays bounded at amortised cost.
+            let drop = turn.activity.len() - ACTIVITY_KEEP;
+            turn.activity.drain(..drop);
+            turn.activity_dropped += u32::try_from(drop).unwrap_or(u32::MAX);
+        }
         self.calls.insert(
             a.id,
             Call {
                 turn: index,
+                activity,
                 agent: None,
                 tool: a.tool,
                 check: a.check,
@@ -362,6 +364,32 @@ impl Builder {
         };
         count_result(&mut turn.tally, r, call.check);
         count_result(&mut self.session.totals, r, call.check);
+        if let Some(item) = call
+            .activity
+            .checked_sub(turn.activity_dropped as usize)
+            .and_then(|i| turn.activity.get_mut(i))
+        {
+            item.result_line = Some(ev.line);
+            item.status = match &r.outcome {
+                Outcome::Ok if r.check_failed => Status::Failed,
+                Outcome::Ok => Status::Ok,
+                Outcome::Error => Status::Failed,
+                Outcome::Rejected { .. } => Status::Rejected,
+                Outcome::Cancelled => Status::Cancelled,
+                Outcome::Blocked => Status::Blocked,
+                Outcome::Interrupted => Status::Interrupted,
+            };
+            item.lines_added = r.lines_added;
+            item.lines_removed = r.lines_removed;
+            // A failed check is best described by what failed; other errors by their first line.
+            item.error = r
+                .failure
+                .as_ref()
+                .filter(|f| !f.label.is_empty())
+                .map(|f| format!("failed: {}", f.label))
+                .or_else(|| r.error.clone())
+                .map(|e| crate::core::sanitize::prefix(&e, 200).to_owned());
+        }
         if let (Tool::Edit | Tool::Write, Outcome::Ok, Some(path)) =
             (call.tool, &r.outcome, call.path)
         {
@@ -433,6 +461,7 @@ impl Builder {
                     a.id,
                     Call {
                         turn: 0,
+                        activity: 0,
                         agent: Some(agent.clone()),
                         tool: a.tool,
                         check: a.check,

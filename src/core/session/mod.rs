@@ -6,6 +6,6 @@ mod model;
 
 pub use builder::Builder;
 pub use model::{
-    CheckRun, Compaction, Control, ModeEvidence, Session, SubagentFigures, Tally, Turn, TurnPrompt,
-    WorkMode,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, ModeEvidence, Session, Status,
+    SubagentFigures, Tally, Turn, TurnPrompt, WorkMode,
 };

@@ -4,6 +4,7 @@
 //! what the TUI draws.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::core::checks::CheckKind;
 use crate::core::event::PromptSource;
@@ -86,9 +87,73 @@ pub struct Turn {
     pub tools: BTreeMap<String, u32>,
     /// Claude Code marked the turn finished.
     pub ended: bool,
+    /// The turn's tool calls in order, the latest [`ACTIVITY_KEEP`] of them.
+    pub activity: Vec<Activity>,
+    /// Older calls dropped from [`Self::activity`].
+    pub activity_dropped: u32,
+}
+
+/// Tool calls kept per turn for the activity feed (the latest ones).
+pub const ACTIVITY_KEEP: usize = 400;
+
+/// How a tool call stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// No result yet.
+    Running,
+    Ok,
+    Failed,
+    Rejected,
+    /// Cancelled because a parallel sibling failed.
+    Cancelled,
+    /// Refused by the harness.
+    Blocked,
+    Interrupted,
+}
+
+/// One tool call in a turn's activity feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    pub line: LineNo,
+    pub result_line: Option<LineNo>,
+    pub tool: Arc<str>,
+    /// What it acted on, raw (sanitise where shown), at most 160 bytes.
+    pub target: String,
+    pub status: Status,
+    pub check: Option<CheckKind>,
+    pub lines_added: u32,
+    pub lines_removed: u32,
+    /// First line of the error, raw, for failed calls.
+    pub error: Option<String>,
 }
 
 impl Turn {
+    /// A turn with nothing in it yet.
+    #[must_use]
+    pub fn new(
+        number: usize,
+        line: LineNo,
+        prompt: Option<TurnPrompt>,
+        at: Option<Millis>,
+    ) -> Self {
+        Self {
+            number,
+            line,
+            prompt,
+            started: at,
+            last: at,
+            reported_ms: None,
+            tally: Tally::default(),
+            files: BTreeSet::new(),
+            checks: Vec::new(),
+            tools: BTreeMap::new(),
+            ended: false,
+            activity: Vec::new(),
+            activity_dropped: 0,
+        }
+    }
+
     /// The turn's duration: Claude Code's figure, else first to last event.
     #[must_use]
     pub fn duration_ms(&self) -> Option<u64> {

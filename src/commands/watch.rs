@@ -1,0 +1,106 @@
+//! `ringside watch` (and `ringside` alone): the live coach in a split pane.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{Global, WatchArgs};
+use ringside::source::follow::{FollowOptions, repository_root};
+use ringside::source::live::Feed;
+use ringside::source::{discover, settings};
+use ringside::tui::{self, keymap::Keymap, theme::Theme};
+
+pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
+    if !std::io::stdout().is_terminal() {
+        bail!(
+            "watch needs a terminal; for scripts use `ringside score --json <SESSION>` or `ringside sessions --json`"
+        );
+    }
+    let loaded = settings::load(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let keymap = Keymap::new(&loaded.config.keys);
+    let rules = ringside::core::engine::Rules::new(loaded.config.clone());
+    let dirs = settings::dirs();
+    let _log = init_log(dirs.as_ref().map(|d| d.data.as_path()));
+    let data_dir = dirs
+        .as_ref()
+        .filter(|_| loaded.config.coach.record_feedback)
+        .map(|d| d.data.clone());
+    let roots = discover::roots_from_env();
+    // A fresh machine (no transcript folder at all) gets the demo; a machine with Claude Code
+    // but no session yet gets the waiting screen, which switches to the first session that starts.
+    let fresh_machine = roots.projects.is_empty();
+    let (feed, label) = if args.demo || (fresh_machine && args.session.is_none()) {
+        if !args.demo {
+            tracing::info!("no transcripts found: playing the demo");
+        }
+        let speed = if args.speed.is_finite() && args.speed > 0.0 {
+            args.speed
+        } else {
+            8.0
+        };
+        (
+            Feed::Demo {
+                bytes: super::score::DEMO,
+                speed,
+                max_gap: Duration::from_millis(1500),
+            },
+            "demo".to_owned(),
+        )
+    } else {
+        let pinned = match &args.session {
+            Some(s) => Some(super::score::resolve(s)?.0),
+            None => None,
+        };
+        let project = if args.all || pinned.is_some() {
+            None
+        } else {
+            args.project.clone().or_else(|| {
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|d| repository_root(&d))
+            })
+        };
+        let label = pinned
+            .as_ref()
+            .and_then(|p| p.file_stem())
+            .map_or_else(|| "live".into(), |s| s.to_string_lossy().into_owned());
+        (
+            Feed::Live {
+                opts: FollowOptions {
+                    pinned,
+                    project,
+                    rules,
+                },
+                roots,
+            },
+            label,
+        )
+    };
+    tui::run(
+        feed,
+        tui::Options {
+            keymap,
+            theme: Theme::from_env(),
+            data_dir,
+            session_label: label,
+        },
+    )
+}
+
+/// Logs go to `ringside.log` in the data dir, never to the terminal the TUI owns.
+fn init_log(data: Option<&std::path::Path>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = data?;
+    std::fs::create_dir_all(dir).ok()?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(dir, "ringside.log"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RINGSIDE_LOG")
+        .unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

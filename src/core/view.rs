@@ -1,0 +1,559 @@
+//! The dashboard: everything the watch and replay screens show, computed without a terminal.
+//!
+//! [`Dashboard::build`] reads a session, its coaching and the current time and returns plain data
+//! with every transcript string already sanitised. The TUI only lays it out; tests and headless
+//! tools can inspect exactly what a person would see.
+
+use super::engine::ids::SignalId;
+use super::engine::{Band, Engine};
+use super::format;
+use super::sanitize;
+use super::session::{Session, Status, Turn};
+use super::{LineNo, Millis};
+
+/// Study reference marks for actions per prompt (novice, average, expert; never a grade).
+pub const REFERENCE_MARKS: [f64; 3] = [5.0, 10.0, 12.0];
+/// Activity rows kept for the live pane.
+pub const LIVE_ROWS: usize = 60;
+
+/// The whole screen's data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dashboard {
+    pub header: Header,
+    pub turns: Vec<TurnRow>,
+    pub current: Option<CurrentTurn>,
+    pub risk: RiskPanel,
+    pub nudge: Option<NudgeCard>,
+    /// Lines skipped so far (shown when non-zero).
+    pub skipped: u64,
+}
+
+/// The top line(s).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The project folder's name.
+    pub project: String,
+    pub cwd: String,
+    pub branch: Option<String>,
+    pub model: Option<String>,
+    pub session_id: String,
+    pub title: Option<String>,
+    /// Since the session started.
+    pub elapsed_ms: Option<u64>,
+    pub prompts: usize,
+    pub actions: u32,
+    pub actions_per_prompt: f64,
+    pub actions_per_prompt_geomean: f64,
+    pub errors: u32,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+}
+
+/// One row of the prompt timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnRow {
+    /// Index into the session's turns.
+    pub index: usize,
+    /// Prompt number (0: work before the first prompt).
+    pub number: usize,
+    pub line: LineNo,
+    pub excerpt: String,
+    pub queued: bool,
+    pub actions: u32,
+    /// Real failures (errors that are not rejections or cancelled siblings).
+    pub failed: u32,
+    pub rejected: u32,
+    pub checks_run: u32,
+    pub checks_failed: u32,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+    pub duration_ms: Option<u64>,
+    pub signals: Vec<SignalId>,
+    pub nudged: bool,
+    pub tier: u8,
+    pub open: bool,
+}
+
+/// The turn in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrentTurn {
+    pub number: usize,
+    pub excerpt: String,
+    pub elapsed_ms: Option<u64>,
+    /// The latest tool calls, oldest first.
+    pub activity: Vec<ActivityRow>,
+    /// Calls not shown (older).
+    pub hidden: usize,
+    pub ended: bool,
+}
+
+/// One tool call as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRow {
+    pub line: LineNo,
+    pub tool: String,
+    pub target: String,
+    pub status: Status,
+    /// A short note: "+12 −3", the first line of an error, "check failed".
+    pub note: String,
+}
+
+/// Tier, risk and what drives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskPanel {
+    pub tier: u8,
+    pub trouble: bool,
+    /// `None` below the trouble gate: nothing to worry about.
+    pub band: Option<Band>,
+    pub value: f64,
+    /// Top contributions: (id, label, points), strongest first.
+    pub drivers: Vec<(String, String, i32)>,
+    /// Recoveries offsetting the risk: (id, label, points).
+    pub offsets: Vec<(String, String, i32)>,
+}
+
+/// The nudge to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NudgeCard {
+    pub signal: SignalId,
+    /// Position in the engine's nudge list (what dismiss/helpful refer to).
+    pub index: usize,
+    pub headline: String,
+    pub text: String,
+    pub evidence: Vec<LineNo>,
+    pub at_line: LineNo,
+    pub at: Option<Millis>,
+    /// Prompt number it fired in.
+    pub turn: usize,
+}
+
+impl Dashboard {
+    /// The dashboard at time `now` (`None`: the latest event's time). Nudges whose index is in
+    /// `dismissed` are not shown.
+    #[must_use]
+    pub fn build(
+        s: &Session,
+        e: &Engine,
+        now: Option<Millis>,
+        dismissed: &[usize],
+        skipped: u64,
+    ) -> Self {
+        let now = now.or(e.now()).or(s.last);
+        let assessment = e.assess(s);
+        let turns: Vec<TurnRow> = s
+            .turns
+            .iter()
+            .enumerate()
+            .map(|(i, t)| turn_row(i, t, s, e))
+            .collect();
+        let cwd = s.cwd.as_deref();
+        Self {
+            header: header(s, now),
+            current: s.turns.last().map(|t| current(t, now, cwd)),
+            turns,
+            risk: risk_panel(&assessment),
+            nudge: e
+                .nudges
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(i, n)| !dismissed.contains(i) && still_current(n, s, e))
+                .map(|(i, n)| NudgeCard {
+                    signal: n.signal,
+                    index: i,
+                    headline: n.headline.to_owned(),
+                    text: sanitize::one_line(&n.text, 600),
+                    evidence: n.evidence.clone(),
+                    at_line: n.at_line,
+                    at: n.at,
+                    turn: s.turns.get(n.turn).map_or(0, |t| t.number),
+                }),
+            skipped,
+        }
+    }
+}
+
+/// One turn in full: the detail overlay (Enter on a prompt).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnDetail {
+    pub index: usize,
+    pub number: usize,
+    pub line: LineNo,
+    /// The prompt, sanitised, newlines kept, cut to a few KiB.
+    pub prompt: String,
+    pub figures: Vec<(String, String)>,
+    pub signals: Vec<SignalLine>,
+    pub checks: Vec<(LineNo, String, bool)>,
+    pub files: Vec<String>,
+    pub activity: Vec<ActivityRow>,
+    /// Calls not kept (older than the activity feed).
+    pub dropped: u32,
+}
+
+/// A fired signal with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalLine {
+    pub signal: SignalId,
+    pub name: &'static str,
+    pub evidence: Vec<LineNo>,
+    pub detail: String,
+}
+
+impl TurnDetail {
+    /// The detail of turn `index`, if it exists.
+    #[must_use]
+    pub fn build(s: &Session, e: &Engine, index: usize) -> Option<Self> {
+        let t = s.turns.get(index)?;
+        let f = &t.tally;
+        let figures = vec![
+            (
+                "actions".into(),
+                format!("{} successful of {} calls", f.actions, f.tool_calls),
+            ),
+            (
+                "errors".into(),
+                format!(
+                    "{} failed, {} rejected, {} cancelled, {} blocked",
+                    f.failed, f.rejections, f.cancelled, f.blocked
+                ),
+            ),
+            (
+                "checks".into(),
+                format!("{} run, {} failed", f.checks_run, f.checks_failed),
+            ),
+            (
+                "lines".into(),
+                format::lines(f.lines_added, f.lines_removed),
+            ),
+            (
+                "model calls".into(),
+                format!(
+                    "{} ({} output tokens)",
+                    f.model_calls,
+                    format::compact(f.output_tokens)
+                ),
+            ),
+            (
+                "time".into(),
+                t.duration_ms()
+                    .map_or_else(|| "–".into(), format::duration_ms),
+            ),
+            ("interrupts".into(), f.interrupts.to_string()),
+        ];
+        Some(Self {
+            index,
+            number: t.number,
+            line: t.line,
+            prompt: t.prompt.as_ref().map_or_else(
+                || "(work before the first prompt)".into(),
+                |p| sanitize::clean(sanitize::prefix(&p.text, 4000)).into_owned(),
+            ),
+            figures,
+            signals: e
+                .firings_in(index)
+                .map(|g| SignalLine {
+                    signal: g.signal,
+                    name: g.signal.name(),
+                    evidence: g.evidence.clone(),
+                    detail: sanitize::one_line(&g.detail, 300),
+                })
+                .collect(),
+            checks: t
+                .checks
+                .iter()
+                .map(|c| (c.line, c.kind.label().to_owned(), c.passed))
+                .collect(),
+            files: t
+                .files
+                .iter()
+                .map(|p| sanitize::path_tail(&relative(p, s.cwd.as_deref()), 100))
+                .collect(),
+            activity: t
+                .activity
+                .iter()
+                .map(|a| activity_row(a, s.cwd.as_deref()))
+                .collect(),
+            dropped: t.activity_dropped,
+        })
+    }
+}
+
+fn activity_row(a: &super::session::Activity, cwd: Option<&str>) -> ActivityRow {
+    ActivityRow {
+        line: a.line,
+        tool: short_tool(&a.tool),
+        target: sanitize::one_line(&relative(&a.target, cwd), 160),
+        status: a.status,
+        note: note(a),
+    }
+}
+
+/// A nudge stays on screen until a success follows it (a passing check, a commit, an
+/// affirmation) or two prompts have passed; the timeline keeps its marker after that.
+fn still_current(n: &super::engine::Nudge, s: &Session, e: &Engine) -> bool {
+    let answered = e
+        .recoveries
+        .iter()
+        .any(|r| r.recovery.is_success() && r.at_line > n.at_line);
+    !answered && s.turns.len() <= n.turn + 2
+}
+
+fn header(s: &Session, now: Option<Millis>) -> Header {
+    let cwd = s
+        .cwd
+        .as_deref()
+        .map(|c| sanitize::one_line(c, 500))
+        .unwrap_or_default();
+    let project = cwd
+        .rsplit(['/', '\\'])
+        .find(|p| !p.is_empty())
+        .unwrap_or("(unknown project)")
+        .to_owned();
+    Header {
+        project,
+        cwd,
+        branch: s
+            .git_branch
+            .as_deref()
+            .map(|b| sanitize::one_line(b, 80))
+            .filter(|b| !b.is_empty() && b != "HEAD"),
+        model: s.model.as_deref().map(short_model),
+        session_id: s
+            .id
+            .as_deref()
+            .map(|i| sanitize::one_line(i, 80))
+            .unwrap_or_default(),
+        title: s.title.as_deref().map(|t| sanitize::one_line(t, 120)),
+        elapsed_ms: now.zip(s.started).map(|(n, st)| n.since(st)),
+        prompts: s.prompts(),
+        actions: s.totals.actions,
+        actions_per_prompt: s.actions_per_prompt(),
+        actions_per_prompt_geomean: s.actions_per_prompt_geomean(),
+        errors: s.totals.failed,
+        lines_added: s.lines_written(),
+        lines_removed: s.totals.lines_removed,
+    }
+}
+
+/// `claude-opus-4-6` → `opus-4-6`; anything else is sanitised and kept.
+fn short_model(m: &str) -> String {
+    sanitize::one_line(m.strip_prefix("claude-").unwrap_or(m), 40)
+}
+
+fn turn_row(i: usize, t: &Turn, s: &Session, e: &Engine) -> TurnRow {
+    let mut signals: Vec<SignalId> = e.firings_in(i).map(|f| f.signal).collect();
+    signals.dedup();
+    TurnRow {
+        index: i,
+        number: t.number,
+        line: t.line,
+        excerpt: match &t.prompt {
+            Some(p) if p.text.trim().is_empty() && p.images > 0 => {
+                format!("[{} image(s)]", p.images)
+            }
+            Some(p) => sanitize::one_line(&p.text, 200),
+            None => "(before the first prompt)".into(),
+        },
+        queued: t
+            .prompt
+            .as_ref()
+            .is_some_and(|p| p.source == super::event::PromptSource::Queued),
+        actions: t.tally.actions,
+        failed: t.tally.failed,
+        rejected: t.tally.rejections,
+        checks_run: t.tally.checks_run,
+        checks_failed: t.tally.checks_failed,
+        lines_added: t.tally.lines_added,
+        lines_removed: t.tally.lines_removed,
+        duration_ms: t.duration_ms(),
+        nudged: e.nudges.iter().any(|n| n.turn == i),
+        signals,
+        tier: e.turns.get(i).map_or(0, |m| m.tier),
+        open: i + 1 == s.turns.len(),
+    }
+}
+
+fn current(t: &Turn, now: Option<Millis>, cwd: Option<&str>) -> CurrentTurn {
+    let start = t.activity.len().saturating_sub(LIVE_ROWS);
+    CurrentTurn {
+        number: t.number,
+        excerpt: t.prompt.as_ref().map_or_else(
+            || "(before the first prompt)".into(),
+            |p| sanitize::one_line(&p.text, 200),
+        ),
+        elapsed_ms: now.zip(t.started).map(|(n, s)| n.since(s)),
+        hidden: start + t.activity_dropped as usize,
+        activity: t.activity[start..]
+            .iter()
+            .map(|a| activity_row(a, cwd))
+            .collect(),
+        ended: t.ended,
+    }
+}
+
+/// A path under the project's folder, shown relative to it (`src/lib.rs`); the file name is what
+/// people recognise, and narrow panes have no room for `/home/…/project/`.
+fn relative(target: &str, cwd: Option<&str>) -> String {
+    match cwd
+        .and_then(|c| target.strip_prefix(c))
+        .and_then(|r| r.strip_prefix('/'))
+    {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => target.to_owned(),
+    }
+}
+
+/// `mcp__github__create_issue` → `github.create_issue`; others as they are.
+fn short_tool(name: &str) -> String {
+    let clean = sanitize::one_line(name, 60);
+    match clean.strip_prefix("mcp__") {
+        Some(rest) => rest.replacen("__", ".", 1),
+        None => clean,
+    }
+}
+
+fn note(a: &super::session::Activity) -> String {
+    match a.status {
+        Status::Failed if a.check.is_some() => {
+            let what = a
+                .error
+                .as_deref()
+                .map(|e| sanitize::one_line(e, 80))
+                .unwrap_or_default();
+            if what.is_empty() {
+                "check failed".into()
+            } else {
+                what
+            }
+        }
+        Status::Failed => a
+            .error
+            .as_deref()
+            .map(|e| sanitize::one_line(e, 80))
+            .unwrap_or_else(|| "failed".into()),
+        Status::Rejected => "rejected by you".into(),
+        Status::Cancelled => "cancelled (a parallel call failed)".into(),
+        Status::Blocked => "refused by the harness".into(),
+        Status::Interrupted => "interrupted".into(),
+        Status::Running => String::new(),
+        Status::Ok if a.lines_added + a.lines_removed > 0 => {
+            format::lines(u64::from(a.lines_added), u64::from(a.lines_removed))
+        }
+        Status::Ok if a.check.is_some() => "passed".into(),
+        Status::Ok => String::new(),
+    }
+}
+
+fn risk_panel(a: &super::engine::Assessment) -> RiskPanel {
+    let (band, value, drivers, offsets) = match &a.risk {
+        Some(r) => {
+            let label = |c: &super::engine::Contribution| {
+                (c.id.clone(), sanitize::one_line(&c.label, 120), c.points)
+            };
+            (
+                Some(r.band),
+                r.value,
+                r.contributions
+                    .iter()
+                    .filter(|c| c.points > 0)
+                    .take(3)
+                    .map(label)
+                    .collect(),
+                r.contributions
+                    .iter()
+                    .filter(|c| c.points < 0)
+                    .take(3)
+                    .map(label)
+                    .collect(),
+            )
+        }
+        None => (None, 0.0, Vec::new(), Vec::new()),
+    };
+    RiskPanel {
+        tier: a.tier,
+        trouble: a.trouble,
+        band,
+        value,
+        drivers,
+        offsets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::pipeline::Pipeline;
+
+    const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
+
+    fn demo_until(lines: usize) -> Pipeline {
+        let mut p = Pipeline::new(Some("demo".into()));
+        for l in DEMO.split(|b| *b == b'\n').take(lines) {
+            p.feed(l);
+            p.feed(b"\n");
+        }
+        p
+    }
+
+    #[test]
+    fn the_demo_mid_loop_shows_the_nudge_and_the_failing_calls() {
+        let p = demo_until(62);
+        let d = Dashboard::build(p.session(), p.engine(), None, &[], 0);
+        assert_eq!(d.header.project, "logslice");
+        assert_eq!(d.header.branch.as_deref(), Some("fix/since-timezone"));
+        assert_eq!(d.header.model.as_deref(), Some("opus-4-6"));
+        let nudge = d.nudge.expect("the S5 nudge");
+        assert_eq!(nudge.signal, SignalId::S5);
+        assert_eq!(
+            nudge.evidence.iter().map(|l| l.0).collect::<Vec<_>>(),
+            vec![47, 54, 61]
+        );
+        let cur = d.current.expect("a current turn");
+        assert_eq!(cur.number, 2);
+        let failed = cur
+            .activity
+            .iter()
+            .filter(|a| a.status == Status::Failed)
+            .count();
+        assert_eq!(failed, 3);
+        assert!(d.risk.band.is_some() && !d.risk.drivers.is_empty());
+        assert!(d.turns[1].signals.contains(&SignalId::S5) && d.turns[1].nudged);
+    }
+
+    #[test]
+    fn the_nudge_retires_once_the_user_recovers() {
+        let p = demo_until(97);
+        let d = Dashboard::build(p.session(), p.engine(), None, &[], 0);
+        assert!(
+            d.nudge.is_none(),
+            "the test passed and a commit landed after the nudge"
+        );
+        assert!(
+            d.turns[1].nudged,
+            "the timeline still marks where it was shown"
+        );
+    }
+
+    #[test]
+    fn a_dismissed_nudge_is_not_shown() {
+        let p = demo_until(62);
+        let d = Dashboard::build(p.session(), p.engine(), None, &[0], 0);
+        assert!(d.nudge.is_none());
+    }
+
+    #[test]
+    fn the_healthy_start_shows_no_risk_and_no_nudge() {
+        let p = demo_until(34);
+        let d = Dashboard::build(p.session(), p.engine(), None, &[], 0);
+        assert!(d.nudge.is_none());
+        assert_eq!(d.risk.band, None);
+        assert_eq!(d.turns.len(), 1);
+        assert!(
+            d.current
+                .unwrap()
+                .activity
+                .iter()
+                .all(|a| a.status == Status::Ok)
+        );
+    }
+}

@@ -1,0 +1,473 @@
+//! [`Follower`]: which session `watch` follows, read incrementally with its sub-agent files.
+//!
+//! Policy (documented in the README):
+//! - A pinned session (`--session`) is followed whatever else happens.
+//! - Otherwise the most recently written main session is followed, among those whose working
+//!   directory is under the project filter (`--project DIR`; by default the git repository
+//!   ringside was started in, else every project).
+//! - When another session writes, ringside switches to it if it is new since following began
+//!   (a fresh `claude`, or `/clear`) or if the followed one has been quiet for
+//!   [`SWITCH_AFTER_QUIET`]: two agents working at once do not make the screen flip back and forth.
+//!
+//! Nothing here blocks on the filesystem beyond reading appended bytes; notify events are hints
+//! (`on_path`), and [`Follower::poll`] re-stats as a fallback.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::core::Millis;
+use crate::core::engine::Rules;
+use crate::core::pipeline::{AgentFeed, Pipeline};
+use crate::core::view::Dashboard;
+
+use super::discover::{self, Roots, SessionFile};
+use super::tail::{Notice, Tailer};
+
+/// How long the followed session must be quiet before another (older) one may take over.
+pub const SWITCH_AFTER_QUIET: u64 = 30_000;
+
+/// What to follow.
+#[derive(Debug, Clone)]
+pub struct FollowOptions {
+    /// Follow exactly this file.
+    pub pinned: Option<PathBuf>,
+    /// Only sessions whose working directory is under this folder.
+    pub project: Option<PathBuf>,
+    pub rules: Arc<Rules>,
+}
+
+/// Something the user should see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// New lines were read.
+    Updated,
+    /// Now following another session.
+    Switched { id: String, reason: String },
+    /// A message (truncation, deletion, an unreadable file).
+    Notice(String),
+}
+
+/// A session being followed.
+struct Followed {
+    path: PathBuf,
+    id: String,
+    main: Tailer,
+    pipeline: Pipeline,
+    agents: Vec<(PathBuf, Tailer, AgentFeed)>,
+    /// When this session last grew (the follower's clock).
+    last_growth: Millis,
+}
+
+/// See the module docs.
+pub struct Follower {
+    opts: FollowOptions,
+    roots: Roots,
+    current: Option<Followed>,
+    started: Millis,
+    cwd_cache: HashMap<PathBuf, Option<String>>,
+}
+
+impl Follower {
+    /// A follower over these roots; call [`Self::start`] next.
+    #[must_use]
+    pub fn new(opts: FollowOptions, roots: Roots, now: Millis) -> Self {
+        Self {
+            opts,
+            roots,
+            current: None,
+            started: now,
+            cwd_cache: HashMap::new(),
+        }
+    }
+
+    /// The roots being watched.
+    #[must_use]
+    pub fn roots(&self) -> &Roots {
+        &self.roots
+    }
+
+    /// Picks the session to follow and reads it.
+    pub fn start(&mut self, now: Millis) -> Vec<Change> {
+        let target = match &self.opts.pinned {
+            Some(p) => Some(p.clone()),
+            None => self.candidates().into_iter().next().map(|s| s.path),
+        };
+        match target {
+            Some(path) => self.switch(&path, "following the latest session", now),
+            None => Vec::new(),
+        }
+    }
+
+    /// Main session files matching the project filter, newest first.
+    #[must_use]
+    pub fn candidates(&mut self) -> Vec<SessionFile> {
+        let all = discover::sessions(&self.roots);
+        all.into_iter()
+            .filter(|s| self.matches_project(&s.path))
+            .collect()
+    }
+
+    /// Follows `path` from now on (the session picker).
+    pub fn pin(&mut self, path: &Path, now: Millis) -> Vec<Change> {
+        self.opts.pinned = Some(path.to_path_buf());
+        self.switch(path, "chosen in the session list", now)
+    }
+
+    /// The followed session's file, if any.
+    #[must_use]
+    pub fn current_path(&self) -> Option<&Path> {
+        self.current.as_ref().map(|c| c.path.as_path())
+    }
+
+    /// Whether a session is pinned.
+    #[must_use]
+    pub fn pinned(&self) -> bool {
+        self.opts.pinned.is_some()
+    }
+
+    /// A filesystem event for `path` (a hint: the path is re-read or re-stated).
+    pub fn on_path(&mut self, path: &Path, now: Millis) -> Vec<Change> {
+        let Some(cur) = &self.current else {
+            return if self.opts.pinned.is_none()
+                && is_main_session(path)
+                && self.matches_project(path)
+            {
+                self.switch(path, "a session started", now)
+            } else {
+                Vec::new()
+            };
+        };
+        let own_dir = cur.path.with_extension("");
+        if path == cur.path || path.starts_with(&own_dir) || is_flat_agent_beside(path, &cur.path) {
+            return self.poll(now);
+        }
+        if self.opts.pinned.is_some() || !is_main_session(path) || !path.exists() {
+            return Vec::new();
+        }
+        let quiet = now.since(cur.last_growth) >= SWITCH_AFTER_QUIET;
+        let fresh = created(path).is_some_and(|c| c >= self.started);
+        if (quiet || fresh) && self.matches_project(path) {
+            let reason = if fresh {
+                "a new session started"
+            } else {
+                "the previous session went quiet"
+            };
+            return self.switch(path, reason, now);
+        }
+        Vec::new()
+    }
+
+    /// Reads whatever the followed files gained (also the fallback when events are missed).
+    pub fn poll(&mut self, now: Millis) -> Vec<Change> {
+        let Some(cur) = &mut self.current else {
+            return Vec::new();
+        };
+        let mut changes = Vec::new();
+        let mut grew = false;
+        let p = &mut cur.pipeline;
+        let mut polled = cur.main.poll(|chunk| p.feed(chunk));
+        if polled.notice.as_ref().is_some_and(Notice::restarts) {
+            // Truncated or replaced: forget everything and read the new content from the start.
+            cur.pipeline = Pipeline::with_rules(Some(cur.id.clone()), self.opts.rules.clone());
+            cur.agents.clear();
+            changes.push(Change::Notice(
+                polled
+                    .notice
+                    .take()
+                    .map(|n| n.describe(&cur.path))
+                    .unwrap_or_default(),
+            ));
+            let p = &mut cur.pipeline;
+            polled = cur.main.poll(|chunk| p.feed(chunk));
+        }
+        grew |= polled.bytes > 0;
+        if let Some(n) = polled.notice {
+            changes.push(Change::Notice(n.describe(&cur.path)));
+        }
+        // Sub-agent files: new ones appear while the session runs.
+        for (agent, path) in discover::subagents_of(&cur.path) {
+            if !cur.agents.iter().any(|(p, _, _)| *p == path) {
+                cur.agents
+                    .push((path.clone(), Tailer::new(&path), AgentFeed::new(&agent)));
+            }
+        }
+        for (_, tailer, feed) in &mut cur.agents {
+            let p = &mut cur.pipeline;
+            grew |= tailer.poll(|chunk| p.feed_agent(feed, chunk)).bytes > 0;
+        }
+        if grew {
+            cur.last_growth = now;
+            changes.push(Change::Updated);
+        }
+        changes
+    }
+
+    /// Looks for a session that should take over (when filesystem events are unavailable).
+    pub fn rescan(&mut self, now: Millis) -> Vec<Change> {
+        if self.opts.pinned.is_some() {
+            return self.poll(now);
+        }
+        let newest = self.candidates().into_iter().next();
+        match (newest, &self.current) {
+            (Some(n), Some(cur)) if n.path != cur.path => {
+                let mut changes = self.poll(now);
+                changes.extend(self.on_path(&n.path, now));
+                changes
+            }
+            (Some(n), None) => self.switch(&n.path, "a session started", now),
+            _ => self.poll(now),
+        }
+    }
+
+    /// The clock moved: time-based signals update.
+    pub fn tick(&mut self, now: Millis) {
+        if let Some(cur) = &mut self.current {
+            cur.pipeline.tick(now);
+        }
+    }
+
+    /// The dashboard of the followed session.
+    #[must_use]
+    pub fn dashboard(&self, now: Option<Millis>, dismissed: &[usize]) -> Option<Dashboard> {
+        let cur = self.current.as_ref()?;
+        let p = &cur.pipeline;
+        let skipped = p.stats().skipped_total()
+            + cur
+                .agents
+                .iter()
+                .map(|(_, _, f)| f.stats().skipped_total())
+                .sum::<u64>();
+        Some(Dashboard::build(
+            p.session(),
+            p.engine(),
+            now,
+            dismissed,
+            skipped,
+        ))
+    }
+
+    /// The followed session's pipeline (for feedback records and tests).
+    #[must_use]
+    pub fn pipeline(&self) -> Option<&Pipeline> {
+        self.current.as_ref().map(|c| &c.pipeline)
+    }
+
+    fn switch(&mut self, path: &Path, reason: &str, now: Millis) -> Vec<Change> {
+        let id = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("session")
+            .to_owned();
+        self.current = Some(Followed {
+            path: path.to_path_buf(),
+            id: id.clone(),
+            main: Tailer::new(path),
+            pipeline: Pipeline::with_rules(Some(id.clone()), self.opts.rules.clone()),
+            agents: Vec::new(),
+            last_growth: now,
+        });
+        let mut changes = vec![Change::Switched {
+            id,
+            reason: reason.to_owned(),
+        }];
+        changes.extend(self.poll(now));
+        changes
+    }
+
+    fn matches_project(&mut self, path: &Path) -> bool {
+        let Some(project) = self.opts.project.clone() else {
+            return true;
+        };
+        let cwd = self
+            .cwd_cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| first_cwd(path))
+            .clone();
+        cwd.is_some_and(|c| Path::new(&c).starts_with(&project))
+    }
+}
+
+fn is_main_session(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+        && path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| !s.starts_with("agent-"))
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d != "subagents")
+}
+
+/// An older flat `agent-*.jsonl` in the same project folder as `current`: it may
+/// belong to the followed session, so the follower re-polls (cheap when nothing grew).
+fn is_flat_agent_beside(path: &Path, current: &Path) -> bool {
+    path.parent() == current.parent()
+        && path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.starts_with("agent-"))
+}
+
+fn created(path: &Path) -> Option<Millis> {
+    let meta = std::fs::metadata(path).ok()?;
+    let t = meta.created().or_else(|_| meta.modified()).ok()?;
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(Millis(i64::try_from(d.as_millis()).ok()?))
+}
+
+/// The first `cwd` in a file's first 64 KiB.
+fn first_cwd(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    head.split(|b| *b == b'\n').find_map(|line| {
+        #[derive(serde::Deserialize)]
+        struct Line {
+            cwd: Option<String>,
+        }
+        serde_json::from_slice::<Line>(line).ok()?.cwd
+    })
+}
+
+/// The git repository containing `dir`, if any (the default project filter).
+#[must_use]
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn line(session: &str, cwd: &str, text: &str) -> String {
+        format!(
+            r#"{{"type":"user","message":{{"role":"user","content":"{text}"}},"sessionId":"{session}","cwd":"{cwd}","timestamp":"2026-01-01T10:00:00Z"}}"#
+        ) + "\n"
+    }
+
+    fn append(path: &Path, s: &str) {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap()
+            .write_all(s.as_bytes())
+            .unwrap();
+    }
+
+    fn follower(root: &Path, project: Option<&str>) -> Follower {
+        let roots = Roots {
+            projects: vec![root.join("projects")],
+            ..Roots::default()
+        };
+        let opts = FollowOptions {
+            pinned: None,
+            project: project.map(PathBuf::from),
+            rules: Rules::shared_default(),
+        };
+        Follower::new(opts, roots, Millis(0))
+    }
+
+    fn prompts(f: &Follower) -> usize {
+        f.pipeline().map_or(0, |p| p.session().prompts())
+    }
+
+    #[test]
+    fn follows_appends_and_a_new_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("projects/-w");
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("aaaa.jsonl");
+        append(&a, &line("aaaa", "/w", "first"));
+        let mut f = follower(tmp.path(), None);
+        let changes = f.start(Millis(1000));
+        assert!(matches!(&changes[0], Change::Switched { id, .. } if id == "aaaa"));
+        append(&a, &line("aaaa", "/w", "second"));
+        assert_eq!(f.on_path(&a, Millis(2000)), vec![Change::Updated]);
+        assert_eq!(prompts(&f), 2);
+        // A session created after following began takes over at once.
+        let b = dir.join("bbbb.jsonl");
+        append(&b, &line("bbbb", "/w", "new"));
+        let changes = f.on_path(&b, Millis(3000));
+        assert!(
+            matches!(&changes[0], Change::Switched { id, reason } if id == "bbbb" && reason.contains("new"))
+        );
+        assert_eq!(prompts(&f), 1);
+    }
+
+    #[test]
+    fn a_pinned_session_stays_put_and_the_project_filter_applies() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("projects/-x");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mine = dir.join("mine.jsonl");
+        append(&mine, &line("mine", "/home/me/app", "hi"));
+        let other = dir.join("other.jsonl");
+        append(&other, &line("other", "/home/me/elsewhere", "hi"));
+        let mut f = follower(tmp.path(), Some("/home/me/app"));
+        f.start(Millis(0));
+        assert_eq!(f.current_path(), Some(mine.as_path()));
+        append(&other, &line("other", "/home/me/elsewhere", "more"));
+        assert!(
+            f.on_path(&other, Millis(60_000)).is_empty(),
+            "other project"
+        );
+        f.pin(&mine, Millis(0));
+        let third = dir.join("third.jsonl");
+        append(&third, &line("third", "/home/me/app", "x"));
+        assert!(f.on_path(&third, Millis(90_000)).is_empty(), "pinned");
+    }
+
+    #[test]
+    fn truncation_rereads_and_says_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("projects/-w");
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("aaaa.jsonl");
+        append(
+            &a,
+            &(line("aaaa", "/w", "one") + &line("aaaa", "/w", "two")),
+        );
+        let mut f = follower(tmp.path(), None);
+        f.start(Millis(0));
+        assert_eq!(prompts(&f), 2);
+        std::fs::write(&a, line("aaaa", "/w", "only")).unwrap();
+        let changes = f.poll(Millis(10));
+        assert!(
+            changes
+                .iter()
+                .any(|c| matches!(c, Change::Notice(n) if n.contains("truncated"))),
+            "{changes:?}"
+        );
+        assert_eq!(prompts(&f), 1);
+    }
+
+    #[test]
+    fn sub_agent_files_count_into_the_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("projects/-w");
+        std::fs::create_dir_all(dir.join("aaaa/subagents")).unwrap();
+        append(&dir.join("aaaa.jsonl"), &line("aaaa", "/w", "go"));
+        let mut f = follower(tmp.path(), None);
+        f.start(Millis(0));
+        let sub = dir.join("aaaa/subagents/agent-x1.jsonl");
+        append(
+            &sub,
+            r#"{"type":"assistant","isSidechain":true,"agentId":"x1","message":{"id":"m1","content":[{"type":"tool_use","id":"t1","name":"Read","input":{"file_path":"/a"}}]}}"#,
+        );
+        append(&sub, "\n");
+        assert_eq!(f.on_path(&sub, Millis(5)), vec![Change::Updated]);
+        let s = f.pipeline().unwrap().session();
+        assert_eq!(s.subagents["x1"].tally.tool_calls, 1);
+    }
+}

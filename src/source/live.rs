@@ -1,0 +1,383 @@
+//! The reader thread behind `watch`: it owns the follower (or the demo player), reads files as
+//! notify reports changes, ticks the clock, and sends finished [`Dashboard`]s to the UI.
+//!
+//! File reads block, so they live on this std thread, never on the UI's async loop. notify is a
+//! hint: a periodic re-scan catches anything it misses (or everything, where it cannot run).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use crate::core::Millis;
+use crate::core::pipeline::Pipeline;
+use crate::core::view::Dashboard;
+
+use super::clock;
+use super::discover::Roots;
+use super::follow::{Change, FollowOptions, Follower};
+
+/// How often the clock ticks (silence after trouble, the elapsed time shown).
+pub const TICK: Duration = Duration::from_secs(1);
+/// How often ringside re-scans for sessions and re-stats files when notify cannot run…
+pub const RESCAN: Duration = Duration::from_secs(3);
+/// …and, as a safety net for missed events, when it can.
+pub const RESCAN_WATCHED: Duration = Duration::from_secs(30);
+
+/// Where the dashboards come from.
+pub enum Feed {
+    /// Transcripts on disk.
+    Live { opts: FollowOptions, roots: Roots },
+    /// The embedded demo, played `speed` times faster than recorded, gaps capped at `max_gap`.
+    Demo {
+        bytes: &'static [u8],
+        speed: f64,
+        max_gap: Duration,
+    },
+}
+
+/// What the UI receives.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// A fresh dashboard, and what is being shown.
+    Dashboard(Box<Dashboard>, Showing),
+    /// Nothing to show yet (no session found); where ringside is looking.
+    Waiting(String),
+    /// Something happened worth a line in the status bar.
+    Notice(String),
+    /// The recent sessions, for the picker.
+    Sessions(Vec<SessionEntry>),
+    /// One turn in full, as asked with [`Control::Detail`].
+    Detail(Box<crate::core::view::TurnDetail>),
+}
+
+/// What is on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Showing {
+    Live { path: PathBuf, pinned: bool },
+    Demo { finished: bool },
+}
+
+/// One row of the session picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEntry {
+    pub path: PathBuf,
+    pub id: String,
+    pub modified: Option<Millis>,
+    pub bytes: u64,
+    pub current: bool,
+}
+
+/// What the UI asks of the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Control {
+    /// Hide the nudge at this index (the feedback file is the UI's job).
+    Dismiss(usize),
+    /// Follow this session.
+    Pin(PathBuf),
+    /// Send the recent sessions.
+    ListSessions,
+    /// Send the details of this turn (its index in the session).
+    Detail(usize),
+    /// Stop.
+    Quit,
+}
+
+/// Messages into the reader thread.
+#[derive(Debug)]
+pub enum Msg {
+    Fs(PathBuf),
+    Control(Control),
+}
+
+/// Starts the reader thread. Returns the sender the UI (and the watcher) use to reach it.
+///
+/// # Errors
+/// When the thread cannot be spawned.
+pub fn spawn(
+    feed: Feed,
+    out: tokio::sync::mpsc::UnboundedSender<Update>,
+) -> std::io::Result<Sender<Msg>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher_tx = tx.clone();
+    std::thread::Builder::new()
+        .name("ringside-reader".into())
+        .spawn(move || match feed {
+            Feed::Live { opts, roots } => live(opts, roots, &rx, &watcher_tx, &out),
+            Feed::Demo {
+                bytes,
+                speed,
+                max_gap,
+            } => demo(bytes, speed, max_gap, &rx, &out),
+        })?;
+    Ok(tx)
+}
+
+fn live(
+    opts: FollowOptions,
+    roots: Roots,
+    rx: &Receiver<Msg>,
+    tx: &Sender<Msg>,
+    out: &tokio::sync::mpsc::UnboundedSender<Update>,
+) {
+    let watcher = watch(&roots, tx.clone());
+    if watcher.is_none() {
+        let _ = out.send(Update::Notice(
+            "file events unavailable: checking for changes every 3 s".into(),
+        ));
+    }
+    let mut follower = Follower::new(opts, roots, clock::now());
+    let mut dismissed: Vec<usize> = Vec::new();
+    let changes = follower.start(clock::now());
+    let mut shown = publish(&follower, &dismissed, &changes, out, None);
+    let mut last_rescan = clock::instant();
+    loop {
+        let (paths, controls, timed_out) = gather(rx, TICK);
+        let now = clock::now();
+        let mut changes = Vec::new();
+        for p in &paths {
+            let c = follower.on_path(p, now);
+            tracing::debug!(path = %p.display(), changes = ?c, "file event");
+            changes.extend(c);
+        }
+        for c in controls {
+            match c {
+                Control::Quit => return,
+                Control::Dismiss(i) => {
+                    dismissed.push(i);
+                    shown = None;
+                }
+                Control::Pin(p) => changes.extend(follower.pin(&p, now)),
+                Control::Detail(i) => {
+                    if let Some(d) = follower.pipeline().and_then(|p| {
+                        crate::core::view::TurnDetail::build(p.session(), p.engine(), i)
+                    }) {
+                        let _ = out.send(Update::Detail(Box::new(d)));
+                    }
+                }
+                Control::ListSessions => {
+                    let current = follower.current_path().map(PathBuf::from);
+                    let rows = follower
+                        .candidates()
+                        .into_iter()
+                        .take(40)
+                        .map(|s| SessionEntry {
+                            current: current.as_deref() == Some(s.path.as_path()),
+                            path: s.path,
+                            id: s.id,
+                            modified: s.modified,
+                            bytes: s.size,
+                        })
+                        .collect();
+                    let _ = out.send(Update::Sessions(rows));
+                }
+            }
+        }
+        if timed_out {
+            follower.tick(now);
+        }
+        let every = if watcher.is_some() {
+            RESCAN_WATCHED
+        } else {
+            RESCAN
+        };
+        if last_rescan.elapsed() >= every {
+            changes.extend(follower.rescan(now));
+            last_rescan = clock::instant();
+        }
+        shown = publish(&follower, &dismissed, &changes, out, shown);
+        if out.is_closed() {
+            return;
+        }
+    }
+}
+
+/// Sends what changed; returns a fingerprint of the dashboard shown, so an unchanged one is not
+/// sent again (the UI redraws only on what it receives).
+fn publish(
+    f: &Follower,
+    dismissed: &[usize],
+    changes: &[Change],
+    out: &tokio::sync::mpsc::UnboundedSender<Update>,
+    shown: Option<Dashboard>,
+) -> Option<Dashboard> {
+    for c in changes {
+        match c {
+            Change::Switched { id, reason } => {
+                let _ = out.send(Update::Notice(format!(
+                    "now following session {} ({reason})",
+                    short_id(id)
+                )));
+            }
+            Change::Notice(n) => {
+                let _ = out.send(Update::Notice(crate::core::sanitize::one_line(n, 300)));
+            }
+            Change::Updated => {}
+        }
+    }
+    let Some(d) = f.dashboard(Some(clock::now()), dismissed) else {
+        if shown.is_none() {
+            let where_ = f
+                .roots()
+                .projects
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = out.send(Update::Waiting(if where_.is_empty() {
+                "no transcript folder found".into()
+            } else {
+                where_
+            }));
+        }
+        return shown;
+    };
+    if shown.as_ref() == Some(&d) {
+        return shown;
+    }
+    let showing = Showing::Live {
+        path: f.current_path().map(PathBuf::from).unwrap_or_default(),
+        pinned: f.pinned(),
+    };
+    let _ = out.send(Update::Dashboard(Box::new(d.clone()), showing));
+    Some(d)
+}
+
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// Waits up to `timeout` for messages, then takes whatever else is queued (bursts of appends
+/// become one read). Returns (paths, controls, whether it timed out).
+fn gather(rx: &Receiver<Msg>, timeout: Duration) -> (BTreeSet<PathBuf>, Vec<Control>, bool) {
+    let mut paths = BTreeSet::new();
+    let mut controls = Vec::new();
+    let first = match rx.recv_timeout(timeout) {
+        Ok(m) => m,
+        Err(RecvTimeoutError::Timeout) => return (paths, controls, true),
+        Err(RecvTimeoutError::Disconnected) => return (paths, vec![Control::Quit], false),
+    };
+    let mut take = |m: Msg| match m {
+        Msg::Fs(p) => {
+            paths.insert(p);
+        }
+        Msg::Control(c) => controls.push(c),
+    };
+    take(first);
+    while let Ok(m) = rx.try_recv() {
+        take(m);
+    }
+    (paths, controls, false)
+}
+
+/// A recursive watcher on every projects root; `None` when notify cannot run here.
+fn watch(roots: &Roots, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let Ok(ev) = res else { return };
+        if ev.kind.is_access() {
+            return;
+        }
+        for p in ev.paths {
+            if p.extension().is_some_and(|e| e == "jsonl") {
+                // The receiver is gone only when ringside is quitting.
+                let _ = tx.send(Msg::Fs(p));
+            }
+        }
+    })
+    .map_err(|e| tracing::warn!("file watcher unavailable: {e}"))
+    .ok()?;
+    let mut any = false;
+    for root in &roots.projects {
+        match watcher.watch(root, notify::RecursiveMode::Recursive) {
+            Ok(()) => any = true,
+            Err(e) => tracing::warn!("cannot watch {}: {e}", root.display()),
+        }
+    }
+    any.then_some(watcher)
+}
+
+fn demo(
+    bytes: &'static [u8],
+    speed: f64,
+    max_gap: Duration,
+    rx: &Receiver<Msg>,
+    out: &tokio::sync::mpsc::UnboundedSender<Update>,
+) {
+    let mut p = Pipeline::new(Some("demo".into()));
+    let mut dismissed = Vec::new();
+    let lines: Vec<&[u8]> = bytes
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut last_at: Option<Millis> = None;
+    let send = |p: &Pipeline, dismissed: &[usize], finished: bool| {
+        let d = Dashboard::build(
+            p.session(),
+            p.engine(),
+            None,
+            dismissed,
+            p.stats().skipped_total(),
+        );
+        let _ = out.send(Update::Dashboard(Box::new(d), Showing::Demo { finished }));
+    };
+    for line in lines {
+        let at = line_time(line);
+        // Wait the (compressed) gap before this line, answering controls meanwhile.
+        if let (Some(a), Some(b)) = (last_at, at) {
+            let gap = Duration::from_millis(b.since(a))
+                .div_f64(speed.max(0.1))
+                .min(max_gap);
+            let until = clock::instant() + gap;
+            loop {
+                let left = until.saturating_duration_since(clock::instant());
+                if left.is_zero() {
+                    break;
+                }
+                match rx.recv_timeout(left) {
+                    Ok(Msg::Control(Control::Quit)) | Err(RecvTimeoutError::Disconnected) => return,
+                    Ok(Msg::Control(Control::Dismiss(i))) => {
+                        dismissed.push(i);
+                        send(&p, &dismissed, false);
+                    }
+                    Ok(Msg::Control(Control::Detail(i))) => detail(&p, i, out),
+                    Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                }
+            }
+        }
+        last_at = at.or(last_at);
+        p.feed(line);
+        p.feed(b"\n");
+        send(&p, &dismissed, false);
+    }
+    send(&p, &dismissed, true);
+    loop {
+        match rx.recv() {
+            Ok(Msg::Control(Control::Dismiss(i))) => {
+                dismissed.push(i);
+                send(&p, &dismissed, true);
+            }
+            Ok(Msg::Control(Control::Detail(i))) => detail(&p, i, out),
+            Ok(Msg::Control(Control::Quit)) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn detail(p: &Pipeline, turn: usize, out: &tokio::sync::mpsc::UnboundedSender<Update>) {
+    if let Some(d) = crate::core::view::TurnDetail::build(p.session(), p.engine(), turn) {
+        let _ = out.send(Update::Detail(Box::new(d)));
+    }
+}
+
+fn line_time(line: &[u8]) -> Option<Millis> {
+    #[derive(serde::Deserialize)]
+    struct T<'a> {
+        #[serde(borrow)]
+        timestamp: Option<&'a str>,
+    }
+    serde_json::from_slice::<T<'_>>(line)
+        .ok()?
+        .timestamp
+        .and_then(Millis::parse)
+}

@@ -1,0 +1,263 @@
+//! The real binary in a real terminal: tmux runs `ringside watch` at 80×30 while the test writes
+//! a transcript into a temporary Claude Code folder, and reads the screen with capture-pane.
+//! Skipped with a notice where tmux (or, for the corpus parts, ../shared) is absent.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "test")]
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(w: u16, h: u16) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("NOTICE: tmux is not installed; skipping the end-to-end test");
+            return None;
+        }
+        let name = format!("ringside-e2e-{}-{}", std::process::id(), rand_suffix());
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ])
+            .env("PS1", "$ ")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Some(Self { name })
+    }
+
+    fn send(&self, keys: &[&str]) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .unwrap();
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until `what` shows, or fails with the screen after `secs`.
+    fn wait_for(&self, what: &str, secs: u64) -> String {
+        let deadline = ringside::source::clock::instant() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                ringside::source::clock::instant() < deadline,
+                "timed out waiting for {what:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// Unique within this process (tests run in parallel threads) and across runs.
+fn rand_suffix() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!("{n}-{}", ringside::source::clock::now().0 % 1_000_000)
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ringside")
+}
+
+/// A temporary home with an empty Claude Code projects folder; returns (home, project folder).
+fn home() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp
+        .path()
+        .join("claude/projects/-home-USER-projects-spotter");
+    std::fs::create_dir_all(&proj).unwrap();
+    (tmp, proj)
+}
+
+fn launch(t: &Tmux, home: &Path, extra: &str) {
+    let cmd = format!(
+        "cd {home} && env HOME={home} CLAUDE_CONFIG_DIR={home}/claude RINGSIDE_HOME={home}/rs RINGSIDE_LOG=debug TERM=xterm-256color {bin} watch --all {extra}",
+        home = home.display(),
+        bin = bin()
+    );
+    t.send(&[&cmd, "Enter"]);
+}
+
+/// `stty -a` printed these flags on lines of their own, and none of them negated: the terminal
+/// is back in cooked mode with echo.
+fn assert_cooked(screen: &str, flags: &[&str]) {
+    let lines: Vec<&str> = screen.lines().map(str::trim).collect();
+    for f in flags {
+        assert!(
+            lines.contains(f),
+            "{f} not set; terminal left raw:\n{screen}"
+        );
+        assert!(
+            !lines.contains(&format!("-{f}").as_str()),
+            "-{f}: terminal left raw:\n{screen}"
+        );
+    }
+}
+
+fn append(path: &Path, bytes: &[u8]) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+#[test]
+fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let Some(t) = Tmux::start(80, 30) else { return };
+    let (tmp, proj) = home();
+    launch(&t, tmp.path(), "");
+    t.wait_for("Waiting for a Claude Code session", 10);
+
+    // The autocompact session, appended a few lines at a time; one line arrives in two halves.
+    let real = std::fs::read(corpus.join(common::AUTOCOMPACT)).unwrap();
+    let lines: Vec<&[u8]> = real.split_inclusive(|b| *b == b'\n').collect();
+    let session = proj.join("258c7280-ae70-4798-800f-63464d01a85d.jsonl");
+    // Line 5 is the first prompt ("Implement spotter-gqc"); it arrives torn in two halves.
+    append(&session, &lines[..4].concat());
+    let torn = lines[4];
+    append(&session, &torn[..torn.len() / 2]);
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = t.screen();
+    assert!(
+        !screen.contains("Implement spotter-gqc"),
+        "a half-written prompt must not show:\n{screen}"
+    );
+    append(&session, &torn[torn.len() / 2..]);
+    let deadline = ringside::source::clock::instant() + Duration::from_secs(10);
+    while !t.screen().contains("Implement spotter-gqc") {
+        if ringside::source::clock::instant() > deadline {
+            let log = std::fs::read_to_string(tmp.path().join("rs/data/ringside.log"))
+                .unwrap_or_default();
+            panic!("no prompt; screen:\n{}\nlog:\n{log}", t.screen());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for chunk in lines[5..1100].chunks(60) {
+        append(&session, &chunk.concat());
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let screen = t.wait_for("Check keeps failing", 15);
+    // By line 1100: "Implement spotter-gqc" and the two queued steering prompts.
+    assert!(screen.contains("3 prompts"), "prompt count:\n{screen}");
+    assert!(
+        screen.contains("mix test"),
+        "the failing check is named:\n{screen}"
+    );
+    assert!(
+        screen.contains("945, 988, 1035"),
+        "evidence lines:\n{screen}"
+    );
+
+    // A second session starts: ringside switches and says so.
+    let second = proj.join("ffff0000-0000-4000-8000-000000000002.jsonl");
+    append(
+        &second,
+        br#"{"type":"user","message":{"role":"user","content":"a fresh start after /clear"},"sessionId":"ffff0000","cwd":"/home/USER/projects/spotter","timestamp":"2026-02-11T22:00:00Z"}
+"#,
+    );
+    let screen = t.wait_for("a fresh start after /clear", 10);
+    assert!(
+        screen.contains("now following session ffff0000"),
+        "the switch is announced:\n{screen}"
+    );
+
+    t.send(&["?"]);
+    t.wait_for("show or hide this help", 5);
+    t.send(&["q"]);
+    // The marker is computed by the shell, so the echoed command line does not contain it.
+    t.send(&["stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo; echo DONE$((40+2))", "Enter"]);
+    let screen = t.wait_for("DONE42", 10);
+    assert_cooked(&screen, &["icanon", "echo"]);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_shows_its_message() {
+    let Some(t) = Tmux::start(80, 24) else { return };
+    let (tmp, _) = home();
+    // RINGSIDE_TEST_PANIC makes the TUI panic right after its first frame.
+    let cmd = format!(
+        "env HOME={h} CLAUDE_CONFIG_DIR={h}/claude RINGSIDE_HOME={h}/rs RINGSIDE_TEST_PANIC=1 RUST_BACKTRACE=0 {bin} watch --all; echo EXIT$((40+2))",
+        h = tmp.path().display(),
+        bin = bin()
+    );
+    t.send(&[&cmd, "Enter"]);
+    let screen = t.wait_for("EXIT42", 15);
+    assert!(
+        screen.contains("test panic requested by RINGSIDE_TEST_PANIC"),
+        "the panic message is lost:\n{screen}"
+    );
+    t.send(&["stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo; echo DONE$((40+2))", "Enter"]);
+    assert_cooked(&t.wait_for("DONE42", 10), &["icanon", "echo"]);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let Some(t) = Tmux::start(80, 24) else { return };
+    let (tmp, _) = home();
+    launch(&t, tmp.path(), "");
+    t.wait_for("Waiting for a Claude Code session", 10);
+    let pid = Command::new("pgrep")
+        .args(["-n", "-f", &format!("{} watch --all", bin())])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
+    assert!(!pid.is_empty(), "ringside is not running");
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let deadline = ringside::source::clock::instant() + Duration::from_secs(10);
+    while Command::new("kill")
+        .args(["-0", &pid])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        assert!(
+            ringside::source::clock::instant() < deadline,
+            "ringside did not exit on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.send(&[
+        "stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo DONE$((40+2))",
+        "Enter",
+    ]);
+    let screen = t.wait_for("DONE42", 10);
+    assert_cooked(&screen, &["icanon"]);
+}
