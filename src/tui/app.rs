@@ -221,6 +221,8 @@ impl App {
                     return vec![Effect::Control(Control::Detail(i))];
                 }
             }
+            // Esc steps back out of a selection or scroll first, then quits (q always quits).
+            Action::Back if self.selected.is_none() && self.live_scroll == 0 => self.quit = true,
             Action::Back => {
                 self.selected = None;
                 self.live_scroll = 0;
@@ -371,5 +373,17 @@ mod tests {
             vec![Effect::Control(Control::Quit)]
         );
         assert!(app.quit);
+    }
+
+    #[test]
+    fn esc_clears_a_selection_first_then_quits() {
+        let mut app = app_with_demo(97);
+        app.on_action(Action::Up);
+        assert!(app.selected.is_some());
+        app.on_action(Action::Back);
+        assert!(app.selected.is_none());
+        assert!(!app.quit, "the first Esc only steps back");
+        app.on_action(Action::Back);
+        assert!(app.quit, "Esc with nothing to step back from quits");
     }
 }

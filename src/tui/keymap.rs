@@ -41,7 +41,7 @@ impl Action {
             Action::PageUp => "page up",
             Action::NextPane => "switch between prompts and live activity",
             Action::Open => "open the selected prompt's detail / choose a session",
-            Action::Back => "close the overlay",
+            Action::Back => "close overlay, clear selection, else quit",
             Action::Dismiss => "dismiss the nudge (recorded as not helpful)",
             Action::Helpful => "mark the nudge helpful (recorded)",
             Action::Sessions => "pick the session to follow",
