@@ -37,6 +37,8 @@ pub struct Global {
 pub enum Command {
     /// Watch the live session in a split pane beside your agent (the default).
     Watch(WatchArgs),
+    /// Play a finished session back with its signals and nudges, or write its report.
+    Replay(ReplayArgs),
     /// Score a session: one row per prompt, with actions, errors, checks and lines written.
     Score(ScoreArgs),
     /// List sessions on this machine, newest first.
@@ -93,6 +95,41 @@ pub struct ScoreArgs {
     pub json: bool,
     /// Evaluate time-based rules (silence after trouble) at this RFC 3339 time instead of now,
     /// for reproducible output.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Keys while playing: space play/pause · +/- speed · left/right one event · \
+[ ] previous/next prompt · { } previous/next signal or nudge · 0/$ start/end · enter detail · \
+? all keys · q quit"
+)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Write the session report to stdout instead of playing it (no terminal needed).
+    #[arg(long)]
+    pub report: bool,
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown, requires = "report")]
+    pub format: ReportFormat,
+    /// Playback speed to start at (1 to 64; +/- change it while playing).
+    #[arg(
+        long,
+        default_value_t = 8.0,
+        value_name = "X",
+        conflicts_with = "report"
+    )]
+    pub speed: f64,
+    /// Evaluate time-based rules (silence after trouble) at this RFC 3339 time instead of now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 }

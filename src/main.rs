@@ -9,6 +9,7 @@ use clap::Parser as _;
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
+        Some(cli::Command::Replay(args)) => commands::replay::run(args, &cli.global),
         Some(cli::Command::Score(args)) => commands::score::run(args, &cli.global),
         Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
         Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),

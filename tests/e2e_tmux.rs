@@ -261,3 +261,37 @@ fn sigterm_restores_the_terminal() {
     let screen = t.wait_for("DONE42", 10);
     assert_cooked(&screen, &["icanon"]);
 }
+
+#[test]
+fn replay_plays_the_demo_to_the_end_at_top_speed_and_quits_cleanly() {
+    let Some(t) = Tmux::start(80, 30) else { return };
+    let (tmp, _) = home();
+    let cmd = format!(
+        "env HOME={h} RINGSIDE_HOME={h}/rs {bin} replay --demo --speed 64; echo EXIT$((40+2))=$?",
+        h = tmp.path().display(),
+        bin = bin()
+    );
+    t.send(&[&cmd, "Enter"]);
+    let start = t.wait_for("REPLAY", 10);
+    assert!(start.contains("▶ 64x"), "{start}");
+    // The demo's 97 lines play in seconds at 64x (idle gaps capped at 3 s of play time).
+    let end = t.wait_for(" · end", 30);
+    assert!(end.contains("prompt 4/4"), "{end}");
+    assert!(end.contains("‖ 64x"), "paused at the end:\n{end}");
+    // Seek back to the nudge, then quit.
+    t.send(&["0"]);
+    t.wait_for("prompt 0/4", 10);
+    t.send(&["}"]);
+    t.wait_for("Check keeps failing", 10);
+    t.send(&["q"]);
+    let screen = t.wait_for("EXIT42=0", 10);
+    assert!(
+        !screen.contains("REPLAY"),
+        "alternate screen left:\n{screen}"
+    );
+    t.send(&[
+        "stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; echo DONE$((40+2))",
+        "Enter",
+    ]);
+    assert_cooked(&t.wait_for("DONE42", 10), &["icanon", "echo"]);
+}

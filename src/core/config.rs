@@ -363,6 +363,17 @@ pub struct Keys {
     pub dismiss: Vec<String>,
     pub helpful: Vec<String>,
     pub sessions: Vec<String>,
+    pub play: Vec<String>,
+    pub faster: Vec<String>,
+    pub slower: Vec<String>,
+    pub step_back: Vec<String>,
+    pub step_forward: Vec<String>,
+    pub prev_prompt: Vec<String>,
+    pub next_prompt: Vec<String>,
+    pub prev_mark: Vec<String>,
+    pub next_mark: Vec<String>,
+    pub start: Vec<String>,
+    pub end: Vec<String>,
 }
 
 impl Default for Keys {
@@ -382,6 +393,17 @@ impl Default for Keys {
             dismiss: words(&["d"]),
             helpful: words(&["h"]),
             sessions: words(&["s"]),
+            play: words(&["space"]),
+            faster: words(&["+", "="]),
+            slower: words(&["-"]),
+            step_back: words(&["left"]),
+            step_forward: words(&["right"]),
+            prev_prompt: words(&["["]),
+            next_prompt: words(&["]"]),
+            prev_mark: words(&["{"]),
+            next_mark: words(&["}"]),
+            start: words(&["0"]),
+            end: words(&["$"]),
         }
     }
 }
@@ -661,7 +683,7 @@ impl Lexicon {
 impl Keys {
     /// (action, keys) for every binding.
     #[must_use]
-    pub fn named(&self) -> [(&'static str, &[String]); 14] {
+    pub fn named(&self) -> [(&'static str, &[String]); 25] {
         [
             ("quit", &self.quit),
             ("help", &self.help),
@@ -677,6 +699,17 @@ impl Keys {
             ("dismiss", &self.dismiss),
             ("helpful", &self.helpful),
             ("sessions", &self.sessions),
+            ("play", &self.play),
+            ("faster", &self.faster),
+            ("slower", &self.slower),
+            ("step_back", &self.step_back),
+            ("step_forward", &self.step_forward),
+            ("prev_prompt", &self.prev_prompt),
+            ("next_prompt", &self.next_prompt),
+            ("prev_mark", &self.prev_mark),
+            ("next_mark", &self.next_mark),
+            ("start", &self.start),
+            ("end", &self.end),
         ]
     }
 }

@@ -50,6 +50,15 @@ pub struct Pipeline {
     /// Every event, kept only when asked for (tests, replay).
     log: Option<Vec<Event>>,
     bytes: u64,
+    /// Events produced so far, and the latest event time (replay's stops and clock).
+    seen: Seen,
+}
+
+/// What the pipeline has produced so far, in two numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seen {
+    pub events: u64,
+    pub last_at: Option<Millis>,
 }
 
 impl Pipeline {
@@ -84,6 +93,7 @@ impl Pipeline {
             scratch: Vec::new(),
             log: None,
             bytes: 0,
+            seen: Seen::default(),
         }
     }
 
@@ -111,10 +121,11 @@ impl Pipeline {
             engine,
             scratch,
             log,
+            seen,
             ..
         } = self;
         assembler.feed(chunk, |line| {
-            consume(line, parser, builder, engine, scratch, log)
+            consume(line, parser, builder, engine, scratch, log, seen)
         });
     }
 
@@ -127,9 +138,10 @@ impl Pipeline {
             engine,
             scratch,
             log,
+            seen,
             ..
         } = self;
-        assembler.finish(|line| consume(line, parser, builder, engine, scratch, log));
+        assembler.finish(|line| consume(line, parser, builder, engine, scratch, log, seen));
     }
 
     /// Feeds a chunk of a sub-agent file belonging to this session.
@@ -142,8 +154,10 @@ impl Pipeline {
             ..
         } = self;
         let AgentFeed { assembler, parser } = feed;
+        // Sub-agent lines are not main-file stops.
+        let seen = &mut Seen::default();
         assembler.feed(chunk, |line| {
-            consume(line, parser, builder, engine, scratch, log)
+            consume(line, parser, builder, engine, scratch, log, seen)
         });
     }
 
@@ -176,6 +190,12 @@ impl Pipeline {
         self.log.as_deref().unwrap_or(&[])
     }
 
+    /// Events produced so far (main file) and the latest event time.
+    #[must_use]
+    pub fn seen(&self) -> Seen {
+        self.seen
+    }
+
     /// Bytes fed so far.
     #[must_use]
     pub fn bytes(&self) -> u64 {
@@ -202,12 +222,17 @@ fn consume(
     engine: &mut Engine,
     scratch: &mut Vec<Event>,
     log: &mut Option<Vec<Event>>,
+    seen: &mut Seen,
 ) {
     match line {
         Line::Complete { no, bytes } => parser.parse_line(no, bytes, scratch),
         Line::Oversized { no, len } => parser.oversized(no, len),
     }
+    seen.events += scratch.len() as u64;
     for ev in scratch.iter() {
+        if ev.at.is_some() {
+            seen.last_at = seen.last_at.max(ev.at);
+        }
         builder.push(ev);
         engine.observe(ev, builder.session());
     }

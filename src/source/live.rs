@@ -54,8 +54,15 @@ pub enum Update {
 /// What is on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Showing {
-    Live { path: PathBuf, pinned: bool },
-    Demo { finished: bool },
+    Live {
+        path: PathBuf,
+        pinned: bool,
+    },
+    Demo {
+        finished: bool,
+    },
+    /// A finished session played back (`ringside replay`).
+    Replay,
 }
 
 /// One row of the session picker.

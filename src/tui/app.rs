@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event::{Event, KeyEventKind, MouseEventKind};
 
+use crate::core::replay::{Command, PlaybackBar};
 use crate::core::view::{Dashboard, TurnDetail};
 use crate::source::feedback::Verdict;
 use crate::source::live::{Control, SessionEntry, Showing, Update};
@@ -41,6 +42,8 @@ pub enum Effect {
         line: u64,
         verdict: Verdict,
     },
+    /// Tell the replay player.
+    Replay(Command),
 }
 
 /// The UI state.
@@ -65,6 +68,8 @@ pub struct App {
     pub dirty: bool,
     /// Rows the prompt list showed last draw (for page keys).
     pub page: usize,
+    /// The playback bar, when replaying.
+    pub replay: Option<PlaybackBar>,
 }
 
 /// Ticks a notice stays in the status line.
@@ -88,6 +93,7 @@ impl App {
             quit: false,
             dirty: true,
             page: 10,
+            replay: None,
         }
     }
 
@@ -151,6 +157,15 @@ impl App {
             self.quit = true;
             return vec![Effect::Control(Control::Quit)];
         }
+        if a.replay_only() {
+            return match (&self.replay, &self.overlay) {
+                (Some(_), None | Some(Overlay::Help)) => {
+                    self.overlay = None;
+                    vec![Effect::Replay(replay_command(a))]
+                }
+                _ => Vec::new(),
+            };
+        }
         match &mut self.overlay {
             Some(Overlay::Help) => {
                 if matches!(a, Action::Help | Action::Back | Action::Open) {
@@ -195,6 +210,12 @@ impl App {
         }
         match a {
             Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Sessions if self.replay.is_some() => {
+                self.notice = Some((
+                    "a replay shows one session: quit and run `ringside replay ID`".into(),
+                    0,
+                ));
+            }
             Action::Sessions => {
                 if matches!(self.showing, Some(Showing::Live { .. }) | None) {
                     return vec![Effect::Control(Control::ListSessions)];
@@ -228,9 +249,30 @@ impl App {
                 self.live_scroll = 0;
             }
             Action::Dismiss | Action::Helpful => return self.answer(a),
-            Action::Quit => {}
+            Action::Quit
+            | Action::Play
+            | Action::Faster
+            | Action::Slower
+            | Action::StepBack
+            | Action::StepForward
+            | Action::PrevPrompt
+            | Action::NextPrompt
+            | Action::PrevMark
+            | Action::NextMark
+            | Action::Start
+            | Action::End => {}
         }
         Vec::new()
+    }
+
+    /// A new position in a replay: its dashboard and bar.
+    pub fn on_replay(&mut self, dash: Dashboard, bar: PlaybackBar) {
+        self.dirty = true;
+        self.dash = Some(dash);
+        self.replay = Some(bar);
+        self.showing = Some(Showing::Replay);
+        // The live pane follows the newest call as the replay moves.
+        self.live_scroll = 0;
     }
 
     /// The prompt the selection points at (the latest when following).
@@ -311,6 +353,23 @@ impl App {
             ));
         }
         effects
+    }
+}
+
+/// The player command a replay key asks for.
+fn replay_command(a: Action) -> Command {
+    match a {
+        Action::Faster => Command::Faster,
+        Action::Slower => Command::Slower,
+        Action::StepBack => Command::StepBack,
+        Action::StepForward => Command::StepForward,
+        Action::PrevPrompt => Command::PrevPrompt,
+        Action::NextPrompt => Command::NextPrompt,
+        Action::PrevMark => Command::PrevMark,
+        Action::NextMark => Command::NextMark,
+        Action::Start => Command::Start,
+        Action::End => Command::End,
+        _ => Command::PlayPause,
     }
 }
 

@@ -24,9 +24,39 @@ pub enum Action {
     Dismiss,
     Helpful,
     Sessions,
+    Play,
+    Faster,
+    Slower,
+    StepBack,
+    StepForward,
+    PrevPrompt,
+    NextPrompt,
+    PrevMark,
+    NextMark,
+    Start,
+    End,
 }
 
 impl Action {
+    /// Whether the action only means something while replaying (watch hides it from help).
+    #[must_use]
+    pub fn replay_only(self) -> bool {
+        matches!(
+            self,
+            Action::Play
+                | Action::Faster
+                | Action::Slower
+                | Action::StepBack
+                | Action::StepForward
+                | Action::PrevPrompt
+                | Action::NextPrompt
+                | Action::PrevMark
+                | Action::NextMark
+                | Action::Start
+                | Action::End
+        )
+    }
+
     /// What the help screen says it does.
     #[must_use]
     pub fn describe(self) -> &'static str {
@@ -45,6 +75,17 @@ impl Action {
             Action::Dismiss => "dismiss the nudge (recorded as not helpful)",
             Action::Helpful => "mark the nudge helpful (recorded)",
             Action::Sessions => "pick the session to follow",
+            Action::Play => "play / pause",
+            Action::Faster => "play faster (up to 64x)",
+            Action::Slower => "play slower (down to 1x)",
+            Action::StepBack => "one event back",
+            Action::StepForward => "one event forward",
+            Action::PrevPrompt => "previous prompt",
+            Action::NextPrompt => "next prompt",
+            Action::PrevMark => "previous signal or nudge",
+            Action::NextMark => "next signal or nudge",
+            Action::Start => "go to the start",
+            Action::End => "go to the end",
         }
     }
 }
@@ -64,7 +105,7 @@ impl Keymap {
     /// Builds the keymap from a (validated) `[keys]` table.
     #[must_use]
     pub fn new(keys: &Keys) -> Self {
-        let table: [(Action, &[String]); 14] = [
+        let table: [(Action, &[String]); 25] = [
             (Action::Quit, &keys.quit),
             (Action::Help, &keys.help),
             (Action::Down, &keys.down),
@@ -79,6 +120,17 @@ impl Keymap {
             (Action::Dismiss, &keys.dismiss),
             (Action::Helpful, &keys.helpful),
             (Action::Sessions, &keys.sessions),
+            (Action::Play, &keys.play),
+            (Action::Faster, &keys.faster),
+            (Action::Slower, &keys.slower),
+            (Action::StepBack, &keys.step_back),
+            (Action::StepForward, &keys.step_forward),
+            (Action::PrevPrompt, &keys.prev_prompt),
+            (Action::NextPrompt, &keys.next_prompt),
+            (Action::PrevMark, &keys.prev_mark),
+            (Action::NextMark, &keys.next_mark),
+            (Action::Start, &keys.start),
+            (Action::End, &keys.end),
         ];
         let mut map = HashMap::new();
         for (action, names) in &table {
@@ -111,6 +163,16 @@ impl Keymap {
             .iter()
             .find(|(a, _)| *a == action)
             .map(|(_, n)| n.join("/"))
+            .unwrap_or_default()
+    }
+
+    /// The first configured key of an action (compact hints).
+    #[must_use]
+    pub fn first_key(&self, action: Action) -> String {
+        self.names
+            .iter()
+            .find(|(a, _)| *a == action)
+            .and_then(|(_, n)| n.first().cloned())
             .unwrap_or_default()
     }
 

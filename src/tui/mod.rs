@@ -1,9 +1,11 @@
-//! The terminal front end for `watch` (and, later, `replay`): one select loop over terminal
-//! input, dashboards from the reader thread, a slow tick and SIGTERM; drawing only when
-//! something changed. The terminal is restored on quit, on error, on panic and on SIGTERM.
+//! The terminal front end for `watch` and `replay`: one select loop over terminal input,
+//! dashboards from the reader thread (or the replay player's clock), a slow tick and SIGTERM;
+//! drawing only when something changed. The terminal is restored on quit, on error, on panic
+//! and on SIGTERM.
 
 pub mod app;
 pub mod keymap;
+pub mod replay;
 pub mod theme;
 pub mod view;
 
@@ -142,6 +144,8 @@ fn perform(e: Effect, ctl: &std::sync::mpsc::Sender<Msg>, opts: &Options) {
                 tracing::warn!("cannot record feedback in {}: {err}", dir.display());
             }
         }
+        // Only the replay loop has a player.
+        Effect::Replay(_) => {}
     }
 }
 

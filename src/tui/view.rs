@@ -29,6 +29,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::core::engine::Band;
 use crate::core::format;
+use crate::core::replay::{MarkKind, PlaybackBar};
 use crate::core::sanitize::{self, width};
 use crate::core::session::Status;
 use crate::core::view::{Dashboard, NudgeCard, REFERENCE_MARKS, TurnRow};
@@ -71,7 +72,14 @@ pub fn render(f: &mut Frame<'_>, app: &mut App, theme: Theme) {
     let card_h = card
         .as_ref()
         .map_or(0, |c| u16::try_from(c.len()).unwrap_or(6) + 2);
-    let rest = area.height.saturating_sub(header_h + card_h + 1 + 1);
+    let bar_h: u16 = match &app.replay {
+        Some(_) if tall => 3,
+        Some(_) => 2,
+        None => 0,
+    };
+    let rest = area
+        .height
+        .saturating_sub(header_h + card_h + 1 + 1 + bar_h);
     let show_live = tall && rest >= 14 && dash.current.is_some();
     // The prompt list takes what its rows need (up to half when the live pane shows); the live
     // pane takes what its calls need; leftover space stays below them, not inside a box.
@@ -97,13 +105,23 @@ pub fn render(f: &mut Frame<'_>, app: &mut App, theme: Theme) {
     } else {
         0
     };
-    let [header_a, card_a, risk_a, turns_a, live_a, _, footer_a] = Layout::vertical([
+    let [
+        header_a,
+        card_a,
+        risk_a,
+        turns_a,
+        live_a,
+        _,
+        bar_a,
+        footer_a,
+    ] = Layout::vertical([
         Constraint::Length(header_h),
         Constraint::Length(card_h),
         Constraint::Length(1),
         Constraint::Length(turns_h),
         Constraint::Length(live_h),
         Constraint::Fill(1),
+        Constraint::Length(bar_h),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -116,6 +134,9 @@ pub fn render(f: &mut Frame<'_>, app: &mut App, theme: Theme) {
     turns(f, turns_a, &dash, app, theme);
     if show_live {
         live(f, live_a, &dash, app, theme);
+    }
+    if let Some(bar) = &app.replay {
+        playback(f, bar_a, bar, theme);
     }
     footer(f, footer_a, &dash, app, theme);
     match &app.overlay {
@@ -174,6 +195,7 @@ fn header(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme)
         } else {
             " DEMO "
         }),
+        Some(Showing::Replay) => Some(" REPLAY "),
         _ => None,
     };
     let project = match &h.branch {
@@ -521,18 +543,101 @@ fn live(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme) {
     f.render_widget(Paragraph::new(rows).block(block), area);
 }
 
+/// The playback bar: state and clock, then the scrubber (with the cursor reversed), then on
+/// tall screens a caret under the cursor.
+///
+/// ```text
+/// ▶ 16x · prompt 3/7 · line 1035 · 0:42 of 3:10 · real 1h12m  (47m idle)
+/// ┃──✗✗⚠──✱──┃──↺───────┃──────■
+///        ▲
+/// ```
+fn playback(f: &mut Frame<'_>, area: Rect, bar: &PlaybackBar, theme: Theme) {
+    let w = usize::from(area.width);
+    let state = if bar.playing { "▶" } else { "‖" };
+    let mut text = format!(
+        "{state} {}x · prompt {}/{} · line {} · {} of {} · real {}",
+        bar.speed,
+        bar.prompt,
+        bar.prompts,
+        bar.line,
+        format::duration_short(bar.played_ms),
+        format::duration_short(bar.total_ms),
+        format::duration_short(bar.real_ms),
+    );
+    if let Some(g) = bar.gap {
+        text.push_str(&format!("  ({} idle)", format::duration_short(g)));
+    }
+    if bar.pos >= bar.len {
+        text.push_str(" · end");
+    }
+    let (cols, cursor) = bar.strip(w);
+    let strip: Vec<Span<'_>> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (sym, style) = match c {
+                None => ('─', theme.dim()),
+                Some(k) => (k.symbol(), mark_style(*k, theme)),
+            };
+            let style = if i == cursor {
+                style.add_modifier(ratatui::style::Modifier::REVERSED)
+            } else {
+                style
+            };
+            Span::styled(sym.to_string(), style)
+        })
+        .collect();
+    let mut lines = vec![
+        Line::styled(sanitize::one_line(&text, w), theme.title()),
+        Line::from(strip),
+    ];
+    if area.height >= 3 {
+        lines.push(Line::styled(
+            format!("{}▲", " ".repeat(cursor)),
+            theme.accent(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn mark_style(k: MarkKind, theme: Theme) -> Style {
+    match k {
+        MarkKind::Prompt => theme.accent(),
+        MarkKind::Error | MarkKind::Abandoned => theme.bad(),
+        MarkKind::Signal | MarkKind::Nudge => theme.warn(),
+        MarkKind::Recovery => theme.good(),
+        MarkKind::Compaction => theme.dim(),
+    }
+}
+
 fn footer(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme) {
     let w = usize::from(area.width);
     let k = |a| app.keymap.keys_for(a);
     let line = match &app.notice {
         Some((n, _)) => Line::styled(sanitize::one_line(n, w), theme.warn()),
         None => {
-            let mut hint = format!(
-                "{} help · {} quit · {} detail",
-                k(Action::Help),
-                k(Action::Quit),
-                k(Action::Open)
-            );
+            let mut hint = if app.replay.is_some() {
+                let k1 = |a| app.keymap.first_key(a);
+                format!(
+                    "{} play · {}{} speed · {}{} prompt · {}{} signal · {} keys · {} quit",
+                    k1(Action::Play),
+                    k1(Action::Faster),
+                    k1(Action::Slower),
+                    k1(Action::PrevPrompt),
+                    k1(Action::NextPrompt),
+                    k1(Action::PrevMark),
+                    k1(Action::NextMark),
+                    k1(Action::Help),
+                    k1(Action::Quit),
+                )
+            } else {
+                format!(
+                    "{} help · {} quit · {} detail",
+                    k(Action::Help),
+                    k(Action::Quit),
+                    k(Action::Open)
+                )
+            };
             if matches!(app.showing, Some(Showing::Live { .. })) {
                 hint.push_str(&format!(" · {} sessions", k(Action::Sessions)));
             }
@@ -571,10 +676,23 @@ fn overlay_area(f: &mut Frame<'_>, area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn help(f: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let r = overlay_area(f, area, 72, 30);
+    let replaying = app.replay.is_some();
+    let actions: Vec<(Action, String)> = app
+        .keymap
+        .all()
+        .filter(|(a, _)| {
+            if replaying {
+                *a != Action::Sessions
+            } else {
+                !a.replay_only()
+            }
+        })
+        .collect();
+    let want = u16::try_from(actions.len() + 6 + 2 * usize::from(replaying)).unwrap_or(u16::MAX);
+    let r = overlay_area(f, area, 72, want);
     let w = usize::from(r.width.saturating_sub(2));
     let mut lines: Vec<Line<'_>> = Vec::new();
-    for (action, keys) in app.keymap.all() {
+    for (action, keys) in actions {
         let key = sanitize::one_line(&keys, 14);
         lines.push(Line::from(vec![
             Span::styled(format!("{key:<15}"), theme.accent()),
@@ -600,6 +718,29 @@ fn help(f: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         ),
         theme.dim(),
     ));
+    if replaying {
+        let legend = [
+            MarkKind::Prompt,
+            MarkKind::Error,
+            MarkKind::Signal,
+            MarkKind::Nudge,
+            MarkKind::Recovery,
+            MarkKind::Compaction,
+            MarkKind::Abandoned,
+        ]
+        .map(|k| format!("{} {}", k.symbol(), k.name()));
+        // The legend wraps by whole entries.
+        let mut row = String::from("Scrubber:");
+        for entry in legend {
+            if width(&row) + 2 + width(&entry) > w {
+                lines.push(Line::styled(sanitize::one_line(&row, w), theme.dim()));
+                row = String::from("         ");
+            }
+            row.push_str("  ");
+            row.push_str(&entry);
+        }
+        lines.push(Line::styled(sanitize::one_line(&row, w), theme.dim()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Keys ", theme.title()));
