@@ -19,7 +19,7 @@ use super::pipeline::Pipeline;
 use super::{LineNo, Millis};
 
 /// A snapshot at least this often (bytes of transcript)…
-pub const SNAPSHOT_BYTES: usize = 1 << 20;
+pub const SNAPSHOT_BYTES: usize = 4 << 20;
 /// …or this often (stops), whichever comes first.
 pub const SNAPSHOT_STOPS: usize = 4000;
 /// Gaps between events longer than this play as this long (at 1x).
