@@ -25,11 +25,14 @@
 
 #[path = "common/gen.rs"]
 mod generator;
+#[path = "common/util.rs"]
+mod util;
+
+use util::{env_u64, now, target_dir};
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, ErrorKind, Read};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use ringside::core::claude::Parser;
 use ringside::core::lines::{Line, LineAssembler};
@@ -265,26 +268,6 @@ fn measure(v: &Variant, path: &Path, buf: &mut [u8], runs: usize) -> io::Result<
 
 // =============================================================================================
 // Data
-
-/// The wall clock, for timing. (clippy.toml bans `Instant::now` so that `core` takes time as
-/// data; a benchmark is exactly the place that must read it.)
-#[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
-    Instant::now()
-}
-
-fn env_u64(key: &str, default: u64) -> u64 {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(default)
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
 
 /// The cached transcript and its truth, generated when either is missing or stale.
 fn ensure_data(path: &Path, bytes: u64, seed: u64) -> io::Result<Truth> {

@@ -14,12 +14,16 @@
 
 #[path = "common/gen.rs"]
 mod generator;
+#[path = "common/util.rs"]
+mod util;
+
+use util::{env_u64, now, target_dir};
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ringside::core::engine::Rules;
 use ringside::core::replay::{Command, Player, Replay};
@@ -95,24 +99,4 @@ fn median(v: &mut [Duration]) -> Duration {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
-
-fn env_u64(key: &str, default: u64) -> u64 {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The wall clock, for timing. (clippy.toml bans `Instant::now` so that `core` takes time as
-/// data; a benchmark is where reading it is the point.)
-#[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
-    Instant::now()
 }

@@ -25,6 +25,10 @@
 
 #[path = "common/gen.rs"]
 mod generator;
+#[path = "common/util.rs"]
+mod util;
+
+use util::{env_u64, now, target_dir};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -327,24 +331,4 @@ fn memory(pid: u32) -> io::Result<(u64, u64)> {
 
 fn mib(kb: u64) -> f64 {
     kb as f64 / 1024.0
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
-
-fn env_u64(key: &str, default: u64) -> u64 {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The wall clock, for timing. (clippy.toml bans `Instant::now` so that `core` takes time as
-/// data; a benchmark is where reading it is the point.)
-#[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
-    Instant::now()
 }

@@ -225,6 +225,19 @@ fn modified(meta: &std::fs::Metadata) -> Option<Millis> {
 
 /// The `sessionId` of the first line that has one, looking at most 64 KiB into the file.
 fn first_session_id(path: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        #[serde(rename = "sessionId")]
+        session_id: Option<String>,
+    }
+    find_in_head(path, |line| {
+        serde_json::from_slice::<Line>(line).ok()?.session_id
+    })
+}
+
+/// The first `Some` that `f` returns for the lines of the file's first 64 KiB (a session's
+/// first lines name its id and working directory; the rest need not be read).
+pub(crate) fn find_in_head<T>(path: &Path, f: impl FnMut(&[u8]) -> Option<T>) -> Option<T> {
     use std::io::Read;
     let mut head = Vec::new();
     std::fs::File::open(path)
@@ -232,14 +245,7 @@ fn first_session_id(path: &Path) -> Option<String> {
         .take(64 * 1024)
         .read_to_end(&mut head)
         .ok()?;
-    head.split(|b| *b == b'\n').find_map(|line| {
-        #[derive(serde::Deserialize)]
-        struct Line {
-            #[serde(rename = "sessionId")]
-            session_id: Option<String>,
-        }
-        serde_json::from_slice::<Line>(line).ok()?.session_id
-    })
+    head.split(|b| *b == b'\n').find_map(f)
 }
 
 /// Finds a session by id (or a unique id prefix of at least 4 characters).

@@ -319,20 +319,11 @@ fn created(path: &Path) -> Option<Millis> {
 
 /// The first `cwd` in a file's first 64 KiB.
 fn first_cwd(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .ok()?;
-    head.split(|b| *b == b'\n').find_map(|line| {
-        #[derive(serde::Deserialize)]
-        struct Line {
-            cwd: Option<String>,
-        }
-        serde_json::from_slice::<Line>(line).ok()?.cwd
-    })
+    #[derive(serde::Deserialize)]
+    struct Line {
+        cwd: Option<String>,
+    }
+    super::discover::find_in_head(path, |line| serde_json::from_slice::<Line>(line).ok()?.cwd)
 }
 
 /// The git repository containing `dir`, if any (the default project filter).
