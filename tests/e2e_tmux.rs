@@ -235,10 +235,14 @@ fn sigterm_restores_the_terminal() {
     let (tmp, _) = home();
     launch(&t, tmp.path(), "");
     t.wait_for("Waiting for a Claude Code session", 10);
-    let pid = Command::new("pgrep")
-        .args(["-n", "-f", &format!("{} watch --all", bin())])
+    // The pane's shell runs ringside as its only child (env execs it). Found this way, not by
+    // name, so another test's ringside running in parallel is never the one signalled.
+    let shell = Command::new("tmux")
+        .args(["display-message", "-p", "-t", &t.name, "#{pane_pid}"])
         .output()
         .unwrap();
+    let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
+    let pid = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
     let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
     assert!(!pid.is_empty(), "ringside is not running");
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
