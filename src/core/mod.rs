@@ -14,6 +14,7 @@ pub mod format;
 pub mod hash;
 pub mod lines;
 pub mod pipeline;
+pub mod review;
 pub mod sanitize;
 pub mod session;
 pub mod time;

@@ -1,4 +1,5 @@
 //! Headless front ends: the `score` table and the JSON contract (`types`).
 
+pub mod review;
 pub mod text;
 pub mod types;
