@@ -664,10 +664,14 @@ fn nudge_rows(week: &[&SessionSummary], feedback: &[NudgeFeedback], w: &Window) 
 /// Three lines, each from a figure above; candidates in order of how much they say.
 fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    // 1. The stall that most often came before walking away, else the most frequent one.
+    // 1. The stall that most often came before walking away, else the most frequent one. S19
+    // (silence after trouble) is how abandonment is recognised, so its lift says nothing new;
+    // S18 is the harness, not you.
+    let telling = |s: &&SignalRow| s.id != "S19" && s.id != "S18";
     let risky = r
         .signals
         .iter()
+        .filter(telling)
         .filter(|s| s.sessions >= 2 && s.lift.is_some_and(|l| l >= 1.5))
         .max_by(|a, b| a.lift.unwrap_or(0.0).total_cmp(&b.lift.unwrap_or(0.0)));
     if let Some(s) = risky {
@@ -679,7 +683,7 @@ fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
             format::ratio(s.lift.unwrap_or(0.0)),
             lower_first(s.advice)
         ));
-    } else if let Some(s) = r.signals.iter().find(|s| s.id != "S18") {
+    } else if let Some(s) = r.signals.iter().find(telling) {
         out.push(format!(
             "Your most frequent stall this week was {} ({}), in {}. Next time it shows: {}.",
             s.id,
