@@ -487,11 +487,7 @@ fn the_cache_matches_a_cold_run_follows_growth_and_survives_damage() {
     assert_eq!(from_cache(&f.home), 21);
 
     // A file grows: only it is read again, and the review shows the new prompt.
-    let grown = f
-        .files
-        .iter()
-        .find(|p| p.ends_with("wc0.jsonl"))
-        .unwrap();
+    let grown = f.files.iter().find(|p| p.ends_with("wc0.jsonl")).unwrap();
     let mut s = Script::new("wc0", "/home/dev/app", NOW_MS - DAY + 3_600_000);
     s.prompt("one more thing: document the parser case");
     s.bash("ls docs", true);
