@@ -45,6 +45,57 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Show where the config file is and check it, or print the defaults.
     Config(ConfigArgs),
+    /// Your weekly review: this week beside your own previous four weeks.
+    Review(ReviewArgs),
+    /// Manage ringside's cache (`cache clear` deletes the review's summaries).
+    Cache(CacheArgs),
+}
+
+/// How the review is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    /// A scrollable screen (the default when stdout is a terminal).
+    Tui,
+    /// Markdown for notes (the default otherwise).
+    Markdown,
+    /// JSON for scripts (the shape is in the README).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Start of the reviewed period: a span back from now (`7d`, `2w`, `36h`), a date
+    /// (`2026-02-01`, local midnight) or an RFC 3339 time.
+    #[arg(long, default_value = "7d", value_name = "SPAN|DATE")]
+    pub since: String,
+    /// End of the reviewed period: a date (through the end of that day) or an RFC 3339 time.
+    /// Default: now.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only sessions working under this folder.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// How to show it. Default: tui when stdout is a terminal, else markdown.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReviewFormat>,
+    /// Read every transcript again instead of using (and updating) the summary cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Review as if it were this RFC 3339 time (reproducible output).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheAction {
+    /// Delete the review's summary cache (it is rebuilt by the next review).
+    Clear,
 }
 
 #[derive(Debug, Clone, Default, Args)]

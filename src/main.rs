@@ -13,6 +13,8 @@ fn main() -> std::process::ExitCode {
         Some(cli::Command::Score(args)) => commands::score::run(args, &cli.global),
         Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
         Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),
+        Some(cli::Command::Review(args)) => commands::review::run(args, &cli.global),
+        Some(cli::Command::Cache(args)) => commands::review::cache(args),
         Some(cli::Command::Watch(args)) => commands::watch::run(args, &cli.global),
         None => commands::watch::run(&cli.watch, &cli.global),
     };

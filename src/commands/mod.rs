@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod replay;
+pub mod review;
 pub mod score;
 pub mod sessions;
 pub mod watch;

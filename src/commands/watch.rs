@@ -89,7 +89,9 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
 }
 
 /// Logs go to `ringside.log` in the data dir, never to the terminal the TUI owns.
-fn init_log(data: Option<&std::path::Path>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+pub(crate) fn init_log(
+    data: Option<&std::path::Path>,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = data?;
     std::fs::create_dir_all(dir).ok()?;
     let (writer, guard) =

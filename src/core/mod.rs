@@ -15,6 +15,7 @@ pub mod hash;
 pub mod lines;
 pub mod pipeline;
 pub mod replay;
+pub mod review;
 pub mod sanitize;
 pub mod session;
 pub mod time;

@@ -2,11 +2,13 @@
 //!
 //! This is also the one place the wall clock is read ([`clock::now`]); `core` takes time as data.
 
+pub mod cache;
 pub mod clock;
 pub mod discover;
 pub mod feedback;
 pub mod follow;
 pub mod live;
 pub mod read;
+pub mod scan;
 pub mod settings;
 pub mod tail;

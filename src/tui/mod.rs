@@ -6,6 +6,7 @@
 pub mod app;
 pub mod keymap;
 pub mod replay;
+pub mod review;
 pub mod theme;
 pub mod view;
 
@@ -171,7 +172,7 @@ impl NeverSignal {
 
 /// Raw mode, the alternate screen and mouse reporting, with a panic hook that undoes them
 /// before the panic message prints.
-fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+pub(crate) fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -215,7 +216,7 @@ pub fn restore() {
 }
 
 /// Restores the terminal when dropped (normal exit and error returns).
-struct Guard;
+pub(crate) struct Guard;
 
 impl Drop for Guard {
     fn drop(&mut self) {

@@ -1,0 +1,191 @@
+//! One session, compacted for the weekly review and its cache: the figures `score --json`
+//! reports, the coaching outcome (trouble, recovered, abandoned), which signals fired, which
+//! recovery moves were made and which nudges were shown, and per prompt the few numbers the
+//! review needs for geometric means, distributions and day-by-day attribution.
+//!
+//! These are the review's own types (not derives on the pipeline's): the cache stores them as
+//! JSON, so every change to their meaning bumps [`SUMMARY_VERSION`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::engine::Engine;
+use crate::core::sanitize;
+use crate::core::session::{Session, WorkMode};
+use crate::core::{Millis, engine::ids::SignalId};
+
+/// Version of the summary's meaning. Bump it when the parser, the session model, the engine or
+/// this summary change what a transcript summarises to: cached summaries of another version are
+/// rebuilt.
+pub const SUMMARY_VERSION: u32 = 1;
+
+/// Longest first-prompt excerpt kept (terminal columns).
+pub const PROMPT_EXCERPT: usize = 100;
+
+/// See the module docs. Times are Unix milliseconds (UTC).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The session id (the file stem).
+    pub id: String,
+    /// The main transcript file.
+    pub path: String,
+    /// The project's working directory, sanitised.
+    pub cwd: Option<String>,
+    /// A sanitised one-line excerpt of the first prompt.
+    pub first_prompt: Option<String>,
+    pub started: Option<i64>,
+    pub last: Option<i64>,
+    pub mode: Option<WorkMode>,
+    /// Human prompts.
+    pub prompts: u32,
+    /// Successful tool calls of the main thread (`score --json` `session.actions`).
+    pub actions: u64,
+    pub output_tokens: u64,
+    /// Lines added by the main thread (`score --json` `session.lines_added`).
+    pub lines_added: u64,
+    /// Bytes of the main file read.
+    pub bytes: u64,
+    /// Failure tier at the end (after the clock caught up).
+    pub tier: u8,
+    /// Reached failure tier 3 at some point.
+    pub trouble: bool,
+    /// Number of the first prompt whose turn reached tier 3 (0: before the first prompt).
+    pub trouble_turn: Option<u32>,
+    /// Troubled, not abandoned, and below tier 3 at the end.
+    pub recovered: bool,
+    /// Likely abandoned: silence after trouble with nothing written (`abandoned_at`).
+    pub abandoned: bool,
+    /// Firings per signal code (`S5`).
+    pub signals: BTreeMap<String, u32>,
+    /// Recovery moves per code (`R4`).
+    pub recoveries: BTreeMap<String, u32>,
+    /// Recovery moves made from the first troubled turn on, per code.
+    pub recoveries_after_trouble: BTreeMap<String, u32>,
+    /// Nudges shown per signal code.
+    pub nudges: BTreeMap<String, u32>,
+    /// One entry per turn (the preamble too, flagged), in order.
+    pub turns: Vec<TurnBrief>,
+    /// No time-based rule can change this summary any more: the session has been quiet longer
+    /// than every silence threshold. Unsettled summaries are not reused from a cache.
+    pub settled: bool,
+}
+
+/// The per-turn figures the review needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnBrief {
+    /// Whether the turn began with a human prompt (false for work before the first prompt).
+    pub prompt: bool,
+    /// When the turn started (ms).
+    pub at: Option<i64>,
+    pub actions: u32,
+    pub output_tokens: u64,
+    pub lines_added: u64,
+}
+
+impl SessionSummary {
+    /// Summarises a finished session. `engine` must have seen every event and been ticked to
+    /// `now` (as `score` does), so silence-based outcomes are decided.
+    #[must_use]
+    pub fn new(path: &str, bytes: u64, session: &Session, engine: &Engine, now: Millis) -> Self {
+        let assessed = engine.assess(session);
+        let trouble_index = engine.turns.iter().position(|t| t.peak_tier >= 3);
+        let trouble_turn = trouble_index
+            .and_then(|i| session.turns.get(i))
+            .map(|t| u32::try_from(t.number).unwrap_or(u32::MAX));
+        let mut signals = BTreeMap::new();
+        for f in &engine.firings {
+            *signals.entry(f.signal.code().to_owned()).or_insert(0) += 1;
+        }
+        let mut recoveries = BTreeMap::new();
+        let mut after = BTreeMap::new();
+        for r in &engine.recoveries {
+            *recoveries.entry(r.recovery.code().to_owned()).or_insert(0) += 1;
+            if trouble_index.is_some_and(|t| r.turn >= t) {
+                *after.entry(r.recovery.code().to_owned()).or_insert(0) += 1;
+            }
+        }
+        let mut nudges = BTreeMap::new();
+        for n in &engine.nudges {
+            *nudges.entry(n.signal.code().to_owned()).or_insert(0) += 1;
+        }
+        let abandoned = engine.abandoned_at.is_some();
+        let t = &engine.rules().config.thresholds;
+        let quiet_ms = t
+            .s19_abandoned_minutes
+            .max(t.s19_minutes)
+            .max(t.idle_turn_end_seconds / 60.0)
+            .max(0.0)
+            * 60_000.0;
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "validated, small"
+        )]
+        let quiet_ms = quiet_ms.ceil() as u64;
+        let settled = session.last.is_none_or(|l| now.since(l) > quiet_ms);
+        Self {
+            id: session.id.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            cwd: session.cwd.as_deref().map(|c| sanitize::one_line(c, 4096)),
+            first_prompt: session
+                .turns
+                .iter()
+                .find_map(|t| t.prompt.as_ref())
+                .map(|p| sanitize::one_line(&p.text, PROMPT_EXCERPT)),
+            started: session.started.map(|m| m.0),
+            last: session.last.map(|m| m.0),
+            mode: session.work_mode(),
+            prompts: u32::try_from(session.prompts()).unwrap_or(u32::MAX),
+            actions: u64::from(session.totals.actions),
+            output_tokens: session.totals.output_tokens,
+            lines_added: session.totals.lines_added,
+            bytes,
+            tier: assessed.tier,
+            trouble: assessed.trouble,
+            trouble_turn,
+            recovered: assessed.trouble && !abandoned && assessed.tier < 3,
+            abandoned,
+            signals,
+            recoveries,
+            recoveries_after_trouble: after,
+            nudges,
+            turns: session
+                .turns
+                .iter()
+                .map(|t| TurnBrief {
+                    prompt: t.prompt.is_some(),
+                    at: t.started.map(|m| m.0),
+                    actions: t.tally.actions,
+                    output_tokens: t.tally.output_tokens,
+                    lines_added: t.tally.lines_added,
+                })
+                .collect(),
+            settled,
+        }
+    }
+
+    /// Signals that fired, as ids, in catalogue order.
+    pub fn fired(&self) -> impl Iterator<Item = SignalId> + '_ {
+        self.signals.keys().filter_map(|k| SignalId::parse(k))
+    }
+
+    /// Actions of each prompted turn.
+    pub fn prompt_actions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.turns.iter().filter(|t| t.prompt).map(|t| t.actions)
+    }
+
+    /// The project's folder name (the last part of the cwd), or `?`.
+    #[must_use]
+    pub fn project(&self) -> &str {
+        self.cwd.as_deref().map_or("?", |c| {
+            c.trim_end_matches('/').rsplit('/').next().unwrap_or(c)
+        })
+    }
+
+    /// The latest moment known (last activity, else the start).
+    #[must_use]
+    pub fn end(&self) -> Option<i64> {
+        self.last.or(self.started)
+    }
+}

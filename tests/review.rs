@@ -1,0 +1,628 @@
+//! `ringside review`: a generated multi-week corpus with known counts gives exactly the expected
+//! aggregates; the cache returns what a cold run returns, follows a file that grows and survives
+//! a damaged entry; the summary agrees with `score --json`; the real corpus reviews without
+//! error; snapshots of the screen and the markdown.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::Value;
+
+use ringside::core::Millis;
+use ringside::core::engine::Rules;
+use ringside::core::review::{NudgeFeedback, Review, SessionSummary, Window};
+use ringside::report::types::ScoreReport;
+use ringside::source::cache::Cache;
+use ringside::source::discover::{self, Roots};
+use ringside::source::{read, scan};
+use ringside::tui::review::{ReviewState, render};
+use ringside::tui::theme::Theme;
+
+const DAY: i64 = 86_400_000;
+/// The review's "now": 2026-02-20T12:00:00Z.
+const NOW_MS: i64 = 1_771_588_800_000;
+const NOW: &str = "2026-02-20T12:00:00Z";
+
+/// A transcript written line by line, Claude Code 2.1 style.
+struct Script {
+    lines: Vec<String>,
+    t: i64,
+    ids: u32,
+    id: String,
+    cwd: String,
+}
+
+impl Script {
+    fn new(id: &str, cwd: &str, start: i64) -> Self {
+        Self {
+            lines: Vec::new(),
+            t: start,
+            ids: 0,
+            id: id.into(),
+            cwd: cwd.into(),
+        }
+    }
+
+    fn ts(&self) -> String {
+        Millis(self.t).to_string()
+    }
+
+    fn prompt(&mut self, text: &str) {
+        self.t += 5000;
+        let text = serde_json::to_string(text).unwrap();
+        self.lines.push(format!(r#"{{"type":"user","message":{{"role":"user","content":{text}}},"timestamp":"{}","sessionId":"{}","cwd":"{}"}}"#, self.ts(), self.id, self.cwd));
+    }
+
+    fn say(&mut self, text: &str) {
+        self.t += 1000;
+        self.ids += 1;
+        let text = serde_json::to_string(text).unwrap();
+        self.lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_t{}","model":"claude-opus-4-6","content":[{{"type":"text","text":{text}}}],"usage":{{"input_tokens":10,"output_tokens":20}}}},"timestamp":"{}"}}"#, self.ids, self.ts()));
+    }
+
+    fn call(&mut self, name: &str, input: &str, content: &str, is_error: bool, tur: &str) {
+        self.t += 1000;
+        self.ids += 1;
+        let id = format!("toolu_{}", self.ids);
+        self.lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_c{}","model":"claude-opus-4-6","content":[{{"type":"tool_use","id":"{id}","name":"{name}","input":{input}}}],"usage":{{"input_tokens":10,"output_tokens":30}}}},"timestamp":"{}"}}"#, self.ids, self.ts()));
+        self.t += 1000;
+        let content = serde_json::to_string(content).unwrap();
+        self.lines.push(format!(r#"{{"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"{id}","content":{content},"is_error":{is_error}}}]}},"toolUseResult":{tur},"timestamp":"{}"}}"#, self.ts()));
+    }
+
+    fn bash(&mut self, cmd: &str, ok: bool) {
+        let input = serde_json::json!({ "command": cmd }).to_string();
+        let content = if ok {
+            "ok"
+        } else {
+            "Exit code 1\nerror: it broke"
+        };
+        self.call(
+            "Bash",
+            &input,
+            content,
+            !ok,
+            r#"{"stdout":"x","stderr":"","interrupted":false}"#,
+        );
+    }
+
+    fn edit(&mut self, n: u32) {
+        let path = format!("/src/f{n}.rs");
+        let input = serde_json::json!({ "file_path": path, "old_string": format!("a{n}"), "new_string": format!("b{n}") }).to_string();
+        let tur = serde_json::json!({ "filePath": path, "structuredPatch": [
+            { "oldStart": n * 10, "oldLines": 2, "newStart": n * 10, "newLines": 3, "lines": [" a", "-b", "+c", "+d"] }
+        ]})
+        .to_string();
+        self.call("Edit", &input, "The file has been updated.", false, &tur);
+    }
+
+    fn text(&self) -> String {
+        self.lines.join("\n") + "\n"
+    }
+}
+
+const PROMPTS: [&str; 3] = [
+    "add a parser case for empty input in src/parse.rs",
+    "rename the config loader to Settings everywhere",
+    "write the changelog entry for version two",
+];
+
+/// A healthy session: `prompts` prompts, each with 3 listings and one edit (4 actions, 2 lines).
+fn clean(id: &str, cwd: &str, start: i64, prompts: u32) -> String {
+    let mut s = Script::new(id, cwd, start);
+    for p in 0..prompts {
+        s.prompt(PROMPTS[p as usize % PROMPTS.len()]);
+        for i in 0..3 {
+            s.bash(&format!("ls src/dir{i}"), true);
+        }
+        s.edit(p + 1);
+        s.say("I changed the file as described.");
+    }
+    s.text()
+}
+
+/// One prompt, three different failing builds (an error streak), nothing written, then silence.
+fn abandoned(id: &str, cwd: &str, start: i64) -> String {
+    let mut s = Script::new(id, cwd, start);
+    s.prompt("make the release build work on arm");
+    s.bash("cargo build --release", false);
+    s.bash("cargo build --release --target aarch64", false);
+    s.bash("cargo build --release --locked", false);
+    s.say("The build still fails; I could not find the cause.");
+    s.text()
+}
+
+/// Trouble in the first prompt, then an edit and a passing build, then one more clean prompt.
+fn recovered(id: &str, cwd: &str, start: i64) -> String {
+    let mut s = Script::new(id, cwd, start);
+    s.prompt("fix the failing build in the cli crate");
+    s.bash("cargo build", false);
+    s.bash("cargo build -p cli", false);
+    s.bash("cargo build -p cli --offline", false);
+    s.say("Still failing.");
+    s.prompt("the error is in src/cli.rs line 40: the match misses the Review variant; add it");
+    s.edit(7);
+    s.bash("cargo build", true);
+    s.say("Fixed: the build passes.");
+    s.prompt("now list the crate folders");
+    s.bash("ls crates", true);
+    s.say("Here they are.");
+    s.text()
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    home: PathBuf,
+    files: Vec<PathBuf>,
+}
+
+fn write(root: &Path, cwd: &str, id: &str, text: &str) -> PathBuf {
+    let dir = root
+        .join("projects")
+        .join(cwd.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{id}.jsonl"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Window (the last 7 days before NOW): 3 clean sessions of 2 prompts in `app`, 2 abandoned in
+/// `infra`, 1 recovered in `app`. Baseline (8–35 days back): 12 clean sessions of 1 prompt on
+/// 12 different days and 1 abandoned. Older than the baseline: 2 clean sessions (ignored).
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("claude");
+    let home = tmp.path().join("home");
+    let (app, infra) = ("/home/dev/app", "/home/dev/infra");
+    let mut files = Vec::new();
+    for i in 0..3 {
+        let start = NOW_MS - (i + 1) * DAY;
+        files.push(write(
+            &root,
+            app,
+            &format!("wc{i}"),
+            &clean(&format!("wc{i}"), app, start, 2),
+        ));
+    }
+    for i in 0..2 {
+        let start = NOW_MS - (i + 4) * DAY;
+        files.push(write(
+            &root,
+            infra,
+            &format!("wa{i}"),
+            &abandoned(&format!("wa{i}"), infra, start),
+        ));
+    }
+    files.push(write(
+        &root,
+        app,
+        "wr0",
+        &recovered("wr0", app, NOW_MS - 6 * DAY),
+    ));
+    for i in 0..12 {
+        let start = NOW_MS - (8 + 2 * i) * DAY;
+        files.push(write(
+            &root,
+            app,
+            &format!("bc{i:02}"),
+            &clean(&format!("bc{i:02}"), app, start, 1),
+        ));
+    }
+    files.push(write(
+        &root,
+        infra,
+        "ba0",
+        &abandoned("ba0", infra, NOW_MS - 30 * DAY),
+    ));
+    for i in 0..2 {
+        let start = NOW_MS - (40 + i) * DAY;
+        files.push(write(
+            &root,
+            app,
+            &format!("oc{i}"),
+            &clean(&format!("oc{i}"), app, start, 3),
+        ));
+    }
+    Fixture {
+        _tmp: tmp,
+        root,
+        home,
+        files,
+    }
+}
+
+fn window() -> Window {
+    let now = Millis(NOW_MS);
+    Window {
+        since: Millis(now.0 - 7 * DAY),
+        until: now,
+        baseline_since: Millis(now.0 - 35 * DAY),
+        tz: jiff::tz::TimeZone::UTC,
+        tz_name: "UTC".into(),
+    }
+}
+
+fn summaries(root: &Path) -> Vec<SessionSummary> {
+    let roots = Roots {
+        projects: vec![root.join("projects")],
+        ..Roots::default()
+    };
+    let files = discover::sessions(&roots);
+    let s = scan::scan(
+        &files,
+        &Cache::disabled(),
+        &Rules::shared_default(),
+        Millis(NOW_MS),
+        &|| {},
+    );
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    s.summaries
+}
+
+fn review_of(root: &Path) -> Review {
+    let feedback = vec![
+        NudgeFeedback {
+            at: Millis(NOW_MS - DAY),
+            signal: "S4".into(),
+            helpful: true,
+        },
+        NudgeFeedback {
+            at: Millis(NOW_MS - 2 * DAY),
+            signal: "S4".into(),
+            helpful: false,
+        },
+        NudgeFeedback {
+            at: Millis(NOW_MS - 20 * DAY),
+            signal: "S4".into(),
+            helpful: false,
+        },
+    ];
+    Review::build(&summaries(root), &window(), &feedback)
+}
+
+fn geomean(actions: &[u32]) -> f64 {
+    let m = actions.iter().map(|a| f64::from(*a).ln_1p()).sum::<f64>() / actions.len() as f64;
+    (m.exp_m1() * 100.0).round() / 100.0
+}
+
+#[test]
+fn a_generated_month_gives_exactly_the_expected_aggregates() {
+    let f = fixture();
+    let r = review_of(&f.root);
+    let w = &r.week;
+    assert_eq!(w.sessions, 6);
+    assert_eq!(w.prompts, 3 * 2 + 2 + 3);
+    assert_eq!(w.actions, 3 * 2 * 4 + 3);
+    assert_eq!(w.lines_added, 3 * 2 * 2 + 2);
+    assert_eq!(
+        w.output_tokens,
+        3 * 2 * (4 * 30 + 20) + 2 * (3 * 30 + 20) + (6 * 30 + 3 * 20)
+    );
+    assert_eq!((w.trouble, w.recovered, w.abandoned), (3, 1, 2));
+    assert_eq!(w.abandoned_share, Some(0.667));
+    assert_eq!(
+        w.actions_per_prompt_geomean,
+        geomean(&[4, 4, 4, 4, 4, 4, 0, 0, 0, 2, 1])
+    );
+    let dist: Vec<(&str, u64)> = w
+        .actions_distribution
+        .iter()
+        .map(|b| (b.actions, b.prompts))
+        .collect();
+    assert_eq!(
+        dist,
+        vec![
+            ("0", 3),
+            ("1-2", 2),
+            ("3-5", 6),
+            ("6-10", 0),
+            ("11-20", 0),
+            ("21-50", 0),
+            ("51-100", 0),
+            ("101+", 0)
+        ]
+    );
+    let b = &r.baseline;
+    assert_eq!((b.sessions, b.prompts, b.actions), (13, 13, 48));
+    assert_eq!((b.trouble, b.abandoned), (1, 1));
+    assert!(r.history.enough, "{:?}", r.history);
+    assert_eq!(r.history.baseline_weeks, 4.0);
+
+    // S4 (error streak) fired in every troubled session: 3 abandoned of 4 over the pool of 19,
+    // against 3 abandoned of 19 overall.
+    let s4 = r.signals.iter().find(|s| s.id == "S4").unwrap();
+    assert_eq!((s4.sessions, s4.baseline_sessions), (3, 1));
+    assert_eq!((s4.pool_sessions, s4.abandoned_after), (4, 3));
+    assert_eq!(s4.lift, Some(4.75));
+    assert_eq!(r.signals[0].id, "S4");
+
+    let projects: Vec<(&str, u64, u64, u64)> = r
+        .projects
+        .iter()
+        .map(|p| (p.key.as_str(), p.sessions, p.trouble, p.abandoned))
+        .collect();
+    assert_eq!(projects, vec![("app", 4, 1, 0), ("infra", 2, 2, 2)]);
+
+    // Feedback inside the window only.
+    let all = &r.nudges[0];
+    assert_eq!(
+        (all.signal.as_str(), all.dismissed, all.helpful),
+        ("all", 1, 1)
+    );
+
+    // Days: from the baseline's first (partial) day to today, the last 8 touching the window;
+    // prompts attributed by turn start.
+    assert_eq!(r.days.len(), 36);
+    assert_eq!(r.days.iter().filter(|d| d.in_window).count(), 8);
+    assert_eq!(
+        r.days
+            .iter()
+            .filter(|d| d.in_window)
+            .map(|d| d.prompts)
+            .sum::<u64>(),
+        11
+    );
+    assert_eq!(r.days.iter().map(|d| d.sessions).sum::<u64>(), 19);
+    assert_eq!(r.sessions.len(), 6);
+    assert_eq!(r.try_this_week.len(), 3);
+    assert!(
+        r.try_this_week[0].starts_with("S4 (error streak)"),
+        "{:?}",
+        r.try_this_week
+    );
+}
+
+#[test]
+fn the_summary_agrees_with_score_json() {
+    let f = fixture();
+    let mut paths = f.files.clone();
+    if let Some(c) = common::corpus() {
+        paths.extend(common::claude_files(&c));
+    }
+    let rules = Rules::shared_default();
+    for p in paths {
+        let Ok(mut r) = read::read_session(&p, &discover::subagents_of(&p), &rules) else {
+            continue;
+        };
+        r.engine.tick(Millis(NOW_MS), &r.session);
+        let score = serde_json::to_value(ScoreReport::new(&r)).unwrap();
+        let s = SessionSummary::new(
+            &p.display().to_string(),
+            r.bytes,
+            &r.session,
+            &r.engine,
+            Millis(NOW_MS),
+        );
+        let j = &score["session"];
+        let ctx = p.display().to_string();
+        assert_eq!(j["prompts"], u64::from(s.prompts), "{ctx}");
+        assert_eq!(j["actions"], s.actions, "{ctx}");
+        assert_eq!(j["output_tokens"], s.output_tokens, "{ctx}");
+        assert_eq!(j["lines_added"], s.lines_added, "{ctx}");
+        assert_eq!(j["tier"], u64::from(s.tier), "{ctx}");
+        assert_eq!(j["trouble"], s.trouble, "{ctx}");
+        assert_eq!(j["abandoned_at"].is_null(), !s.abandoned, "{ctx}");
+        assert_eq!(j["bytes"], s.bytes, "{ctx}");
+        let count = |arr: &Value, key: &str| {
+            let mut m = std::collections::BTreeMap::<String, u32>::new();
+            for e in arr.as_array().unwrap() {
+                *m.entry(e[key].as_str().unwrap().to_owned()).or_default() += 1;
+            }
+            m
+        };
+        assert_eq!(count(&j["nudges"], "signal"), s.nudges, "{ctx}");
+        assert_eq!(count(&j["recoveries"], "id"), s.recoveries, "{ctx}");
+        let fired: std::collections::BTreeMap<String, u32> = {
+            let mut m = std::collections::BTreeMap::new();
+            for t in score["turns"].as_array().unwrap() {
+                for sig in t["signals"].as_array().unwrap() {
+                    *m.entry(sig["id"].as_str().unwrap().to_owned()).or_default() += 1;
+                }
+            }
+            m
+        };
+        assert_eq!(fired, s.signals, "{ctx}");
+        let turn_actions: Vec<u64> = score["turns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| !t["preamble"].as_bool().unwrap())
+            .map(|t| t["actions"].as_u64().unwrap())
+            .collect();
+        let mine: Vec<u64> = s.prompt_actions().map(u64::from).collect();
+        assert_eq!(turn_actions, mine, "{ctx}");
+    }
+}
+
+fn ringside(f: &Fixture) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("ringside"));
+    c.env("CLAUDE_CONFIG_DIR", &f.root)
+        .env("RINGSIDE_HOME", &f.home)
+        .env("TZ", "UTC")
+        .args(["review", "--now", NOW]);
+    c
+}
+
+fn json(c: &mut Command) -> Value {
+    let out = c.args(["--format", "json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The last scan's line in ringside's log: "review: N sessions (M from cache, …".
+fn from_cache(home: &Path) -> usize {
+    let log = std::fs::read_to_string(home.join("data/ringside.log")).unwrap_or_default();
+    let line = log.lines().rev().find(|l| l.contains("review: ")).unwrap();
+    let after = line.split(" sessions (").nth(1).unwrap();
+    after.split(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_cache_matches_a_cold_run_follows_growth_and_survives_damage() {
+    let f = fixture();
+    let cold = json(ringside(&f).arg("--no-cache"));
+    assert_eq!(cold["week"]["sessions"], 6);
+    assert!(!f.home.join("cache/review/summaries.jsonl").exists());
+
+    let first = json(&mut ringside(&f));
+    assert_eq!(first, cold);
+    assert_eq!(from_cache(&f.home), 0);
+    let warm = json(&mut ringside(&f));
+    assert_eq!(warm, cold);
+    assert_eq!(from_cache(&f.home), 21);
+
+    // A file grows: only it is read again, and the review shows the new prompt.
+    let grown = f.files.iter().find(|p| p.ends_with("wc0.jsonl")).unwrap();
+    let mut s = Script::new("wc0", "/home/dev/app", NOW_MS - DAY + 3_600_000);
+    s.prompt("one more thing: document the parser case");
+    s.bash("ls docs", true);
+    s.say("Documented.");
+    let mut text = std::fs::read_to_string(grown).unwrap();
+    text.push_str(&s.text());
+    std::fs::write(grown, text).unwrap();
+    let after = json(&mut ringside(&f));
+    assert_eq!(from_cache(&f.home), 20);
+    assert_eq!(
+        after["week"]["prompts"],
+        cold["week"]["prompts"].as_u64().unwrap() + 1
+    );
+    assert_eq!(after, json(ringside(&f).arg("--no-cache")));
+
+    // A damaged entry is dropped and rebuilt, never fatal.
+    let index = f.home.join("cache/review/summaries.jsonl");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[3] = lines[3][..lines[3].len() / 2].to_owned();
+    std::fs::write(&index, lines.join("\n") + "\n").unwrap();
+    assert_eq!(json(&mut ringside(&f)), after);
+    assert_eq!(from_cache(&f.home), 20);
+    assert_eq!(json(&mut ringside(&f)), after);
+    assert_eq!(from_cache(&f.home), 21);
+
+    // Garbage for a header: everything rebuilt, still the same review.
+    std::fs::write(&index, "not json\n").unwrap();
+    assert_eq!(json(&mut ringside(&f)), after);
+    assert_eq!(from_cache(&f.home), 0);
+
+    // `cache clear` removes it.
+    Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+        .env("RINGSIDE_HOME", &f.home)
+        .args(["cache", "clear"])
+        .assert()
+        .success();
+    assert!(!index.exists());
+}
+
+#[test]
+fn markdown_and_project_filter_from_the_command_line() {
+    let f = fixture();
+    let out = ringside(&f)
+        .args(["--format", "markdown", "--project", "/home/dev/infra"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("| sessions | 2 |"), "{md}");
+    assert!(!md.contains("w-clean"), "{md}");
+}
+
+#[test]
+fn the_real_corpus_reviews_without_error() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // The corpus's session folders stand in for a projects/ folder.
+    let roots = Roots {
+        projects: vec![corpus.join("claude/real"), corpus.join("claude/handmade")],
+        ..Roots::default()
+    };
+    let files = discover::sessions(&roots);
+    assert!(!files.is_empty());
+    let s = scan::scan(
+        &files,
+        &Cache::disabled(),
+        &Rules::shared_default(),
+        Millis(NOW_MS),
+        &|| {},
+    );
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let w = Window {
+        since: Millis(0),
+        ..window()
+    };
+    let r = Review::build(&s.summaries, &w, &[]);
+    assert_eq!(r.week.sessions as usize, s.summaries.len());
+    let md = ringside::report::review::markdown(&r);
+    assert!(!md.contains('\u{1b}'));
+    let _ = tmp;
+}
+
+fn screen(
+    r: Review,
+    w: u16,
+    h: u16,
+    keys: &[ratatui::crossterm::event::KeyCode],
+) -> Terminal<TestBackend> {
+    let mut state = ReviewState::with_theme(r, Theme { color: false });
+    for k in keys {
+        state.on_key(
+            *k,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+            usize::from(h - 1),
+        );
+    }
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| render(f, &mut state)).unwrap();
+    t
+}
+
+#[test]
+fn snapshots_of_the_review_screen_and_markdown() {
+    use ratatui::crossterm::event::KeyCode;
+    let f = fixture();
+    let r = review_of(&f.root);
+    insta::assert_snapshot!(
+        "review_top_100x40",
+        screen(r.clone(), 100, 40, &[]).backend()
+    );
+    insta::assert_snapshot!(
+        "review_sessions_100x30",
+        screen(r.clone(), 100, 30, &[KeyCode::Tab, KeyCode::Tab]).backend()
+    );
+    insta::assert_snapshot!(
+        "review_help_60x20",
+        screen(r.clone(), 60, 20, &[KeyCode::Char('?')]).backend()
+    );
+    insta::assert_snapshot!("review_markdown", ringside::report::review::markdown(&r));
+    let mut state = ReviewState::with_theme(r, Theme { color: false });
+    state.on_key(
+        KeyCode::Tab,
+        ratatui::crossterm::event::KeyModifiers::NONE,
+        20,
+    );
+    let picked = state.selected().unwrap().to_owned();
+    assert_eq!(
+        state.on_key(
+            KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+            20
+        ),
+        Some(ringside::tui::review::Exit::Open(picked))
+    );
+}
