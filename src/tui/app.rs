@@ -38,6 +38,8 @@ pub enum Effect {
     Control(Control),
     /// Record feedback on the nudge shown.
     Feedback {
+        /// The session the nudge belongs to (its id; empty when unknown).
+        session: String,
         signal: String,
         line: u64,
         verdict: Verdict,
@@ -324,6 +326,11 @@ impl App {
     }
 
     fn answer(&mut self, a: Action) -> Vec<Effect> {
+        let session = self
+            .dash
+            .as_ref()
+            .map(|d| d.header.session_id.clone())
+            .unwrap_or_default();
         let Some(card) = self.dash.as_ref().and_then(|d| d.nudge.as_ref()) else {
             self.notice = Some(("no nudge to answer".into(), 0));
             return Vec::new();
@@ -338,6 +345,7 @@ impl App {
         if !self.answered.iter().any(|(i, _)| *i == index) {
             self.answered.push((index, verdict));
             effects.push(Effect::Feedback {
+                session,
                 signal: card.signal.code().to_owned(),
                 line: card.at_line.0,
                 verdict,
@@ -399,7 +407,8 @@ mod tests {
         let mut app = app_with_demo(62);
         let fx = app.on_action(Action::Dismiss);
         assert!(
-            matches!(&fx[0], Effect::Feedback { signal, verdict: Verdict::Dismissed, .. } if signal == "S5")
+            matches!(&fx[0], Effect::Feedback { signal, verdict: Verdict::Dismissed, session, .. }
+                if signal == "S5" && session == "demo")
         );
         assert_eq!(fx[1], Effect::Control(Control::Dismiss(0)));
         let fx = app.on_action(Action::Helpful);

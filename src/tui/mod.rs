@@ -129,6 +129,7 @@ fn perform(e: Effect, ctl: &std::sync::mpsc::Sender<Msg>, opts: &Options) {
             let _ = ctl.send(Msg::Control(c));
         }
         Effect::Feedback {
+            session,
             signal,
             line,
             verdict,
@@ -136,7 +137,13 @@ fn perform(e: Effect, ctl: &std::sync::mpsc::Sender<Msg>, opts: &Options) {
             let Some(dir) = &opts.data_dir else { return };
             let entry = Feedback {
                 at: crate::source::clock::now().to_string(),
-                session: opts.session_label.clone(),
+                // The session's id, so the weekly review can tie feedback to sessions; the label
+                // ("live", "demo") only when the transcript named none.
+                session: if session.is_empty() {
+                    opts.session_label.clone()
+                } else {
+                    session
+                },
                 signal,
                 line,
                 verdict,
