@@ -40,14 +40,16 @@ impl AgentFeed {
 }
 
 /// See the module docs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pipeline {
     assembler: LineAssembler,
     parser: Parser,
     builder: Builder,
     engine: Engine,
+    #[serde(skip)]
     scratch: Vec<Event>,
-    /// Every event, kept only when asked for (tests, replay).
+    /// Every event, kept only when asked for (tests, replay); never saved.
+    #[serde(skip)]
     log: Option<Vec<Event>>,
     bytes: u64,
 }
@@ -99,6 +101,12 @@ impl Pipeline {
     pub fn with_max_line(mut self, max_line: usize) -> Self {
         self.assembler = LineAssembler::new(max_line);
         self
+    }
+
+    /// Re-attaches compiled rules after the pipeline was read back from saved state (the status
+    /// line keeps its pipeline between calls; compiled regexes are never saved).
+    pub fn set_rules(&mut self, rules: Arc<Rules>) {
+        self.engine.set_rules(rules);
     }
 
     /// Feeds a chunk of the file.

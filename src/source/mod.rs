@@ -9,4 +9,5 @@ pub mod follow;
 pub mod live;
 pub mod read;
 pub mod settings;
+pub mod snapshot;
 pub mod tail;

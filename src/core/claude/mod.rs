@@ -30,7 +30,7 @@ use super::{LineNo, Millis};
 pub const SKIP_DETAILS_KEPT: usize = 200;
 
 /// Why a line was skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// Not valid JSON (including a torn last line that never got its newline).
@@ -72,7 +72,7 @@ impl SkipReason {
 }
 
 /// One skipped line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Skip {
     pub line: LineNo,
     pub reason: SkipReason,
@@ -81,7 +81,7 @@ pub struct Skip {
 }
 
 /// What the parser saw besides events: skips and schema drift.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ParseStats {
     /// Lines read (blank ones included).
     pub lines: u64,
@@ -122,14 +122,14 @@ impl ParseStats {
 }
 
 /// What a pending tool call needs from its result.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 struct Pending {
     tool: Tool,
     check: Option<CheckKind>,
 }
 
 /// The Claude Code line parser; see the module docs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Parser {
     pending: HashMap<u64, Pending>,
     ctx: Context,
