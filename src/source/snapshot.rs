@@ -102,7 +102,12 @@ pub fn state_file(cache_dir: &Path, transcript: &Path) -> PathBuf {
 /// A fingerprint of the settings that shape the saved state (changing one starts over).
 #[must_use]
 pub fn config_fingerprint(config: &Config) -> u64 {
-    hash(format!("{config:?}").as_bytes())
+    let c = config;
+    let shaping = format!(
+        "{:?}{:?}{:?}{:?}{:?}{:?}",
+        c.coach, c.risk, c.weights, c.recovery, c.thresholds, c.lexicon
+    );
+    hash(shaping.as_bytes())
 }
 
 /// Reads what `transcript` gained since the last call (from `cache_dir`'s saved state), saves
