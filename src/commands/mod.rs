@@ -1,8 +1,12 @@
 //! One module per subcommand; each returns `anyhow::Result<()>` and prints only its own output.
 
 pub mod config;
+pub mod hook;
+mod inside;
+pub mod install;
 pub mod score;
 pub mod sessions;
+pub mod statusline;
 pub mod watch;
 
 use std::io::IsTerminal;

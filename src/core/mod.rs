@@ -16,6 +16,7 @@ pub mod lines;
 pub mod pipeline;
 pub mod sanitize;
 pub mod session;
+pub mod status;
 pub mod time;
 pub mod view;
 

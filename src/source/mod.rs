@@ -2,11 +2,13 @@
 //!
 //! This is also the one place the wall clock is read ([`clock::now`]); `core` takes time as data.
 
+pub mod claude_settings;
 pub mod clock;
 pub mod discover;
 pub mod feedback;
 pub mod follow;
 pub mod live;
+pub mod live_session;
 pub mod read;
 pub mod settings;
 pub mod snapshot;
