@@ -49,6 +49,13 @@ pub enum Command {
     Review(ReviewArgs),
     /// Manage ringside's cache (`cache clear` deletes the review's summaries).
     Cache(CacheArgs),
+    /// Claude Code's status line: reads its JSON on stdin, prints actions, risk and the nudge.
+    Statusline(StatuslineArgs),
+    /// Claude Code hook handler (SessionStart, UserPromptSubmit, Stop, Notification): records
+    /// the live session and shows a due nudge. Never blocks.
+    Hook(HookArgs),
+    /// Add ringside's status line or hooks to Claude Code's settings.json (shows the diff first).
+    Install(InstallArgs),
 }
 
 /// How the review is shown.
@@ -96,6 +103,46 @@ pub struct CacheArgs {
 pub enum CacheAction {
     /// Delete the review's summary cache (it is rebuilt by the next review).
     Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct StatuslineArgs {
+    /// Run this command first (your previous status line) with the same input, and print its
+    /// output above ringside's.
+    #[arg(long, value_name = "CMD")]
+    pub chain: Option<String>,
+    /// Evaluate time-based rules at this RFC 3339 time instead of now (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// Evaluate time-based rules at this RFC 3339 time instead of now (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
+}
+
+/// What `install` adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InstallWhat {
+    /// `statusLine`: ringside statusline (an existing one is kept, through --chain).
+    Statusline,
+    /// `hooks`: ringside hook on SessionStart, UserPromptSubmit, Stop and Notification.
+    Hooks,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    #[arg(value_enum)]
+    pub what: InstallWhat,
+    /// Show the change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write without asking (for scripts; without it ringside asks when run in a terminal and
+    /// refuses otherwise).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Default, Args)]

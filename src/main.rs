@@ -7,9 +7,31 @@ mod progress;
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Claude Code runs `statusline` and `hook`: a bad flag there must not print into its
+            // UI or exit 2 (which blocks a prompt).
+            let inside = std::env::args()
+                .skip(1)
+                .any(|a| a == "statusline" || a == "hook");
+            if inside && e.use_stderr() {
+                return std::process::ExitCode::SUCCESS;
+            }
+            e.exit()
+        }
+    };
     let result = match &cli.command {
         Some(cli::Command::Replay(args)) => commands::replay::run(args, &cli.global),
+        Some(cli::Command::Statusline(args)) => {
+            commands::statusline::run(args, &cli.global);
+            Ok(())
+        }
+        Some(cli::Command::Hook(args)) => {
+            commands::hook::run(args, &cli.global);
+            Ok(())
+        }
+        Some(cli::Command::Install(args)) => commands::install::run(args),
         Some(cli::Command::Score(args)) => commands::score::run(args, &cli.global),
         Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
         Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),

@@ -1,10 +1,14 @@
 //! One module per subcommand; each returns `anyhow::Result<()>` and prints only its own output.
 
 pub mod config;
+pub mod hook;
+mod inside;
+pub mod install;
 pub mod replay;
 pub mod review;
 pub mod score;
 pub mod sessions;
+pub mod statusline;
 pub mod watch;
 
 use std::io::IsTerminal;

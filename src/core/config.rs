@@ -17,6 +17,8 @@ pub const EXAMPLE: &str = include_str!("../../config.example.toml");
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub coach: Coach,
+    pub statusline: StatusLine,
+    pub hook: Hook,
     pub risk: Risk,
     pub weights: Weights,
     pub recovery: Recovery,
@@ -43,6 +45,45 @@ impl Default for Coach {
             cooldown_minutes: 10.0,
             nudges: true,
             record_feedback: true,
+        }
+    }
+}
+
+/// `ringside statusline` inside Claude Code.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusLine {
+    /// 1: figures and the nudge on one row; 2: figures on the first, the nudge on a second.
+    pub lines: u8,
+    /// How long a `--chain` command may run before it is stopped (milliseconds).
+    pub chain_timeout_ms: u64,
+}
+
+impl Default for StatusLine {
+    fn default() -> Self {
+        Self {
+            lines: 1,
+            chain_timeout_ms: 1000,
+        }
+    }
+}
+
+/// `ringside hook` inside Claude Code.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Hook {
+    /// Show a due nudge to you through the hook's `systemMessage`.
+    pub system_message: bool,
+    /// Also hand the nudge to the agent as `additionalContext` on `UserPromptSubmit` (tagged
+    /// `[ringside]`). Off by default: it changes what the agent reads.
+    pub additional_context: bool,
+}
+
+impl Default for Hook {
+    fn default() -> Self {
+        Self {
+            system_message: true,
+            additional_context: false,
         }
     }
 }
@@ -450,6 +491,18 @@ impl Config {
             "coach",
             "cooldown_minutes",
             range_msg(c.cooldown_minutes, "0 to 1440"),
+        );
+        check(
+            (1..=2).contains(&self.statusline.lines),
+            "statusline",
+            "lines",
+            format!("'{}' must be 1 or 2", self.statusline.lines),
+        );
+        check(
+            (1..=60_000).contains(&self.statusline.chain_timeout_ms),
+            "statusline",
+            "chain_timeout_ms",
+            format!("'{}' must be 1 to 60000", self.statusline.chain_timeout_ms),
         );
         let r = &self.risk;
         check(

@@ -77,7 +77,7 @@ pub enum EventKind {
 }
 
 /// Session context carried by envelope fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Context {
     pub session_id: Option<String>,
     pub cwd: Option<String>,
@@ -86,7 +86,7 @@ pub struct Context {
 }
 
 /// How a prompt reached the agent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PromptSource {
     /// Typed at the prompt.
@@ -112,7 +112,7 @@ pub struct Prompt {
 }
 
 /// Which tool family an action belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tool {
     Read,
@@ -192,7 +192,7 @@ impl EditInfo {
 }
 
 /// How a tool call ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Ok,
     /// Failed: a non-zero exit, a missing file, a failing check.

@@ -22,7 +22,7 @@ pub enum Line<'a> {
 }
 
 /// Splits a byte stream into numbered lines; see the module docs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LineAssembler {
     tail: Vec<u8>,
     /// Bytes of the current line dropped because it passed the cap (0 when not discarding).

@@ -40,14 +40,16 @@ impl AgentFeed {
 }
 
 /// See the module docs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pipeline {
     assembler: LineAssembler,
     parser: Parser,
     builder: Builder,
     engine: Engine,
+    #[serde(skip)]
     scratch: Vec<Event>,
-    /// Every event, kept only when asked for (tests, replay).
+    /// Every event, kept only when asked for (tests, replay); never saved.
+    #[serde(skip)]
     log: Option<Vec<Event>>,
     bytes: u64,
     /// Events produced so far, and the latest event time (replay's stops and clock).
@@ -55,7 +57,7 @@ pub struct Pipeline {
 }
 
 /// What the pipeline has produced so far, in two numbers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Seen {
     pub events: u64,
     pub last_at: Option<Millis>,
@@ -109,6 +111,12 @@ impl Pipeline {
     pub fn with_max_line(mut self, max_line: usize) -> Self {
         self.assembler = LineAssembler::new(max_line);
         self
+    }
+
+    /// Re-attaches compiled rules after the pipeline was read back from saved state (the status
+    /// line keeps its pipeline between calls; compiled regexes are never saved).
+    pub fn set_rules(&mut self, rules: Arc<Rules>) {
+        self.engine.set_rules(rules);
     }
 
     /// Feeds a chunk of the file.

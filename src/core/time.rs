@@ -47,9 +47,30 @@ impl fmt::Display for Millis {
     }
 }
 
+/// RFC 3339 text in human-readable formats (JSON reports); a plain integer in binary ones (the
+/// status line's saved state), where it is smaller and exact.
 impl serde::Serialize for Millis {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_i64(self.0)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Millis {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return <i64 as serde::Deserialize>::deserialize(d).map(Millis);
+        }
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        text.strip_prefix('@')
+            .and_then(|r| r.strip_suffix("ms"))
+            .and_then(|n| n.parse().ok())
+            .map(Millis)
+            .or_else(|| Millis::parse(&text))
+            .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time"))
     }
 }
 

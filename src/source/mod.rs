@@ -3,12 +3,15 @@
 //! This is also the one place the wall clock is read ([`clock::now`]); `core` takes time as data.
 
 pub mod cache;
+pub mod claude_settings;
 pub mod clock;
 pub mod discover;
 pub mod feedback;
 pub mod follow;
 pub mod live;
+pub mod live_session;
 pub mod read;
 pub mod scan;
 pub mod settings;
+pub mod snapshot;
 pub mod tail;

@@ -26,11 +26,16 @@ use super::hash::hash_str;
 use super::sanitize::prefix;
 use super::{LineNo, Millis};
 
+/// The tag at the start of anything ringside hands the agent (`ringside hook` with
+/// `additional_context`). Claude Code saves such context in the transcript, usually inside a
+/// `<system-reminder>`; text carrying the tag is never read as the user's.
+pub const INJECTED_TAG: &str = "[ringside]";
+
 /// At most this many skips are kept with their details; the rest are only counted.
 pub const SKIP_DETAILS_KEPT: usize = 200;
 
 /// Why a line was skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// Not valid JSON (including a torn last line that never got its newline).
@@ -72,7 +77,7 @@ impl SkipReason {
 }
 
 /// One skipped line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Skip {
     pub line: LineNo,
     pub reason: SkipReason,
@@ -81,7 +86,7 @@ pub struct Skip {
 }
 
 /// What the parser saw besides events: skips and schema drift.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ParseStats {
     /// Lines read (blank ones included).
     pub lines: u64,
@@ -122,14 +127,14 @@ impl ParseStats {
 }
 
 /// What a pending tool call needs from its result.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 struct Pending {
     tool: Tool,
     check: Option<CheckKind>,
 }
 
 /// The Claude Code line parser; see the module docs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Parser {
     pending: HashMap<u64, Pending>,
     ctx: Context,
@@ -354,7 +359,15 @@ impl Parser {
     }
 
     fn user_text(&mut self, rec: &Record<'_>, text: &str, images: u32, em: &mut Emitter<'_>) {
+        // ringside's own context first: alone it is no event at all (not even a command's
+        // expansion); next to a prompt it is cut out of the prompt.
+        let stripped = strip_injected(text);
+        let injected = matches!(stripped, std::borrow::Cow::Owned(_));
+        let text = stripped.as_ref();
         let t = text.trim_start();
+        if (injected && t.is_empty() && images == 0) || t.starts_with(INJECTED_TAG) {
+            return;
+        }
         if t.starts_with("[Request interrupted by user") {
             em.emit(EventKind::Interrupt {
                 during_tool: t.contains("for tool use"),
@@ -769,6 +782,33 @@ fn is_all_markup(t: &str) -> bool {
         rest = rest[end + close.len()..].trim_start();
     }
     true
+}
+
+/// `text` without the `<system-reminder>` blocks that carry [`INJECTED_TAG`] (Claude Code wraps
+/// a hook's additional context in one). Borrowed when there is nothing to cut.
+fn strip_injected(text: &str) -> std::borrow::Cow<'_, str> {
+    const OPEN: &str = "<system-reminder>";
+    const CLOSE: &str = "</system-reminder>";
+    if !text.contains(INJECTED_TAG) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        let body = &rest[start + OPEN.len()..];
+        let Some(end) = body.find(CLOSE) else {
+            break;
+        };
+        let block_end = start + OPEN.len() + end + CLOSE.len();
+        if body[..end].contains(INJECTED_TAG) {
+            out.push_str(&rest[..start]);
+        } else {
+            out.push_str(&rest[..block_end]);
+        }
+        rest = &rest[block_end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 fn only_reminders(t: &str) -> bool {

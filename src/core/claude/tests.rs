@@ -411,3 +411,36 @@ fn sidechain_lines_belong_to_their_agent() {
     assert!(ev.iter().all(|e| e.agent.as_deref() == Some("a1")));
     assert!(!ev.iter().any(|e| matches!(e.kind, EventKind::Prompt(_))));
 }
+
+#[test]
+fn ringside_context_injected_by_its_hook_is_never_the_users() {
+    let reminder = "<system-reminder>\nUserPromptSubmit hook additional context: [ringside] A \
+                    coaching note (from ringside, not from the user): Third correction: /clear \
+                    and restart. no, stop, wrong again\n</system-reminder>";
+    let json = |s: &str| serde_json::to_string(s).unwrap();
+    // Alone, as a plain or a meta user line: no event at all (not even a command expansion).
+    let alone = user(&json(reminder));
+    let meta = alone.replacen(r#"{"type":"user","#, r#"{"type":"user","isMeta":true,"#, 1);
+    let tagged = user(&json("[ringside] Check keeps failing: root cause first"));
+    let (ev, _) = parse(&[&alone, &meta, &tagged]);
+    assert_eq!(kinds(&ev), Vec::<&EventKind>::new(), "{ev:?}");
+    // Next to a prompt in the same message: the prompt without ringside's words.
+    let both = user(&format!(
+        r#"[{{"type":"text","text":"fix the parser"}},{{"type":"text","text":{}}}]"#,
+        json(reminder)
+    ));
+    let (ev, _) = parse(&[&both]);
+    let [EventKind::Prompt(p)] = kinds(&ev)[..] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(p.text.trim(), "fix the parser");
+    // Someone else's reminder stays where it was.
+    let other = user(&json(
+        "fix it<system-reminder>other hook additional context: hello</system-reminder>",
+    ));
+    let (ev, _) = parse(&[&other]);
+    let [EventKind::Prompt(p)] = kinds(&ev)[..] else {
+        panic!("{ev:?}")
+    };
+    assert!(p.text.contains("hello"));
+}

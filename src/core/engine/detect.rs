@@ -20,7 +20,7 @@ use crate::core::{LineNo, Millis};
 const RECENT_ACTIONS: usize = 40;
 
 /// One action of the current turn and, once known, its result.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Act {
     id: u64,
     seq: u32,
@@ -39,7 +39,7 @@ struct Act {
 }
 
 /// What an edit changed: its file, hashes of the old and new text, and of their lines.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct ActEdit {
     path: String,
     old: u64,
@@ -49,7 +49,7 @@ struct ActEdit {
 }
 
 /// Failing runs of one kind of check since it last passed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct CheckLoop {
     /// (result line, failing-id count, label, edits before this run)
     runs: Vec<(LineNo, u32, String, u32)>,
@@ -59,7 +59,7 @@ struct CheckLoop {
 }
 
 /// What the last main-thread event was, for idle turn ends.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Last {
     #[default]
     Other,
@@ -68,7 +68,7 @@ enum Last {
     Action,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct PromptRec {
     line: LineNo,
     at: Option<Millis>,
@@ -77,7 +77,7 @@ struct PromptRec {
 }
 
 /// Everything the detectors remember; bounded by turn, window or cap.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct State {
     pub last_line: LineNo,
     pub last_at: Option<Millis>,

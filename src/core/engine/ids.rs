@@ -151,6 +151,13 @@ impl Serialize for SignalId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SignalId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Self::parse(&code).ok_or_else(|| serde::de::Error::custom("unknown signal id"))
+    }
+}
+
 impl std::fmt::Display for SignalId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
@@ -235,5 +242,24 @@ impl RecoveryId {
 impl Serialize for RecoveryId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecoveryId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        [
+            RecoveryId::R1,
+            RecoveryId::R2,
+            RecoveryId::R3,
+            RecoveryId::R4,
+            RecoveryId::R5,
+            RecoveryId::R6,
+            RecoveryId::R7,
+            RecoveryId::R8,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+        .ok_or_else(|| serde::de::Error::custom("unknown recovery id"))
     }
 }

@@ -23,7 +23,7 @@ mod tests;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use self::ids::{RecoveryId, SignalId};
 use self::text::Lexicons;
@@ -69,7 +69,7 @@ impl Default for Rules {
 }
 
 /// One signal firing, with the lines a person can check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Firing {
     pub signal: SignalId,
     /// Index into `Session::turns` of the turn it fired in.
@@ -83,12 +83,11 @@ pub struct Firing {
     /// The evidence in words ("`cargo test` failed 3 times with edits in between").
     pub detail: String,
     /// Which advice applies (a signal's variants, e.g. a revert versus overlapping edits).
-    #[serde(skip)]
     pub variant: u8,
 }
 
 /// A recovery move.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecoveryMark {
     pub recovery: RecoveryId,
     pub turn: usize,
@@ -98,19 +97,24 @@ pub struct RecoveryMark {
 }
 
 /// A nudge that was (or would have been) shown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Nudge {
     pub signal: SignalId,
     pub turn: usize,
     pub at_line: LineNo,
     pub at: Option<Millis>,
     pub evidence: Vec<LineNo>,
-    pub headline: &'static str,
+    #[serde(deserialize_with = "nudge::deserialize_headline")]
+    pub headline: Headline,
     pub text: String,
 }
 
+/// A nudge's headline, one of [`nudge::headline`]'s. An alias so serde's derive does not treat
+/// the field as borrowed from the input (it is read back by [`nudge::deserialize_headline`]).
+pub type Headline = &'static str;
+
 /// Low / watch / high.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Low,
@@ -131,7 +135,7 @@ impl Band {
 }
 
 /// One term of the risk score, in points (the term times two, rounded).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     /// `S5`, `R5`, or `nothing_written`.
     pub id: String,
@@ -140,7 +144,7 @@ pub struct Contribution {
 }
 
 /// The explainable abandonment risk at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskView {
     pub value: f64,
     pub band: Band,
@@ -160,7 +164,7 @@ pub struct Assessment {
 }
 
 /// What the engine knows about one turn.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TurnMark {
     /// Tier when the turn closed (or now, for the open turn).
     pub tier: u8,
@@ -172,7 +176,7 @@ pub struct TurnMark {
 }
 
 /// Items that make a turn's ending a hard failure (tier 4 each).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct EndItems {
     unrecovered_error: bool,
     failing_check: bool,
@@ -180,8 +184,11 @@ struct EndItems {
 }
 
 /// The engine; see the module docs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Engine {
+    /// Compiled rules are not saved: whoever restores an engine re-attaches them
+    /// ([`Engine::set_rules`]).
+    #[serde(skip, default = "Rules::shared_default")]
     rules: Arc<Rules>,
     /// Every firing, in order.
     pub firings: Vec<Firing>,
@@ -229,6 +236,11 @@ impl Engine {
     #[must_use]
     pub fn rules(&self) -> &Arc<Rules> {
         &self.rules
+    }
+
+    /// Re-attaches compiled rules to an engine read back from saved state (they are not saved).
+    pub fn set_rules(&mut self, rules: Arc<Rules>) {
+        self.rules = rules;
     }
 
     /// The latest time seen (an event's or a tick's).

@@ -22,15 +22,22 @@ pub struct Lexicons {
     verification: Lex,
 }
 
-/// One compiled word list. Byte regexes with Unicode off: ASCII case folding is all an English
-/// lexicon needs, and they build about ten times faster and never leave the fast DFA (the
-/// status line compiles them on every call). A list that needs Unicode falls back to it.
+/// One word list, compiled on first use. Byte regexes with Unicode off: ASCII case folding is
+/// all an English lexicon needs, and they build about ten times faster and never leave the fast
+/// DFA. A list that needs Unicode falls back to it. Lazy because the status line is a new
+/// process per call: a call that reads a few lines without a prompt never pays for the lists it
+/// does not consult.
 #[derive(Debug, Clone)]
-struct Lex(BytesRegex);
+struct Lex {
+    pattern: String,
+    re: std::sync::OnceLock<BytesRegex>,
+}
 
 impl Lex {
     fn is_match(&self, text: &str) -> bool {
-        self.0.is_match(text.as_bytes())
+        self.re
+            .get_or_init(|| build(&self.pattern))
+            .is_match(text.as_bytes())
     }
 }
 
@@ -41,18 +48,24 @@ fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Lex {
         list.join("|")
     };
     let (pre, post) = anchored.unwrap_or(("", ""));
-    let pattern = format!("{pre}(?:{alternatives}){post}");
+    Lex {
+        pattern: format!("{pre}(?:{alternatives}){post}"),
+        re: std::sync::OnceLock::new(),
+    }
+}
+
+fn build(pattern: &str) -> BytesRegex {
     let build = |unicode: bool| {
-        RegexBuilder::new(&pattern)
+        RegexBuilder::new(pattern)
             .case_insensitive(true)
             .unicode(unicode)
             .size_limit(1 << 22)
             .build()
     };
     // Lexicons were validated when the config loaded; a failure here falls back to "never".
-    Lex(build(false).or_else(|_| build(true)).unwrap_or_else(|_| {
+    build(false).or_else(|_| build(true)).unwrap_or_else(|_| {
         BytesRegex::new(r"[^\s\S]").expect("the never-matching pattern compiles")
-    }))
+    })
 }
 
 impl Lexicons {

@@ -21,7 +21,7 @@ use crate::core::hash::hash_str;
 use crate::core::{LineNo, Millis};
 
 /// A call waiting for its result.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Call {
     turn: usize,
     /// Position in the turn's activity feed, counting dropped entries.
@@ -33,14 +33,14 @@ struct Call {
 }
 
 /// A response seen so far: where it was counted and at what output figure.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Response {
     turn: usize,
     output: u64,
 }
 
 /// Builds a [`Session`] from events; see the module docs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Builder {
     session: Session,
     calls: HashMap<u64, Call>,

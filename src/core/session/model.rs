@@ -55,7 +55,7 @@ pub struct CheckRun {
 }
 
 /// The human prompt that opened a turn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TurnPrompt {
     /// Raw text (cut to a few KiB): sanitise before showing.
     pub text: String,
@@ -67,7 +67,7 @@ pub struct TurnPrompt {
 }
 
 /// One human prompt and everything until the next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Turn {
     /// 1-based prompt number; 0 for work before the first prompt.
     pub number: usize,
@@ -97,7 +97,7 @@ pub struct Turn {
 pub const ACTIVITY_KEEP: usize = 400;
 
 /// How a tool call stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// No result yet.
@@ -113,7 +113,7 @@ pub enum Status {
 }
 
 /// One tool call in a turn's activity feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Activity {
     pub line: LineNo,
     pub result_line: Option<LineNo>,
@@ -223,7 +223,7 @@ impl WorkMode {
 }
 
 /// The evidence the work-mode guess weighs, counted as events arrive.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModeEvidence {
     pub test_edits: u32,
     pub ops_edits: u32,
@@ -239,7 +239,7 @@ pub struct ModeEvidence {
 }
 
 /// A whole session as read so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// The session id (the file stem, else the lines' `sessionId`).
     pub id: Option<String>,

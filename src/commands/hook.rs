@@ -1,0 +1,140 @@
+//! `ringside hook`: a Claude Code hook handler for `SessionStart`, `UserPromptSubmit`, `Stop` and
+//! `Notification`.
+//!
+//! It never blocks and never changes what the agent does by default:
+//! - it always exits 0 (exit 2 would block a prompt or a stop) and reads stdin only to EOF;
+//! - it records the live session in the data dir (`source::live_session`) for `watch`;
+//! - when a nudge is due (the same one the status line and `watch` show) it shows it to the user
+//!   once, as `systemMessage` JSON;
+//! - only with `[hook] additional_context = true`, and only on `UserPromptSubmit`, it also hands
+//!   the nudge to the agent as `additionalContext`, starting with the `[ringside]` tag, which the
+//!   transcript parser recognises so ringside never scores its own text as the user's. Never on
+//!   `Stop`, where additional context would make the agent carry on.
+//!
+//! The work is bounded by the new bytes of the transcript (the status line's saved state).
+
+use std::io::Write as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{Global, HookArgs};
+use ringside::core::claude::INJECTED_TAG;
+use ringside::core::hash::hash;
+use ringside::core::view::{Dashboard, NudgeCard};
+use ringside::source::live_session::{self, LiveSession};
+use ringside::source::{settings, snapshot};
+
+use super::inside;
+
+/// Which nudges were already handed out for one transcript (indexes into the engine's list).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Shown {
+    user: Option<usize>,
+    agent: Option<usize>,
+}
+
+/// Handles one hook call; every problem is logged, none is returned.
+pub fn run(args: &HookArgs, global: &Global) {
+    inside::init_log();
+    let Some(payload) = inside::read_stdin().and_then(|b| inside::parse_payload(&b)) else {
+        return;
+    };
+    let now = inside::now(args.now.as_deref());
+    let event = payload.hook_event_name.clone().unwrap_or_default();
+    let Some(dirs) = settings::dirs() else {
+        return;
+    };
+    let Some(transcript) = payload.transcript_path.clone() else {
+        tracing::info!(event, "hook payload without transcript_path");
+        return;
+    };
+    if let Some(id) = payload.session_id.clone() {
+        let live = LiveSession {
+            session_id: id,
+            transcript_path: transcript.clone(),
+            cwd: payload.cwd.clone(),
+            event: payload.hook_event_name.clone(),
+            at: now.to_string(),
+        };
+        if let Err(e) = live_session::record(&dirs.data, &live) {
+            tracing::warn!("cannot record the live session: {e}");
+        }
+    }
+    if !matches!(
+        event.as_str(),
+        "UserPromptSubmit" | "Stop" | "SubagentStop" | "Notification"
+    ) {
+        return;
+    }
+    let (rules, _) = inside::rules(global);
+    let hook = rules.config.hook.clone();
+    if !hook.system_message && !hook.additional_context {
+        return;
+    }
+    let Some(scored) = inside::score(&transcript, &rules, now) else {
+        return;
+    };
+    let p = &scored.pipeline;
+    let d = Dashboard::build(p.session(), &scored.engine, Some(now), &[], 0);
+    let Some(nudge) = d.nudge else {
+        return;
+    };
+    let marks = marks_file(&dirs.cache, &transcript);
+    let mut shown = read_shown(&marks);
+    let mut out = serde_json::Map::new();
+    if hook.system_message && shown.user.is_none_or(|i| i < nudge.index) {
+        out.insert("systemMessage".into(), system_message(&nudge).into());
+        shown.user = Some(nudge.index);
+    }
+    if hook.additional_context
+        && event == "UserPromptSubmit"
+        && shown.agent.is_none_or(|i| i < nudge.index)
+    {
+        out.insert(
+            "hookSpecificOutput".into(),
+            serde_json::json!({
+                "hookEventName": "UserPromptSubmit",
+                "additionalContext": additional_context(&nudge),
+            }),
+        );
+        shown.agent = Some(nudge.index);
+    }
+    if out.is_empty() {
+        return;
+    }
+    if let Ok(json) = serde_json::to_vec(&shown)
+        && let Err(e) = snapshot::write_atomic(&marks, &json)
+    {
+        tracing::warn!("cannot save which nudges were shown: {e}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = serde_json::to_writer(&mut stdout, &out);
+    let _ = stdout.write_all(b"\n");
+    let _ = stdout.flush();
+}
+
+/// The text shown to the user (all of it sanitised, well under Claude Code's 10,000 characters).
+fn system_message(n: &NudgeCard) -> String {
+    format!("ringside ⚠ {} — {}", n.headline, n.text)
+}
+
+/// The text handed to the agent, tagged so ringside recognises it in the transcript later.
+fn additional_context(n: &NudgeCard) -> String {
+    format!(
+        "{INJECTED_TAG} A coaching note for this session (from ringside, not from the user): {}. {}",
+        n.headline, n.text
+    )
+}
+
+fn marks_file(cache: &Path, transcript: &Path) -> std::path::PathBuf {
+    let key = hash(transcript.as_os_str().as_encoded_bytes());
+    cache.join("hook").join(format!("{key:016x}.json"))
+}
+
+fn read_shown(path: &Path) -> Shown {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,168 @@
+//! What `statusline` and `hook` share: Claude Code runs both as short processes with JSON on
+//! stdin, and neither may ever break the agent's UI. So: stdin is read to EOF with a size cap
+//! (never from a terminal), problems go to the log in the data dir, never to the screen, and the
+//! session is scored through the saved state in the cache dir (see `source::snapshot`).
+
+use std::io::{IsTerminal as _, Read as _};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::Global;
+use ringside::core::Millis;
+use ringside::core::engine::{Engine, Rules};
+use ringside::core::pipeline::Pipeline;
+use ringside::source::{clock, settings, snapshot};
+
+/// Largest stdin accepted (Claude Code's payloads are a few KiB; a prompt can be long).
+const STDIN_LIMIT: u64 = 4 << 20;
+
+/// The fields of Claude Code's statusLine and hook payloads that ringside uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Payload {
+    pub session_id: Option<String>,
+    pub transcript_path: Option<PathBuf>,
+    pub cwd: Option<String>,
+    pub hook_event_name: Option<String>,
+    pub notification_type: Option<String>,
+}
+
+/// Stdin read to EOF, or `None` (logged) when it is a terminal, unreadable or too large.
+pub fn read_stdin() -> Option<Vec<u8>> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        tracing::info!("stdin is a terminal: no payload (Claude Code pipes JSON in)");
+        return None;
+    }
+    let mut buf = Vec::new();
+    match stdin.lock().take(STDIN_LIMIT + 1).read_to_end(&mut buf) {
+        Ok(_) if buf.len() as u64 > STDIN_LIMIT => {
+            tracing::warn!("stdin is larger than {STDIN_LIMIT} bytes: ignored");
+            None
+        }
+        Ok(_) => Some(buf),
+        Err(e) => {
+            tracing::warn!("cannot read stdin: {e}");
+            None
+        }
+    }
+}
+
+/// The payload's fields; `None` (logged) when it is not a JSON object. Wrong-typed fields are
+/// ignored one by one.
+pub fn parse_payload(bytes: &[u8]) -> Option<Payload> {
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!("stdin is not JSON ({e}); nothing to show");
+            return None;
+        }
+    };
+    let Some(obj) = value.as_object() else {
+        tracing::warn!("stdin is JSON but not an object; nothing to show");
+        return None;
+    };
+    let text = |k: &str| {
+        obj.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    Some(Payload {
+        session_id: text("session_id"),
+        transcript_path: text("transcript_path").map(PathBuf::from),
+        cwd: text("cwd"),
+        hook_event_name: text("hook_event_name"),
+        notification_type: text("notification_type"),
+    })
+}
+
+/// Logs to `ringside.log` in the data dir (opened only when something is logged), never to the
+/// terminal. `RINGSIDE_LOG` sets the filter (default `info`).
+pub fn init_log() {
+    let Some(dir) = settings::dirs().map(|d| d.data) else {
+        return;
+    };
+    let file = dir.join("ringside.log");
+    let make = move || -> Box<dyn std::io::Write> {
+        let _ = std::fs::create_dir_all(&dir);
+        match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)
+        {
+            Ok(f) => Box::new(f),
+            Err(_) => Box::new(std::io::sink()),
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RINGSIDE_LOG")
+        .unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(make)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// The rules, and a short complaint when the config file is bad (then the defaults are used).
+pub fn rules(global: &Global) -> (Arc<Rules>, Option<String>) {
+    match settings::load(global.config.as_deref()) {
+        Ok(l) if l.path.is_none() => (Rules::shared_default(), None),
+        Ok(l) => (Rules::new(l.config), None),
+        Err(e) => {
+            tracing::warn!("{e}; using the defaults");
+            (Rules::shared_default(), Some(e))
+        }
+    }
+}
+
+/// `--now`, else the wall clock.
+pub fn now(arg: Option<&str>) -> Millis {
+    arg.and_then(Millis::parse).unwrap_or_else(clock::now)
+}
+
+/// A session scored up to now: the saved pipeline caught up, and a copy of its engine ticked
+/// to `now` (the saved one never is, so saved state depends on bytes alone).
+pub struct Scored {
+    pub pipeline: Pipeline,
+    pub engine: Engine,
+}
+
+/// Catches up on the payload's transcript and ticks a copy of the engine; `None` (logged) when
+/// there is no transcript to read.
+pub fn score(transcript: &Path, rules: &Arc<Rules>, now: Millis) -> Option<Scored> {
+    let cache = settings::dirs()?.cache;
+    match snapshot::catch_up(&cache, transcript, rules) {
+        Ok(c) => {
+            let mut engine = c.pipeline.engine().clone();
+            engine.tick(now, c.pipeline.session());
+            Some(Scored {
+                pipeline: c.pipeline,
+                engine,
+            })
+        }
+        Err(e) => {
+            tracing::info!("{e}");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_fields_are_read_leniently() {
+        let p = parse_payload(
+            br#"{"session_id":"abc","transcript_path":"/t/x.jsonl","cwd":7,"hook_event_name":"Stop"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.session_id.as_deref(), Some("abc"));
+        assert_eq!(p.transcript_path, Some(PathBuf::from("/t/x.jsonl")));
+        assert_eq!(p.cwd, None);
+        assert_eq!(p.hook_event_name.as_deref(), Some("Stop"));
+        for bad in [&b""[..], b"nope", b"[1,2]", b"\"s\"", b"{\"a\":"] {
+            assert_eq!(parse_payload(bad), None);
+        }
+    }
+}

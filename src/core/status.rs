@@ -1,0 +1,210 @@
+//! The status line's text: a [`Dashboard`] folded into one or two short rows for Claude Code's
+//! status bar (`ringside statusline`).
+//!
+//! Everything comes from the dashboard the TUI draws, so the figures are the same ones; every
+//! transcript string in it is already sanitised. Rows never exceed the given width (terminal
+//! columns, not bytes); colour is plain SGR and optional, and every meaning is also a word.
+
+use super::engine::Band;
+use super::format;
+use super::sanitize;
+use super::view::Dashboard;
+
+/// How to lay the rows out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Terminal columns available.
+    pub width: usize,
+    /// 1: one row; 2: the nudge on a row of its own.
+    pub lines: u8,
+    /// ANSI colour.
+    pub color: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tone {
+    Plain,
+    Dim,
+    Good,
+    Warn,
+    Bad,
+    Nudge,
+}
+
+impl Tone {
+    fn sgr(self) -> &'static str {
+        match self {
+            Tone::Plain => "",
+            Tone::Dim => "\x1b[2m",
+            Tone::Good => "\x1b[32m",
+            Tone::Warn => "\x1b[33m",
+            Tone::Bad => "\x1b[1;31m",
+            Tone::Nudge => "\x1b[1;35m",
+        }
+    }
+}
+
+const SEP: &str = " · ";
+
+/// The rows to print (one or two), each within `layout.width` columns.
+#[must_use]
+pub fn rows(d: &Dashboard, layout: Layout) -> Vec<String> {
+    let mut figures: Vec<(String, Tone)> = Vec::new();
+    if d.header.prompts == 0 {
+        figures.push(("ringside: no prompt yet".into(), Tone::Dim));
+    } else {
+        let turn = d.turns.last().map_or(0, |t| t.actions);
+        figures.push((
+            format!("{} this turn", format::plural(u64::from(turn), "action")),
+            Tone::Plain,
+        ));
+        figures.push((
+            format!("{}/prompt", format::ratio(d.header.actions_per_prompt)),
+            Tone::Plain,
+        ));
+        if let Some(band) = d.risk.band {
+            let (mark, tone) = match band {
+                Band::Low => ("●", Tone::Good),
+                Band::Watch => ("▲", Tone::Warn),
+                Band::High => ("■", Tone::Bad),
+            };
+            figures.push((format!("{mark} risk {}", band.label()), tone));
+        }
+    }
+    let nudge = d.nudge.as_ref().map(|n| {
+        let headline = sanitize::one_line(&n.headline, 200);
+        if layout.lines >= 2 {
+            let text = sanitize::one_line(&n.text, 600);
+            (format!("⚠ {headline}: {text}"), Tone::Nudge)
+        } else {
+            (format!("⚠ {headline}"), Tone::Nudge)
+        }
+    });
+    match nudge {
+        Some(n) if layout.lines >= 2 => vec![fit(&figures, layout), fit(&[n], layout)],
+        Some(n) => {
+            figures.push(n);
+            vec![fit(&figures, layout)]
+        }
+        None => vec![fit(&figures, layout)],
+    }
+}
+
+/// Joins segments with a dim separator, cutting the first one that does not fit (with `…`) and
+/// dropping the rest.
+fn fit(segments: &[(String, Tone)], layout: Layout) -> String {
+    let mut out = String::new();
+    let mut used = 0usize;
+    for (i, (text, tone)) in segments.iter().enumerate() {
+        if i > 0 {
+            if used + sanitize::width(SEP) + 2 > layout.width {
+                break;
+            }
+            paint(&mut out, SEP, Tone::Dim, layout.color);
+            used += sanitize::width(SEP);
+        }
+        let room = layout.width.saturating_sub(used);
+        let w = sanitize::width(text);
+        if w <= room {
+            paint(&mut out, text, *tone, layout.color);
+            used += w;
+        } else {
+            paint(
+                &mut out,
+                &sanitize::one_line(text, room),
+                *tone,
+                layout.color,
+            );
+            break;
+        }
+    }
+    out
+}
+
+fn paint(out: &mut String, text: &str, tone: Tone, color: bool) {
+    if color && tone != Tone::Plain {
+        out.push_str(tone.sgr());
+        out.push_str(text);
+        out.push_str("\x1b[0m");
+    } else {
+        out.push_str(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::pipeline::Pipeline;
+
+    const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
+
+    fn demo_until(lines: usize) -> Dashboard {
+        let mut p = Pipeline::new(Some("demo".into()));
+        for l in DEMO.split(|b| *b == b'\n').take(lines) {
+            p.feed(l);
+            p.feed(b"\n");
+        }
+        Dashboard::build(p.session(), p.engine(), None, &[], 0)
+    }
+
+    fn layout(width: usize, lines: u8, color: bool) -> Layout {
+        Layout {
+            width,
+            lines,
+            color,
+        }
+    }
+
+    #[test]
+    fn mid_loop_shows_figures_risk_and_the_nudge() {
+        let d = demo_until(62);
+        let r = rows(&d, layout(200, 1, false));
+        assert_eq!(r.len(), 1);
+        assert!(r[0].contains("this turn"), "{r:?}");
+        assert!(r[0].contains("/prompt"), "{r:?}");
+        assert!(r[0].contains("risk"), "{r:?}");
+        assert!(r[0].contains("⚠ Check keeps failing"), "{r:?}");
+        let two = rows(&d, layout(200, 2, false));
+        assert_eq!(two.len(), 2);
+        assert!(two[1].starts_with("⚠ Check keeps failing"), "{two:?}");
+    }
+
+    #[test]
+    fn rows_fit_the_width_with_or_without_colour() {
+        let d = demo_until(62);
+        for w in [1, 5, 20, 40, 61, 80] {
+            for color in [false, true] {
+                for r in rows(&d, layout(w, 2, color)) {
+                    let plain = strip(&r);
+                    assert!(sanitize::width(&plain) <= w, "{w}: {plain:?}");
+                    if !color {
+                        assert!(!r.contains('\x1b'), "{r:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn before_the_first_prompt() {
+        let d = demo_until(1);
+        assert_eq!(
+            rows(&d, layout(80, 1, false)),
+            vec!["ringside: no prompt yet"]
+        );
+    }
+
+    fn strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut esc = false;
+        for c in s.chars() {
+            match (esc, c) {
+                (false, '\x1b') => esc = true,
+                (true, 'm') => esc = false,
+                (true, _) => {}
+                (false, c) => out.push(c),
+            }
+        }
+        out
+    }
+}
