@@ -80,6 +80,7 @@ fn latency(appends: usize) -> io::Result<()> {
             pinned: None,
             project: None,
             rules: Rules::new(Config::default()),
+            live_hint: None,
         },
         roots,
     };

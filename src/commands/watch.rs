@@ -71,6 +71,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
                     pinned,
                     project,
                     rules,
+                    live_hint: dirs.as_ref().and_then(|d| live_hint(&d.data)),
                 },
                 roots,
             },
@@ -105,4 +106,15 @@ pub(crate) fn init_log(
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// How long a hook's report of the live session stays worth believing.
+const LIVE_HINT_HOURS: u64 = 12;
+
+/// The transcript `ringside hook` last reported live, when it did so recently.
+fn live_hint(data: &std::path::Path) -> Option<std::path::PathBuf> {
+    let live = ringside::source::live_session::read(data)?;
+    let at = ringside::core::Millis::parse(&live.at)?;
+    (ringside::source::clock::now().since(at) <= LIVE_HINT_HOURS * 3_600_000)
+        .then_some(live.transcript_path)
 }

@@ -35,6 +35,9 @@ pub struct FollowOptions {
     /// Only sessions whose working directory is under this folder.
     pub project: Option<PathBuf>,
     pub rules: Arc<Rules>,
+    /// The transcript `ringside hook` last reported live (`live-session.json`), if recent:
+    /// preferred at start over the newest file by modification time.
+    pub live_hint: Option<PathBuf>,
 }
 
 /// Something the user should see.
@@ -89,12 +92,22 @@ impl Follower {
 
     /// Picks the session to follow and reads it.
     pub fn start(&mut self, now: Millis) -> Vec<Change> {
-        let target = match &self.opts.pinned {
-            Some(p) => Some(p.clone()),
-            None => self.candidates().into_iter().next().map(|s| s.path),
-        };
-        match target {
-            Some(path) => self.switch(&path, "following the latest session", now),
+        if let Some(p) = self.opts.pinned.clone() {
+            return self.switch(&p, "following the latest session", now);
+        }
+        let candidates = self.candidates();
+        // The hook's word beats modification times, when it names a session we would follow.
+        if let Some(hint) = self.opts.live_hint.clone()
+            && candidates.iter().any(|s| s.path == hint)
+        {
+            return self.switch(
+                &hint,
+                "the session your Claude Code hook reported live",
+                now,
+            );
+        }
+        match candidates.into_iter().next() {
+            Some(s) => self.switch(&s.path, "following the latest session", now),
             None => Vec::new(),
         }
     }
@@ -365,6 +378,7 @@ mod tests {
             pinned: None,
             project: project.map(PathBuf::from),
             rules: Rules::shared_default(),
+            live_hint: None,
         };
         Follower::new(opts, roots, Millis(0))
     }
@@ -460,5 +474,33 @@ mod tests {
         assert_eq!(f.on_path(&sub, Millis(5)), vec![Change::Updated]);
         let s = f.pipeline().unwrap().session();
         assert_eq!(s.subagents["x1"].tally.tool_calls, 1);
+    }
+
+    #[test]
+    fn the_hooks_live_session_is_preferred_at_start() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("projects/-w");
+        std::fs::create_dir_all(&dir).unwrap();
+        let live = dir.join("live.jsonl");
+        append(&live, &line("live", "/w", "the one I am typing in"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let newer = dir.join("newer.jsonl");
+        append(
+            &newer,
+            &line("newer", "/w", "written later by something else"),
+        );
+        let mut f = follower(tmp.path(), None);
+        f.start(Millis(0));
+        assert_eq!(f.current_path(), Some(newer.as_path()), "no hint: newest");
+        let mut f = follower(tmp.path(), None);
+        f.opts.live_hint = Some(live.clone());
+        let changes = f.start(Millis(0));
+        assert_eq!(f.current_path(), Some(live.as_path()));
+        assert!(matches!(&changes[0], Change::Switched { reason, .. } if reason.contains("hook")));
+        // A hint outside the project filter (or gone) is ignored.
+        let mut f = follower(tmp.path(), Some("/elsewhere"));
+        f.opts.live_hint = Some(live);
+        f.start(Millis(0));
+        assert_eq!(f.current_path(), None);
     }
 }
