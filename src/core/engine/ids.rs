@@ -186,6 +186,18 @@ pub enum RecoveryId {
 }
 
 impl RecoveryId {
+    /// Every recovery marker, in order.
+    pub const ALL: [RecoveryId; 8] = [
+        RecoveryId::R1,
+        RecoveryId::R2,
+        RecoveryId::R3,
+        RecoveryId::R4,
+        RecoveryId::R5,
+        RecoveryId::R6,
+        RecoveryId::R7,
+        RecoveryId::R8,
+    ];
+
     /// `R5`.
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -248,18 +260,9 @@ impl Serialize for RecoveryId {
 impl<'de> serde::Deserialize<'de> for RecoveryId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        [
-            RecoveryId::R1,
-            RecoveryId::R2,
-            RecoveryId::R3,
-            RecoveryId::R4,
-            RecoveryId::R5,
-            RecoveryId::R6,
-            RecoveryId::R7,
-            RecoveryId::R8,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
-        .ok_or_else(|| serde::de::Error::custom("unknown recovery id"))
+        RecoveryId::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(|| serde::de::Error::custom("unknown recovery id"))
     }
 }

@@ -584,19 +584,8 @@ fn signal_rows(
     rows
 }
 
-const RECOVERIES: [RecoveryId; 8] = [
-    RecoveryId::R1,
-    RecoveryId::R2,
-    RecoveryId::R3,
-    RecoveryId::R4,
-    RecoveryId::R5,
-    RecoveryId::R6,
-    RecoveryId::R7,
-    RecoveryId::R8,
-];
-
 fn recovery_rows(pool: &[&SessionSummary]) -> Vec<RecoveryRow> {
-    let mut rows: Vec<RecoveryRow> = RECOVERIES
+    let mut rows: Vec<RecoveryRow> = RecoveryId::ALL
         .into_iter()
         .filter_map(|id| {
             let used: Vec<&&SessionSummary> = pool
