@@ -46,6 +46,8 @@ pub struct ReviewState {
     pub top: usize,
     pub help: bool,
     theme: Theme,
+    /// The width the rows were laid out for (long sentences wrap to it).
+    width: usize,
 }
 
 impl ReviewState {
@@ -58,7 +60,7 @@ impl ReviewState {
     /// The same, with an explicit theme (tests).
     #[must_use]
     pub fn with_theme(review: Review, theme: Theme) -> Self {
-        let rows = page(&review, theme);
+        let rows = page(&review, theme, LAYOUT_WIDTH);
         Self {
             review,
             rows,
@@ -66,6 +68,7 @@ impl ReviewState {
             top: 0,
             help: false,
             theme,
+            width: LAYOUT_WIDTH,
         }
     }
 
@@ -162,8 +165,11 @@ fn head(text: &str, theme: Theme) -> [Row; 2] {
     ]
 }
 
-/// The page: every section as lines.
-fn page(r: &Review, theme: Theme) -> Vec<Row> {
+/// The width rows are laid out for before the first draw tells the real one.
+const LAYOUT_WIDTH: usize = 100;
+
+/// The page: every section as lines, long sentences wrapped to `width` columns.
+fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
     let mut rows = vec![Row {
         line: heading(&fmt::title(r), theme),
         session: None,
@@ -173,16 +179,27 @@ fn page(r: &Review, theme: Theme) -> Vec<Row> {
     }
     rows.extend(head("Try this week", theme));
     for (i, t) in r.try_this_week.iter().enumerate() {
-        rows.push(styled(
-            format!("{}. {}", i + 1, sanitize::one_line(t, 1000)),
-            theme.accent(),
-        ));
+        // Each suggestion in full: wrapped, continuation lines indented under its text.
+        let text = sanitize::one_line(t, 1000);
+        for (j, part) in super::view::wrap(&text, width.saturating_sub(3))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if j == 0 {
+                format!("{}. ", i + 1)
+            } else {
+                "   ".to_owned()
+            };
+            rows.push(styled(format!("{lead}{part}"), theme.accent()));
+        }
     }
     rows.extend(head("This week · baseline per week", theme));
     for (label, now, before) in fmt::headline_rows(r) {
         rows.push(plain(format!("{label:<38}{now:>9}  {before:>9}")));
     }
-    rows.push(styled(fmt::reference_line(r), theme.dim()));
+    for part in super::view::wrap(&fmt::reference_line(r), width) {
+        rows.push(styled(part, theme.dim()));
+    }
     rows.extend(head(
         "Actions per prompt · this week · baseline per week",
         theme,
@@ -307,6 +324,21 @@ const HELP: [(&str, &str); 7] = [
 pub fn render(f: &mut Frame<'_>, state: &mut ReviewState) {
     let area = f.area();
     let theme = state.theme;
+    if usize::from(area.width) != state.width {
+        // Re-laid out for this width; the cursor stays on the same session.
+        let selected = state.selected().map(str::to_owned);
+        state.width = usize::from(area.width);
+        state.rows = page(&state.review, theme, state.width);
+        state.cursor = selected
+            .and_then(|id| {
+                state
+                    .rows
+                    .iter()
+                    .position(|r| r.session.as_deref() == Some(id.as_str()))
+            })
+            .unwrap_or(state.cursor)
+            .min(state.rows.len().saturating_sub(1));
+    }
     let body_h = usize::from(area.height.saturating_sub(1));
     state.scroll_to_cursor(body_h);
     let lines: Vec<Line<'static>> = state
@@ -379,7 +411,7 @@ pub fn render(f: &mut Frame<'_>, state: &mut ReviewState) {
 /// When the terminal cannot be set up, drawn to or read.
 pub fn run(state: &mut ReviewState, theme: Theme) -> anyhow::Result<Exit> {
     state.theme = theme;
-    state.rows = page(&state.review, theme);
+    state.rows = page(&state.review, theme, state.width);
     let mut terminal = super::enter()?;
     let _guard = super::Guard;
     loop {
