@@ -159,11 +159,11 @@ impl App {
             self.quit = true;
             return vec![Effect::Control(Control::Quit)];
         }
-        if a.replay_only() {
+        if let Some(command) = a.replay() {
             return match (&self.replay, &self.overlay) {
                 (Some(_), None | Some(Overlay::Help)) => {
                     self.overlay = None;
-                    vec![Effect::Replay(replay_command(a))]
+                    vec![Effect::Replay(command)]
                 }
                 _ => Vec::new(),
             };
@@ -361,23 +361,6 @@ impl App {
             ));
         }
         effects
-    }
-}
-
-/// The player command a replay key asks for.
-fn replay_command(a: Action) -> Command {
-    match a {
-        Action::Faster => Command::Faster,
-        Action::Slower => Command::Slower,
-        Action::StepBack => Command::StepBack,
-        Action::StepForward => Command::StepForward,
-        Action::PrevPrompt => Command::PrevPrompt,
-        Action::NextPrompt => Command::NextPrompt,
-        Action::PrevMark => Command::PrevMark,
-        Action::NextMark => Command::NextMark,
-        Action::Start => Command::Start,
-        Action::End => Command::End,
-        _ => Command::PlayPause,
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::core::config::Keys;
+use crate::core::replay::Command;
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,23 +39,24 @@ pub enum Action {
 }
 
 impl Action {
-    /// Whether the action only means something while replaying (watch hides it from help).
+    /// The replay player command this action asks for; `None` for actions that are not only
+    /// about playback (watch ignores these and hides them from its help).
     #[must_use]
-    pub fn replay_only(self) -> bool {
-        matches!(
-            self,
-            Action::Play
-                | Action::Faster
-                | Action::Slower
-                | Action::StepBack
-                | Action::StepForward
-                | Action::PrevPrompt
-                | Action::NextPrompt
-                | Action::PrevMark
-                | Action::NextMark
-                | Action::Start
-                | Action::End
-        )
+    pub fn replay(self) -> Option<Command> {
+        Some(match self {
+            Action::Play => Command::PlayPause,
+            Action::Faster => Command::Faster,
+            Action::Slower => Command::Slower,
+            Action::StepBack => Command::StepBack,
+            Action::StepForward => Command::StepForward,
+            Action::PrevPrompt => Command::PrevPrompt,
+            Action::NextPrompt => Command::NextPrompt,
+            Action::PrevMark => Command::PrevMark,
+            Action::NextMark => Command::NextMark,
+            Action::Start => Command::Start,
+            Action::End => Command::End,
+            _ => return None,
+        })
     }
 
     /// What the help screen says it does.

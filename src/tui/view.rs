@@ -684,7 +684,7 @@ fn help(f: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             if replaying {
                 *a != Action::Sessions
             } else {
-                !a.replay_only()
+                a.replay().is_none()
             }
         })
         .collect();
