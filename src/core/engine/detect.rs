@@ -1242,7 +1242,8 @@ fn context_window(model: &str) -> Option<u64> {
     }
 }
 
-fn seconds_ms(s: f64) -> u64 {
+/// Seconds from the config (validated, non-negative) as milliseconds.
+pub(super) fn seconds_ms(s: f64) -> u64 {
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,

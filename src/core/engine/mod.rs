@@ -373,7 +373,7 @@ impl Engine {
             let cooldown = if f.signal == SignalId::S20 {
                 0
             } else {
-                minutes_ms(c.coach.cooldown_minutes)
+                detect::seconds_ms(c.coach.cooldown_minutes * 60.0)
             };
             if let (Some(w), Some(at)) = (when, f.at.or(self.now))
                 && at.since(w) < cooldown
@@ -628,16 +628,6 @@ fn bits(list: &[SignalId]) -> u32 {
 #[expect(clippy::cast_possible_truncation, reason = "points are small")]
 fn points(term: f64) -> i32 {
     (term * 2.0).round() as i32
-}
-
-fn minutes_ms(m: f64) -> u64 {
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "validated range"
-    )]
-    let ms = (m.max(0.0) * 60_000.0) as u64;
-    ms
 }
 
 fn capitalise(s: &str) -> String {
