@@ -170,11 +170,13 @@ impl EditInfo {
     /// Hashes of the substantial lines of a text, for "does this edit rewrite that one".
     #[must_use]
     pub fn line_hashes(text: &str) -> Vec<u64> {
+        // Hashed a word at a time: a written file can be thousands of lines, and this runs for
+        // every edit of every session the review reads.
         let mut v: Vec<u64> = text
             .lines()
             .map(str::trim)
-            .filter(|l| l.chars().filter(|c| !c.is_whitespace()).count() >= 6)
-            .map(super::hash::hash_str)
+            .filter(|l| l.len() >= 6 && l.chars().filter(|c| !c.is_whitespace()).nth(5).is_some())
+            .map(|l| super::hash::hash_words(l.as_bytes()))
             .collect();
         v.sort_unstable();
         v.dedup();

@@ -35,7 +35,7 @@ use crate::core::hash::hash;
 use crate::core::pipeline::Pipeline;
 
 /// Bump when the saved shape changes in a way serde would not notice.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Bytes at the file's head that must not change.
 const HEAD: u64 = 4096;
 /// Bytes just before the offset that must not change.

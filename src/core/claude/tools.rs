@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use crate::core::checks::{self, Bypass};
 use crate::core::event::{Action, EditInfo, TARGET_KEEP, Tool, ToolResult};
-use crate::core::hash::{Fnv, hash_str};
+use crate::core::hash::{Fnv, hash_words};
 use crate::core::sanitize::prefix;
 
 /// The input fields any tool we score may have. Unused ones stay `None`; big ones are raw.
@@ -115,7 +115,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
             a.read_only = true;
             a.polling = true;
             a.target = generic_target(input);
-            sig.write(canonical(input).as_bytes());
+            write_canonical(&mut sig, input);
         }
         (Tool::Read, _) => {
             let path = parsed
@@ -150,8 +150,8 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
             };
             let info = EditInfo {
                 path: a.target.clone(),
-                old: hash_str(&old),
-                new: hash_str(&new),
+                old: hash_words(old.as_bytes()),
+                new: hash_words(new.as_bytes()),
                 old_lines: EditInfo::line_hashes(&old),
                 new_lines: EditInfo::line_hashes(&new),
             };
@@ -169,7 +169,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
             } else {
                 format!("{pattern} in {path}")
             });
-            sig.write(canonical(input).as_bytes());
+            write_canonical(&mut sig, input);
         }
         (Tool::Web, _) => {
             a.target = one_line(
@@ -179,15 +179,15 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
                     .or(parsed.query.as_deref())
                     .unwrap_or(""),
             );
-            sig.write(canonical(input).as_bytes());
+            write_canonical(&mut sig, input);
         }
         (Tool::Task, _) => {
             a.target = one_line(parsed.description.as_deref().unwrap_or(""));
-            sig.write(canonical(input).as_bytes());
+            write_canonical(&mut sig, input);
         }
         _ => {
             a.target = generic_target(input);
-            sig.write(canonical(input).as_bytes());
+            write_canonical(&mut sig, input);
         }
     }
     a.sig = sig.finish();
@@ -240,34 +240,83 @@ fn one_line(s: &str) -> String {
     t
 }
 
-/// The first short string value of an input, for tools we do not know.
-fn generic_target(input: Option<&RawValue>) -> String {
-    let Some(v) = input.and_then(|i| serde_json::from_str::<serde_json::Value>(i.get()).ok())
-    else {
-        return String::new();
-    };
-    v.as_object()
-        .and_then(|o| o.values().find_map(|v| v.as_str()))
-        .map(one_line)
+/// The top-level fields of an input object, in their order, values raw (not unescaped or
+/// parsed: the target needs one short string, the signature only their text).
+fn fields(input: Option<&RawValue>) -> Vec<(Cow<'_, str>, &RawValue)> {
+    struct Key<'a>(Cow<'a, str>);
+    impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Cow<'de, str>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a key")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                    Ok(Cow::Borrowed(v))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(Cow::Owned(v.to_owned()))
+                }
+            }
+            d.deserialize_str(V).map(Key)
+        }
+    }
+    struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+    impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<'a>(std::marker::PhantomData<&'a ()>);
+            impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+                type Value = Fields<'a>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<M: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: M,
+                ) -> Result<Self::Value, M::Error> {
+                    let mut v = Vec::new();
+                    while let Some((Key(k), raw)) = m.next_entry::<Key<'de>, &'de RawValue>()? {
+                        v.push((k, raw));
+                    }
+                    Ok(Fields(v))
+                }
+            }
+            d.deserialize_map(V(std::marker::PhantomData))
+        }
+    }
+    input
+        .and_then(|i| serde_json::from_str::<Fields<'_>>(i.get()).ok())
+        .map(|f| f.0)
         .unwrap_or_default()
 }
 
-/// Input JSON with keys sorted and volatile keys (description, timeout, background) dropped.
-fn canonical(input: Option<&RawValue>) -> String {
-    let Some(mut v) = input.and_then(|i| serde_json::from_str::<serde_json::Value>(i.get()).ok())
-    else {
-        return String::new();
-    };
-    if let Some(o) = v.as_object_mut() {
-        for k in ["description", "timeout", "run_in_background"] {
-            o.remove(k);
-        }
+/// The first short string value of an input, for tools we do not know.
+fn generic_target(input: Option<&RawValue>) -> String {
+    fields(input)
+        .into_iter()
+        .filter(|(_, v)| v.get().starts_with('"'))
+        .find_map(|(_, v)| serde_json::from_str::<String>(v.get()).ok())
+        .map(|s| one_line(&s))
+        .unwrap_or_default()
+}
+
+/// Mixes an input into a signature: its fields sorted by key, volatile ones (description,
+/// timeout, background) left out, each value by a hash of its JSON text.
+fn write_canonical(sig: &mut Fnv, input: Option<&RawValue>) {
+    let mut f = fields(input);
+    f.retain(|(k, _)| !matches!(&**k, "description" | "timeout" | "run_in_background"));
+    f.sort_by(|a, b| a.0.cmp(&b.0));
+    for (k, v) in f {
+        sig.write(k.as_bytes())
+            .byte(0)
+            .write(&hash_words(v.get().as_bytes()).to_le_bytes());
     }
-    // serde_json's default map is ordered by key, so this is canonical.
-    v.to_string()
 }
 
 /// Counts `+`/`-` lines of a successful edit's `structuredPatch`, or the lines of a created file.
+/// Neither the patch lines nor the file are unescaped: only their first character, and the
+/// newlines, are looked at.
 pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
     #[derive(Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
@@ -275,7 +324,7 @@ pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
         #[serde(rename = "type", borrow)]
         kind: Option<Cow<'a, str>>,
         #[serde(borrow)]
-        content: Option<Cow<'a, str>>,
+        content: Option<&'a RawValue>,
         #[serde(borrow)]
         structured_patch: Option<Vec<Hunk<'a>>>,
     }
@@ -283,26 +332,57 @@ pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
     #[serde(default, rename_all = "camelCase")]
     struct Hunk<'a> {
         #[serde(borrow)]
-        lines: Vec<Cow<'a, str>>,
+        lines: Vec<&'a RawValue>,
     }
     let Ok(s) = serde_json::from_str::<Structured<'_>>(tur.get()) else {
         return;
     };
     let hunks = s.structured_patch.unwrap_or_default();
     if s.kind.as_deref() == Some("create") && hunks.is_empty() {
-        let content = s.content.as_deref().unwrap_or("");
-        r.lines_added = u32::try_from(content.lines().count()).unwrap_or(u32::MAX);
+        let lines = s.content.map_or(0, |c| string_lines(c.get()));
+        r.lines_added = u32::try_from(lines).unwrap_or(u32::MAX);
         return;
     }
     for h in &hunks {
         for l in &h.lines {
-            match l.as_bytes().first() {
+            let first = match l.get().as_bytes() {
+                // A line that starts with a `\u` escape (never seen: `+` and `-` are written
+                // plainly) is decoded to be sure.
+                [b'"', b'\\', b'u', ..] => serde_json::from_str::<String>(l.get())
+                    .ok()
+                    .and_then(|s| s.bytes().next()),
+                [b'"', c, ..] => Some(*c),
+                _ => None,
+            };
+            match first {
                 Some(b'+') => r.lines_added += 1,
                 Some(b'-') => r.lines_removed += 1,
                 _ => {}
             }
         }
     }
+}
+
+/// `str::lines().count()` of a JSON string literal's value, read from its escaped text: the
+/// `\n` escapes, plus one for a last line without a newline. Anything but a string is 0.
+fn string_lines(raw: &str) -> usize {
+    let b = raw.as_bytes();
+    let Some(body) = b.strip_prefix(b"\"").and_then(|b| b.strip_suffix(b"\"")) else {
+        return 0;
+    };
+    let (mut n, mut i, mut after_last) = (0, 0, 0);
+    while let Some(k) = memchr::memchr(b'\\', &body[i..]) {
+        let at = i + k;
+        if body.get(at + 1) == Some(&b'n') {
+            n += 1;
+            after_last = at + 2;
+        }
+        i = at + 2;
+        if i >= body.len() {
+            break;
+        }
+    }
+    n + usize::from(after_last < body.len())
 }
 
 /// `totalToolUseCount` of a sub-agent call's result.
@@ -317,4 +397,75 @@ pub fn delegated_actions(tur: &RawValue) -> u32 {
         .ok()
         .and_then(|t| t.total_tool_use_count)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::event::Outcome;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        serde_json::from_str(s).expect("test JSON")
+    }
+
+    #[test]
+    fn string_lines_matches_str_lines_on_the_unescaped_text() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n",
+            "\n\n",
+            "a\r\nb\r\n",
+            "x\\ny",
+            "x\\\nz",
+            "日本\n🦀",
+            "\"q\"\n\t",
+        ] {
+            let json = serde_json::to_string(text).expect("a string");
+            assert_eq!(
+                string_lines(&json),
+                text.lines().count(),
+                "{text:?} as {json}"
+            );
+        }
+        assert_eq!(string_lines("17"), 0);
+        assert_eq!(string_lines("{\"a\":1}"), 0);
+    }
+
+    #[test]
+    fn patch_lines_are_counted_by_their_first_character() {
+        let mut r = ToolResult::new(1, Outcome::Ok);
+        let tur = raw(
+            r#"{"originalFile":"a\n-b\n","structuredPatch":[{"lines":[" ctx","-old","+new","+","\t-x","\u002b?"]},{"lines":["-gone"]}]}"#,
+        );
+        count_patch(&tur, &mut r);
+        assert_eq!((r.lines_added, r.lines_removed), (3, 2));
+        let mut r = ToolResult::new(1, Outcome::Ok);
+        count_patch(
+            &raw(r#"{"type":"create","content":"a\nb\nc","structuredPatch":[]}"#),
+            &mut r,
+        );
+        assert_eq!((r.lines_added, r.lines_removed), (3, 0));
+        let mut r = ToolResult::new(1, Outcome::Ok);
+        count_patch(&raw(r#"{"structuredPatch":"not a list"}"#), &mut r);
+        assert_eq!((r.lines_added, r.lines_removed), (0, 0));
+    }
+
+    #[test]
+    fn signature_ignores_key_order_and_volatile_keys_but_not_values() {
+        let sig = |input: &str| action(1, "Grep", Some(&raw(input))).sig;
+        let a = sig(r#"{"pattern":"fn main","path":"src","description":"look"}"#);
+        assert_eq!(a, sig(r#"{"path":"src","pattern":"fn main"}"#));
+        assert_ne!(a, sig(r#"{"path":"src","pattern":"fn other"}"#));
+        assert_ne!(a, sig(r#"{"path":"lib","pattern":"fn main"}"#));
+        let t = |input: &str| action(1, "Mystery", Some(&raw(input))).target;
+        assert_eq!(
+            t(r#"{"n":3,"what":"first\nsecond","other":"x"}"#),
+            "first …"
+        );
+        assert_eq!(t(r#"{"n":3}"#), "");
+        assert_eq!(t("[1,2]"), "");
+    }
 }

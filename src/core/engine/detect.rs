@@ -722,7 +722,7 @@ impl Engine {
             return;
         };
         let need = self.rules.config.thresholds.s6_rewrites as usize;
-        let empty = crate::core::hash::hash_str("");
+        let empty = crate::core::hash::hash_words(b"");
         // A revert: the new text is what an earlier edit of this file replaced.
         if !self.st.olds.contains_key(&edit.path) {
             self.st.olds.insert(edit.path.clone(), Vec::new());
