@@ -208,7 +208,7 @@ impl Parser {
         }
         // One UTF-8 check for the whole line; `from_str` then never re-validates the strings
         // and raw values it borrows (the slice reader would, piece by piece).
-        let Ok(text) = std::str::from_utf8(bytes) else {
+        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
             // Invalid UTF-8: replace the bad bytes with U+FFFD and keep the line.
             let text = String::from_utf8_lossy(bytes).into_owned();
             match serde_json::from_str::<Record<'_>>(&text) {

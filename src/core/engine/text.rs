@@ -250,7 +250,13 @@ pub fn is_question(prompt: &str) -> bool {
 /// Content words, lowercased, stop words and code fences out.
 #[must_use]
 pub fn content_words(prompt: &str) -> HashSet<String> {
-    let text = FENCE.replace_all(prompt, " ").to_lowercase();
+    // The fence regex only where there is a fence: most prompts have none, and it runs for every
+    // prompt of every session the review reads.
+    let text = if prompt.contains("```") {
+        FENCE.replace_all(prompt, " ").to_lowercase()
+    } else {
+        prompt.to_lowercase()
+    };
     WORD.find_iter(&text)
         .map(|m| m.as_str())
         .filter(|w| !STOP_WORDS.contains(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
