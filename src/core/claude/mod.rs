@@ -720,7 +720,7 @@ fn agent_text(message: u64, text: &str) -> EventKind {
     EventKind::AgentText(AgentText {
         message,
         text: Arc::from(prefix(text, AGENT_TEXT_KEEP)),
-        words: u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX),
+        words: u32::try_from(super::engine::text::word_count(text)).unwrap_or(u32::MAX),
     })
 }
 

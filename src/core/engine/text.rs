@@ -215,7 +215,19 @@ fn prefix_chars(s: &str, max: usize) -> &str {
 /// Words in a text.
 #[must_use]
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // ASCII (nearly all agent text): count word starts a byte at a time, no char decoding.
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r.
+        let space = matches!(b, b' ' | b'\t'..=b'\r');
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
 }
 
 /// The prompt names something concrete: a path, an identifier, an error, a number, an
@@ -312,6 +324,31 @@ const STOP_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_count_agrees_with_split_whitespace() {
+        for t in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "tab\tand\nnew\r\nlines",
+            "\x0b\x0cx",
+            "a\u{a0}b",
+            "日本 語",
+            "end. ",
+            "x\u{3000}y z",
+        ] {
+            assert_eq!(word_count(t), t.split_whitespace().count(), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_count_agrees_on_any_text(t in "[ a-z\t\n\r\x0b\x0c.\u{a0}\u{3000}é]{0,40}") {
+            proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
+        }
+    }
     use crate::core::config::Lexicon;
 
     fn lex() -> Lexicons {
