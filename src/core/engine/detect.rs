@@ -74,6 +74,10 @@ struct PromptRec {
     at: Option<Millis>,
     text: String,
     words: HashSet<String>,
+    /// `text::fold(text)` when the prompt is long enough to be compared (S9), else empty.
+    folded: String,
+    /// `text::word_count(text)`.
+    word_count: usize,
 }
 
 /// Everything the detectors remember; bounded by turn, window or cap.
@@ -291,11 +295,12 @@ impl Engine {
         let interrupted = std::mem::take(&mut self.st.interrupted_last);
         let line = ev.line;
 
-        let prev_words = self
-            .st
-            .prompts
-            .back()
-            .map_or(0, |p| text::word_count(&p.text));
+        let prev_words = self.st.prompts.back().map_or(0, |p| p.word_count);
+        let folded = if content.len() >= t.s9_min_words as usize {
+            text::fold(&text)
+        } else {
+            String::new()
+        };
         let reframe = words >= 20 && words >= prev_words * 2 && text::has_anchor(&text);
         // Interrupting to redirect with a precise instruction is the expert move, not pushback.
         if correction && interrupted && !reframe && self.st.s7_turn != Some(turn) {
@@ -312,7 +317,7 @@ impl Engine {
         let duplicate = if continuation {
             None
         } else {
-            self.near_duplicate(&text, &content, ev.at)
+            self.near_duplicate(&text, &folded, &content, ev.at)
         };
         if let Some((prev_line, ago)) = duplicate {
             let detail = match ago {
@@ -356,6 +361,8 @@ impl Engine {
             at: ev.at,
             words: content,
             text,
+            folded,
+            word_count: words,
         };
         push_capped(&mut self.st.prompts, rec, 2);
     }
@@ -395,6 +402,7 @@ impl Engine {
     fn near_duplicate(
         &self,
         text: &str,
+        folded: &str,
         words: &HashSet<String>,
         at: Option<Millis>,
     ) -> Option<(LineNo, Option<u64>)> {
@@ -411,7 +419,8 @@ impl Engine {
                 words.len() >= t.s9_min_words as usize && p.words.len() >= t.s9_min_words as usize;
             (identical
                 || (long_enough
-                    && text::similarity(text, &p.text, words, &p.words) >= t.s9_similarity))
+                    && text::similarity_folded(folded, &p.folded, words, &p.words)
+                        >= t.s9_similarity))
                 .then_some((p.line, ago))
         })
     }

@@ -215,19 +215,18 @@ fn prefix_chars(s: &str, max: usize) -> &str {
 /// Words in a text.
 #[must_use]
 pub fn word_count(text: &str) -> usize {
-    if !text.is_ascii() {
+    let b = text.as_bytes();
+    // Every Unicode whitespace character outside ASCII starts with one of these bytes (U+0085
+    // and U+00A0: C2; U+1680: E1; U+2000-U+205F: E2; U+3000: E3). Text without them (nearly all
+    // agent text) is counted over bytes: a word starts at a non-space byte after a space, and
+    // the bytes of other multi-byte characters are simply not spaces.
+    if memchr::memchr3(0xC2, 0xE1, 0xE2, b).is_some() || memchr::memchr(0xE3, b).is_some() {
         return text.split_whitespace().count();
     }
-    // ASCII (nearly all agent text): count word starts a byte at a time, no char decoding.
-    let mut words = 0;
-    let mut in_word = false;
-    for &b in text.as_bytes() {
-        // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r.
-        let space = matches!(b, b' ' | b'\t'..=b'\r');
-        words += usize::from(!space && !in_word);
-        in_word = !space;
-    }
-    words
+    // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r.
+    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    usize::from(b.first().is_some_and(|&c| !space(c)))
+        + b.windows(2).filter(|w| space(w[0]) && !space(w[1])).count()
 }
 
 /// The prompt names something concrete: a path, an identifier, an error, a number, an
@@ -271,7 +270,7 @@ pub fn content_words(prompt: &str) -> HashSet<String> {
     };
     WORD.find_iter(&text)
         .map(|m| m.as_str())
-        .filter(|w| !STOP_WORDS.contains(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
+        .filter(|w| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
         .map(str::to_owned)
         .collect()
 }
@@ -280,6 +279,23 @@ pub fn content_words(prompt: &str) -> HashSet<String> {
 /// Indel similarity of their folded text (rapidfuzz, fast on long prompts).
 #[must_use]
 pub fn similarity(a: &str, b: &str, wa: &HashSet<String>, wb: &HashSet<String>) -> f64 {
+    similarity_folded(&fold(a), &fold(b), wa, wb)
+}
+
+/// A prompt as [`similarity_folded`] compares it: its first 2,000 bytes, whitespace runs as one
+/// space, lowercased. The engine keeps it with each recent prompt so it is folded once.
+#[must_use]
+pub fn fold(s: &str) -> String {
+    crate::core::sanitize::prefix(s, 2000)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// [`similarity`] of two prompts already [`fold`]ed.
+#[must_use]
+pub fn similarity_folded(fa: &str, fb: &str, wa: &HashSet<String>, wb: &HashSet<String>) -> f64 {
     let union = wa.union(wb).count();
     #[expect(clippy::cast_precision_loss, reason = "word counts are small")]
     let jaccard = if union == 0 {
@@ -287,16 +303,6 @@ pub fn similarity(a: &str, b: &str, wa: &HashSet<String>, wb: &HashSet<String>) 
     } else {
         wa.intersection(wb).count() as f64 / union as f64
     };
-    let fold = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    let (fa, fb) = (
-        fold(crate::core::sanitize::prefix(a, 2000)),
-        fold(crate::core::sanitize::prefix(b, 2000)),
-    );
     // The normalised Indel similarity is at most 2·min/(a+b): skip the comparison when even that
     // cannot beat the Jaccard score.
     let (la, lb) = (fa.chars().count(), fb.chars().count());
@@ -312,18 +318,30 @@ pub fn similarity(a: &str, b: &str, wa: &HashSet<String>, wb: &HashSet<String>) 
     jaccard.max(rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()))
 }
 
+/// Words too common to say what a prompt is about, sorted (binary search: this runs for every
+/// word of every prompt; a test keeps the order).
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "if", "then", "so", "to", "of", "in", "on", "at", "by",
-    "for", "with", "from", "into", "is", "are", "was", "were", "be", "been", "it", "its", "this",
-    "that", "these", "those", "i", "you", "we", "me", "my", "your", "our", "please", "can",
-    "could", "would", "should", "do", "does", "did", "not", "no", "just", "now", "also", "too",
-    "very", "there", "here", "what", "why", "how", "all", "any", "some", "as", "up", "out",
-    "again", "still", "make", "sure", "let", "lets", "let's", "ok", "okay",
+    "a", "again", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by",
+    "can", "could", "did", "do", "does", "for", "from", "here", "how", "i", "if", "in", "into",
+    "is", "it", "its", "just", "let", "let's", "lets", "make", "me", "my", "no", "not", "now",
+    "of", "ok", "okay", "on", "or", "our", "out", "please", "should", "so", "some", "still",
+    "sure", "that", "the", "then", "there", "these", "this", "those", "to", "too", "up", "very",
+    "was", "we", "were", "what", "why", "with", "would", "you", "your",
 ];
+
+fn is_stop_word(w: &str) -> bool {
+    STOP_WORDS.binary_search(&w).is_ok()
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_stop_word("the") && is_stop_word("let's") && !is_stop_word("parser"));
+    }
 
     #[test]
     fn word_count_agrees_with_split_whitespace() {
@@ -345,7 +363,9 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn word_count_agrees_on_any_text(t in "[ a-z\t\n\r\x0b\x0c.\u{a0}\u{3000}é]{0,40}") {
+        fn word_count_agrees_on_any_text(
+            t in "[ a-z\t\n\r\x0b\x0c.\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}é日🦀—]{0,40}"
+        ) {
             proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
         }
     }
