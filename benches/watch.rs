@@ -83,6 +83,7 @@ fn latency(appends: usize) -> io::Result<()> {
             live_hint: None,
         },
         roots,
+        dismissed: Vec::new(),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let ctl = live::spawn(feed, tx)?;

@@ -523,3 +523,45 @@ fn install_creates_settings_when_there_are_none() {
             .ends_with("statusline")
     );
 }
+
+#[test]
+fn a_nudge_dismissed_in_watch_stays_hidden_in_the_status_line_and_the_hook() {
+    let sb = Sandbox::new();
+    sb.config("[statusline]\nlines = 2\n");
+    let t = sb.path().join("d3m0.jsonl");
+    std::fs::write(&t, demo_lines(62)).unwrap();
+    let (code, out) = sb.run(&["statusline", "--now", NOW], &payload(&t, None));
+    assert_eq!(code, 0);
+    assert!(out.contains("Check keeps failing"), "shown at first: {out}");
+
+    // What `watch` records when the user presses `d` on that card.
+    let r = read::read_session(&t, &[], &Rules::shared_default()).unwrap();
+    let nudge = r.engine.nudges.last().unwrap();
+    let session = ringside::core::view::session_id(&r.session);
+    let data = sb.rs_home().join("data");
+    let entry = |session: &str, verdict| ringside::source::feedback::Feedback {
+        at: NOW.into(),
+        session: session.into(),
+        signal: nudge.signal.code().into(),
+        line: nudge.at_line.0,
+        verdict,
+    };
+    use ringside::source::feedback::{Verdict, record};
+    // Feedback on another session, or marking it helpful, hides nothing.
+    record(&data, &entry("another-session", Verdict::Dismissed)).unwrap();
+    record(&data, &entry(&session, Verdict::Helpful)).unwrap();
+    let (_, out) = sb.run(&["statusline", "--now", NOW], &payload(&t, None));
+    assert!(out.contains("Check keeps failing"), "{out}");
+
+    record(&data, &entry(&session, Verdict::Dismissed)).unwrap();
+    let (code, out) = sb.run(&["statusline", "--now", NOW], &payload(&t, None));
+    assert_eq!(code, 0);
+    assert!(!out.contains("Check keeps failing"), "dismissed: {out}");
+    assert!(out.contains("/prompt"), "the figures stay: {out}");
+    let (code, out) = sb.run(&["hook", "--now", NOW], &payload(&t, Some("Stop")));
+    assert_eq!(
+        (code, out.as_str()),
+        (0, ""),
+        "the hook does not show it either"
+    );
+}

@@ -76,7 +76,8 @@ pub fn run(args: &HookArgs, global: &Global) {
         return;
     };
     let p = &scored.pipeline;
-    let d = Dashboard::build(p.session(), &scored.engine, Some(now), &[], 0);
+    let dismissed = inside::dismissed(&scored);
+    let d = Dashboard::build(p.session(), &scored.engine, Some(now), &dismissed, 0);
     let Some(nudge) = d.nudge else {
         return;
     };

@@ -11,7 +11,7 @@ use crate::cli::Global;
 use ringside::core::Millis;
 use ringside::core::engine::{Engine, Rules};
 use ringside::core::pipeline::Pipeline;
-use ringside::source::{clock, settings, snapshot};
+use ringside::source::{clock, feedback, settings, snapshot};
 
 /// Largest stdin accepted (Claude Code's payloads are a few KiB; a prompt can be long).
 const STDIN_LIMIT: u64 = 4 << 20;
@@ -125,6 +125,20 @@ pub fn now(arg: Option<&str>) -> Millis {
 pub struct Scored {
     pub pipeline: Pipeline,
     pub engine: Engine,
+}
+
+/// The nudges of this session dismissed so far (in `watch`), which the status line and the hook
+/// do not show again.
+pub fn dismissed(scored: &Scored) -> Vec<usize> {
+    let Some(data) = settings::dirs().map(|d| d.data) else {
+        return Vec::new();
+    };
+    let session = ringside::core::view::session_id(scored.pipeline.session());
+    feedback::dismissed_in(
+        &feedback::dismissals(&data),
+        &session,
+        &scored.engine.nudges,
+    )
 }
 
 /// Catches up on the payload's transcript and ticks a copy of the engine; `None` (logged) when

@@ -81,7 +81,7 @@ fn own_rows(
         p.session(),
         &scored.engine,
         Some(now),
-        &[],
+        &inside::dismissed(&scored),
         p.stats().skipped_total(),
     );
     status::rows(&d, layout)

@@ -74,6 +74,10 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
                     live_hint: dirs.as_ref().and_then(|d| live_hint(&d.data)),
                 },
                 roots,
+                dismissed: dirs
+                    .as_ref()
+                    .map(|d| ringside::source::feedback::dismissals(&d.data))
+                    .unwrap_or_default(),
             },
             label,
         )

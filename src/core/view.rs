@@ -127,6 +127,14 @@ pub struct NudgeCard {
     pub turn: usize,
 }
 
+/// The session's id as the header shows it and as feedback records it (empty when unknown).
+#[must_use]
+pub fn session_id(s: &Session) -> String {
+    s.id.as_deref()
+        .map(|i| sanitize::one_line(i, 80))
+        .unwrap_or_default()
+}
+
 impl Dashboard {
     /// The dashboard at time `now` (`None`: the latest event's time). Nudges whose index is in
     /// `dismissed` are not shown.
@@ -318,11 +326,7 @@ fn header(s: &Session, now: Option<Millis>) -> Header {
             .map(|b| sanitize::one_line(b, 80))
             .filter(|b| !b.is_empty() && b != "HEAD"),
         model: s.model.as_deref().map(short_model),
-        session_id: s
-            .id
-            .as_deref()
-            .map(|i| sanitize::one_line(i, 80))
-            .unwrap_or_default(),
+        session_id: session_id(s),
         title: s.title.as_deref().map(|t| sanitize::one_line(t, 120)),
         elapsed_ms: now.zip(s.started).map(|(n, st)| n.since(st)),
         prompts: s.prompts(),

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::engine::Nudge;
+
 /// What you did with a nudge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,6 +63,37 @@ pub fn read_all(data_dir: &Path) -> (Vec<Feedback>, usize) {
         .filter_map(|l| serde_json::from_str(l).map_err(|_| bad += 1).ok())
         .collect();
     (entries, bad)
+}
+
+/// The dismissals recorded in a data dir (damaged lines skipped).
+#[must_use]
+pub fn dismissals(data_dir: &Path) -> Vec<Feedback> {
+    let mut all = read_all(data_dir).0;
+    all.retain(|f| f.verdict == Verdict::Dismissed);
+    all
+}
+
+/// The indexes of a session's `nudges` that `dismissals` dismissed, matched by session id,
+/// signal and line: what the dashboard hides, so a nudge dismissed in `watch` stays dismissed in
+/// the status line, in the hook's messages and in the next `watch`.
+#[must_use]
+pub fn dismissed_in(dismissals: &[Feedback], session: &str, nudges: &[Nudge]) -> Vec<usize> {
+    if session.is_empty() {
+        return Vec::new();
+    }
+    nudges
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| {
+            dismissals.iter().any(|f| {
+                f.verdict == Verdict::Dismissed
+                    && f.session == session
+                    && f.signal == n.signal.code()
+                    && f.line == n.at_line.0
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]

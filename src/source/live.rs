@@ -4,17 +4,18 @@
 //! File reads block, so they live on this std thread, never on the UI's async loop. notify is a
 //! hint: a periodic re-scan catches anything it misses (or everything, where it cannot run).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use crate::core::Millis;
 use crate::core::pipeline::Pipeline;
-use crate::core::view::Dashboard;
+use crate::core::view::{Dashboard, session_id};
 
 use super::clock;
 use super::discover::Roots;
+use super::feedback::{self, Feedback};
 use super::follow::{Change, FollowOptions, Follower};
 
 /// How often the clock ticks (silence after trouble, the elapsed time shown).
@@ -27,7 +28,12 @@ pub const RESCAN_WATCHED: Duration = Duration::from_secs(30);
 /// Where the dashboards come from.
 pub enum Feed {
     /// Transcripts on disk.
-    Live { opts: FollowOptions, roots: Roots },
+    Live {
+        opts: FollowOptions,
+        roots: Roots,
+        /// Nudges dismissed before this run (`feedback::dismissals`): still hidden.
+        dismissed: Vec<Feedback>,
+    },
     /// The embedded demo, played `speed` times faster than recorded, gaps capped at `max_gap`.
     Demo {
         bytes: &'static [u8],
@@ -110,7 +116,11 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("ringside-reader".into())
         .spawn(move || match feed {
-            Feed::Live { opts, roots } => live(opts, roots, &rx, &watcher_tx, &out),
+            Feed::Live {
+                opts,
+                roots,
+                dismissed,
+            } => live(opts, roots, &dismissed, &rx, &watcher_tx, &out),
             Feed::Demo {
                 bytes,
                 speed,
@@ -123,6 +133,7 @@ pub fn spawn(
 fn live(
     opts: FollowOptions,
     roots: Roots,
+    earlier: &[Feedback],
     rx: &Receiver<Msg>,
     tx: &Sender<Msg>,
     out: &tokio::sync::mpsc::UnboundedSender<Update>,
@@ -134,9 +145,16 @@ fn live(
         ));
     }
     let mut follower = Follower::new(opts, roots, clock::now());
-    let mut dismissed: Vec<usize> = Vec::new();
+    // Dismissed in this run, per session (an index means nothing in another session).
+    let mut dismissed: HashMap<String, Vec<usize>> = HashMap::new();
     let changes = follower.start(clock::now());
-    let mut shown = publish(&follower, &dismissed, &changes, out, None);
+    let mut shown = publish(
+        &follower,
+        &hidden(&follower, &dismissed, earlier),
+        &changes,
+        out,
+        None,
+    );
     let mut last_rescan = clock::instant();
     loop {
         let (paths, controls, timed_out) = gather(rx, TICK);
@@ -151,7 +169,12 @@ fn live(
             match c {
                 Control::Quit => return,
                 Control::Dismiss(i) => {
-                    dismissed.push(i);
+                    if let Some(p) = follower.pipeline() {
+                        dismissed
+                            .entry(session_id(p.session()))
+                            .or_default()
+                            .push(i);
+                    }
                     shown = None;
                 }
                 Control::Pin(p) => changes.extend(follower.pin(&p, now)),
@@ -192,11 +215,23 @@ fn live(
             changes.extend(follower.rescan(now));
             last_rescan = clock::instant();
         }
-        shown = publish(&follower, &dismissed, &changes, out, shown);
+        let hide = hidden(&follower, &dismissed, earlier);
+        shown = publish(&follower, &hide, &changes, out, shown);
         if out.is_closed() {
             return;
         }
     }
+}
+
+/// The followed session's nudges not to show: dismissed in this run, or before it.
+fn hidden(f: &Follower, now: &HashMap<String, Vec<usize>>, earlier: &[Feedback]) -> Vec<usize> {
+    let Some(p) = f.pipeline() else {
+        return Vec::new();
+    };
+    let id = session_id(p.session());
+    let mut hide = feedback::dismissed_in(earlier, &id, &p.engine().nudges);
+    hide.extend(now.get(&id).into_iter().flatten());
+    hide
 }
 
 /// Sends what changed; returns a fingerprint of the dashboard shown, so an unchanged one is not
@@ -387,4 +422,64 @@ fn line_time(line: &[u8]) -> Option<Millis> {
         .ok()?
         .timestamp
         .and_then(Millis::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::core::engine::Rules;
+    use crate::source::feedback::Verdict;
+
+    const DEMO: &str = include_str!("../../assets/demo/session.jsonl");
+    const DEMO_ID: &str = "d3m0c0de-5e55-4a1e-9c0d-000000000001";
+
+    /// A projects folder with the demo twice, under two session ids, and a follower pinned to
+    /// the first.
+    fn two_demos(root: &Path) -> (Follower, PathBuf, PathBuf) {
+        let dir = root.join("projects/-w");
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("aaaa.jsonl"), dir.join("bbbb.jsonl"));
+        std::fs::write(&a, DEMO.replace(DEMO_ID, "aaaa")).unwrap();
+        std::fs::write(&b, DEMO.replace(DEMO_ID, "bbbb")).unwrap();
+        let roots = Roots {
+            projects: vec![root.join("projects")],
+            ..Roots::default()
+        };
+        let opts = FollowOptions {
+            pinned: Some(a.clone()),
+            project: None,
+            rules: Rules::shared_default(),
+            live_hint: None,
+        };
+        let mut f = Follower::new(opts, roots, Millis(0));
+        f.start(Millis(0));
+        (f, a, b)
+    }
+
+    #[test]
+    fn dismissals_belong_to_their_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut f, _, b) = two_demos(tmp.path());
+        let nudges = f.pipeline().unwrap().engine().nudges.len();
+        assert!(nudges > 0, "the demo nudges");
+        let mut now = HashMap::new();
+        now.insert("aaaa".to_owned(), vec![0]);
+        assert_eq!(hidden(&f, &now, &[]), vec![0]);
+        // The same index in another session is another nudge: still shown there.
+        f.pin(&b, Millis(0));
+        assert_eq!(f.pipeline().unwrap().session().id.as_deref(), Some("bbbb"));
+        assert!(hidden(&f, &now, &[]).is_empty());
+        // Dismissed in an earlier run (feedback file): hidden again, by signal and line.
+        let n = &f.pipeline().unwrap().engine().nudges[0];
+        let earlier = Feedback {
+            at: String::new(),
+            session: "bbbb".into(),
+            signal: n.signal.code().into(),
+            line: n.at_line.0,
+            verdict: Verdict::Dismissed,
+        };
+        assert_eq!(hidden(&f, &now, &[earlier]), vec![0]);
+    }
 }

@@ -63,8 +63,9 @@ pub struct App {
     /// Rows scrolled up from the bottom of the live pane (0 follows new calls).
     pub live_scroll: usize,
     pub overlay: Option<Overlay>,
-    /// Nudges the user already answered: (nudge index, verdict).
-    pub answered: Vec<(usize, Verdict)>,
+    /// Nudges the user already answered: (session id, nudge index, verdict). An index names a
+    /// nudge only within its session.
+    pub answered: Vec<(String, usize, Verdict)>,
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
@@ -342,8 +343,12 @@ impl App {
         };
         let index = card.index;
         let mut effects = Vec::new();
-        if !self.answered.iter().any(|(i, _)| *i == index) {
-            self.answered.push((index, verdict));
+        if !self
+            .answered
+            .iter()
+            .any(|(s, i, _)| *s == session && *i == index)
+        {
+            self.answered.push((session.clone(), index, verdict));
             effects.push(Effect::Feedback {
                 session,
                 signal: card.signal.code().to_owned(),

@@ -308,11 +308,12 @@ fn nudge(
         app.keymap.keys_for(Action::Dismiss),
         app.keymap.keys_for(Action::Helpful)
     );
+    let session = app.dash.as_ref().map(|d| d.header.session_id.as_str());
     let answered = app
         .answered
         .iter()
-        .find(|(i, _)| *i == n.index)
-        .map(|(_, v)| *v);
+        .find(|(s, i, _)| Some(s.as_str()) == session && *i == n.index)
+        .map(|(_, _, v)| *v);
     let title = format!(" ⚠ {} ", n.headline);
     let block = Block::default()
         .borders(Borders::ALL)
