@@ -47,7 +47,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Your weekly review: this week beside your own previous four weeks.
     Review(ReviewArgs),
-    /// Manage ringside's cache (`cache clear` deletes the review's summaries).
+    /// Manage ringside's cache (`cache clear` deletes the review's summaries and the status
+    /// line's saved sessions; both are rebuilt from the transcripts).
     Cache(CacheArgs),
     /// Claude Code's status line: reads its JSON on stdin, prints actions, risk and the nudge.
     Statusline(StatuslineArgs),
@@ -101,7 +102,7 @@ pub struct CacheArgs {
 
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum CacheAction {
-    /// Delete the review's summary cache (it is rebuilt by the next review).
+    /// Delete the review's summaries and the status line's saved sessions (both are rebuilt).
     Clear,
 }
 

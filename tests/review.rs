@@ -519,13 +519,19 @@ fn the_cache_matches_a_cold_run_follows_growth_and_survives_damage() {
     assert_eq!(json(&mut ringside(&f)), after);
     assert_eq!(from_cache(&f.home), 0);
 
-    // `cache clear` removes it.
-    Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
-        .env("RINGSIDE_HOME", &f.home)
-        .args(["cache", "clear"])
-        .assert()
-        .success();
+    // `cache clear` removes it, and says so; a second time there is nothing left.
+    let clear = || {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+            .env("RINGSIDE_HOME", &f.home)
+            .args(["cache", "clear"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(clear().starts_with("Cleared the review's session summaries in "));
     assert!(!index.exists());
+    assert!(clear().starts_with("Nothing cached in "));
 }
 
 #[test]

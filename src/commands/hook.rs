@@ -22,8 +22,9 @@ use crate::cli::{Global, HookArgs};
 use ringside::core::claude::INJECTED_TAG;
 use ringside::core::hash::hash;
 use ringside::core::view::{Dashboard, NudgeCard};
+use ringside::source::atomic::{self, Durability};
 use ringside::source::live_session::{self, LiveSession};
-use ringside::source::{settings, snapshot};
+use ringside::source::settings;
 
 use super::inside;
 
@@ -105,7 +106,7 @@ pub fn run(args: &HookArgs, global: &Global) {
         return;
     }
     if let Ok(json) = serde_json::to_vec(&shown)
-        && let Err(e) = snapshot::write_atomic(&marks, &json)
+        && let Err(e) = atomic::write(&marks, &json, Durability::Unsynced)
     {
         tracing::warn!("cannot save which nudges were shown: {e}");
     }

@@ -12,8 +12,9 @@ use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
 use crate::cli::{InstallArgs, InstallWhat};
+use ringside::source::atomic::{self, Durability};
 use ringside::source::claude_settings::{self, Merged};
-use ringside::source::{clock, snapshot};
+use ringside::source::clock;
 
 pub fn run(args: &InstallArgs) -> Result<()> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -92,7 +93,7 @@ pub fn run(args: &InstallArgs) -> Result<()> {
         None => None,
     };
     let permissions = std::fs::metadata(&path).ok().map(|m| m.permissions());
-    snapshot::write_atomic(&path, new.as_bytes())
+    atomic::write(&path, new.as_bytes(), Durability::Synced)
         .with_context(|| format!("cannot write {}", path.display()))?;
     if let Some(p) = permissions {
         std::fs::set_permissions(&path, p).ok();

@@ -163,12 +163,16 @@ pub fn cache(args: &CacheArgs) -> Result<()> {
             let Some(d) = settings::dirs() else {
                 bail!("no cache directory on this platform")
             };
-            let had = cache::clear(&d.cache)
+            let cleared = cache::clear(&d.cache)
                 .with_context(|| format!("removing the cache in {}", d.cache.display()))?;
-            if had {
-                println!("Cleared the review cache in {}.", d.cache.display());
+            if cleared.is_empty() {
+                println!("Nothing cached in {}.", d.cache.display());
             } else {
-                println!("No review cache in {}.", d.cache.display());
+                println!(
+                    "Cleared {} in {}.",
+                    cleared.join(" and "),
+                    d.cache.display()
+                );
             }
             Ok(())
         }

@@ -11,7 +11,6 @@
 //! old one, so a reader sees the old index or the new one, never half of one.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -21,6 +20,7 @@ use crate::core::engine::Rules;
 use crate::core::hash::Fnv;
 use crate::core::review::{SUMMARY_VERSION, SessionSummary};
 
+use super::atomic::{self, Durability};
 use super::discover::SessionFile;
 
 /// Version of the index file's layout.
@@ -235,45 +235,32 @@ impl Cache {
             out.push_str(&l);
             out.push('\n');
         }
-        write_atomic(&path, out.as_bytes())?;
+        atomic::write(&path, out.as_bytes(), Durability::Synced)?;
         self.stale = false;
         self.corrupt = 0;
         Ok(true)
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
-///
-/// # Errors
-/// When the folder cannot be created or the file written or renamed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+/// The folders ringside fills in its cache dir, and what each holds.
+pub const PARTS: &[(&str, &str)] = &[
+    ("review", "the review's session summaries"),
+    ("state", "the status line's saved sessions"),
+    ("hook", "the hook's record of nudges shown"),
+];
 
-/// Deletes the review cache in `cache_dir`; returns whether there was one.
+/// Deletes everything ringside caches in `cache_dir` (see [`PARTS`]); returns what there was.
 ///
 /// # Errors
-/// When it exists and cannot be removed.
-pub fn clear(cache_dir: &Path) -> std::io::Result<bool> {
-    let dir = cache_dir.join("review");
-    if !dir.exists() {
-        return Ok(false);
+/// When a part exists and cannot be removed.
+pub fn clear(cache_dir: &Path) -> std::io::Result<Vec<&'static str>> {
+    let mut cleared = Vec::new();
+    for (dir, what) in PARTS {
+        let dir = cache_dir.join(dir);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+            cleared.push(*what);
+        }
     }
-    std::fs::remove_dir_all(&dir)?;
-    Ok(true)
+    Ok(cleared)
 }

@@ -21,3 +21,10 @@ pub fn now() -> Millis {
 pub fn instant() -> std::time::Instant {
     std::time::Instant::now()
 }
+
+/// Now as a `SystemTime`, to compare with file modification times.
+#[must_use]
+#[expect(clippy::disallowed_methods, reason = "the one clock")]
+pub fn system() -> std::time::SystemTime {
+    std::time::SystemTime::now()
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::snapshot::write_atomic;
+use super::atomic::{self, Durability};
 
 /// What the latest hook call said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +35,7 @@ pub fn file(data_dir: &Path) -> PathBuf {
 pub fn record(data_dir: &Path, live: &LiveSession) -> std::io::Result<()> {
     let mut json = serde_json::to_vec_pretty(live).map_err(std::io::Error::other)?;
     json.push(b'\n');
-    write_atomic(&file(data_dir), &json)
+    atomic::write(&file(data_dir), &json, Durability::Unsynced)
 }
 
 /// The latest live session recorded, if any (a missing or unreadable file is `None`).

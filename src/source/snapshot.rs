@@ -34,6 +34,8 @@ use crate::core::engine::Rules;
 use crate::core::hash::hash;
 use crate::core::pipeline::Pipeline;
 
+use super::atomic::{self, Durability, TMP_SUFFIX};
+
 /// Bump when the saved shape changes in a way serde would not notice.
 pub const FORMAT: u32 = 2;
 /// Bytes at the file's head that must not change.
@@ -164,6 +166,11 @@ pub fn catch_up(cache_dir: &Path, transcript: &Path, rules: &Arc<Rules>) -> Resu
     if let Some(why) = fresh {
         tracing::info!(?why, path = %transcript.display(), "reading the transcript from the start");
     }
+    if fresh == Some(Fresh::NoState) {
+        // A session seen for the first time: the moment to drop states of long-finished ones,
+        // so the folder does not grow by a state file per session forever.
+        prune(cache_dir, super::clock::system());
+    }
     let read = feed_from(&mut file, old.len, now_id.len, &mut pipeline)
         .map_err(|e| format!("cannot read {}: {e}", transcript.display()))?;
     let end = old.len + read;
@@ -186,6 +193,49 @@ pub fn catch_up(cache_dir: &Path, transcript: &Path, rules: &Arc<Rules>) -> Resu
         read,
         fresh,
     })
+}
+
+/// How long a state file is kept after its last use: a session resumed later is read again
+/// from the start once (tens of milliseconds for a large one).
+pub const KEEP_STATE: std::time::Duration = std::time::Duration::from_secs(7 * 86_400);
+/// How long a temporary file left by an interrupted write is kept.
+const KEEP_TMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes per-transcript files unused for [`KEEP_STATE`] (the saved states under `state/` and
+/// the hook's marks under `hook/`) and stale temporary files from `cache_dir`; returns how many
+/// were removed. Errors are logged, never fatal.
+pub fn prune(cache_dir: &Path, now: std::time::SystemTime) -> usize {
+    let entries = ["state", "hook"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(cache_dir.join(d)).ok())
+        .flat_map(|d| d.flatten());
+    let mut removed = 0;
+    for e in entries {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let keep = if name.ends_with(".bin") || name.ends_with(".json") {
+            KEEP_STATE
+        } else if name.ends_with(TMP_SUFFIX) {
+            KEEP_TMP
+        } else {
+            continue;
+        };
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| now.duration_since(m).ok());
+        if age.is_some_and(|a| a > keep) {
+            match std::fs::remove_file(e.path()) {
+                Ok(()) => removed += 1,
+                Err(err) => tracing::debug!(path = %e.path().display(), "cannot prune: {err}"),
+            }
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "pruned old status line states and hook marks");
+    }
+    removed
 }
 
 fn load(path: &Path, header: &Header) -> Result<Saved, Fresh> {
@@ -215,30 +265,7 @@ fn load(path: &Path, header: &Header) -> Result<Saved, Fresh> {
 
 fn store(path: &Path, saved: &Saved) -> std::io::Result<()> {
     let bytes = postcard::to_stdvec(saved).map_err(std::io::Error::other)?;
-    write_atomic(path, &bytes)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader sees the old file or the new one, never half of one.
-///
-/// # Errors
-/// When the folder cannot be created or written.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| std::io::Error::other("no parent folder"))?;
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("no file name"))?;
-    let mut tmp_name = name.to_os_string();
-    tmp_name.push(format!(".tmp.{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    atomic::write(path, &bytes, Durability::Unsynced)
 }
 
 fn identity(meta: &std::fs::Metadata) -> FileId {
@@ -321,6 +348,61 @@ mod tests {
         assert_eq!(back.engine().nudges, p.engine().nudges);
         assert_eq!(back.engine().firings, p.engine().firings);
         assert_eq!(back.pending_bytes(), p.pending_bytes());
+    }
+
+    #[test]
+    fn a_new_session_prunes_states_unused_for_a_week() {
+        use std::time::Duration;
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = tmp.path().join("cache");
+        let state = cache.join("state");
+        std::fs::create_dir_all(&state).unwrap();
+        let aged = |name: &str, ago: Duration| {
+            let f = std::fs::File::create(state.join(name)).unwrap();
+            f.set_modified(crate::source::clock::system() - ago)
+                .unwrap();
+        };
+        let day = Duration::from_secs(86_400);
+        aged("0000000000000001.bin", day * 8);
+        aged("0000000000000002.bin", day * 6);
+        aged(".0000000000000003.bin.42.tmp", Duration::from_secs(7200));
+        aged(".0000000000000004.bin.43.tmp", Duration::from_secs(60));
+        aged("notes.txt", day * 30);
+        let hook = cache.join("hook");
+        std::fs::create_dir_all(&hook).unwrap();
+        let old_mark = hook.join("0000000000000005.json");
+        std::fs::File::create(&old_mark)
+            .unwrap()
+            .set_modified(crate::source::clock::system() - day * 9)
+            .unwrap();
+        // A transcript seen for the first time triggers the pruning.
+        let t = tmp.path().join("s.jsonl");
+        std::fs::write(&t, &DEMO[..1000]).unwrap();
+        assert_eq!(
+            catch_up(&cache, &t, &rules()).unwrap().fresh,
+            Some(Fresh::NoState)
+        );
+        let mut left: Vec<String> = std::fs::read_dir(&state)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mine = state_file(&cache, &t);
+        let mine = mine.file_name().unwrap().to_string_lossy().into_owned();
+        let mut want = vec![
+            ".0000000000000004.bin.43.tmp".to_owned(),
+            "0000000000000002.bin".to_owned(),
+            "notes.txt".to_owned(),
+            mine,
+        ];
+        want.sort();
+        assert_eq!(left, want);
+        assert!(!old_mark.exists(), "the hook's old marks go too");
+        assert_eq!(
+            prune(&cache, crate::source::clock::system()),
+            0,
+            "nothing else is old"
+        );
     }
 
     #[test]
