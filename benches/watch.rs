@@ -84,6 +84,7 @@ fn latency(appends: usize) -> io::Result<()> {
         },
         roots,
         dismissed: Vec::new(),
+        live_file: None,
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let ctl = live::spawn(feed, tx)?;

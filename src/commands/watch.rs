@@ -78,6 +78,9 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
                     .as_ref()
                     .map(|d| ringside::source::feedback::dismissals(&d.data))
                     .unwrap_or_default(),
+                live_file: dirs
+                    .as_ref()
+                    .map(|d| ringside::source::live_session::file(&d.data)),
             },
             label,
         )

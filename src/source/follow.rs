@@ -127,6 +127,24 @@ impl Follower {
         self.switch(path, "chosen in the session list", now)
     }
 
+    /// `ringside hook` reported that the user just prompted in (or started) the session at
+    /// `path`: follow it, unless a session is pinned, it is already followed, or it is not a main
+    /// session under the transcript roots that matches the project filter. This is what tells
+    /// two live sessions apart: modification times alone would keep following the other one
+    /// while it works.
+    pub fn hook_reported(&mut self, path: &Path, now: Millis) -> Vec<Change> {
+        if self.opts.pinned.is_some()
+            || self.current_path() == Some(path)
+            || !is_main_session(path)
+            || !self.roots.projects.iter().any(|r| path.starts_with(r))
+            || !path.is_file()
+            || !self.matches_project(path)
+        {
+            return Vec::new();
+        }
+        self.switch(path, "your Claude Code hook reported it live", now)
+    }
+
     /// The followed session's file, if any.
     #[must_use]
     pub fn current_path(&self) -> Option<&Path> {
@@ -474,6 +492,43 @@ mod tests {
         assert_eq!(f.on_path(&sub, Millis(5)), vec![Change::Updated]);
         let s = f.pipeline().unwrap().session();
         assert_eq!(s.subagents["x1"].tally.tool_calls, 1);
+    }
+
+    #[test]
+    fn a_prompt_reported_by_the_hook_moves_watch_to_its_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("projects/-w");
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("aaaa.jsonl"), dir.join("bbbb.jsonl"));
+        append(&a, &line("aaaa", "/w", "one"));
+        append(&b, &line("bbbb", "/w", "two"));
+        let mut f = follower(tmp.path(), None);
+        f.pin(&a, Millis(0));
+        f.opts.pinned = None;
+        let changes = f.hook_reported(&b, Millis(1));
+        assert!(matches!(&changes[0], Change::Switched { id, .. } if id == "bbbb"));
+        assert_eq!(f.current_path(), Some(b.as_path()));
+        assert!(
+            f.hook_reported(&b, Millis(2)).is_empty(),
+            "already followed"
+        );
+        // Not a main session under the roots, or gone: ignored.
+        let agent = dir.join("agent-x.jsonl");
+        append(&agent, &line("aaaa", "/w", "sub"));
+        let outside = tmp.path().join("elsewhere/cccc.jsonl");
+        std::fs::create_dir_all(outside.parent().unwrap()).unwrap();
+        append(&outside, &line("cccc", "/w", "three"));
+        for p in [agent, outside, dir.join("gone.jsonl")] {
+            assert!(f.hook_reported(&p, Millis(3)).is_empty(), "{}", p.display());
+        }
+        // A session the user pinned stays, whatever the hook says.
+        f.pin(&b, Millis(4));
+        assert!(f.hook_reported(&a, Millis(5)).is_empty());
+        assert_eq!(f.current_path(), Some(b.as_path()));
+        // Outside the project filter: ignored.
+        let mut f = follower(tmp.path(), Some("/elsewhere"));
+        f.start(Millis(0));
+        assert!(f.hook_reported(&a, Millis(6)).is_empty());
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub enum Feed {
         roots: Roots,
         /// Nudges dismissed before this run (`feedback::dismissals`): still hidden.
         dismissed: Vec<Feedback>,
+        /// `live-session.json` in the data dir, which `ringside hook` rewrites on every call:
+        /// watched for the session the user prompts in.
+        live_file: Option<PathBuf>,
     },
     /// The embedded demo, played `speed` times faster than recorded, gaps capped at `max_gap`.
     Demo {
@@ -120,7 +123,11 @@ pub fn spawn(
                 opts,
                 roots,
                 dismissed,
-            } => live(opts, roots, &dismissed, &rx, &watcher_tx, &out),
+                live_file,
+            } => {
+                let hook = HookNote::new(live_file);
+                live(opts, roots, &dismissed, hook, &rx, &watcher_tx, &out);
+            }
             Feed::Demo {
                 bytes,
                 speed,
@@ -134,6 +141,7 @@ fn live(
     opts: FollowOptions,
     roots: Roots,
     earlier: &[Feedback],
+    mut hook: HookNote,
     rx: &Receiver<Msg>,
     tx: &Sender<Msg>,
     out: &tokio::sync::mpsc::UnboundedSender<Update>,
@@ -203,6 +211,9 @@ fn live(
                 }
             }
         }
+        if let Some(path) = hook.prompted_in(now) {
+            changes.extend(follower.hook_reported(&path, now));
+        }
         if timed_out {
             follower.tick(now);
         }
@@ -221,6 +232,44 @@ fn live(
             return;
         }
     }
+}
+
+/// The hook's `live-session.json`, looked at once per loop (a `stat`; read only when it changed).
+struct HookNote {
+    file: Option<PathBuf>,
+    seen: Option<std::time::SystemTime>,
+}
+
+/// How recent a hook's report must be to move `watch` to its session.
+const HOOK_FRESH_MS: u64 = 120_000;
+
+impl HookNote {
+    /// Starts from the file as it is: what it said at start was the follower's starting hint.
+    fn new(file: Option<PathBuf>) -> Self {
+        let seen = file.as_deref().and_then(modified);
+        Self { file, seen }
+    }
+
+    /// The transcript the user just prompted in or started, when the file changed to say so.
+    fn prompted_in(&mut self, now: Millis) -> Option<PathBuf> {
+        let file = self.file.as_deref()?;
+        let m = modified(file)?;
+        if self.seen == Some(m) {
+            return None;
+        }
+        self.seen = Some(m);
+        let note = super::live_session::read(file.parent()?)?;
+        let at = Millis::parse(&note.at)?;
+        let attention = matches!(
+            note.event.as_deref(),
+            Some("UserPromptSubmit" | "SessionStart")
+        );
+        (attention && now.since(at) <= HOOK_FRESH_MS).then_some(note.transcript_path)
+    }
+}
+
+fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// The followed session's nudges not to show: dismissed in this run, or before it.
@@ -456,6 +505,55 @@ mod tests {
         let mut f = Follower::new(opts, roots, Millis(0));
         f.start(Millis(0));
         (f, a, b)
+    }
+
+    #[test]
+    fn the_hook_note_reports_fresh_prompts_once() {
+        use crate::source::live_session::{self, LiveSession};
+        let tmp = tempfile::tempdir().unwrap();
+        let file = live_session::file(tmp.path());
+        let now = Millis::parse("2026-02-11T12:00:00Z").unwrap();
+        let mut mtime = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut write = |event: &str, at: &str| {
+            let note = LiveSession {
+                session_id: "bbbb".into(),
+                transcript_path: "/p/bbbb.jsonl".into(),
+                cwd: None,
+                event: Some(event.into()),
+                at: at.into(),
+            };
+            live_session::record(tmp.path(), &note).unwrap();
+            // Each write a distinct modification time, however fast the test runs.
+            mtime += Duration::from_secs(1);
+            std::fs::File::options()
+                .write(true)
+                .open(&file)
+                .unwrap()
+                .set_modified(mtime)
+                .unwrap();
+        };
+        let mut none = HookNote::new(None);
+        assert_eq!(none.prompted_in(now), None);
+        write("UserPromptSubmit", "2026-02-11T11:59:30Z");
+        let mut hook = HookNote::new(Some(file.clone()));
+        assert_eq!(
+            hook.prompted_in(now),
+            None,
+            "what it said at start was the hint"
+        );
+        write("UserPromptSubmit", "2026-02-11T11:59:50Z");
+        assert_eq!(hook.prompted_in(now), Some(PathBuf::from("/p/bbbb.jsonl")));
+        assert_eq!(hook.prompted_in(now), None, "unchanged file: nothing new");
+        write("Stop", "2026-02-11T11:59:55Z");
+        assert_eq!(
+            hook.prompted_in(now),
+            None,
+            "a session finishing is not the user's focus"
+        );
+        write("SessionStart", "2026-02-11T11:50:00Z");
+        assert_eq!(hook.prompted_in(now), None, "too old");
+        write("SessionStart", "2026-02-11T11:59:58Z");
+        assert_eq!(hook.prompted_in(now), Some(PathBuf::from("/p/bbbb.jsonl")));
     }
 
     #[test]
