@@ -195,7 +195,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
 struct RecordVisitor<'a>(std::marker::PhantomData<&'a ()>);
 
 /// A value read leniently: strings borrowed where possible, anything else ignored.
-struct LStr<'a>(Option<Cow<'a, str>>);
+pub(crate) struct LStr<'a>(pub(crate) Option<Cow<'a, str>>);
 struct LBool(bool);
 struct LU64(Option<u64>);
 

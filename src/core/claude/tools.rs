@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::record::LStr;
 use crate::core::checks::{self, Bypass};
 use crate::core::event::{Action, EditInfo, TARGET_KEEP, Tool, ToolResult};
 use crate::core::hash::{Fnv, hash_words};
@@ -243,25 +244,6 @@ fn one_line(s: &str) -> String {
 /// The top-level fields of an input object, in their order, values raw (not unescaped or
 /// parsed: the target needs one short string, the signature only their text).
 fn fields(input: Option<&RawValue>) -> Vec<(Cow<'_, str>, &RawValue)> {
-    struct Key<'a>(Cow<'a, str>);
-    impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> serde::de::Visitor<'de> for V {
-                type Value = Cow<'de, str>;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a key")
-                }
-                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                    Ok(Cow::Borrowed(v))
-                }
-                fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                    Ok(Cow::Owned(v.to_owned()))
-                }
-            }
-            d.deserialize_str(V).map(Key)
-        }
-    }
     struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
     impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -276,8 +258,9 @@ fn fields(input: Option<&RawValue>) -> Vec<(Cow<'_, str>, &RawValue)> {
                     mut m: M,
                 ) -> Result<Self::Value, M::Error> {
                     let mut v = Vec::new();
-                    while let Some((Key(k), raw)) = m.next_entry::<Key<'de>, &'de RawValue>()? {
-                        v.push((k, raw));
+                    // Keys are strings (borrowed unless escaped); `LStr` is the record's reader.
+                    while let Some((LStr(k), raw)) = m.next_entry::<LStr<'de>, &'de RawValue>()? {
+                        v.push((k.unwrap_or_default(), raw));
                     }
                     Ok(Fields(v))
                 }

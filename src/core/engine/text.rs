@@ -336,6 +336,7 @@ fn is_stop_word(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::config::Lexicon;
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
@@ -369,7 +370,6 @@ mod tests {
             proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
         }
     }
-    use crate::core::config::Lexicon;
 
     fn lex() -> Lexicons {
         Lexicons::new(&Lexicon::default())
