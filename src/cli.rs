@@ -47,8 +47,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Your weekly review: this week beside your own previous four weeks.
     Review(ReviewArgs),
-    /// Manage ringside's cache (`cache clear` deletes the review's summaries and the status
-    /// line's saved sessions; both are rebuilt from the transcripts).
+    /// Manage ringside's cache (`cache clear` deletes the review's summaries and the status line's
+    /// and hook's saved state; all are rebuilt from the transcripts).
     Cache(CacheArgs),
     /// Claude Code's status line: reads its JSON on stdin, prints actions, risk and the nudge.
     Statusline(StatuslineArgs),
@@ -102,7 +102,7 @@ pub struct CacheArgs {
 
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum CacheAction {
-    /// Delete the review's summaries and the status line's saved sessions (both are rebuilt).
+    /// Delete the review's summaries and the status line's and hook's saved state (all rebuilt).
     Clear,
 }
 
