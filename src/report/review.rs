@@ -33,11 +33,25 @@ pub fn pct(share: Option<f64>) -> String {
 
 /// A baseline count per week: `10.5`, `–` without history.
 #[must_use]
-pub fn per_week(r: &Review, count: u64) -> String {
+pub fn per_week(r: &Review, n: u64) -> String {
     if r.history.baseline_weeks <= 0.0 {
         return "–".into();
     }
-    format::ratio(r.per_week(count))
+    per_week_cell(r.per_week(n))
+}
+
+/// A per-week average in the same form as this week's count beside it: compact from 10,000 up
+/// (`88k`), else with a decimal where it matters (`10.5`).
+fn per_week_cell(v: f64) -> String {
+    if v >= 10_000.0 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked positive; display rounding"
+        )]
+        return count(v.round() as u64);
+    }
+    format::ratio(v)
 }
 
 /// A count for the table, in compact form above 10,000 (`1.2M`).
@@ -377,6 +391,15 @@ pub fn markdown(r: &Review) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn baseline_cells_take_the_form_of_the_week_beside_them() {
+        assert_eq!(count(4_799_701), "4.8M");
+        assert_eq!(per_week_cell(4_799_701.25), count(4_799_701));
+        assert_eq!(per_week_cell(88_072.0), "88k");
+        assert_eq!(per_week_cell(9_999.4), format::ratio(9_999.4));
+        assert_eq!(per_week_cell(10.5), format::ratio(10.5));
+    }
 
     #[test]
     fn sparkline_scales_and_marks_zero_days() {

@@ -665,20 +665,20 @@ fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
         .max_by(|a, b| a.lift.unwrap_or(0.0).total_cmp(&b.lift.unwrap_or(0.0)));
     if let Some(s) = risky {
         out.push(format!(
-            "{} ({}) fired in {} this week, and sessions where it fired were abandoned {}× as often as your average. When it shows: {}.",
+            "{} ({}) fired in {} this week, and sessions where it fired were abandoned {}× as often as your average. When it shows, {}.",
             s.id,
             s.name,
             format::plural(s.sessions, "session"),
             format::ratio(s.lift.unwrap_or(0.0)),
-            lower_first(s.advice)
+            lower_first(action_of(s.advice))
         ));
     } else if let Some(s) = r.signals.iter().find(telling) {
         out.push(format!(
-            "Your most frequent stall this week was {} ({}), in {}. Next time it shows: {}.",
+            "Your most frequent stall this week was {} ({}), in {}. Next time it shows, {}.",
             s.id,
             s.name,
             format::plural(s.sessions, "session"),
-            lower_first(s.advice)
+            lower_first(action_of(s.advice))
         ));
     }
     // 2. The recovery move that worked for you, or the absence of any.
@@ -749,7 +749,7 @@ fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
         .max_by_key(|m| m.abandoned)
     {
         out.push(format!(
-            "{} of your {} {} sessions were likely abandoned: before the next one, write down what done looks like in the first prompt.",
+            "{} of your {} sessions in {} mode were likely abandoned: before the next one, write down what done looks like in the first prompt.",
             m.abandoned, m.sessions, m.key
         ));
     }
@@ -791,6 +791,14 @@ fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
 
 fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
+}
+
+/// The action half of a nudge headline ("Asked twice: add what's missing" gives "add what's
+/// missing"); a headline without one is kept whole.
+fn action_of(headline: &str) -> &str {
+    headline
+        .split_once(": ")
+        .map_or(headline, |(_, action)| action)
 }
 
 fn lower_first(s: &str) -> String {
