@@ -34,7 +34,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
-use ringside::core::claude::Parser;
+use ringside::core::agents::claude::Parser;
 use ringside::core::lines::{Line, LineAssembler};
 use ringside::core::pipeline::Pipeline;
 use ringside::core::session::Builder;

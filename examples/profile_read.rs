@@ -8,7 +8,7 @@ fn main() {
     let mode = std::env::var("MODE").unwrap_or_default();
     for _ in 0..n {
         if mode == "parse" {
-            let mut p = ringside::core::claude::Parser::new();
+            let mut p = ringside::core::agents::claude::Parser::new();
             let mut asm = ringside::core::lines::LineAssembler::default();
             let mut ev = Vec::new();
             for c in bytes.chunks(1 << 20) {

@@ -401,7 +401,7 @@ fn additional_context_is_opt_in_tagged_and_only_on_prompts() {
         .as_str()
         .unwrap();
     assert!(
-        ctx.starts_with(ringside::core::claude::INJECTED_TAG),
+        ctx.starts_with(ringside::core::agents::claude::INJECTED_TAG),
         "{ctx}"
     );
     assert!(v.get("systemMessage").is_none());

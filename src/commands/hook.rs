@@ -19,7 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{Global, HookArgs};
-use ringside::core::claude::INJECTED_TAG;
+use ringside::core::agents::claude::INJECTED_TAG;
 use ringside::core::hash::hash;
 use ringside::core::view::{Dashboard, NudgeCard};
 use ringside::source::atomic::{self, Durability};

@@ -5,8 +5,8 @@
 //! depends on the wall clock), so every result here is reproducible in a test. A test in
 //! `tests/boundary.rs` fails if a forbidden import appears.
 
+pub mod agents;
 pub mod checks;
-pub mod claude;
 pub mod config;
 pub mod engine;
 pub mod event;

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::Millis;
-use super::claude::{ParseStats, Parser};
+use super::agents::claude::{ParseStats, Parser};
 use super::engine::{Engine, Rules};
 use super::event::Event;
 use super::lines::{DEFAULT_MAX_LINE, Line, LineAssembler};

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::core::agents::claude::{ParseStats, Skip};
 use crate::core::checks::CheckKind;
-use crate::core::claude::{ParseStats, Skip};
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{Engine, Nudge, RiskView};
 use crate::core::event::PromptSource;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::core::claude::ParseStats;
+use crate::core::agents::claude::ParseStats;
 use crate::core::engine::{Engine, Rules};
 use crate::core::pipeline::Pipeline;
 use crate::core::session::Session;

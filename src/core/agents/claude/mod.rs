@@ -17,14 +17,14 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use self::record::{Block, Content, Record, raw_text};
-use super::checks::{self, CheckKind};
-use super::event::{
+use crate::core::checks::{self, CheckKind};
+use crate::core::event::{
     AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, Event, EventKind, ModelCall, Outcome,
     PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
 };
-use super::hash::hash_str;
-use super::sanitize::prefix;
-use super::{LineNo, Millis};
+use crate::core::hash::hash_str;
+use crate::core::sanitize::prefix;
+use crate::core::{LineNo, Millis};
 
 /// The tag at the start of anything ringside hands the agent (`ringside hook` with
 /// `additional_context`). Claude Code saves such context in the transcript, usually inside a
@@ -720,7 +720,7 @@ fn agent_text(message: u64, text: &str) -> EventKind {
     EventKind::AgentText(AgentText {
         message,
         text: Arc::from(prefix(text, AGENT_TEXT_KEEP)),
-        words: u32::try_from(super::engine::text::word_count(text)).unwrap_or(u32::MAX),
+        words: u32::try_from(crate::core::engine::text::word_count(text)).unwrap_or(u32::MAX),
     })
 }
 
@@ -957,7 +957,7 @@ fn observation_hash(raw: &str) -> u64 {
     const TAIL: usize = 512;
     let head = prefix(raw, HEAD);
     let tail = if raw.len() > HEAD + TAIL {
-        super::sanitize::suffix(raw, TAIL)
+        crate::core::sanitize::suffix(raw, TAIL)
     } else {
         &raw[head.len()..]
     };
@@ -965,7 +965,7 @@ fn observation_hash(raw: &str) -> u64 {
     fold_into(head.as_bytes(), &mut folded);
     folded.push(0);
     fold_into(tail.as_bytes(), &mut folded);
-    super::hash::hash_words(&folded)
+    crate::core::hash::hash_words(&folded)
 }
 
 fn fold_into(b: &[u8], out: &mut Vec<u8>) {

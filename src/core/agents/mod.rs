@@ -1,0 +1,3 @@
+//! One adapter folder per agent format.
+
+pub mod claude;
