@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::{Global, HookArgs};
 use ringside::core::agents::claude::INJECTED_TAG;
 use ringside::core::hash::hash;
-use ringside::core::view::{Dashboard, NudgeCard};
+use ringside::core::view::NudgeCard;
 use ringside::source::atomic::{self, Durability};
 use ringside::source::live_session::{self, LiveSession};
 use ringside::source::settings;
@@ -76,10 +76,8 @@ pub fn run(args: &HookArgs, global: &Global) {
     let Some(scored) = inside::score(&transcript, &rules, now) else {
         return;
     };
-    let p = &scored.pipeline;
     let dismissed = inside::dismissed(&scored);
-    let d = Dashboard::build(p.session(), &scored.engine, Some(now), &dismissed, 0);
-    let Some(nudge) = d.nudge else {
+    let Some(nudge) = scored.view(now, &dismissed).nudge() else {
         return;
     };
     let marks = marks_file(&dirs.cache, &transcript);

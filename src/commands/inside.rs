@@ -11,6 +11,7 @@ use crate::cli::Global;
 use ringside::core::Millis;
 use ringside::core::engine::{Engine, Rules};
 use ringside::core::pipeline::Pipeline;
+use ringside::core::view::View;
 use ringside::source::{clock, feedback, settings, snapshot};
 
 /// Largest stdin accepted (Claude Code's payloads are a few KiB; a prompt can be long).
@@ -125,6 +126,16 @@ pub fn now(arg: Option<&str>) -> Millis {
 pub struct Scored {
     pub pipeline: Pipeline,
     pub engine: Engine,
+}
+
+impl Scored {
+    /// What the status line and the hook show: the state seen at `now`, without `dismissed`.
+    pub fn view<'a>(&'a self, now: Millis, dismissed: &'a [usize]) -> View<'a> {
+        View::new(self.pipeline.session(), &self.engine)
+            .with_skipped(self.pipeline.stats().skipped_total())
+            .at(Some(now))
+            .hiding(dismissed)
+    }
 }
 
 /// The nudges of this session dismissed so far (in `watch`), which the status line and the hook

@@ -18,7 +18,6 @@ use std::time::Duration;
 
 use crate::cli::{Global, StatuslineArgs};
 use ringside::core::status::{self, Layout};
-use ringside::core::view::Dashboard;
 
 use super::inside;
 
@@ -76,15 +75,8 @@ fn own_rows(
     let Some(scored) = inside::score(&transcript, rules, now) else {
         return Vec::new();
     };
-    let p = &scored.pipeline;
-    let d = Dashboard::build(
-        p.session(),
-        &scored.engine,
-        Some(now),
-        &inside::dismissed(&scored),
-        p.stats().skipped_total(),
-    );
-    status::rows(&d, layout)
+    let dismissed = inside::dismissed(&scored);
+    status::rows(&scored.view(now, &dismissed).dashboard(), layout)
 }
 
 /// `COLUMNS` when set and sane, else a default.

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use super::engine::Rules;
 use super::pipeline::Pipeline;
+use super::view::{Dashboard, View};
 use super::{LineNo, Millis};
 
 /// A snapshot at least this often (bytes of transcript)…
@@ -638,10 +639,9 @@ impl Player {
         }
     }
 
-    /// The dashboard `watch` would have shown at this position.
+    /// The state at this position, seen when its line was read: what `watch` had then.
     #[must_use]
-    pub fn dashboard(&self, dismissed: &[usize]) -> super::view::Dashboard {
-        let s = &self.state;
+    pub fn view(&self) -> View<'_> {
         // At the end, the engine's own clock (the evaluation time) rules; before it, the time
         // of the line just read.
         let now = if self.pos >= self.replay.len() {
@@ -649,13 +649,13 @@ impl Player {
         } else {
             self.replay.time_at(self.pos)
         };
-        super::view::Dashboard::build(
-            s.session(),
-            s.engine(),
-            now,
-            dismissed,
-            s.stats().skipped_total(),
-        )
+        View::of(&self.state).at(now)
+    }
+
+    /// The dashboard `watch` would have shown at this position, without the dismissed nudges.
+    #[must_use]
+    pub fn dashboard(&self, dismissed: &[usize]) -> Dashboard {
+        self.view().hiding(dismissed).dashboard()
     }
 }
 

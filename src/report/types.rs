@@ -13,6 +13,7 @@ use crate::core::engine::{Engine, Nudge, RiskView};
 use crate::core::event::PromptSource;
 use crate::core::sanitize;
 use crate::core::session::{Compaction, Session, Tally, Turn, WorkMode};
+use crate::core::view::View;
 use crate::core::{LineNo, Millis};
 use crate::source::read::ReadSession;
 
@@ -319,15 +320,35 @@ impl ScoreReport {
     /// Builds the report of a session read from disk.
     #[must_use]
     pub fn new(read: &ReadSession) -> Self {
-        let s: &Session = &read.session;
-        let engine = &read.engine;
+        let view = View::new(&read.session, &read.engine).with_skipped(read.stats.skipped_total());
+        Self::of(
+            &view,
+            read.path.display().to_string(),
+            read.bytes,
+            &read.stats,
+            &read.warnings,
+        )
+    }
+
+    /// The report of a view of the pipeline's state (the same state every front end draws):
+    /// `file` and `bytes` name what was read, `stats` say what was skipped and why.
+    #[must_use]
+    pub fn of(
+        view: &View<'_>,
+        file: String,
+        bytes: u64,
+        stats: &ParseStats,
+        warnings: &[String],
+    ) -> Self {
+        let s: &Session = view.session();
+        let engine = view.engine();
         let now = engine.assess(s);
         let clean = |o: &Option<String>| o.as_deref().map(|v| sanitize::one_line(v, 4096));
         let files: std::collections::BTreeSet<&String> =
             s.turns.iter().flat_map(|t| &t.files).collect();
         Self {
             schema: SCHEMA,
-            file: read.path.display().to_string(),
+            file,
             session: SessionFigures {
                 id: clean(&s.id),
                 cwd: clean(&s.cwd),
@@ -347,7 +368,7 @@ impl ScoreReport {
                 compactions: s.compactions.clone(),
                 api_retries: s.api_retries,
                 context_tokens: s.context_tokens,
-                bytes: read.bytes,
+                bytes,
                 tier: now.tier,
                 trouble: now.trouble,
                 risk: now.risk.clone(),
@@ -389,9 +410,8 @@ impl ScoreReport {
                     figures: Figures::from(&f.tally),
                 })
                 .collect(),
-            skipped: Skipped::from(&read.stats),
-            warnings: read
-                .warnings
+            skipped: Skipped::from(stats),
+            warnings: warnings
                 .iter()
                 .map(|w| sanitize::one_line(w, 1000))
                 .collect(),

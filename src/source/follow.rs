@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::core::Millis;
 use crate::core::engine::Rules;
 use crate::core::pipeline::{AgentFeed, Pipeline};
-use crate::core::view::Dashboard;
+use crate::core::view::{Dashboard, View};
 
 use super::discover::{self, Roots, SessionFile};
 use super::tail::{Notice, Tailer};
@@ -269,13 +269,13 @@ impl Follower {
                 .iter()
                 .map(|(_, _, f)| f.stats().skipped_total())
                 .sum::<u64>();
-        Some(Dashboard::build(
-            p.session(),
-            p.engine(),
-            now,
-            dismissed,
-            skipped,
-        ))
+        Some(
+            View::of(p)
+                .with_skipped(skipped)
+                .at(now)
+                .hiding(dismissed)
+                .dashboard(),
+        )
     }
 
     /// The followed session's pipeline (for feedback records and tests).

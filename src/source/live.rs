@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::core::Millis;
 use crate::core::pipeline::Pipeline;
-use crate::core::view::{Dashboard, session_id};
+use crate::core::view::{Dashboard, View, session_id};
 
 use super::clock;
 use super::discover::Roots;
@@ -187,9 +187,7 @@ fn live(
                 }
                 Control::Pin(p) => changes.extend(follower.pin(&p, now)),
                 Control::Detail(i) => {
-                    if let Some(d) = follower.pipeline().and_then(|p| {
-                        crate::core::view::TurnDetail::build(p.session(), p.engine(), i)
-                    }) {
+                    if let Some(d) = follower.pipeline().and_then(|p| View::of(p).detail(i)) {
                         let _ = out.send(Update::Detail(Box::new(d)));
                     }
                 }
@@ -403,13 +401,7 @@ fn demo(
         .collect();
     let mut last_at: Option<Millis> = None;
     let send = |p: &Pipeline, dismissed: &[usize], finished: bool| {
-        let d = Dashboard::build(
-            p.session(),
-            p.engine(),
-            None,
-            dismissed,
-            p.stats().skipped_total(),
-        );
+        let d = View::of(p).hiding(dismissed).dashboard();
         let _ = out.send(Update::Dashboard(Box::new(d), Showing::Demo { finished }));
     };
     for line in lines {
@@ -456,7 +448,7 @@ fn demo(
 }
 
 fn detail(p: &Pipeline, turn: usize, out: &tokio::sync::mpsc::UnboundedSender<Update>) {
-    if let Some(d) = crate::core::view::TurnDetail::build(p.session(), p.engine(), turn) {
+    if let Some(d) = View::of(p).detail(turn) {
         let _ = out.send(Update::Detail(Box::new(d)));
     }
 }

@@ -7,7 +7,6 @@ use futures_util::StreamExt as _;
 use ratatui::crossterm::event::EventStream;
 
 use crate::core::replay::Player;
-use crate::core::view::TurnDetail;
 use crate::source::clock;
 use crate::source::live::{Control, Update};
 
@@ -63,8 +62,7 @@ pub fn run(mut player: Player, keymap: Keymap, theme: Theme) -> anyhow::Result<(
                 match e {
                     Effect::Replay(c) => changed |= player.command(c),
                     Effect::Control(Control::Detail(i)) => {
-                        let s = player.state();
-                        if let Some(d) = TurnDetail::build(s.session(), s.engine(), i) {
+                        if let Some(d) = player.view().detail(i) {
                             app.on_update(Update::Detail(Box::new(d)));
                         }
                     }

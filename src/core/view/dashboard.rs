@@ -1,15 +1,14 @@
-//! The dashboard: everything the watch and replay screens show, computed without a terminal.
-//!
-//! [`Dashboard::build`] reads a session, its coaching and the current time and returns plain data
-//! with every transcript string already sanitised. The TUI only lays it out; tests and headless
-//! tools can inspect exactly what a person would see.
+//! The dashboard: everything the watch and replay screens show, the status line's figures and the
+//! hook's nudge, as plain data with every transcript string already sanitised. Front ends get it
+//! through [`super::View::dashboard`].
 
-use super::engine::ids::SignalId;
-use super::engine::{Band, Engine};
-use super::format;
-use super::sanitize;
-use super::session::{Session, Status, Turn};
-use super::{LineNo, Millis};
+use crate::core::engine::ids::SignalId;
+use crate::core::engine::{self, Band, Engine};
+use crate::core::event::PromptSource;
+use crate::core::format;
+use crate::core::sanitize;
+use crate::core::session::{Activity, Session, Status, Turn};
+use crate::core::{LineNo, Millis};
 
 /// Study reference marks for actions per prompt (novice, average, expert; never a grade).
 pub const REFERENCE_MARKS: [f64; 3] = [5.0, 10.0, 12.0];
@@ -137,7 +136,8 @@ pub fn session_id(s: &Session) -> String {
 
 impl Dashboard {
     /// The dashboard at time `now` (`None`: the latest event's time). Nudges whose index is in
-    /// `dismissed` are not shown.
+    /// `dismissed` are not shown. This is what [`super::View::dashboard`] runs; front ends go
+    /// through the view, which also brings the skipped-line count along.
     #[must_use]
     pub fn build(
         s: &Session,
@@ -160,133 +160,32 @@ impl Dashboard {
             current: s.turns.last().map(|t| current(t, now, cwd)),
             turns,
             risk: risk_panel(&assessment),
-            nudge: e
-                .nudges
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(i, n)| !dismissed.contains(i) && still_current(n, s, e))
-                .map(|(i, n)| NudgeCard {
-                    signal: n.signal,
-                    index: i,
-                    headline: n.headline.to_owned(),
-                    text: sanitize::one_line(&n.text, 600),
-                    evidence: n.evidence.clone(),
-                    at_line: n.at_line,
-                    at: n.at,
-                    turn: s.turns.get(n.turn).map_or(0, |t| t.number),
-                }),
+            nudge: current_nudge(s, e, dismissed),
             skipped,
         }
     }
 }
 
-/// One turn in full: the detail overlay (Enter on a prompt).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TurnDetail {
-    pub index: usize,
-    pub number: usize,
-    pub line: LineNo,
-    /// The prompt, sanitised, newlines kept, cut to a few KiB.
-    pub prompt: String,
-    pub figures: Vec<(String, String)>,
-    pub signals: Vec<SignalLine>,
-    pub checks: Vec<(LineNo, String, bool)>,
-    pub files: Vec<String>,
-    pub activity: Vec<ActivityRow>,
-    /// Calls not kept (older than the activity feed).
-    pub dropped: u32,
-}
-
-/// A fired signal with its evidence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignalLine {
-    pub signal: SignalId,
-    pub name: &'static str,
-    pub evidence: Vec<LineNo>,
-    pub detail: String,
-}
-
-impl TurnDetail {
-    /// The detail of turn `index`, if it exists.
-    #[must_use]
-    pub fn build(s: &Session, e: &Engine, index: usize) -> Option<Self> {
-        let t = s.turns.get(index)?;
-        let f = &t.tally;
-        let figures = vec![
-            (
-                "actions".into(),
-                format!("{} successful of {} calls", f.actions, f.tool_calls),
-            ),
-            (
-                "errors".into(),
-                format!(
-                    "{} failed, {} rejected, {} cancelled, {} blocked",
-                    f.failed, f.rejections, f.cancelled, f.blocked
-                ),
-            ),
-            (
-                "checks".into(),
-                format!("{} run, {} failed", f.checks_run, f.checks_failed),
-            ),
-            (
-                "lines".into(),
-                format::lines(f.lines_added, f.lines_removed),
-            ),
-            (
-                "model calls".into(),
-                format!(
-                    "{} ({} output tokens)",
-                    f.model_calls,
-                    format::compact(f.output_tokens)
-                ),
-            ),
-            (
-                "time".into(),
-                t.duration_ms()
-                    .map_or_else(|| "–".into(), format::duration_ms),
-            ),
-            ("interrupts".into(), f.interrupts.to_string()),
-        ];
-        Some(Self {
-            index,
-            number: t.number,
-            line: t.line,
-            prompt: t.prompt.as_ref().map_or_else(
-                || "(work before the first prompt)".into(),
-                |p| sanitize::clean(sanitize::prefix(&p.text, 4000)).into_owned(),
-            ),
-            figures,
-            signals: e
-                .firings_in(index)
-                .map(|g| SignalLine {
-                    signal: g.signal,
-                    name: g.signal.name(),
-                    evidence: g.evidence.clone(),
-                    detail: sanitize::one_line(&g.detail, 300),
-                })
-                .collect(),
-            checks: t
-                .checks
-                .iter()
-                .map(|c| (c.line, c.kind.label().to_owned(), c.passed))
-                .collect(),
-            files: t
-                .files
-                .iter()
-                .map(|p| sanitize::path_tail(&relative(p, s.cwd.as_deref()), 100))
-                .collect(),
-            activity: t
-                .activity
-                .iter()
-                .map(|a| activity_row(a, s.cwd.as_deref()))
-                .collect(),
-            dropped: t.activity_dropped,
+/// The nudge on screen: the latest one not dismissed and not yet answered by a success.
+pub(super) fn current_nudge(s: &Session, e: &Engine, dismissed: &[usize]) -> Option<NudgeCard> {
+    e.nudges
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, n)| !dismissed.contains(i) && still_current(n, s, e))
+        .map(|(i, n)| NudgeCard {
+            signal: n.signal,
+            index: i,
+            headline: n.headline.to_owned(),
+            text: sanitize::one_line(&n.text, 600),
+            evidence: n.evidence.clone(),
+            at_line: n.at_line,
+            at: n.at,
+            turn: s.turns.get(n.turn).map_or(0, |t| t.number),
         })
-    }
 }
 
-fn activity_row(a: &super::session::Activity, cwd: Option<&str>) -> ActivityRow {
+pub(super) fn activity_row(a: &Activity, cwd: Option<&str>) -> ActivityRow {
     ActivityRow {
         line: a.line,
         tool: short_tool(&a.tool),
@@ -298,7 +197,7 @@ fn activity_row(a: &super::session::Activity, cwd: Option<&str>) -> ActivityRow 
 
 /// A nudge stays on screen until a success follows it (a passing check, a commit, an
 /// affirmation) or two prompts have passed; the timeline keeps its marker after that.
-fn still_current(n: &super::engine::Nudge, s: &Session, e: &Engine) -> bool {
+fn still_current(n: &engine::Nudge, s: &Session, e: &Engine) -> bool {
     let answered = e
         .recoveries
         .iter()
@@ -361,7 +260,7 @@ fn turn_row(i: usize, t: &Turn, s: &Session, e: &Engine) -> TurnRow {
         queued: t
             .prompt
             .as_ref()
-            .is_some_and(|p| p.source == super::event::PromptSource::Queued),
+            .is_some_and(|p| p.source == PromptSource::Queued),
         actions: t.tally.actions,
         failed: t.tally.failed,
         rejected: t.tally.rejections,
@@ -397,7 +296,7 @@ fn current(t: &Turn, now: Option<Millis>, cwd: Option<&str>) -> CurrentTurn {
 
 /// A path under the project's folder, shown relative to it (`src/lib.rs`); the file name is what
 /// people recognise, and narrow panes have no room for `/home/…/project/`.
-fn relative(target: &str, cwd: Option<&str>) -> String {
+pub(super) fn relative(target: &str, cwd: Option<&str>) -> String {
     match cwd
         .and_then(|c| target.strip_prefix(c))
         .and_then(|r| r.strip_prefix('/'))
@@ -416,7 +315,7 @@ fn short_tool(name: &str) -> String {
     }
 }
 
-fn note(a: &super::session::Activity) -> String {
+fn note(a: &Activity) -> String {
     match a.status {
         Status::Failed if a.check.is_some() => {
             let what = a
@@ -448,10 +347,10 @@ fn note(a: &super::session::Activity) -> String {
     }
 }
 
-fn risk_panel(a: &super::engine::Assessment) -> RiskPanel {
+fn risk_panel(a: &engine::Assessment) -> RiskPanel {
     let (band, value, drivers, offsets) = match &a.risk {
         Some(r) => {
-            let label = |c: &super::engine::Contribution| {
+            let label = |c: &engine::Contribution| {
                 (c.id.clone(), sanitize::one_line(&c.label, 120), c.points)
             };
             (
@@ -488,7 +387,7 @@ mod tests {
     use super::*;
     use crate::core::pipeline::Pipeline;
 
-    const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
+    const DEMO: &[u8] = include_bytes!("../../../assets/demo/session.jsonl");
 
     fn demo_until(lines: usize) -> Pipeline {
         let mut p = Pipeline::new(Some("demo".into()));
