@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 
 use ringside::core::Millis;
 use ringside::core::engine::Rules;
-use ringside::core::status::{self, Layout};
 use ringside::core::view::Dashboard;
+use ringside::report::status::{self, Layout};
 use ringside::report::types::ScoreReport;
 use ringside::source::{read, snapshot};
 

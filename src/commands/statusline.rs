@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::cli::{Global, StatuslineArgs};
-use ringside::core::status::{self, Layout};
+use ringside::report::status::{self, Layout};
 
 use super::inside;
 

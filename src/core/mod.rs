@@ -18,7 +18,6 @@ pub mod replay;
 pub mod review;
 pub mod sanitize;
 pub mod session;
-pub mod status;
 pub mod time;
 pub mod view;
 

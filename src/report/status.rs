@@ -1,14 +1,15 @@
 //! The status line's text: a [`Dashboard`] folded into one or two short rows for Claude Code's
-//! status bar (`ringside statusline`).
+//! status bar (`ringside statusline`). A front end: the symbols and the SGR colour codes live
+//! here, the figures come from the view model.
 //!
 //! Everything comes from the dashboard the TUI draws, so the figures are the same ones; every
 //! transcript string in it is already sanitised. Rows never exceed the given width (terminal
 //! columns, not bytes); colour is plain SGR and optional, and every meaning is also a word.
 
-use super::engine::Band;
-use super::format;
-use super::sanitize;
-use super::view::Dashboard;
+use crate::core::engine::Band;
+use crate::core::format;
+use crate::core::sanitize;
+use crate::core::view::Dashboard;
 
 /// How to lay the rows out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +136,7 @@ fn paint(out: &mut String, text: &str, tone: Tone, color: bool) {
 mod tests {
     use super::*;
     use crate::core::pipeline::Pipeline;
+    use crate::core::view::View;
 
     const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
 
@@ -144,7 +146,7 @@ mod tests {
             p.feed(l);
             p.feed(b"\n");
         }
-        Dashboard::build(p.session(), p.engine(), None, &[], 0)
+        View::of(&p).dashboard()
     }
 
     fn layout(width: usize, lines: u8, color: bool) -> Layout {
