@@ -37,6 +37,7 @@ pub struct Stop {
 }
 
 /// What a scrubber mark shows, in increasing priority (a column shows its most important mark).
+/// How each is drawn is the front end's business.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MarkKind {
     Prompt,
@@ -46,36 +47,6 @@ pub enum MarkKind {
     Signal,
     Nudge,
     Abandoned,
-}
-
-impl MarkKind {
-    /// Its symbol on the strip (one column wide).
-    #[must_use]
-    pub fn symbol(self) -> char {
-        match self {
-            MarkKind::Prompt => '┃',
-            MarkKind::Error => '✗',
-            MarkKind::Compaction => '◇',
-            MarkKind::Recovery => '↺',
-            MarkKind::Signal => '⚠',
-            MarkKind::Nudge => '✱',
-            MarkKind::Abandoned => '■',
-        }
-    }
-
-    /// What it means, for the legend.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            MarkKind::Prompt => "prompt",
-            MarkKind::Error => "error",
-            MarkKind::Compaction => "compaction",
-            MarkKind::Recovery => "recovery",
-            MarkKind::Signal => "signal",
-            MarkKind::Nudge => "nudge",
-            MarkKind::Abandoned => "likely abandoned",
-        }
-    }
 }
 
 /// A mark on the scrubber.
@@ -419,8 +390,8 @@ pub fn strip(
     (cols, col(pos.max(1)))
 }
 
-/// What the player is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the player is asked to do: its whole vocabulary (the TUI binds keys to these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Command {
     PlayPause,
     Faster,

@@ -160,7 +160,7 @@ impl App {
             self.quit = true;
             return vec![Effect::Control(Control::Quit)];
         }
-        if let Some(command) = a.replay() {
+        if let Action::Player(command) = a {
             return match (&self.replay, &self.overlay) {
                 (Some(_), None | Some(Overlay::Help)) => {
                     self.overlay = None;
@@ -252,18 +252,7 @@ impl App {
                 self.live_scroll = 0;
             }
             Action::Dismiss | Action::Helpful => return self.answer(a),
-            Action::Quit
-            | Action::Play
-            | Action::Faster
-            | Action::Slower
-            | Action::StepBack
-            | Action::StepForward
-            | Action::PrevPrompt
-            | Action::NextPrompt
-            | Action::PrevMark
-            | Action::NextMark
-            | Action::Start
-            | Action::End => {}
+            Action::Quit | Action::Player(_) => {}
         }
         Vec::new()
     }

@@ -8,7 +8,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::core::config::Keys;
 use crate::core::replay::Command;
 
-/// What a key asks for.
+/// What a key asks for: the screen's own actions, or a command for the replay player (whose
+/// vocabulary is the player's, [`Command`]; watch ignores those and hides them from its help).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
@@ -25,40 +26,10 @@ pub enum Action {
     Dismiss,
     Helpful,
     Sessions,
-    Play,
-    Faster,
-    Slower,
-    StepBack,
-    StepForward,
-    PrevPrompt,
-    NextPrompt,
-    PrevMark,
-    NextMark,
-    Start,
-    End,
+    Player(Command),
 }
 
 impl Action {
-    /// The replay player command this action asks for; `None` for actions that are not only
-    /// about playback (watch ignores these and hides them from its help).
-    #[must_use]
-    pub fn replay(self) -> Option<Command> {
-        Some(match self {
-            Action::Play => Command::PlayPause,
-            Action::Faster => Command::Faster,
-            Action::Slower => Command::Slower,
-            Action::StepBack => Command::StepBack,
-            Action::StepForward => Command::StepForward,
-            Action::PrevPrompt => Command::PrevPrompt,
-            Action::NextPrompt => Command::NextPrompt,
-            Action::PrevMark => Command::PrevMark,
-            Action::NextMark => Command::NextMark,
-            Action::Start => Command::Start,
-            Action::End => Command::End,
-            _ => return None,
-        })
-    }
-
     /// What the help screen says it does.
     #[must_use]
     pub fn describe(self) -> &'static str {
@@ -77,17 +48,20 @@ impl Action {
             Action::Dismiss => "dismiss the nudge (recorded as not helpful)",
             Action::Helpful => "mark the nudge helpful (recorded)",
             Action::Sessions => "pick the session to follow",
-            Action::Play => "play / pause",
-            Action::Faster => "play faster (up to 64x)",
-            Action::Slower => "play slower (down to 1x)",
-            Action::StepBack => "one event back",
-            Action::StepForward => "one event forward",
-            Action::PrevPrompt => "previous prompt",
-            Action::NextPrompt => "next prompt",
-            Action::PrevMark => "previous signal or nudge",
-            Action::NextMark => "next signal or nudge",
-            Action::Start => "go to the start",
-            Action::End => "go to the end",
+            Action::Player(c) => match c {
+                Command::PlayPause => "play / pause",
+                Command::Faster => "play faster (up to 64x)",
+                Command::Slower => "play slower (down to 1x)",
+                Command::StepBack => "one event back",
+                Command::StepForward => "one event forward",
+                Command::PrevPrompt => "previous prompt",
+                Command::NextPrompt => "next prompt",
+                Command::PrevMark => "previous signal or nudge",
+                Command::NextMark => "next signal or nudge",
+                Command::Start => "go to the start",
+                Command::End => "go to the end",
+                Command::Seek(_) => "go to a position",
+            },
         }
     }
 }
@@ -122,17 +96,17 @@ impl Keymap {
             (Action::Dismiss, &keys.dismiss),
             (Action::Helpful, &keys.helpful),
             (Action::Sessions, &keys.sessions),
-            (Action::Play, &keys.play),
-            (Action::Faster, &keys.faster),
-            (Action::Slower, &keys.slower),
-            (Action::StepBack, &keys.step_back),
-            (Action::StepForward, &keys.step_forward),
-            (Action::PrevPrompt, &keys.prev_prompt),
-            (Action::NextPrompt, &keys.next_prompt),
-            (Action::PrevMark, &keys.prev_mark),
-            (Action::NextMark, &keys.next_mark),
-            (Action::Start, &keys.start),
-            (Action::End, &keys.end),
+            (Action::Player(Command::PlayPause), &keys.play),
+            (Action::Player(Command::Faster), &keys.faster),
+            (Action::Player(Command::Slower), &keys.slower),
+            (Action::Player(Command::StepBack), &keys.step_back),
+            (Action::Player(Command::StepForward), &keys.step_forward),
+            (Action::Player(Command::PrevPrompt), &keys.prev_prompt),
+            (Action::Player(Command::NextPrompt), &keys.next_prompt),
+            (Action::Player(Command::PrevMark), &keys.prev_mark),
+            (Action::Player(Command::NextMark), &keys.next_mark),
+            (Action::Player(Command::Start), &keys.start),
+            (Action::Player(Command::End), &keys.end),
         ];
         let mut map = HashMap::new();
         for (action, names) in &table {

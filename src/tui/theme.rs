@@ -4,6 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::core::engine::Band;
+use crate::core::replay::MarkKind;
 use crate::core::session::Status;
 
 /// The palette, or none.
@@ -73,6 +74,20 @@ impl Theme {
             None | Some(Band::Low) => self.good(),
             Some(Band::Watch) => self.warn(),
             Some(Band::High) => self.bad().add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// A scrubber mark's symbol (one column wide) and style.
+    #[must_use]
+    pub fn mark(self, k: MarkKind) -> (char, Style) {
+        match k {
+            MarkKind::Prompt => ('┃', self.accent()),
+            MarkKind::Error => ('✗', self.bad()),
+            MarkKind::Compaction => ('◇', self.dim()),
+            MarkKind::Recovery => ('↺', self.good()),
+            MarkKind::Signal => ('⚠', self.warn()),
+            MarkKind::Nudge => ('✱', self.warn()),
+            MarkKind::Abandoned => ('■', self.bad()),
         }
     }
 

@@ -29,7 +29,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::core::engine::Band;
 use crate::core::format;
-use crate::core::replay::{MarkKind, PlaybackBar};
+use crate::core::replay::{Command, MarkKind, PlaybackBar};
 use crate::core::sanitize::{self, width};
 use crate::core::session::Status;
 use crate::core::view::{Dashboard, NudgeCard, REFERENCE_MARKS, TurnRow};
@@ -578,7 +578,7 @@ fn playback(f: &mut Frame<'_>, area: Rect, bar: &PlaybackBar, theme: Theme) {
         .map(|(i, c)| {
             let (sym, style) = match c {
                 None => ('─', theme.dim()),
-                Some(k) => (k.symbol(), mark_style(*k, theme)),
+                Some(k) => theme.mark(*k),
             };
             let style = if i == cursor {
                 style.add_modifier(ratatui::style::Modifier::REVERSED)
@@ -601,13 +601,16 @@ fn playback(f: &mut Frame<'_>, area: Rect, bar: &PlaybackBar, theme: Theme) {
     f.render_widget(Paragraph::new(lines), area);
 }
 
-fn mark_style(k: MarkKind, theme: Theme) -> Style {
+/// What a scrubber mark means, for the legend.
+fn mark_name(k: MarkKind) -> &'static str {
     match k {
-        MarkKind::Prompt => theme.accent(),
-        MarkKind::Error | MarkKind::Abandoned => theme.bad(),
-        MarkKind::Signal | MarkKind::Nudge => theme.warn(),
-        MarkKind::Recovery => theme.good(),
-        MarkKind::Compaction => theme.dim(),
+        MarkKind::Prompt => "prompt",
+        MarkKind::Error => "error",
+        MarkKind::Compaction => "compaction",
+        MarkKind::Recovery => "recovery",
+        MarkKind::Signal => "signal",
+        MarkKind::Nudge => "nudge",
+        MarkKind::Abandoned => "likely abandoned",
     }
 }
 
@@ -621,13 +624,13 @@ fn footer(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme)
                 let k1 = |a| app.keymap.first_key(a);
                 format!(
                     "{} play · {}{} speed · {}{} prompt · {}{} signal · {} keys · {} quit",
-                    k1(Action::Play),
-                    k1(Action::Faster),
-                    k1(Action::Slower),
-                    k1(Action::PrevPrompt),
-                    k1(Action::NextPrompt),
-                    k1(Action::PrevMark),
-                    k1(Action::NextMark),
+                    k1(Action::Player(Command::PlayPause)),
+                    k1(Action::Player(Command::Faster)),
+                    k1(Action::Player(Command::Slower)),
+                    k1(Action::Player(Command::PrevPrompt)),
+                    k1(Action::Player(Command::NextPrompt)),
+                    k1(Action::Player(Command::PrevMark)),
+                    k1(Action::Player(Command::NextMark)),
                     k1(Action::Help),
                     k1(Action::Quit),
                 )
@@ -685,7 +688,7 @@ fn help(f: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             if replaying {
                 *a != Action::Sessions
             } else {
-                a.replay().is_none()
+                !matches!(a, Action::Player(_))
             }
         })
         .collect();
@@ -729,7 +732,7 @@ fn help(f: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             MarkKind::Compaction,
             MarkKind::Abandoned,
         ]
-        .map(|k| format!("{} {}", k.symbol(), k.name()));
+        .map(|k| format!("{} {}", theme.mark(k).0, mark_name(k)));
         // The legend wraps by whole entries.
         let mut row = String::from("Scrubber:");
         for entry in legend {
