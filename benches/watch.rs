@@ -88,7 +88,7 @@ fn latency(appends: usize) -> io::Result<()> {
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let ctl = live::spawn(feed, tx)?;
-    let mut app = App::new(Keymap::new(&Config::default().keys));
+    let mut app = App::new(Keymap::default());
     let mut term = Terminal::new(TestBackend::new(80, 30)).map_err(io::Error::other)?;
     let theme = Theme { color: true };
 

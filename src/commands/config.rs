@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::cli::{ConfigArgs, Global};
 use ringside::core::config::EXAMPLE;
 use ringside::source::settings;
+use ringside::tui::keys::Keys;
 
 pub fn run(args: &ConfigArgs, global: &Global) -> Result<()> {
     if args.print_defaults {
@@ -13,7 +14,7 @@ pub fn run(args: &ConfigArgs, global: &Global) -> Result<()> {
     }
     let dirs = settings::dirs();
     let default_path = dirs.as_ref().map(|d| d.config_file.display().to_string());
-    match settings::load(global.config.as_deref()) {
+    match settings::load::<Keys>(global.config.as_deref()) {
         Ok(loaded) => match loaded.path {
             Some(p) => println!("config: {} (valid)", p.display()),
             None => println!(

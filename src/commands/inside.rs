@@ -13,6 +13,7 @@ use ringside::core::engine::{Engine, Rules};
 use ringside::core::pipeline::Pipeline;
 use ringside::core::view::View;
 use ringside::source::{clock, feedback, settings, snapshot};
+use ringside::tui::keys::Keys;
 
 /// Largest stdin accepted (Claude Code's payloads are a few KiB; a prompt can be long).
 const STDIN_LIMIT: u64 = 4 << 20;
@@ -106,7 +107,7 @@ pub fn init_log() {
 
 /// The rules, and a short complaint when the config file is bad (then the defaults are used).
 pub fn rules(global: &Global) -> (Arc<Rules>, Option<String>) {
-    match settings::load(global.config.as_deref()) {
+    match settings::load::<Keys>(global.config.as_deref()) {
         Ok(l) if l.path.is_none() => (Rules::shared_default(), None),
         Ok(l) => (Rules::new(l.config), None),
         Err(e) => {

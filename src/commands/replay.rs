@@ -11,10 +11,11 @@ use ringside::core::replay::{Player, Replay};
 use ringside::report::session::SessionReport;
 use ringside::report::types::ScoreReport;
 use ringside::source::{clock, settings};
+use ringside::tui::keys::Keys;
 use ringside::tui::{self, keymap::Keymap, theme::Theme};
 
 pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
-    let loaded = settings::load(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let loaded = settings::load::<Keys>(global.config.as_deref()).map_err(anyhow::Error::msg)?;
     let rules = ringside::core::engine::Rules::new(loaded.config.clone());
     let now = match &args.now {
         Some(t) => {
@@ -61,5 +62,5 @@ pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
         8.0
     };
     let player = Player::new(Arc::new(replay), speed);
-    tui::replay::run(player, Keymap::new(&loaded.config.keys), Theme::from_env())
+    tui::replay::run(player, Keymap::new(&loaded.keys), Theme::from_env())
 }

@@ -11,6 +11,7 @@ use ringside::core::engine::Rules;
 use ringside::core::pipeline::Pipeline;
 use ringside::report::{text, types::ScoreReport};
 use ringside::source::{clock, discover, read, settings};
+use ringside::tui::keys::Keys;
 
 /// The demo session embedded in the binary.
 pub const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
@@ -39,7 +40,7 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
 
 /// The rules from the config file (`--config`, else the default path, else the defaults).
 pub fn rules(global: &Global) -> Result<Arc<Rules>> {
-    let loaded = settings::load(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let loaded = settings::load::<Keys>(global.config.as_deref()).map_err(anyhow::Error::msg)?;
     Ok(Rules::new(loaded.config))
 }
 

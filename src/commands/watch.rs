@@ -9,6 +9,7 @@ use crate::cli::{Global, WatchArgs};
 use ringside::source::follow::{FollowOptions, repository_root};
 use ringside::source::live::Feed;
 use ringside::source::{discover, settings};
+use ringside::tui::keys::Keys;
 use ringside::tui::{self, keymap::Keymap, theme::Theme};
 
 pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
@@ -17,8 +18,8 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
             "watch needs a terminal; for scripts use `ringside score --json <SESSION>` or `ringside sessions --json`"
         );
     }
-    let loaded = settings::load(global.config.as_deref()).map_err(anyhow::Error::msg)?;
-    let keymap = Keymap::new(&loaded.config.keys);
+    let loaded = settings::load::<Keys>(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let keymap = Keymap::new(&loaded.keys);
     let rules = ringside::core::engine::Rules::new(loaded.config.clone());
     let dirs = settings::dirs();
     let _log = init_log(dirs.as_ref().map(|d| d.data.as_path()));

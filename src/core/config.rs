@@ -1,12 +1,17 @@
-//! Settings: thresholds, weights, bands, cooldown, lexicons and keys, with their defaults.
+//! Settings: thresholds, weights, bands, cooldown and lexicons, with their defaults.
 //!
 //! The defaults live in code ([`Config::default`]) and are documented, key by key, in
 //! `config.example.toml` at the top of the repository; a test proves the two agree. Parsing is
 //! strict: an unknown key, a wrong type or an out-of-range value is an error that names the key
 //! and its line. A missing key takes its default. Reading the file is the edge's job
-//! (`crate::settings`); this module only turns text into a checked [`Config`].
+//! (`source::settings`); this module only turns text into a checked [`Config`].
+//!
+//! One section of the file belongs to a front end: `[keys]`, the TUI's key bindings. The core
+//! knows where it sits in the file, not what it means: [`Config::parse_with`] hands it to the
+//! front end's [`Section`] type, which checks it, and its problems are reported like the core's.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 /// `config.example.toml`: every key with its default and meaning (a test holds it equal to
 /// [`Config::default`]); `ringside config --print-defaults` prints it.
@@ -24,7 +29,44 @@ pub struct Config {
     pub recovery: Recovery,
     pub thresholds: Thresholds,
     pub lexicon: Lexicon,
-    pub keys: Keys,
+}
+
+/// A section of the config file that belongs to a front end (the TUI's `[keys]`).
+pub trait Section: Default + DeserializeOwned {
+    /// Every entry that is not valid: (key, what is wrong), in the file's order.
+    fn problems(&self) -> Vec<(&'static str, String)>;
+}
+
+/// The file's layout: the core's sections and the front end's `[keys]` (in the order that
+/// "unknown field" messages list them).
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, bound(deserialize = "K: Section"))]
+struct File<K> {
+    coach: Coach,
+    statusline: StatusLine,
+    hook: Hook,
+    risk: Risk,
+    weights: Weights,
+    recovery: Recovery,
+    thresholds: Thresholds,
+    lexicon: Lexicon,
+    keys: K,
+}
+
+/// A `[keys]` section left unread: what [`Config::parse`] does with it.
+#[derive(Default)]
+struct Unread;
+
+impl<'de> Deserialize<'de> for Unread {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Unread)
+    }
+}
+
+impl Section for Unread {
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// When nudges may be shown.
@@ -386,69 +428,6 @@ impl Default for Lexicon {
     }
 }
 
-/// TUI key bindings: each action takes a list of keys (`q`, `esc`, `ctrl-c`, `down`, `pgup`…).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Keys {
-    pub quit: Vec<String>,
-    pub help: Vec<String>,
-    pub down: Vec<String>,
-    pub up: Vec<String>,
-    pub top: Vec<String>,
-    pub bottom: Vec<String>,
-    pub page_down: Vec<String>,
-    pub page_up: Vec<String>,
-    pub next_pane: Vec<String>,
-    pub open: Vec<String>,
-    pub back: Vec<String>,
-    pub dismiss: Vec<String>,
-    pub helpful: Vec<String>,
-    pub sessions: Vec<String>,
-    pub play: Vec<String>,
-    pub faster: Vec<String>,
-    pub slower: Vec<String>,
-    pub step_back: Vec<String>,
-    pub step_forward: Vec<String>,
-    pub prev_prompt: Vec<String>,
-    pub next_prompt: Vec<String>,
-    pub prev_mark: Vec<String>,
-    pub next_mark: Vec<String>,
-    pub start: Vec<String>,
-    pub end: Vec<String>,
-}
-
-impl Default for Keys {
-    fn default() -> Self {
-        Self {
-            quit: words(&["q", "ctrl-c"]),
-            help: words(&["?"]),
-            down: words(&["j", "down"]),
-            up: words(&["k", "up"]),
-            top: words(&["g", "home"]),
-            bottom: words(&["G", "end"]),
-            page_down: words(&["pgdown", "ctrl-d"]),
-            page_up: words(&["pgup", "ctrl-u"]),
-            next_pane: words(&["tab"]),
-            open: words(&["enter"]),
-            back: words(&["esc", "backspace"]),
-            dismiss: words(&["d"]),
-            helpful: words(&["h"]),
-            sessions: words(&["s"]),
-            play: words(&["space"]),
-            faster: words(&["+", "="]),
-            slower: words(&["-"]),
-            step_back: words(&["left"]),
-            step_forward: words(&["right"]),
-            prev_prompt: words(&["["]),
-            next_prompt: words(&["]"]),
-            prev_mark: words(&["{"]),
-            next_mark: words(&["}"]),
-            start: words(&["0"]),
-            end: words(&["$"]),
-        }
-    }
-}
-
 /// A configuration problem, naming the key and (when known) its line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
@@ -458,22 +437,47 @@ pub struct ConfigError {
 }
 
 impl Config {
-    /// Parses and checks a config file's text.
+    /// Parses and checks a config file's text, leaving the front end's `[keys]` unread.
     ///
     /// # Errors
     /// Unknown keys, wrong types and out-of-range values, each naming the key and its line.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+        Self::parse_with::<Unread>(text).map(|(config, _)| config)
+    }
+
+    /// Parses and checks a config file's text, `[keys]` as the front end's section `K`. The
+    /// first problem found is the error: the core's sections first, then `K`'s.
+    ///
+    /// # Errors
+    /// Unknown keys, wrong types and out-of-range values, each naming the key and its line.
+    pub fn parse_with<K: Section>(text: &str) -> Result<(Self, K), ConfigError> {
+        let file: File<K> = toml::from_str(text).map_err(|e| ConfigError {
             line: e.span().map(|s| line_of_offset(text, s.start)),
             message: e.message().trim().to_owned(),
         })?;
-        if let Some((section, key, message)) = config.validate().into_iter().next() {
+        let config = Config {
+            coach: file.coach,
+            statusline: file.statusline,
+            hook: file.hook,
+            risk: file.risk,
+            weights: file.weights,
+            recovery: file.recovery,
+            thresholds: file.thresholds,
+            lexicon: file.lexicon,
+        };
+        let core = config.validate().into_iter();
+        let front = file
+            .keys
+            .problems()
+            .into_iter()
+            .map(|(k, m)| ("keys", k, m));
+        if let Some((section, key, message)) = core.chain(front).next() {
             return Err(ConfigError {
                 line: line_of_key(text, section, key),
                 message: format!("[{section}] {key}: {message}"),
             });
         }
-        Ok(config)
+        Ok((config, file.keys))
     }
 
     /// Every rule broken: (section, key, what is wrong).
@@ -619,27 +623,6 @@ impl Config {
                 }
             }
         }
-        let mut bound: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-        for (key, list) in self.keys.named() {
-            for k in list {
-                if let Some(other) = bound.insert(k.as_str(), key).filter(|o| *o != key) {
-                    bad.push((
-                        "keys",
-                        key,
-                        format!("'{k}' is bound to both {other} and {key}"),
-                    ));
-                }
-                if !valid_key(k) {
-                    bad.push((
-                        "keys",
-                        key,
-                        format!(
-                            "'{k}' is not a key (try q, esc, enter, tab, up, pgdown, ctrl-c, f1…)"
-                        ),
-                    ));
-                }
-            }
-        }
         bad
     }
 }
@@ -733,76 +716,6 @@ impl Lexicon {
     }
 }
 
-impl Keys {
-    /// (action, keys) for every binding.
-    #[must_use]
-    pub fn named(&self) -> [(&'static str, &[String]); 25] {
-        [
-            ("quit", &self.quit),
-            ("help", &self.help),
-            ("down", &self.down),
-            ("up", &self.up),
-            ("top", &self.top),
-            ("bottom", &self.bottom),
-            ("page_down", &self.page_down),
-            ("page_up", &self.page_up),
-            ("next_pane", &self.next_pane),
-            ("open", &self.open),
-            ("back", &self.back),
-            ("dismiss", &self.dismiss),
-            ("helpful", &self.helpful),
-            ("sessions", &self.sessions),
-            ("play", &self.play),
-            ("faster", &self.faster),
-            ("slower", &self.slower),
-            ("step_back", &self.step_back),
-            ("step_forward", &self.step_forward),
-            ("prev_prompt", &self.prev_prompt),
-            ("next_prompt", &self.next_prompt),
-            ("prev_mark", &self.prev_mark),
-            ("next_mark", &self.next_mark),
-            ("start", &self.start),
-            ("end", &self.end),
-        ]
-    }
-}
-
-/// A key name the TUI understands: one character, a named key, `f1`–`f12`, with an optional
-/// `ctrl-`/`alt-`/`shift-` prefix.
-#[must_use]
-pub fn valid_key(k: &str) -> bool {
-    let mut rest = k;
-    for m in ["ctrl-", "alt-", "shift-"] {
-        if let Some(r) = rest.strip_prefix(m) {
-            rest = r;
-        }
-    }
-    rest.chars().count() == 1
-        || matches!(
-            rest,
-            "esc"
-                | "enter"
-                | "tab"
-                | "backtab"
-                | "backspace"
-                | "up"
-                | "down"
-                | "left"
-                | "right"
-                | "home"
-                | "end"
-                | "pgup"
-                | "pgdown"
-                | "space"
-                | "delete"
-                | "insert"
-        )
-        || rest
-            .strip_prefix('f')
-            .and_then(|n| n.parse::<u8>().ok())
-            .is_some_and(|n| (1..=12).contains(&n))
-}
-
 fn range_msg(v: f64, rule: &str) -> String {
     format!("'{v}' must be {rule}")
 }
@@ -884,33 +797,16 @@ mod tests {
         assert_eq!(e.line, Some(3));
         let e = Config::parse("[lexicon]\ncorrections = [\"(unclosed\"]\n").unwrap_err();
         assert!(e.message.contains("not a valid regular expression"), "{e}");
-        let e = Config::parse("[keys]\nquit = [\"hyper-q\"]\n").unwrap_err();
-        assert!(e.message.contains("'hyper-q' is not a key"), "{e}");
-        let e = Config::parse("[keys]\n\ndismiss = [\"q\"]\n").unwrap_err();
-        assert_eq!(e.line, Some(3));
-        assert!(
-            e.message.contains("'q' is bound to both quit and dismiss"),
-            "{e}"
-        );
     }
 
     #[test]
-    fn key_names() {
-        for k in [
-            "q",
-            "?",
-            "G",
-            "esc",
-            "ctrl-c",
-            "shift-tab",
-            "f5",
-            "pgdown",
-            "alt-enter",
-        ] {
-            assert!(valid_key(k), "{k}");
-        }
-        for k in ["", "ctrl-", "f13", "escape-key", "qq"] {
-            assert!(!valid_key(k), "{k}");
-        }
+    fn the_keys_section_is_the_front_ends() {
+        // Left unread by the core (the TUI checks it: tui::keys), but still a known section.
+        assert!(Config::parse("[keys]\nquit = [\"hyper-q\"]\n").is_ok());
+        let e = Config::parse("[kyes]\n").unwrap_err();
+        assert!(
+            e.message.contains("unknown field `kyes`") && e.message.contains("`keys`"),
+            "{e}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::config::Config;
+use crate::core::config::{Config, Section};
 
 /// ringside's own folders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +35,12 @@ pub fn dirs() -> Option<Dirs> {
     })
 }
 
-/// A loaded configuration and where it came from.
+/// A loaded configuration and where it came from: the core's settings, and the front end's
+/// `[keys]` section as `K` (the TUI's `tui::keys::Keys`).
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub struct Loaded<K> {
     pub config: Config,
+    pub keys: K,
     /// The file read, when one was.
     pub path: Option<PathBuf>,
 }
@@ -47,7 +49,7 @@ pub struct Loaded {
 ///
 /// # Errors
 /// A message naming the file, and for bad content the line and key.
-pub fn load(explicit: Option<&Path>) -> Result<Loaded, String> {
+pub fn load<K: Section>(explicit: Option<&Path>) -> Result<Loaded<K>, String> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => match dirs() {
@@ -55,6 +57,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, String> {
             _ => {
                 return Ok(Loaded {
                     config: Config::default(),
+                    keys: K::default(),
                     path: None,
                 });
             }
@@ -62,9 +65,11 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, String> {
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-    let config = Config::parse(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+    let (config, keys) =
+        Config::parse_with(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
     Ok(Loaded {
         config,
+        keys,
         path: Some(path),
     })
 }

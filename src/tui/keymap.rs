@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::core::config::Keys;
+use super::keys::Keys;
 use crate::core::replay::Command;
 
 /// What a key asks for: the screen's own actions, or a command for the replay player (whose

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod keys;
 pub mod replay;
 pub mod review;
 pub mod theme;
