@@ -135,18 +135,10 @@ fn paint(out: &mut String, text: &str, tone: Tone, color: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pipeline::Pipeline;
-    use crate::core::view::View;
-
-    const DEMO: &[u8] = include_bytes!("../../assets/demo/session.jsonl");
+    use crate::core::view::{View, fixtures};
 
     fn demo_until(lines: usize) -> Dashboard {
-        let mut p = Pipeline::new(Some("demo".into()));
-        for l in DEMO.split(|b| *b == b'\n').take(lines) {
-            p.feed(l);
-            p.feed(b"\n");
-        }
-        View::of(&p).dashboard()
+        View::of(&fixtures::demo_until(lines)).dashboard()
     }
 
     fn layout(width: usize, lines: u8, color: bool) -> Layout {

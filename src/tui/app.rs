@@ -361,17 +361,11 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pipeline::Pipeline;
+    use crate::core::view::{View, fixtures};
 
     fn app_with_demo(lines: usize) -> App {
-        let bytes = include_bytes!("../../assets/demo/session.jsonl");
-        let mut p = Pipeline::new(Some("demo".into()));
-        for l in bytes.split(|b| *b == b'\n').take(lines) {
-            p.feed(l);
-            p.feed(b"\n");
-        }
         let mut app = App::new(Keymap::default());
-        let d = Dashboard::build(p.session(), p.engine(), None, &[], 0);
+        let d = View::of(&fixtures::demo_until(lines)).dashboard();
         app.on_update(Update::Dashboard(
             Box::new(d),
             Showing::Demo { finished: false },

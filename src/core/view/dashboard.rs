@@ -385,18 +385,7 @@ fn risk_panel(a: &engine::Assessment) -> RiskPanel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pipeline::Pipeline;
-
-    const DEMO: &[u8] = include_bytes!("../../../assets/demo/session.jsonl");
-
-    fn demo_until(lines: usize) -> Pipeline {
-        let mut p = Pipeline::new(Some("demo".into()));
-        for l in DEMO.split(|b| *b == b'\n').take(lines) {
-            p.feed(l);
-            p.feed(b"\n");
-        }
-        p
-    }
+    use crate::core::view::fixtures::demo_until;
 
     #[test]
     fn the_demo_mid_loop_shows_the_nudge_and_the_failing_calls() {

@@ -124,13 +124,16 @@ impl<'a> View<'a> {
     }
 }
 
+/// The shipped demo read up to a line: the fixture of the view model's tests and the front
+/// ends' unit tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixtures {
+    use crate::core::pipeline::Pipeline;
 
     const DEMO: &[u8] = include_bytes!("../../../assets/demo/session.jsonl");
 
-    fn demo_until(lines: usize) -> Pipeline {
+    /// The pipeline fed the demo's first `lines` lines.
+    pub(crate) fn demo_until(lines: usize) -> Pipeline {
         let mut p = Pipeline::new(Some("demo".into()));
         for l in DEMO.split(|b| *b == b'\n').take(lines) {
             p.feed(l);
@@ -138,6 +141,12 @@ mod tests {
         }
         p
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::demo_until;
+    use super::*;
 
     #[test]
     fn every_model_of_a_view_shows_the_same_nudge() {
