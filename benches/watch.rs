@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use ratatui::{Terminal, backend::TestBackend};
 use ringside::core::config::Config;
 use ringside::core::engine::Rules;
-use ringside::source::discover;
+use ringside::source::agents::claude;
 use ringside::source::follow::FollowOptions;
 use ringside::source::live::{self, Feed, Update};
 use ringside::tui::{app::App, keymap::Keymap, theme::Theme, view};
@@ -74,7 +74,7 @@ fn latency(appends: usize) -> io::Result<()> {
     let file = project.join(format!("{SESSION_ID}.jsonl"));
     generator::write_transcript(BufWriter::new(File::create(&file)?), 5_000_000, 7)?;
 
-    let roots = discover::roots(Some(&dir.path().display().to_string()), None, None);
+    let roots = claude::roots(Some(&dir.path().display().to_string()), None, None);
     let feed = Feed::Live {
         opts: FollowOptions {
             pinned: None,

@@ -12,8 +12,10 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "ringside", version, about, long_about = None, max_term_width = 100)]
 #[command(
-    after_help = "With no command, ringside runs `watch` beside your agent.\n\
-Transcripts are found under $CLAUDE_CONFIG_DIR (comma-separated), ~/.config/claude and ~/.claude."
+    after_help = format!(
+        "With no command, ringside runs `watch` beside your agent.\n{}",
+        ringside::source::discover::where_help()
+    )
 )]
 pub struct Cli {
     #[command(subcommand)]

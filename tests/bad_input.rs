@@ -208,7 +208,11 @@ fn a_file_deleted_after_discovery_is_an_error_for_that_file_only() {
         .map(|f| ringside::source::read::read_session(&f.path, &[], &Default::default()))
         .collect();
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
-    let err = results.into_iter().find_map(Result::err).unwrap();
+    let err = results
+        .into_iter()
+        .find_map(Result::err)
+        .unwrap()
+        .to_string();
     assert!(
         err.contains("bbbb2222.jsonl") && err.contains("no such file"),
         "{err}"

@@ -22,7 +22,7 @@ pub fn run(args: &ConfigArgs, global: &Global) -> Result<()> {
                 default_path.as_deref().unwrap_or("(no home directory)")
             ),
         },
-        Err(e) => anyhow::bail!(e),
+        Err(e) => return Err(e.into()),
     }
     if let Some(d) = dirs {
         println!("data:   {}", d.data.display());

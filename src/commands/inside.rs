@@ -105,8 +105,8 @@ pub fn init_log() {
         .try_init();
 }
 
-/// The rules, and a short complaint when the config file is bad (then the defaults are used).
-pub fn rules(global: &Global) -> (Arc<Rules>, Option<String>) {
+/// The rules, and the complaint when the config file is bad (then the defaults are used).
+pub fn rules(global: &Global) -> (Arc<Rules>, Option<settings::SettingsError>) {
     match settings::load::<Keys>(global.config.as_deref()) {
         Ok(l) if l.path.is_none() => (Rules::shared_default(), None),
         Ok(l) => (Rules::new(l.config), None),

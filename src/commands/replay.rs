@@ -10,12 +10,12 @@ use ringside::core::Millis;
 use ringside::core::replay::{Player, Replay};
 use ringside::report::session::SessionReport;
 use ringside::report::types::ScoreReport;
-use ringside::source::{clock, settings};
+use ringside::source::{clock, discover, read, settings};
 use ringside::tui::keys::Keys;
 use ringside::tui::{self, keymap::Keymap, theme::Theme};
 
 pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
-    let loaded = settings::load::<Keys>(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let loaded = settings::load::<Keys>(global.config.as_deref())?;
     let rules = ringside::core::engine::Rules::new(loaded.config.clone());
     let now = match &args.now {
         Some(t) => {
@@ -45,12 +45,10 @@ pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
         let Some(t) = args.target.target.as_deref() else {
             bail!("name a transcript file or session id, or use --demo")
         };
-        let (path, _) = super::score::resolve(t)?;
-        // Read once, read-only; the replay keeps its own copy.
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let id = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-        (bytes, id)
+        let file = discover::resolve(t)?;
+        // Read once, read-only, through the session reader's file access; the replay keeps its
+        // own copy. Sub-agent files are not replayed (their figures are in the report).
+        (read::main_bytes(&file.path)?, Some(file.id))
     };
     let replay = Replay::open(bytes, id, rules, Some(now));
     if replay.is_empty() {

@@ -79,7 +79,10 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         }
     }
     for e in &scanned.errors {
-        eprintln!("note: {}", ringside::core::sanitize::one_line(e, 500));
+        eprintln!(
+            "note: {}",
+            ringside::core::sanitize::one_line(&e.to_string(), 500)
+        );
     }
     let project = args
         .project

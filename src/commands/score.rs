@@ -1,6 +1,6 @@
 //! `ringside score`: the scorecards of one session, as a table or JSON.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
@@ -10,7 +10,8 @@ use ringside::core::Millis;
 use ringside::core::engine::Rules;
 use ringside::core::pipeline::Pipeline;
 use ringside::report::{text, types::ScoreReport};
-use ringside::source::{clock, discover, read, settings};
+use ringside::source::read::{self, SessionReader};
+use ringside::source::{clock, discover, settings};
 use ringside::tui::keys::Keys;
 
 /// The demo session embedded in the binary.
@@ -40,7 +41,7 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
 
 /// The rules from the config file (`--config`, else the default path, else the defaults).
 pub fn rules(global: &Global) -> Result<Arc<Rules>> {
-    let loaded = settings::load::<Keys>(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let loaded = settings::load::<Keys>(global.config.as_deref())?;
     Ok(Rules::new(loaded.config))
 }
 
@@ -52,8 +53,8 @@ pub fn load(target: &Target, rules: &Arc<Rules>) -> Result<read::ReadSession> {
     let Some(t) = target.target.as_deref() else {
         bail!("name a transcript file or session id, or use --demo")
     };
-    let (path, subagents) = resolve(t)?;
-    read::read_session(&path, &subagents, rules).map_err(anyhow::Error::msg)
+    let file = discover::resolve(t)?;
+    Ok(SessionReader::open(&file, rules.clone()).read()?)
 }
 
 /// The embedded demo session, read like a file.
@@ -70,44 +71,5 @@ pub fn demo(rules: &Arc<Rules>) -> read::ReadSession {
         engine,
         bytes: DEMO.len() as u64,
         warnings: Vec::new(),
-    }
-}
-
-/// A path as given, or a session id looked up under the transcript roots.
-pub fn resolve(target: &str) -> Result<(PathBuf, Vec<(String, PathBuf)>)> {
-    let path = Path::new(target);
-    if path.exists() || target.contains('/') || target.ends_with(".jsonl") {
-        if !path.exists() {
-            bail!("no such file: {target}");
-        }
-        return Ok((path.to_path_buf(), discover::subagents_of(path)));
-    }
-    let roots = discover::roots_from_env();
-    if roots.projects.is_empty() {
-        bail!(
-            "'{target}' is not a file, and no transcript folder was found ({}); pass a path, or set CLAUDE_CONFIG_DIR",
-            describe_roots(&roots)
-        );
-    }
-    let all = discover::sessions(&roots);
-    let found = discover::find_session(&all, target).map_err(anyhow::Error::msg)?;
-    Ok((found.path, found.subagents))
-}
-
-/// Where ringside looked, for error messages.
-#[must_use]
-pub fn describe_roots(roots: &discover::Roots) -> String {
-    if roots.from_env {
-        let missing: Vec<String> = roots
-            .missing
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        format!(
-            "CLAUDE_CONFIG_DIR has no projects/ folder: {}",
-            missing.join(", ")
-        )
-    } else {
-        "looked in ~/.config/claude/projects and ~/.claude/projects".into()
     }
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::cli::SessionsArgs;
 use crate::progress::Progress;
 use ringside::core::{Millis, format, sanitize};
-use ringside::source::{discover, read};
+use ringside::source::discover;
+use ringside::source::read::SessionReader;
 
 /// One row of `sessions --json`.
 #[derive(Debug, Serialize)]
@@ -53,10 +54,7 @@ pub fn run(args: &SessionsArgs) -> Result<()> {
             serde_json::to_string_pretty(&rows).context("serialising sessions")?
         );
     } else if rows.is_empty() {
-        println!(
-            "No sessions found ({}).",
-            super::score::describe_roots(&roots)
-        );
+        println!("No sessions found ({}).", roots.describe());
         println!("Try `ringside score --demo` to see what ringside reports.");
     } else {
         print!("{}", table(&rows, super::output_width()));
@@ -79,7 +77,7 @@ fn row(f: &discover::SessionFile) -> SessionRow {
         error: None,
     };
     let rules = ringside::core::engine::Rules::shared_default();
-    match read::read_session(&f.path, &[], &rules) {
+    match SessionReader::open(f, rules).read() {
         Ok(s) => {
             let s = s.session;
             r.cwd = s.cwd.as_deref().map(|c| sanitize::one_line(c, 4096));
@@ -93,7 +91,7 @@ fn row(f: &discover::SessionFile) -> SessionRow {
             r.last_activity = s.last.or(f.modified);
             r.prompts = s.prompts();
         }
-        Err(e) => r.error = Some(e),
+        Err(e) => r.error = Some(e.to_string()),
     }
     r
 }

@@ -51,7 +51,7 @@ pub fn run(args: &StatuslineArgs, global: &Global) {
 fn own_rows(
     input: Option<&[u8]>,
     rules: &std::sync::Arc<ringside::core::engine::Rules>,
-    config_error: Option<String>,
+    config_error: Option<ringside::source::settings::SettingsError>,
     now: Option<&str>,
 ) -> Vec<String> {
     let layout = Layout {

@@ -18,7 +18,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
             "watch needs a terminal; for scripts use `ringside score --json <SESSION>` or `ringside sessions --json`"
         );
     }
-    let loaded = settings::load::<Keys>(global.config.as_deref()).map_err(anyhow::Error::msg)?;
+    let loaded = settings::load::<Keys>(global.config.as_deref())?;
     let keymap = Keymap::new(&loaded.keys);
     let rules = ringside::core::engine::Rules::new(loaded.config.clone());
     let dirs = settings::dirs();
@@ -30,7 +30,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
     let roots = discover::roots_from_env();
     // A fresh machine (no transcript folder at all) gets the demo; a machine with Claude Code
     // but no session yet gets the waiting screen, which switches to the first session that starts.
-    let fresh_machine = roots.projects.is_empty();
+    let fresh_machine = roots.is_empty();
     let (feed, label) = if args.demo || (fresh_machine && args.session.is_none()) {
         if !args.demo {
             tracing::info!("no transcripts found: playing the demo");
@@ -50,7 +50,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
         )
     } else {
         let pinned = match &args.session {
-            Some(s) => Some(super::score::resolve(s)?.0),
+            Some(s) => Some(discover::resolve(s)?.path),
             None => None,
         };
         let project = if args.all || pinned.is_some() {

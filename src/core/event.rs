@@ -222,7 +222,7 @@ impl Outcome {
 /// A tool call's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolResult {
-    /// Hash of the `tool_use_id` it answers.
+    /// Hash of the id of the call it answers.
     pub id: u64,
     pub outcome: Outcome,
     /// Whether the transcript marked it `is_error` (kept for exact counting).

@@ -71,6 +71,20 @@ impl LineAssembler {
         self.hold(chunk);
     }
 
+    /// Feeds bytes up to and including the next newline: completes that one line (calling
+    /// `emit`) and returns how many bytes it took. Without a newline in `chunk`, all of it is
+    /// held and the result is `None`. Feeding a stream this way, piece by piece, gives exactly
+    /// the lines [`Self::feed`] gives.
+    pub fn feed_one(&mut self, chunk: &[u8], mut emit: impl FnMut(Line<'_>)) -> Option<usize> {
+        if let Some(pos) = memchr::memchr(b'\n', chunk) {
+            self.complete(&chunk[..pos], &mut emit);
+            Some(pos + 1)
+        } else {
+            self.hold(chunk);
+            None
+        }
+    }
+
     /// Ends the stream: an unterminated last line is emitted as if it had its newline.
     pub fn finish(&mut self, mut emit: impl FnMut(Line<'_>)) {
         if !self.tail.is_empty() || self.discarded > 0 {
@@ -181,6 +195,36 @@ mod tests {
         assert!(
             asm.tail.capacity() <= 8,
             "discarded bytes must not stay buffered"
+        );
+    }
+
+    #[test]
+    fn feeding_one_line_at_a_time_matches_feeding_chunks() {
+        let stream: &[u8] = b"a\nbb\r\n\nlong-line\ntail";
+        let mut whole = LineAssembler::new(4);
+        let want = collect(&mut whole, &[stream], true);
+        let mut one = LineAssembler::new(4);
+        let mut got = Vec::new();
+        let mut push = |l: Line<'_>| match l {
+            Line::Complete { no, bytes } => {
+                got.push((no.0, String::from_utf8_lossy(bytes).into_owned()));
+            }
+            Line::Oversized { no, len } => got.push((no.0, format!("<oversized {len}>"))),
+        };
+        let mut consumed = Vec::new();
+        for piece in [&stream[..3], &stream[3..]] {
+            let mut rest = piece;
+            while let Some(n) = one.feed_one(rest, &mut push) {
+                consumed.push(n);
+                rest = &rest[n..];
+            }
+        }
+        one.finish(&mut push);
+        assert_eq!(got, want);
+        assert_eq!(
+            consumed,
+            vec![2, 3, 1, 10],
+            "each line's bytes, newline included"
         );
     }
 

@@ -14,6 +14,7 @@
 
 use std::sync::Arc;
 
+use super::agents::Format;
 use super::engine::Rules;
 use super::pipeline::Pipeline;
 use super::view::{Dashboard, View};
@@ -79,50 +80,66 @@ pub struct Replay {
 impl Replay {
     /// Reads a whole transcript (`bytes`, which the replay keeps) once, recording stops,
     /// snapshots and marks. `evaluated_at` is the clock for time-based rules at the end (silence
-    /// after trouble, hence the likely abandonment); `None` evaluates at the last event.
+    /// after trouble, hence the likely abandonment); `None` evaluates at the last event. The
+    /// format's reader frames the records ([`Pipeline::feed_record`]): a stop ends where its
+    /// record ends.
     #[must_use]
     pub fn open(
-        mut bytes: Vec<u8>,
+        bytes: Vec<u8>,
         id: Option<String>,
         rules: Arc<Rules>,
         evaluated_at: Option<Millis>,
     ) -> Self {
-        // A finished file's last line counts even without its newline.
-        if bytes.last().is_some_and(|b| *b != b'\n') {
-            bytes.push(b'\n');
-        }
-        let mut p = Pipeline::with_rules(id.clone(), Arc::clone(&rules));
+        Self::open_format(Format::default(), bytes, id, rules, evaluated_at)
+    }
+
+    /// [`Self::open`] for a transcript of `format`.
+    #[must_use]
+    pub fn open_format(
+        format: Format,
+        bytes: Vec<u8>,
+        id: Option<String>,
+        rules: Arc<Rules>,
+        evaluated_at: Option<Millis>,
+    ) -> Self {
+        let mut p = Pipeline::for_format(format, id.clone(), Arc::clone(&rules));
         let mut stops = Vec::new();
         let mut snapshots = vec![(0, p.clone())];
         let mut errors = Vec::new();
-        let (mut start, mut line) = (0usize, 0u64);
+        let mut start = 0usize;
         let (mut snap_bytes, mut snap_stops) = (0usize, 0usize);
-        for nl in memchr::memchr_iter(b'\n', &bytes) {
-            line += 1;
-            let before = p.seen().events;
-            let failed = p.session().totals.failed;
-            p.feed(&bytes[start..=nl]);
-            snap_bytes += nl + 1 - start;
-            start = nl + 1;
-            if p.seen().events == before {
-                continue;
-            }
+        let mut stop = |p: &Pipeline, line: LineNo, end: usize, failed: u32| {
             stops.push(Stop {
-                line: LineNo(line),
-                end: start,
+                line,
+                end,
                 at: p.seen().last_at,
             });
             if p.session().totals.failed > failed {
-                errors.push((stops.len(), LineNo(line)));
+                errors.push((stops.len(), line));
             }
+            stops.len()
+        };
+        while start < bytes.len() {
+            let failed = p.session().totals.failed;
+            let fed = p.feed_record(&bytes[start..]);
+            snap_bytes += fed.consumed;
+            start += fed.consumed;
+            let Some(line) = fed.line.filter(|_| fed.ended) else {
+                continue;
+            };
+            let at = stop(&p, line, start, failed);
             snap_stops += 1;
             if snap_bytes >= SNAPSHOT_BYTES || snap_stops >= SNAPSHOT_STOPS {
-                snapshots.push((stops.len(), p.clone()));
+                snapshots.push((at, p.clone()));
                 snap_bytes = 0;
                 snap_stops = 0;
             }
         }
-        p.finish();
+        // A finished file's last record counts even without its terminator.
+        let failed = p.session().totals.failed;
+        if let Some(line) = p.finish_record() {
+            stop(&p, line, bytes.len(), failed);
+        }
         if let Some(now) = evaluated_at.or(p.seen().last_at) {
             p.tick(now);
         }
@@ -291,7 +308,11 @@ impl Replay {
         }
         let i = self.snapshots.partition_point(|(p, _)| *p <= pos) - 1;
         let Some((from, snap)) = self.snapshots.get(i) else {
-            return Pipeline::with_rules(self.id.clone(), Arc::clone(&self.rules));
+            return Pipeline::for_format(
+                self.last.format(),
+                self.id.clone(),
+                Arc::clone(&self.rules),
+            );
         };
         let mut p = snap.clone();
         let start = self.byte_end(*from);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::core::agents::claude::{ParseStats, Skip};
+use crate::core::agents::{ParseStats, Skip};
 use crate::core::checks::CheckKind;
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{Engine, Nudge, RiskView};

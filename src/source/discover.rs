@@ -1,119 +1,112 @@
-//! Where transcripts live, and which files make up a session.
+//! Finding sessions, for every agent format: the roots to scan, the session files under them, and
+//! which sub-agent files belong to a session.
 //!
-//! Roots follow Claude Code: every entry of `CLAUDE_CONFIG_DIR` (comma-separated; an entry may be
-//! the config dir or its `projects/` folder), else `~/.config/claude` and `~/.claude`. Each root
-//! holds `projects/<encoded-cwd>/<session-id>.jsonl`. A session's sub-agents are
-//! `<session-id>/subagents/agent-*.jsonl` (2.1+), flat `agent-*.jsonl` beside the sessions whose
-//! lines carry the parent's `sessionId` (2.0), or inline `isSidechain` lines (1.0, handled by the
-//! parser). The folder name is a lossy encoding of the cwd, so nothing here decodes it: the
-//! project's directory comes from the lines' `cwd`.
+//! Each format's layout is its adapter's (`source/agents/<format>/`); this module only asks each
+//! adapter and merges the answers, so the rest of the edge never names a format's files.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::core::Millis;
+use thiserror::Error;
 
-/// The transcript roots to scan.
+use super::agents::claude;
+use crate::core::Millis;
+use crate::core::agents::Format;
+
+/// The transcript roots to scan. Each format has its folders here (Claude Code's are its
+/// `projects/` folders); code outside the adapters goes through the methods.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Roots {
-    /// Existing `projects/` folders, deduplicated.
+    /// Claude Code's existing `projects/` folders, deduplicated.
     pub projects: Vec<PathBuf>,
     /// Configured roots that do not exist (worth saying, not an error).
     pub missing: Vec<PathBuf>,
-    /// Whether the roots came from `CLAUDE_CONFIG_DIR`.
+    /// Whether the roots came from the agent's environment variable.
     pub from_env: bool,
 }
 
-/// Where to look, from the environment (`CLAUDE_CONFIG_DIR`, `HOME`, `XDG_CONFIG_HOME`).
+impl Roots {
+    /// The existing folders of one format.
+    #[must_use]
+    pub fn folders(&self, format: Format) -> &[PathBuf] {
+        match format {
+            Format::Claude => &self.projects,
+        }
+    }
+
+    /// Every existing folder, with its format (what `watch` watches).
+    pub fn all_folders(&self) -> impl Iterator<Item = (Format, &Path)> {
+        Format::ALL
+            .into_iter()
+            .flat_map(move |f| self.folders(f).iter().map(move |p| (f, p.as_path())))
+    }
+
+    /// No transcript folder at all (a fresh machine).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.all_folders().next().is_none()
+    }
+
+    /// The format whose folders hold `path`, if any does.
+    #[must_use]
+    pub fn format_of(&self, path: &Path) -> Option<Format> {
+        self.all_folders()
+            .find(|(_, root)| path.starts_with(root))
+            .map(|(f, _)| f)
+    }
+
+    /// Where ringside looked, for error messages.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        Format::ALL
+            .into_iter()
+            .map(|f| match f {
+                Format::Claude => claude::describe_roots(self),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Where to look, from the environment, for every format.
 #[must_use]
 pub fn roots_from_env() -> Roots {
-    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    let xdg = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute());
-    let env = std::env::var("CLAUDE_CONFIG_DIR").ok();
-    roots(env.as_deref(), home.as_deref(), xdg.as_deref())
+    // One format today: its roots are the roots. A second merges its folders in here.
+    claude::roots_from_env()
 }
 
-/// Where to look, from explicit values (testable without touching the environment).
+/// Where the transcripts are, for `--help`.
 #[must_use]
-pub fn roots(config_dir: Option<&str>, home: Option<&Path>, xdg_config: Option<&Path>) -> Roots {
-    let mut candidates = Vec::new();
-    let from_env = config_dir.is_some_and(|c| !c.trim().is_empty());
-    if let Some(list) = config_dir.filter(|_| from_env) {
-        for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            candidates.push(expand_home(part, home));
-        }
-    } else {
-        let config = xdg_config
-            .map(Path::to_path_buf)
-            .or_else(|| home.map(|h| h.join(".config")));
-        if let Some(c) = config {
-            candidates.push(c.join("claude"));
-        }
-        if let Some(h) = home {
-            candidates.push(h.join(".claude"));
-        }
-    }
-    let mut out = Roots {
-        from_env,
-        ..Roots::default()
-    };
-    let mut seen = BTreeSet::new();
-    for c in candidates {
-        let projects = if c.file_name().is_some_and(|n| n == "projects") {
-            c.clone()
-        } else {
-            c.join("projects")
-        };
-        if projects.is_dir() {
-            let key = projects.canonicalize().unwrap_or_else(|_| projects.clone());
-            if seen.insert(key) {
-                out.projects.push(projects);
-            }
-        } else if from_env || c.exists() {
-            out.missing.push(c);
-        }
-    }
-    out
-}
-
-fn expand_home(p: &str, home: Option<&Path>) -> PathBuf {
-    match (
-        p.strip_prefix("~/")
-            .or(if p == "~" { Some("") } else { None }),
-        home,
-    ) {
-        (Some(rest), Some(h)) => h.join(rest),
-        _ => PathBuf::from(p),
-    }
+pub fn where_help() -> String {
+    Format::ALL
+        .into_iter()
+        .map(|f| match f {
+            Format::Claude => claude::WHERE,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One session's files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionFile {
-    /// The session id: the file stem.
+    /// The session id (for Claude Code, the file stem).
     pub id: String,
     pub path: PathBuf,
     pub size: u64,
     pub modified: Option<Millis>,
     /// Sub-agent transcripts: (agent id, path).
     pub subagents: Vec<(String, PathBuf)>,
+    pub format: Format,
 }
 
 /// Every main session file under the roots, newest first (by modification time).
 #[must_use]
 pub fn sessions(roots: &Roots) -> Vec<SessionFile> {
     let mut out = Vec::new();
-    for projects in &roots.projects {
-        let Ok(dirs) = std::fs::read_dir(projects) else {
-            continue;
-        };
-        for dir in dirs.flatten() {
-            let p = dir.path();
-            if p.is_dir() {
-                sessions_in(&p, &mut out);
-            }
+    for format in Format::ALL {
+        let folders = roots.folders(format);
+        match format {
+            Format::Claude => claude::sessions(folders, &mut out),
         }
     }
     out.sort_by(|a, b| {
@@ -124,135 +117,170 @@ pub fn sessions(roots: &Roots) -> Vec<SessionFile> {
     out
 }
 
-/// The main session files in one project folder, with their sub-agent files attached.
-pub fn sessions_in(dir: &Path, out: &mut Vec<SessionFile>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut flat_agents = Vec::new();
-    let start = out.len();
-    for e in entries.flatten() {
-        let path = e.path();
-        let Some(stem) = jsonl_stem(&path) else {
-            continue;
-        };
-        if stem.starts_with("agent-") {
-            flat_agents.push(path);
-            continue;
-        }
-        let Ok(meta) = e.metadata() else { continue };
-        if !meta.is_file() {
-            continue;
-        }
-        let subagents = subagent_files(&dir.join(stem).join("subagents"));
-        out.push(SessionFile {
-            id: stem.to_owned(),
-            size: meta.len(),
-            modified: modified(&meta),
-            subagents,
-            path,
-        });
-    }
-    for path in flat_agents {
-        let Some(parent) = first_session_id(&path) else {
-            continue;
-        };
-        if let Some(s) = out[start..].iter_mut().find(|s| s.id == parent) {
-            let agent = jsonl_stem(&path)
-                .unwrap_or("agent")
-                .trim_start_matches("agent-")
-                .to_owned();
-            s.subagents.push((agent, path));
-        }
-    }
+/// The format of a session file named by path. Each adapter is asked in turn; Claude Code's
+/// is the default.
+#[must_use]
+pub fn format_of_file(_path: &Path) -> Format {
+    Format::default()
 }
 
 /// The sub-agent files of one session file (for `score PATH`).
 #[must_use]
 pub fn subagents_of(session: &Path) -> Vec<(String, PathBuf)> {
-    let Some(stem) = jsonl_stem(session) else {
-        return Vec::new();
-    };
-    let dir = session.parent().unwrap_or(Path::new("."));
-    let mut found = subagent_files(&dir.join(stem).join("subagents"));
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let path = e.path();
-            if jsonl_stem(&path).is_some_and(|s| s.starts_with("agent-"))
-                && first_session_id(&path).as_deref() == Some(stem)
-            {
-                let agent = jsonl_stem(&path)
-                    .unwrap_or("agent")
-                    .trim_start_matches("agent-")
-                    .to_owned();
-                found.push((agent, path));
-            }
-        }
+    subagents_for(format_of_file(session), session)
+}
+
+/// The sub-agent files of one session file of `format`: (agent id, path).
+#[must_use]
+pub fn subagents_for(format: Format, session: &Path) -> Vec<(String, PathBuf)> {
+    match format {
+        Format::Claude => claude::subagents_of(session),
     }
-    found
 }
 
-fn subagent_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<(String, PathBuf)> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter_map(|p| {
-            let agent = jsonl_stem(&p)?.strip_prefix("agent-")?.to_owned();
-            Some((agent, p))
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn jsonl_stem(path: &Path) -> Option<&str> {
-    (path.extension()? == "jsonl")
-        .then(|| path.file_stem()?.to_str())
-        .flatten()
-}
-
-fn modified(meta: &std::fs::Metadata) -> Option<Millis> {
-    let d = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(Millis(i64::try_from(d.as_millis()).ok()?))
-}
-
-/// The `sessionId` of the first line that has one, looking at most 64 KiB into the file.
-fn first_session_id(path: &Path) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Line {
-        #[serde(rename = "sessionId")]
-        session_id: Option<String>,
+/// The folders whose entries decide [`subagents_for`]: while none of them changes, the list of
+/// sub-agent files stays the same (the live readers re-list only then).
+#[must_use]
+pub fn listing_dirs(format: Format, session: &Path) -> Vec<PathBuf> {
+    match format {
+        Format::Claude => claude::listing_dirs(session),
     }
-    find_in_head(path, |line| {
-        serde_json::from_slice::<Line>(line).ok()?.session_id
+}
+
+/// A main session file of `format` (not a sub-agent's).
+#[must_use]
+pub fn is_main_session(format: Format, path: &Path) -> bool {
+    match format {
+        Format::Claude => claude::is_main_session(path),
+    }
+}
+
+/// A file that may belong to the session `session` (its sub-agents): a change there is a reason
+/// to read the session again.
+#[must_use]
+pub fn is_part_of(format: Format, path: &Path, session: &Path) -> bool {
+    match format {
+        Format::Claude => claude::is_part_of(path, session),
+    }
+}
+
+/// Whether a file event for `path` can concern a transcript of any format.
+#[must_use]
+pub fn may_be_transcript(path: &Path) -> bool {
+    Format::ALL.into_iter().any(|f| match f {
+        Format::Claude => claude::is_transcript(path),
     })
 }
 
-/// The first `Some` that `f` returns for the lines of the file's first 64 KiB (a session's
-/// first lines name its id and working directory; the rest need not be read).
-pub(crate) fn find_in_head<T>(path: &Path, f: impl FnMut(&[u8]) -> Option<T>) -> Option<T> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .ok()?;
-    head.split(|b| *b == b'\n').find_map(f)
+/// The working directory a session file names first, if it does early on.
+#[must_use]
+pub fn first_cwd(format: Format, path: &Path) -> Option<String> {
+    match format {
+        Format::Claude => claude::first_cwd(path),
+    }
+}
+
+/// The session id of a main session file.
+#[must_use]
+pub fn session_id(format: Format, path: &Path) -> Option<String> {
+    match format {
+        Format::Claude => claude::session_id(path),
+    }
+}
+
+/// A session file named by path, with its sub-agent files.
+///
+/// # Errors
+/// When it cannot be looked at (its size and time are read here).
+pub fn session_file(path: &Path) -> std::io::Result<SessionFile> {
+    let meta = std::fs::metadata(path)?;
+    let format = format_of_file(path);
+    Ok(SessionFile {
+        id: session_id(format, path).unwrap_or_else(|| "session".into()),
+        path: path.to_path_buf(),
+        size: meta.len(),
+        modified: meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_millis()).ok())
+            .map(Millis),
+        subagents: subagents_for(format, path),
+        format,
+    })
+}
+
+/// Why a session named on the command line was not found.
+#[derive(Debug, Error)]
+pub enum FindError {
+    #[error("no such file: {0}")]
+    NoSuchFile(String),
+    #[error("cannot read {path}: {error}", path = .path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(
+        "'{target}' is not a file, and no transcript folder was found ({looked}); pass a path, or {elsewhere}"
+    )]
+    NoRoots {
+        target: String,
+        looked: String,
+        elsewhere: String,
+    },
+    #[error(
+        "no session '{id}' among {count} session files (and it is not a file path); `ringside sessions` lists them"
+    )]
+    NoMatch { id: String, count: usize },
+    #[error("'{id}' matches {count} sessions ({some}…); give more of the id")]
+    Ambiguous {
+        id: String,
+        count: usize,
+        some: String,
+    },
+}
+
+/// A path as given, or a session id looked up under the transcript roots.
+///
+/// # Errors
+/// A missing file, no transcript folder, or no (or more than one) session with that id.
+pub fn resolve(target: &str) -> Result<SessionFile, FindError> {
+    let path = Path::new(target);
+    let looks_like_path = target.contains('/')
+        || Format::ALL.into_iter().any(|f| match f {
+            Format::Claude => claude::is_transcript(path),
+        });
+    if path.exists() || looks_like_path {
+        if !path.exists() {
+            return Err(FindError::NoSuchFile(target.to_owned()));
+        }
+        return session_file(path).map_err(|error| FindError::Unreadable {
+            path: path.to_path_buf(),
+            error,
+        });
+    }
+    let roots = roots_from_env();
+    if roots.is_empty() {
+        return Err(FindError::NoRoots {
+            target: target.to_owned(),
+            looked: roots.describe(),
+            elsewhere: Format::ALL
+                .into_iter()
+                .map(|f| match f {
+                    Format::Claude => claude::ELSEWHERE,
+                })
+                .collect::<Vec<_>>()
+                .join(" or "),
+        });
+    }
+    find_session(&sessions(&roots), target)
 }
 
 /// Finds a session by id (or a unique id prefix of at least 4 characters).
 ///
 /// # Errors
-/// A message naming what was searched when nothing, or more than one session, matches.
-pub fn find_session(all: &[SessionFile], id: &str) -> Result<SessionFile, String> {
+/// Naming what was searched when nothing, or more than one session, matches.
+pub fn find_session(all: &[SessionFile], id: &str) -> Result<SessionFile, FindError> {
     if let Some(s) = all.iter().find(|s| s.id == id) {
         return Ok(s.clone());
     }
@@ -263,19 +291,20 @@ pub fn find_session(all: &[SessionFile], id: &str) -> Result<SessionFile, String
     };
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(format!(
-            "no session '{id}' among {} session files (and it is not a file path); `ringside sessions` lists them",
-            all.len()
-        )),
-        many => Err(format!(
-            "'{id}' matches {} sessions ({}…); give more of the id",
-            many.len(),
-            many.iter()
+        [] => Err(FindError::NoMatch {
+            id: id.to_owned(),
+            count: all.len(),
+        }),
+        many => Err(FindError::Ambiguous {
+            id: id.to_owned(),
+            count: many.len(),
+            some: many
+                .iter()
                 .take(3)
                 .map(|s| s.id.as_str())
                 .collect::<Vec<_>>()
-                .join(", ")
-        )),
+                .join(", "),
+        }),
     }
 }
 
@@ -284,60 +313,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_dir_list_accepts_roots_and_projects_folders() {
+    fn sessions_are_newest_first_across_folders() {
         let tmp = tempfile::tempdir().unwrap();
-        let a = tmp.path().join("a");
-        std::fs::create_dir_all(a.join("projects")).unwrap();
-        let b = tmp.path().join("b/projects");
+        let (a, b) = (tmp.path().join("a/-p"), tmp.path().join("b/-q"));
+        std::fs::create_dir_all(&a).unwrap();
         std::fs::create_dir_all(&b).unwrap();
-        let list = format!(
-            " {} ,{},{}/nope",
-            a.display(),
-            b.display(),
-            tmp.path().display()
-        );
-        let r = roots(Some(&list), None, None);
-        assert_eq!(r.projects, vec![a.join("projects"), b]);
-        assert_eq!(r.missing.len(), 1);
-        assert!(r.from_env);
-    }
-
-    #[test]
-    fn default_roots_are_xdg_then_dot_claude_and_absent_ones_are_quietly_skipped() {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(tmp.path().join(".claude/projects")).unwrap();
-        let r = roots(None, Some(tmp.path()), None);
-        assert_eq!(r.projects, vec![tmp.path().join(".claude/projects")]);
-        assert!(r.missing.is_empty());
-    }
-
-    #[test]
-    fn sessions_attach_both_subagent_layouts() {
-        let tmp = tempfile::tempdir().unwrap();
-        let proj = tmp.path().join("projects/-home-me-app");
-        std::fs::create_dir_all(proj.join("s1/subagents")).unwrap();
-        std::fs::write(
-            proj.join("s1.jsonl"),
-            "{\"type\":\"user\",\"sessionId\":\"s1\"}\n",
-        )
-        .unwrap();
-        std::fs::write(proj.join("s1/subagents/agent-abc.jsonl"), "{}\n").unwrap();
-        std::fs::write(proj.join("s1/subagents/agent-abc.meta.json"), "{}").unwrap();
-        std::fs::write(
-            proj.join("agent-flat.jsonl"),
-            "{\"type\":\"user\",\"sessionId\":\"s1\",\"isSidechain\":true}\n",
-        )
-        .unwrap();
-        std::fs::write(proj.join("notes.txt"), "x").unwrap();
-        let r = Roots {
-            projects: vec![tmp.path().join("projects")],
+        std::fs::write(a.join("old.jsonl"), "{}\n").unwrap();
+        std::fs::write(b.join("new.jsonl"), "{}\n").unwrap();
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(a.join("old.jsonl"))
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+        let roots = Roots {
+            projects: vec![tmp.path().join("a"), tmp.path().join("b")],
             ..Roots::default()
         };
-        let all = sessions(&r);
-        assert_eq!(all.len(), 1);
-        let agents: Vec<&str> = all[0].subagents.iter().map(|(a, _)| a.as_str()).collect();
-        assert_eq!(agents, vec!["abc", "flat"]);
-        assert_eq!(subagents_of(&proj.join("s1.jsonl")).len(), 2);
+        let ids: Vec<String> = sessions(&roots).into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, vec!["new", "old"]);
+        assert_eq!(roots.format_of(&b.join("new.jsonl")), Some(Format::Claude));
+        assert_eq!(roots.format_of(Path::new("/elsewhere/x.jsonl")), None);
+        assert!(!roots.is_empty());
+        assert!(Roots::default().is_empty());
     }
 
     #[test]
@@ -348,6 +347,7 @@ mod tests {
             size: 0,
             modified: None,
             subagents: vec![],
+            format: Format::Claude,
         };
         let all = vec![
             mk("258c7280-ae70"),
@@ -358,15 +358,15 @@ mod tests {
         assert!(
             find_session(&all, "258")
                 .unwrap_err()
+                .to_string()
                 .contains("no session")
         );
         assert!(find_session(&all, "258c").is_ok());
         assert!(find_session(&all, "25").is_err());
         let all = vec![mk("abcd1"), mk("abcd2")];
-        assert!(
-            find_session(&all, "abcd")
-                .unwrap_err()
-                .contains("matches 2")
+        assert_eq!(
+            find_session(&all, "abcd").unwrap_err().to_string(),
+            "'abcd' matches 2 sessions (abcd1, abcd2…); give more of the id"
         );
     }
 }

@@ -17,12 +17,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::core::Millis;
+use crate::core::agents::Format;
 use crate::core::engine::Rules;
-use crate::core::pipeline::{AgentFeed, Pipeline};
+use crate::core::pipeline::Pipeline;
 use crate::core::view::{Dashboard, View};
 
 use super::discover::{self, Roots, SessionFile};
-use super::tail::{Notice, Tailer};
+use super::read::SessionReader;
 
 /// How long the followed session must be quiet before another (older) one may take over.
 pub const SWITCH_AFTER_QUIET: u64 = 30_000;
@@ -54,10 +55,8 @@ pub enum Change {
 /// A session being followed.
 struct Followed {
     path: PathBuf,
-    id: String,
-    main: Tailer,
-    pipeline: Pipeline,
-    agents: Vec<(PathBuf, Tailer, AgentFeed)>,
+    format: Format,
+    reader: SessionReader,
     /// When this session last grew (the follower's clock).
     last_growth: Millis,
 }
@@ -133,10 +132,12 @@ impl Follower {
     /// two live sessions apart: modification times alone would keep following the other one
     /// while it works.
     pub fn hook_reported(&mut self, path: &Path, now: Millis) -> Vec<Change> {
+        let Some(format) = self.roots.format_of(path) else {
+            return Vec::new();
+        };
         if self.opts.pinned.is_some()
             || self.current_path() == Some(path)
-            || !is_main_session(path)
-            || !self.roots.projects.iter().any(|r| path.starts_with(r))
+            || !discover::is_main_session(format, path)
             || !path.is_file()
             || !self.matches_project(path)
         {
@@ -159,21 +160,21 @@ impl Follower {
 
     /// A filesystem event for `path` (a hint: the path is re-read or re-stated).
     pub fn on_path(&mut self, path: &Path, now: Millis) -> Vec<Change> {
+        let main_session = self
+            .roots
+            .format_of(path)
+            .is_some_and(|f| discover::is_main_session(f, path));
         let Some(cur) = &self.current else {
-            return if self.opts.pinned.is_none()
-                && is_main_session(path)
-                && self.matches_project(path)
-            {
+            return if self.opts.pinned.is_none() && main_session && self.matches_project(path) {
                 self.switch(path, "a session started", now)
             } else {
                 Vec::new()
             };
         };
-        let own_dir = cur.path.with_extension("");
-        if path == cur.path || path.starts_with(&own_dir) || is_flat_agent_beside(path, &cur.path) {
+        if path == cur.path || discover::is_part_of(cur.format, path, &cur.path) {
             return self.poll(now);
         }
-        if self.opts.pinned.is_some() || !is_main_session(path) || !path.exists() {
+        if self.opts.pinned.is_some() || !main_session || !path.exists() {
             return Vec::new();
         }
         let quiet = now.since(cur.last_growth) >= SWITCH_AFTER_QUIET;
@@ -194,40 +195,13 @@ impl Follower {
         let Some(cur) = &mut self.current else {
             return Vec::new();
         };
-        let mut changes = Vec::new();
-        let mut grew = false;
-        let p = &mut cur.pipeline;
-        let mut polled = cur.main.poll(|chunk| p.feed(chunk));
-        if polled.notice.as_ref().is_some_and(Notice::restarts) {
-            // Truncated or replaced: forget everything and read the new content from the start.
-            cur.pipeline = Pipeline::with_rules(Some(cur.id.clone()), self.opts.rules.clone());
-            cur.agents.clear();
-            changes.push(Change::Notice(
-                polled
-                    .notice
-                    .take()
-                    .map(|n| n.describe(&cur.path))
-                    .unwrap_or_default(),
-            ));
-            let p = &mut cur.pipeline;
-            polled = cur.main.poll(|chunk| p.feed(chunk));
-        }
-        grew |= polled.bytes > 0;
-        if let Some(n) = polled.notice {
-            changes.push(Change::Notice(n.describe(&cur.path)));
-        }
-        // Sub-agent files: new ones appear while the session runs.
-        for (agent, path) in discover::subagents_of(&cur.path) {
-            if !cur.agents.iter().any(|(p, _, _)| *p == path) {
-                cur.agents
-                    .push((path.clone(), Tailer::new(&path), AgentFeed::new(&agent)));
-            }
-        }
-        for (_, tailer, feed) in &mut cur.agents {
-            let p = &mut cur.pipeline;
-            grew |= tailer.poll(|chunk| p.feed_agent(feed, chunk)).bytes > 0;
-        }
-        if grew {
+        let polled = cur.reader.poll();
+        let mut changes: Vec<Change> = polled
+            .notices
+            .iter()
+            .map(|n| Change::Notice(n.describe()))
+            .collect();
+        if polled.main_bytes > 0 || polled.agent_bytes > 0 {
             cur.last_growth = now;
             changes.push(Change::Updated);
         }
@@ -254,48 +228,33 @@ impl Follower {
     /// The clock moved: time-based signals update.
     pub fn tick(&mut self, now: Millis) {
         if let Some(cur) = &mut self.current {
-            cur.pipeline.tick(now);
+            cur.reader.tick(now);
         }
     }
 
     /// The dashboard of the followed session.
     #[must_use]
     pub fn dashboard(&self, now: Option<Millis>, dismissed: &[usize]) -> Option<Dashboard> {
-        let cur = self.current.as_ref()?;
-        let p = &cur.pipeline;
-        let skipped = p.stats().skipped_total()
-            + cur
-                .agents
-                .iter()
-                .map(|(_, _, f)| f.stats().skipped_total())
-                .sum::<u64>();
-        Some(
-            View::of(p)
-                .with_skipped(skipped)
-                .at(now)
-                .hiding(dismissed)
-                .dashboard(),
-        )
+        let p = self.pipeline()?;
+        Some(View::of(p).at(now).hiding(dismissed).dashboard())
     }
 
     /// The followed session's pipeline (for feedback records and tests).
     #[must_use]
     pub fn pipeline(&self) -> Option<&Pipeline> {
-        self.current.as_ref().map(|c| &c.pipeline)
+        self.current.as_ref().map(|c| c.reader.pipeline())
     }
 
     fn switch(&mut self, path: &Path, reason: &str, now: Millis) -> Vec<Change> {
-        let id = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("session")
-            .to_owned();
+        let format = self
+            .roots
+            .format_of(path)
+            .unwrap_or_else(|| discover::format_of_file(path));
+        let id = discover::session_id(format, path).unwrap_or_else(|| "session".to_owned());
         self.current = Some(Followed {
             path: path.to_path_buf(),
-            id: id.clone(),
-            main: Tailer::new(path),
-            pipeline: Pipeline::with_rules(Some(id.clone()), self.opts.rules.clone()),
-            agents: Vec::new(),
+            format,
+            reader: SessionReader::follow(format, path, self.opts.rules.clone()),
             last_growth: now,
         });
         let mut changes = vec![Change::Switched {
@@ -310,35 +269,17 @@ impl Follower {
         let Some(project) = self.opts.project.clone() else {
             return true;
         };
+        let format = self
+            .roots
+            .format_of(path)
+            .unwrap_or_else(|| discover::format_of_file(path));
         let cwd = self
             .cwd_cache
             .entry(path.to_path_buf())
-            .or_insert_with(|| first_cwd(path))
+            .or_insert_with(|| discover::first_cwd(format, path))
             .clone();
         cwd.is_some_and(|c| Path::new(&c).starts_with(&project))
     }
-}
-
-fn is_main_session(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "jsonl")
-        && path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .is_some_and(|s| !s.starts_with("agent-"))
-        && path
-            .parent()
-            .and_then(Path::file_name)
-            .is_some_and(|d| d != "subagents")
-}
-
-/// An older flat `agent-*.jsonl` in the same project folder as `current`: it may
-/// belong to the followed session, so the follower re-polls (cheap when nothing grew).
-fn is_flat_agent_beside(path: &Path, current: &Path) -> bool {
-    path.parent() == current.parent()
-        && path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .is_some_and(|s| s.starts_with("agent-"))
 }
 
 fn created(path: &Path) -> Option<Millis> {
@@ -346,15 +287,6 @@ fn created(path: &Path) -> Option<Millis> {
     let t = meta.created().or_else(|_| meta.modified()).ok()?;
     let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
     Some(Millis(i64::try_from(d.as_millis()).ok()?))
-}
-
-/// The first `cwd` in a file's first 64 KiB.
-fn first_cwd(path: &Path) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Line {
-        cwd: Option<String>,
-    }
-    super::discover::find_in_head(path, |line| serde_json::from_slice::<Line>(line).ok()?.cwd)
 }
 
 /// The git repository containing `dir`, if any (the default project filter).

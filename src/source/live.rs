@@ -308,9 +308,8 @@ fn publish(
         if shown.is_none() {
             let where_ = f
                 .roots()
-                .projects
-                .iter()
-                .map(|p| p.display().to_string())
+                .all_folders()
+                .map(|(_, p)| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = out.send(Update::Waiting(if where_.is_empty() {
@@ -368,7 +367,7 @@ fn watch(roots: &Roots, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
             return;
         }
         for p in ev.paths {
-            if p.extension().is_some_and(|e| e == "jsonl") {
+            if super::discover::may_be_transcript(&p) {
                 // The receiver is gone only when ringside is quitting.
                 let _ = tx.send(Msg::Fs(p));
             }
@@ -377,7 +376,7 @@ fn watch(roots: &Roots, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
     .map_err(|e| tracing::warn!("file watcher unavailable: {e}"))
     .ok()?;
     let mut any = false;
-    for root in &roots.projects {
+    for (_, root) in roots.all_folders() {
         match watcher.watch(root, notify::RecursiveMode::Recursive) {
             Ok(()) => any = true,
             Err(e) => tracing::warn!("cannot watch {}: {e}", root.display()),

@@ -2,6 +2,7 @@
 //!
 //! This is also the one place the wall clock is read ([`clock::now`]); `core` takes time as data.
 
+pub mod agents;
 pub mod atomic;
 pub mod cache;
 pub mod claude_settings;

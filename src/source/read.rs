@@ -1,14 +1,57 @@
-//! Reading whole sessions from disk: the main file and its sub-agent files, read-only.
+//! The one session reader: a session's main file and its sub-agent files, read incrementally and
+//! read-only, into one [`Pipeline`].
+//!
+//! Every front end reads sessions through [`SessionReader`]: `score`, the report, `sessions` and
+//! the review read a session once ([`read_session`], [`SessionReader::read`]); `watch` keeps one
+//! and polls it as files grow; the status line and the hook save one between calls
+//! (`source::snapshot`). So a sub-agent is counted the same way everywhere, and the main thread's
+//! figures never depend on its sub-agents.
+//!
+//! Per poll: the main file's new bytes (a [`Tailer`]); then, when one of the folders that decide
+//! the session's sub-agent files changed since the last listing (a `stat` each), the list of
+//! sub-agent files again; then each sub-agent file's new bytes. A main file that was truncated or
+//! replaced starts the whole session over; a sub-agent file that was, starts only its own part
+//! over. Replay reads the main file's bytes with [`main_bytes`], through the same [`Tailer`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::core::agents::claude::ParseStats;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::core::agents::{Format, ParseStats};
 use crate::core::engine::{Engine, Rules};
 use crate::core::pipeline::Pipeline;
 use crate::core::session::Session;
 
+use super::discover::{self, SessionFile};
 use super::tail::{Notice, Tailer};
+
+/// A main session file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("cannot read {path}: {reason}", path = .path.display())]
+pub struct ReadError {
+    pub path: PathBuf,
+    /// What went wrong (the system's words).
+    pub reason: String,
+}
+
+impl ReadError {
+    /// The error for a notice the main file gave on a read that must be whole.
+    #[must_use]
+    pub fn from_notice(path: &Path, notice: &Notice) -> Self {
+        let reason = match notice {
+            Notice::Error(e) => e.clone(),
+            Notice::Deleted => "it was deleted".into(),
+            Notice::Truncated => "it was truncated while being read".into(),
+            Notice::Replaced => "it was replaced while being read".into(),
+        };
+        Self {
+            path: path.to_path_buf(),
+            reason,
+        }
+    }
+}
 
 /// A session read from disk.
 #[derive(Debug, Clone)]
@@ -23,23 +66,326 @@ pub struct ReadSession {
     pub warnings: Vec<String>,
 }
 
-/// Reads a whole file through a pipeline.
-///
-/// # Errors
-/// When the file cannot be read at all (missing, a directory, no permission).
-pub fn read_into(path: &Path, pipeline: &mut Pipeline) -> Result<u64, String> {
-    let mut tail = Tailer::new(path);
-    let polled = tail.poll(|chunk| pipeline.feed(chunk));
-    match polled.notice {
-        Some(Notice::Error(e)) => return Err(format!("cannot read {}: {e}", path.display())),
-        Some(n) => return Err(n.describe(path)),
-        None => {}
-    }
-    pipeline.finish();
-    Ok(polled.bytes)
+/// Something that happened to one of a session's files during a poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNotice {
+    pub path: PathBuf,
+    /// The session's main file (else a sub-agent's).
+    pub main: bool,
+    pub notice: Notice,
 }
 
-/// Reads a main session file and its sub-agent files, coached with `rules`.
+impl FileNotice {
+    /// A sentence for people.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        self.notice.describe(&self.path)
+    }
+}
+
+/// What one [`SessionReader::poll`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Polled {
+    /// Bytes read from the main file.
+    pub main_bytes: u64,
+    /// Bytes read from sub-agent files.
+    pub agent_bytes: u64,
+    /// The sub-agent files were listed again and a new one was found.
+    pub new_agents: bool,
+    pub notices: Vec<FileNotice>,
+}
+
+impl Polled {
+    /// Whether anything was read or happened.
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        self.main_bytes > 0 || self.agent_bytes > 0 || self.new_agents || !self.notices.is_empty()
+    }
+
+    /// The main file's notice, if it gave one.
+    #[must_use]
+    pub fn main_notice(&self) -> Option<&Notice> {
+        self.notices.iter().find(|n| n.main).map(|n| &n.notice)
+    }
+}
+
+/// How the session's sub-agent files are found.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Listing {
+    /// Exactly these files (a session found by discovery, or named with its files).
+    Fixed(Vec<(String, PathBuf)>),
+    /// Whatever the format's layout says, listed again when one of these folders changed:
+    /// (folder, its modification time in ns when last listed; `None` when absent).
+    Live(Vec<(PathBuf, Option<i128>)>),
+}
+
+/// One session's files, read incrementally; see the module docs.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SessionReader {
+    format: Format,
+    id: Option<String>,
+    main: Tailer,
+    /// One per sub-agent file, in the pipeline's order ([`Pipeline::add_agent`]).
+    agents: Vec<Tailer>,
+    listing: Listing,
+    pipeline: Pipeline,
+}
+
+impl SessionReader {
+    /// A reader for a discovered session: its main file and exactly its sub-agent files.
+    #[must_use]
+    pub fn open(file: &SessionFile, rules: Arc<Rules>) -> Self {
+        Self::new(
+            file.format,
+            &file.path,
+            Some(file.id.clone()),
+            Listing::Fixed(file.subagents.clone()),
+            rules,
+        )
+    }
+
+    /// A reader that follows a session file as it grows, finding new sub-agent files as they
+    /// appear (`watch`, the status line).
+    #[must_use]
+    pub fn follow(format: Format, path: &Path, rules: Arc<Rules>) -> Self {
+        Self::new(
+            format,
+            path,
+            discover::session_id(format, path),
+            Listing::Live(Vec::new()),
+            rules,
+        )
+    }
+
+    fn new(
+        format: Format,
+        path: &Path,
+        id: Option<String>,
+        listing: Listing,
+        rules: Arc<Rules>,
+    ) -> Self {
+        Self {
+            format,
+            main: Tailer::with_growth(path, format.growth()).verifying_unchanged(),
+            agents: Vec::new(),
+            pipeline: Pipeline::for_format(format, id.clone(), rules),
+            id,
+            listing,
+        }
+    }
+
+    /// Reads a whole session: everything there is now, finished (a last line without its
+    /// newline counts). Sub-agent files that cannot be read, or had lines skipped, become
+    /// warnings.
+    ///
+    /// # Errors
+    /// When the main file cannot be read.
+    pub fn read(mut self) -> Result<ReadSession, ReadError> {
+        let polled = self.poll();
+        if let Some(n) = polled.main_notice() {
+            return Err(ReadError::from_notice(self.main.path(), n));
+        }
+        self.pipeline.finish();
+        for i in 0..self.agents.len() {
+            self.pipeline.finish_agent(i);
+        }
+        let mut warnings = Vec::new();
+        for (tailer, part) in self.agents.iter().zip(self.pipeline.agents()) {
+            let path = tailer.path();
+            if let Some(n) = polled.notices.iter().find(|n| n.path == path) {
+                warnings.push(n.describe());
+            } else if part.stats.skipped_total() > 0 {
+                warnings.push(format!(
+                    "{}: {} lines skipped",
+                    path.display(),
+                    part.stats.skipped_total()
+                ));
+            }
+        }
+        let path = self.main.path().to_path_buf();
+        let bytes = self.pipeline.bytes();
+        let (session, stats, engine) = self.pipeline.into_parts();
+        Ok(ReadSession {
+            path,
+            session,
+            stats,
+            engine,
+            bytes,
+            warnings,
+        })
+    }
+
+    /// Reads what the session's files gained since the last poll.
+    pub fn poll(&mut self) -> Polled {
+        let mut polled = Polled::default();
+        let main = self.poll_main(&mut polled);
+        polled.main_bytes = main;
+        polled.new_agents = self.list_agents();
+        for i in 0..self.agents.len() {
+            self.poll_agent(i, &mut polled);
+        }
+        polled
+    }
+
+    fn poll_main(&mut self, polled: &mut Polled) -> u64 {
+        let p = &mut self.pipeline;
+        let mut got = self.main.poll(|chunk| p.feed(chunk));
+        if got.notice.as_ref().is_some_and(Notice::restarts) {
+            // Truncated or replaced: forget everything (sub-agents too) and read anew.
+            let files = self.agent_files();
+            let rules = self.pipeline.engine().rules().clone();
+            self.pipeline = Pipeline::for_format(self.format, self.id.clone(), rules);
+            self.agents.clear();
+            if let Listing::Live(dirs) = &mut self.listing {
+                dirs.clear();
+            } else {
+                self.listing = Listing::Fixed(files);
+            }
+            self.notice(polled, true, got.notice.take());
+            let p = &mut self.pipeline;
+            got = self.main.poll(|chunk| p.feed(chunk));
+        }
+        self.notice(polled, true, got.notice);
+        got.bytes
+    }
+
+    fn poll_agent(&mut self, i: usize, polled: &mut Polled) {
+        let p = &mut self.pipeline;
+        let Some(tailer) = self.agents.get_mut(i) else {
+            return;
+        };
+        let mut got = tailer.poll(|chunk| p.feed_agent(i, chunk));
+        if got.notice.as_ref().is_some_and(Notice::restarts) {
+            p.restart_agent(i);
+            let path = tailer.path().to_path_buf();
+            polled.notices.push(FileNotice {
+                path,
+                main: false,
+                notice: got.notice.take().unwrap_or(Notice::Replaced),
+            });
+            got = tailer.poll(|chunk| p.feed_agent(i, chunk));
+        }
+        polled.agent_bytes += got.bytes;
+        if let Some(n) = got.notice {
+            let path = tailer.path().to_path_buf();
+            polled.notices.push(FileNotice {
+                path,
+                main: false,
+                notice: n,
+            });
+        }
+    }
+
+    fn notice(&self, polled: &mut Polled, main: bool, notice: Option<Notice>) {
+        if let Some(notice) = notice {
+            polled.notices.push(FileNotice {
+                path: self.main.path().to_path_buf(),
+                main,
+                notice,
+            });
+        }
+    }
+
+    /// Adds sub-agent files not read yet; whether one was added.
+    fn list_agents(&mut self) -> bool {
+        let files = match &mut self.listing {
+            Listing::Fixed(files) => std::mem::take(files),
+            Listing::Live(seen) => {
+                let now: Vec<(PathBuf, Option<i128>)> =
+                    discover::listing_dirs(self.format, self.main.path())
+                        .into_iter()
+                        .map(|d| {
+                            let m = dir_mtime(&d);
+                            (d, m)
+                        })
+                        .collect();
+                let unsettled = now.iter().any(|(_, m)| *m == Some(i128::MIN));
+                if *seen == now && !unsettled {
+                    return false;
+                }
+                *seen = now;
+                discover::subagents_for(self.format, self.main.path())
+            }
+        };
+        let mut added = false;
+        for (name, path) in files {
+            if self.agents.iter().any(|t| t.path() == path) {
+                continue;
+            }
+            let i = self
+                .pipeline
+                .add_agent(&name, Some(path.display().to_string()));
+            debug_assert_eq!(i, self.agents.len());
+            self.agents
+                .push(Tailer::with_growth(path, self.format.growth()));
+            added = true;
+        }
+        added
+    }
+
+    /// The sub-agent files known so far, with their names.
+    fn agent_files(&self) -> Vec<(String, PathBuf)> {
+        self.pipeline
+            .agents()
+            .zip(&self.agents)
+            .map(|(part, t)| (part.name.to_owned(), t.path().to_path_buf()))
+            .collect()
+    }
+
+    /// Re-attaches compiled rules after the reader was read back from saved state.
+    pub fn set_rules(&mut self, rules: Arc<Rules>) {
+        self.pipeline.set_rules(rules);
+    }
+
+    /// The main file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        self.main.path()
+    }
+
+    /// The session's format.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The session, coaching and counters so far.
+    #[must_use]
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The clock moved without new lines: time-based signals update.
+    pub fn tick(&mut self, now: crate::core::Millis) {
+        self.pipeline.tick(now);
+    }
+
+    /// Takes the pipeline.
+    #[must_use]
+    pub fn into_pipeline(self) -> Pipeline {
+        self.pipeline
+    }
+}
+
+/// How recent a folder's modification time must be for a listing not to trust it: a file
+/// created within the same timestamp tick as the listing would leave the time unchanged.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A folder's modification time (ns), `None` when absent, and [`i128::MIN`] when it is too
+/// recent to rely on (so the next poll lists again).
+fn dir_mtime(dir: &Path) -> Option<i128> {
+    let m = std::fs::metadata(dir).ok()?.modified().ok()?;
+    if super::clock::system()
+        .duration_since(m)
+        .is_ok_and(|age| age < SETTLED)
+    {
+        return Some(i128::MIN);
+    }
+    let d = m.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i128::try_from(d.as_nanos()).ok()
+}
+
+/// Reads a main session file and exactly these sub-agent files, coached with `rules`.
 ///
 /// # Errors
 /// When the main file cannot be read.
@@ -47,38 +393,28 @@ pub fn read_session(
     path: &Path,
     subagents: &[(String, PathBuf)],
     rules: &Arc<Rules>,
-) -> Result<ReadSession, String> {
-    let id = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
-    let mut pipeline = Pipeline::with_rules(id, rules.clone());
-    let bytes = read_into(path, &mut pipeline)?;
-    let (mut session, stats, engine) = pipeline.into_parts();
-    let mut warnings = Vec::new();
-    for (agent, file) in subagents {
-        let mut p = Pipeline::for_agent(agent);
-        match read_into(file, &mut p) {
-            Ok(_) => {
-                let (sub, sub_stats, _) = p.into_parts();
-                if sub_stats.skipped_total() > 0 {
-                    warnings.push(format!(
-                        "{}: {} lines skipped",
-                        file.display(),
-                        sub_stats.skipped_total()
-                    ));
-                }
-                for (name, mut figures) in sub.subagents {
-                    figures.file = Some(file.display().to_string());
-                    session.subagents.insert(name, figures);
-                }
-            }
-            Err(e) => warnings.push(e),
-        }
+) -> Result<ReadSession, ReadError> {
+    let format = discover::format_of_file(path);
+    SessionReader::new(
+        format,
+        path,
+        discover::session_id(format, path),
+        Listing::Fixed(subagents.to_vec()),
+        rules.clone(),
+    )
+    .read()
+}
+
+/// The main file's bytes, whole (replay keeps them to seek in).
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn main_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    let mut t = Tailer::with_growth(path, discover::format_of_file(path).growth());
+    let polled = t.poll(|chunk| bytes.extend_from_slice(chunk));
+    match polled.notice {
+        Some(n) => Err(ReadError::from_notice(path, &n)),
+        None => Ok(bytes),
     }
-    Ok(ReadSession {
-        path: path.to_path_buf(),
-        session,
-        stats,
-        engine,
-        bytes,
-        warnings,
-    })
 }

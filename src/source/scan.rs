@@ -11,7 +11,7 @@ use crate::core::review::SessionSummary;
 
 use super::cache::{Cache, Entry, Key};
 use super::discover::SessionFile;
-use super::read;
+use super::read::{ReadError, SessionReader};
 
 /// What a scan produced.
 #[derive(Debug, Default)]
@@ -24,7 +24,7 @@ pub struct Scan {
     /// Bytes of transcript read (main files).
     pub bytes_read: u64,
     /// Files that could not be read.
-    pub errors: Vec<String>,
+    pub errors: Vec<ReadError>,
 }
 
 /// Summarises one session from its files, evaluated at `now` (as `score --now` would).
@@ -35,8 +35,8 @@ pub fn summarize(
     f: &SessionFile,
     rules: &Arc<Rules>,
     now: Millis,
-) -> Result<SessionSummary, String> {
-    let mut r = read::read_session(&f.path, &f.subagents, rules)?;
+) -> Result<SessionSummary, ReadError> {
+    let mut r = SessionReader::open(f, rules.clone()).read()?;
     r.engine.tick(now, &r.session);
     Ok(SessionSummary::new(
         &f.path.display().to_string(),
@@ -60,7 +60,7 @@ pub fn scan(
     // Biggest first, one file per task: a 40 MB session does not end up last on one core.
     let mut order: Vec<&SessionFile> = files.iter().collect();
     order.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-    let results: Vec<(Key, Result<SessionSummary, String>, bool)> = order
+    let results: Vec<(Key, Result<SessionSummary, ReadError>, bool)> = order
         .par_iter()
         .with_max_len(1)
         .map(|f| {

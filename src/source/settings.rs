@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::config::{Config, Section};
+use thiserror::Error;
+
+use crate::core::config::{Config, ConfigError, Section};
 
 /// ringside's own folders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +47,23 @@ pub struct Loaded<K> {
     pub path: Option<PathBuf>,
 }
 
+/// Why the config file could not be used.
+#[derive(Debug, Error)]
+pub enum SettingsError {
+    #[error("cannot read config {path}: {error}", path = .path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("config {path}: {error}", path = .path.display())]
+    Invalid { path: PathBuf, error: ConfigError },
+}
+
 /// Reads `explicit` (which must exist), else the default config file (absent means defaults).
 ///
 /// # Errors
-/// A message naming the file, and for bad content the line and key.
-pub fn load<K: Section>(explicit: Option<&Path>) -> Result<Loaded<K>, String> {
+/// Naming the file, and for bad content the line and key.
+pub fn load<K: Section>(explicit: Option<&Path>) -> Result<Loaded<K>, SettingsError> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => match dirs() {
@@ -63,10 +77,14 @@ pub fn load<K: Section>(explicit: Option<&Path>) -> Result<Loaded<K>, String> {
             }
         },
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-    let (config, keys) =
-        Config::parse_with(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(error) => return Err(SettingsError::Unreadable { path, error }),
+    };
+    let (config, keys) = match Config::parse_with(&text) {
+        Ok(c) => c,
+        Err(error) => return Err(SettingsError::Invalid { path, error }),
+    };
     Ok(Loaded {
         config,
         keys,

@@ -2,48 +2,47 @@
 //!
 //! Claude Code runs the status line command after every assistant message, as a new process each
 //! time. Re-reading a 20 MB transcript per call would take far too long, so each call keeps, per
-//! transcript (file name: a hash of its path), everything the pipeline knows: the assembler's
-//! held partial line, the parser's pending calls, the session so far and the engine's detector
-//! state, plus where reading stopped and what the file looked like then.
+//! transcript (file name: a hash of its path), the whole [`SessionReader`]: where reading stopped
+//! in the main file and in each sub-agent file and what those files looked like then, the
+//! readers' held partial lines, the session so far and the engine's detector state.
 //!
 //! Rules:
 //! - The saved pipeline is a pure function of the bytes read: nothing here ticks the engine with
 //!   the wall clock (callers tick a copy). So a series of calls while the transcript grows ends
-//!   in exactly the state `score` builds from the final file.
+//!   in exactly the state `score` builds from the final files.
 //! - A state is used only when its header matches: format number, crate version, the config's
 //!   fingerprint and the transcript path. Anything else starts over from byte 0.
 //! - The transcript must still be the same file: same device and inode (Unix), not shorter than
-//!   the offset, and the same bytes at its head and just before the offset (two small reads).
-//!   A truncated, replaced or rewritten transcript starts over.
+//!   the offset, and the same bytes at its head and just before the offset (the [`Tailer`]'s
+//!   checks). A truncated, replaced or rewritten transcript starts over; so does a sub-agent
+//!   file, for its own part only.
 //! - A state that does not decode (corrupt, cut short, from another build) is logged and rebuilt.
 //! - Writes are atomic: a temporary file in the same folder, then a rename. Two processes racing
-//!   (status line and hook) each write a whole, valid state; the later one wins.
+//!   (status line and hook) each write a whole, valid state; the later one wins. A call that read
+//!   nothing writes nothing.
 //!
 //! The encoding is postcard (compact binary serde): on a 20 MB transcript the state is a few
 //! hundred KiB and decodes in about a millisecond, several times faster than the same in JSON.
+//!
+//! [`Tailer`]: super::tail::Tailer
 
-use std::fs::File;
-use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::agents::Format;
 use crate::core::config::Config;
 use crate::core::engine::Rules;
 use crate::core::hash::hash;
 use crate::core::pipeline::Pipeline;
 
 use super::atomic::{self, Durability, TMP_SUFFIX};
+use super::read::{ReadError, SessionReader};
+use super::tail::Notice;
 
 /// Bump when the saved shape changes in a way serde would not notice.
-pub const FORMAT: u32 = 2;
-/// Bytes at the file's head that must not change.
-const HEAD: u64 = 4096;
-/// Bytes just before the offset that must not change.
-const TAIL: u64 = 256;
-/// Bytes read per chunk when catching up.
-const CHUNK: usize = 1 << 20;
+pub const FORMAT: u32 = 3;
 
 /// What identifies a saved state as usable for this run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,22 +53,10 @@ struct Header {
     path: String,
 }
 
-/// What the transcript looked like when reading stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-struct FileId {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    mtime_ns: i128,
-    head: u64,
-    tail: u64,
-}
-
 #[derive(Serialize, Deserialize)]
 struct Saved {
     header: Header,
-    file: FileId,
-    pipeline: Pipeline,
+    reader: SessionReader,
 }
 
 /// Why a call read from byte 0.
@@ -88,7 +75,7 @@ pub enum Fresh {
 /// The pipeline after catching up, and what it took.
 pub struct Caught {
     pub pipeline: Pipeline,
-    /// Bytes read in this call.
+    /// Bytes read in this call (the main file and sub-agent files).
     pub read: u64,
     /// `Some` when the saved state could not be used.
     pub fresh: Option<Fresh>,
@@ -112,87 +99,79 @@ pub fn config_fingerprint(config: &Config) -> u64 {
     hash(shaping.as_bytes())
 }
 
-/// Reads what `transcript` gained since the last call (from `cache_dir`'s saved state), saves
-/// the new state, and returns the pipeline. Never calls `finish`: a line still being written
-/// stays held until its newline arrives.
+/// Reads what the session of `transcript` (a main file of `format`, and its sub-agent files)
+/// gained since the last call (from `cache_dir`'s saved state), saves the new state, and returns
+/// the pipeline. Never finishes the files: a line still being written stays held until its
+/// newline arrives.
 ///
 /// # Errors
 /// Only when the transcript cannot be opened or read; a state that cannot be read or written is
 /// logged and otherwise ignored.
-pub fn catch_up(cache_dir: &Path, transcript: &Path, rules: &Arc<Rules>) -> Result<Caught, String> {
+pub fn catch_up_format(
+    cache_dir: &Path,
+    format: Format,
+    transcript: &Path,
+    rules: &Arc<Rules>,
+) -> Result<Caught, ReadError> {
     let header = Header {
         format: FORMAT,
         version: env!("CARGO_PKG_VERSION").to_owned(),
         config: config_fingerprint(&rules.config),
         path: transcript.display().to_string(),
     };
-    let mut file =
-        File::open(transcript).map_err(|e| format!("cannot read {}: {e}", transcript.display()))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot read {}: {e}", transcript.display()))?;
-    let now_id = identity(&meta);
     let path = state_file(cache_dir, transcript);
-    let (saved, mut fresh) = match load(&path, &header) {
-        Ok(s) => (Some(s), None),
-        Err(why) => (None, Some(why)),
+    let (mut reader, mut fresh) = match load(&path, &header) {
+        Ok(s) => (s.reader, None),
+        Err(why) => (
+            SessionReader::follow(format, transcript, rules.clone()),
+            Some(why),
+        ),
     };
-    let mut start = None;
-    if let Some(s) = saved {
-        if same_file(&s.file, &now_id, &mut file) {
-            start = Some((s.file, s.pipeline));
-        } else {
-            fresh = Some(Fresh::Replaced);
-        }
-    }
-    let unchanged = start
-        .as_ref()
-        .is_some_and(|(f, _)| f.len == now_id.len && f.mtime_ns == now_id.mtime_ns);
-    let (old, mut pipeline) = start.unwrap_or_else(|| {
-        let id = transcript
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_owned);
-        (FileId::default(), Pipeline::with_rules(id, rules.clone()))
-    });
-    pipeline.set_rules(rules.clone());
-    if unchanged {
-        return Ok(Caught {
-            pipeline,
-            read: 0,
-            fresh,
-        });
-    }
-    if let Some(why) = fresh {
-        tracing::info!(?why, path = %transcript.display(), "reading the transcript from the start");
-    }
+    reader.set_rules(rules.clone());
     if fresh == Some(Fresh::NoState) {
         // A session seen for the first time: the moment to drop states of long-finished ones,
         // so the folder does not grow by a state file per session forever.
         prune(cache_dir, super::clock::system());
     }
-    let read = feed_from(&mut file, old.len, now_id.len, &mut pipeline)
-        .map_err(|e| format!("cannot read {}: {e}", transcript.display()))?;
-    let end = old.len + read;
-    let file_id = FileId {
-        len: end,
-        head: hash_range(&mut file, 0, end.min(HEAD)).unwrap_or(0),
-        tail: hash_range(&mut file, end.saturating_sub(TAIL), end).unwrap_or(0),
-        ..now_id
-    };
-    let saved = Saved {
-        header,
-        file: file_id,
-        pipeline,
-    };
-    if let Err(e) = store(&path, &saved) {
+    let polled = reader.poll();
+    match polled.main_notice() {
+        Some(n) if n.restarts() => fresh = fresh.or(Some(Fresh::Replaced)),
+        Some(n @ (Notice::Error(_) | Notice::Deleted)) => {
+            return Err(ReadError::from_notice(transcript, n));
+        }
+        _ => {}
+    }
+    if let Some(why) = fresh {
+        tracing::info!(?why, path = %transcript.display(), "reading the transcript from the start");
+    }
+    for n in polled.notices.iter().filter(|n| !n.main) {
+        tracing::info!("{}", n.describe());
+    }
+    let read = polled.main_bytes + polled.agent_bytes;
+    let saved = Saved { header, reader };
+    if (polled.changed() || fresh.is_some())
+        && let Err(e) = store(&path, &saved)
+    {
         tracing::warn!(path = %path.display(), "cannot save status line state: {e}");
     }
     Ok(Caught {
-        pipeline: saved.pipeline,
+        pipeline: saved.reader.into_pipeline(),
         read,
         fresh,
     })
+}
+
+/// [`catch_up_format`] for a transcript of the default format (Claude Code's, whose status line
+/// and hooks call ringside).
+///
+/// # Errors
+/// As [`catch_up_format`].
+pub fn catch_up(
+    cache_dir: &Path,
+    transcript: &Path,
+    rules: &Arc<Rules>,
+) -> Result<Caught, ReadError> {
+    catch_up_format(cache_dir, Format::default(), transcript, rules)
 }
 
 /// How long a state file is kept after its last use: a session resumed later is read again
@@ -266,66 +245,6 @@ fn load(path: &Path, header: &Header) -> Result<Saved, Fresh> {
 fn store(path: &Path, saved: &Saved) -> std::io::Result<()> {
     let bytes = postcard::to_stdvec(saved).map_err(std::io::Error::other)?;
     atomic::write(path, &bytes, Durability::Unsynced)
-}
-
-fn identity(meta: &std::fs::Metadata) -> FileId {
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
-    #[cfg(unix)]
-    let (dev, ino) = {
-        use std::os::unix::fs::MetadataExt as _;
-        (meta.dev(), meta.ino())
-    };
-    #[cfg(not(unix))]
-    let (dev, ino) = (0, 0);
-    FileId {
-        dev,
-        ino,
-        len: meta.len(),
-        mtime_ns,
-        head: 0,
-        tail: 0,
-    }
-}
-
-/// The saved state still describes a prefix of this file.
-fn same_file(saved: &FileId, now: &FileId, file: &mut File) -> bool {
-    if saved.dev != now.dev || saved.ino != now.ino || now.len < saved.len {
-        return false;
-    }
-    let head = hash_range(file, 0, saved.len.min(HEAD));
-    let tail = hash_range(file, saved.len.saturating_sub(TAIL), saved.len);
-    head.ok() == Some(saved.head) && tail.ok() == Some(saved.tail)
-}
-
-fn hash_range(file: &mut File, from: u64, to: u64) -> std::io::Result<u64> {
-    let len = usize::try_from(to.saturating_sub(from)).map_err(std::io::Error::other)?;
-    let mut buf = vec![0; len];
-    file.seek(SeekFrom::Start(from))?;
-    file.read_exact(&mut buf)?;
-    Ok(hash(&buf))
-}
-
-/// Feeds bytes `from..to` (never past `to`: what the identity check saw is what was read).
-fn feed_from(file: &mut File, from: u64, to: u64, pipeline: &mut Pipeline) -> std::io::Result<u64> {
-    file.seek(SeekFrom::Start(from))?;
-    let mut left = to.saturating_sub(from);
-    let mut buf = vec![0; CHUNK.min(usize::try_from(left).unwrap_or(CHUNK)).max(1)];
-    let mut read = 0;
-    while left > 0 {
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = file.read(&mut buf[..want])?;
-        if n == 0 {
-            break; // shorter than stat said: read what is there
-        }
-        pipeline.feed(&buf[..n]);
-        read += n as u64;
-        left -= n as u64;
-    }
-    Ok(read)
 }
 
 #[cfg(test)]

@@ -5,21 +5,35 @@
 //! | what the path shows                   | what happens                         | notice      |
 //! |---------------------------------------|--------------------------------------|-------------|
 //! | longer than the offset                | read `[offset, len)`, hand it over   | none        |
-//! | same length                           | nothing                              | none        |
+//! | same length, same modification time   | nothing                              | none        |
 //! | same file, shorter than the offset    | start over from byte 0               | `Truncated` |
 //! | another file (new dev/inode)          | start over from byte 0 of the new one| `Replaced`  |
+//! | same file, bytes before the offset changed (its first 4 KiB or the 256 bytes before the offset) | start over from byte 0 | `Replaced` |
+//! | a format whose files are rewritten whole ([`Growth::Rewrites`]): any change | start over from byte 0 | `Replaced` |
 //! | gone                                  | keep what was read, wait             | `Deleted`   |
 //! | unreadable                            | keep what was read, report the error | `Error`     |
 //!
-//! The file is only ever opened for reading; nothing here writes, locks or moves it. Work per poll
-//! is proportional to the bytes appended, never to the file's size.
+//! A tailer is plain data (serde) apart from its open file, so the status line saves it between
+//! calls and the next call resumes from the offset, with the same checks. The file is only ever
+//! opened for reading ([`open`] is the one place a transcript is opened); nothing here writes,
+//! locks or moves it. Work per poll is proportional to the bytes appended, never to the file's
+//! size.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
+use crate::core::agents::Growth;
+use crate::core::hash::hash;
+
 /// Bytes read per `read` call.
 const CHUNK: usize = 256 * 1024;
+/// Bytes at the file's head that must not change.
+const HEAD: u64 = 4096;
+/// Bytes just before the offset that must not change.
+const TAIL: u64 = 256;
 
 /// Something the user should hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,32 +79,66 @@ pub struct Polled {
 }
 
 /// Follows one file; see the module docs.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Tailer {
     path: PathBuf,
+    growth: Growth,
+    #[serde(skip)]
     file: Option<File>,
     identity: Option<Identity>,
     offset: u64,
+    /// What the bytes read so far look like, to tell a grown file from a rewritten one.
+    marks: Marks,
     gone: bool,
+    /// Check the marks even when the length and time are unchanged, on the first poll with no
+    /// open file (a state read back from disk: a rewrite within one timestamp tick is caught).
+    verify_unchanged: bool,
+    #[serde(skip)]
     buf: Vec<u8>,
 }
 
 /// (device, inode) where the platform has them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Identity(u64, u64);
 
+/// The file as it was when reading stopped: its modification time and hashes of its first
+/// [`HEAD`] bytes and of the [`TAIL`] bytes before the offset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Marks {
+    mtime_ns: i128,
+    head_len: u64,
+    head: u64,
+    tail: u64,
+}
+
 impl Tailer {
-    /// A tailer that will read `path` from the start.
+    /// A tailer that will read `path` from the start, for a format whose files grow by appends.
     #[must_use]
     pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self::with_growth(path, Growth::Appends)
+    }
+
+    /// A tailer for a file that grows as `growth` says.
+    #[must_use]
+    pub fn with_growth(path: impl Into<PathBuf>, growth: Growth) -> Self {
         Self {
             path: path.into(),
+            growth,
             file: None,
             identity: None,
             offset: 0,
+            marks: Marks::default(),
             gone: false,
+            verify_unchanged: false,
             buf: Vec::new(),
         }
+    }
+
+    /// Also checks an unchanged-looking file's bytes when resuming (see the field).
+    #[must_use]
+    pub fn verifying_unchanged(mut self) -> Self {
+        self.verify_unchanged = true;
+        self
     }
 
     /// The path being followed.
@@ -105,64 +153,57 @@ impl Tailer {
         self.offset
     }
 
-    /// Resumes from a saved offset (the status line's cache): the next poll reads from there.
-    pub fn seek_to(&mut self, offset: u64) {
-        self.offset = offset;
-        self.file = None;
-    }
-
     /// Reads whatever was appended since the last poll and hands it to `sink` in chunks.
     pub fn poll(&mut self, mut sink: impl FnMut(&[u8])) -> Polled {
         let meta = match std::fs::metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
-            Err(e) => {
-                return Polled {
-                    bytes: 0,
-                    notice: Some(Notice::Error(e.to_string())),
-                };
-            }
+            Err(e) => return error(e.to_string()),
         };
         if meta.is_dir() {
-            return Polled {
-                bytes: 0,
-                notice: Some(Notice::Error("is a directory".into())),
-            };
+            return error("is a directory".into());
         }
         let identity = identity(&meta);
         let seen_before = self.identity.is_some() || self.offset > 0;
         let other_file = matches!((self.identity, identity), (Some(a), Some(b)) if a != b);
         if seen_before && (self.gone || other_file) {
-            self.restart(identity);
-            return Polled {
-                bytes: 0,
-                notice: Some(Notice::Replaced),
-            };
+            return self.restart(identity, Notice::Replaced);
         }
         self.gone = false;
         self.identity = identity.or(self.identity);
         let len = meta.len();
+        let mtime_ns = mtime_ns(&meta);
         if len < self.offset {
-            self.restart(identity);
-            return Polled {
-                bytes: 0,
-                notice: Some(Notice::Truncated),
-            };
+            return self.restart(identity, Notice::Truncated);
         }
-        if len == self.offset {
+        let unchanged = len == self.offset && mtime_ns == self.marks.mtime_ns;
+        let resumed = self.file.is_none() && self.verify_unchanged;
+        if unchanged && !resumed {
             return Polled::default();
         }
-        match self.read_from_offset(&mut sink) {
-            Ok(bytes) => Polled {
+        if self.growth == Growth::Rewrites && self.offset > 0 && !unchanged {
+            return self.restart(identity, Notice::Replaced);
+        }
+        let read = self.check_marks().and_then(|same| {
+            if !same {
+                return Ok(None);
+            }
+            if unchanged {
+                return Ok(Some(0));
+            }
+            let bytes = self.read_from_offset(&mut sink)?;
+            self.remark(mtime_ns)?;
+            Ok(Some(bytes))
+        });
+        match read {
+            Ok(Some(bytes)) => Polled {
                 bytes,
                 notice: None,
             },
+            Ok(None) => self.restart(identity, Notice::Replaced),
             Err(e) => {
                 self.file = None;
-                Polled {
-                    bytes: 0,
-                    notice: Some(Notice::Error(e.to_string())),
-                }
+                error(e.to_string())
             }
         }
     }
@@ -171,10 +212,7 @@ impl Tailer {
     fn missing(&mut self) -> Polled {
         self.file = None;
         if self.identity.is_none() && self.offset == 0 {
-            return Polled {
-                bytes: 0,
-                notice: Some(Notice::Error("no such file".into())),
-            };
+            return error("no such file".into());
         }
         if std::mem::replace(&mut self.gone, true) {
             return Polled::default();
@@ -185,40 +223,114 @@ impl Tailer {
         }
     }
 
-    fn restart(&mut self, identity: Option<Identity>) {
+    fn restart(&mut self, identity: Option<Identity>, notice: Notice) -> Polled {
         self.file = None;
         self.offset = 0;
+        self.marks = Marks::default();
         self.identity = identity;
         self.gone = false;
+        Polled {
+            bytes: 0,
+            notice: Some(notice),
+        }
+    }
+
+    /// The open file (opened here on first use, and again after an error or a restart).
+    fn file(&mut self) -> io::Result<&mut File> {
+        if self.file.is_none() {
+            self.file = Some(open(&self.path)?);
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| io::Error::other("file not open"))
+    }
+
+    /// Whether the bytes read so far are still there, unchanged.
+    fn check_marks(&mut self) -> io::Result<bool> {
+        if self.offset == 0 {
+            return Ok(true);
+        }
+        let Marks {
+            head_len,
+            head,
+            tail,
+            ..
+        } = self.marks;
+        let offset = self.offset;
+        let file = self.file()?;
+        Ok(hash_range(file, 0, head_len)? == head
+            && hash_range(file, offset.saturating_sub(TAIL), offset)? == tail)
+    }
+
+    /// Records what the bytes read so far look like.
+    fn remark(&mut self, mtime_ns: i128) -> io::Result<()> {
+        let offset = self.offset;
+        let mut marks = self.marks;
+        marks.mtime_ns = mtime_ns;
+        let file = self.file()?;
+        if marks.head_len < HEAD.min(offset) {
+            marks.head_len = HEAD.min(offset);
+            marks.head = hash_range(file, 0, marks.head_len)?;
+        }
+        marks.tail = hash_range(file, offset.saturating_sub(TAIL), offset)?;
+        self.marks = marks;
+        Ok(())
     }
 
     fn read_from_offset(&mut self, sink: &mut impl FnMut(&[u8])) -> io::Result<u64> {
-        if self.file.is_none() {
-            // Read-only: `File::open` never creates, truncates or locks.
-            let mut f = File::open(&self.path)?;
-            f.seek(SeekFrom::Start(self.offset))?;
-            self.file = Some(f);
+        let offset = self.offset;
+        let mut buf = std::mem::take(&mut self.buf);
+        if buf.len() < CHUNK {
+            buf.resize(CHUNK, 0);
         }
-        let Some(file) = self.file.as_mut() else {
-            return Ok(0);
-        };
-        if self.buf.len() < CHUNK {
-            self.buf.resize(CHUNK, 0);
-        }
+        let file = self.file()?;
+        file.seek(SeekFrom::Start(offset))?;
         let mut total = 0u64;
-        loop {
-            let n = match file.read(&mut self.buf) {
-                Ok(0) => break,
+        let result = loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break Ok(total),
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                Err(e) => break Err(e),
             };
-            sink(&self.buf[..n]);
+            sink(&buf[..n]);
             total += n as u64;
-            self.offset += n as u64;
-        }
-        Ok(total)
+        };
+        self.offset += total;
+        self.buf = buf;
+        result
     }
+}
+
+/// Opens a transcript: read-only (`File::open` never creates, truncates or locks). Every
+/// transcript ringside reads is opened here.
+///
+/// # Errors
+/// As `File::open`.
+pub fn open(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+fn error(e: String) -> Polled {
+    Polled {
+        bytes: 0,
+        notice: Some(Notice::Error(e)),
+    }
+}
+
+fn hash_range(file: &mut File, from: u64, to: u64) -> io::Result<u64> {
+    let len = usize::try_from(to.saturating_sub(from)).map_err(io::Error::other)?;
+    let mut buf = vec![0; len];
+    file.seek(SeekFrom::Start(from))?;
+    file.read_exact(&mut buf)?;
+    Ok(hash(&buf))
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 
 #[cfg(unix)]

@@ -76,6 +76,16 @@ impl Builder {
         self.session
     }
 
+    /// Sets one sub-agent's figures, as counted from its own file.
+    pub fn put_subagent(&mut self, name: &str, figures: SubagentFigures) {
+        self.session.subagents.insert(name.to_owned(), figures);
+    }
+
+    /// Forgets one sub-agent's figures (its file is read again from the start).
+    pub fn remove_subagent(&mut self, name: &str) {
+        self.session.subagents.remove(name);
+    }
+
     /// Feeds one event.
     pub fn push(&mut self, ev: &Event) {
         if let Some(at) = ev.at {

@@ -241,7 +241,7 @@ pub struct ModeEvidence {
 /// A whole session as read so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
-    /// The session id (the file stem, else the lines' `sessionId`).
+    /// The session id (from the file's name, else from its records).
     pub id: Option<String>,
     /// The project's working directory (the first `cwd` seen).
     pub cwd: Option<String>,

@@ -40,10 +40,11 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    /// A pipeline's state, at its latest event, nothing dismissed.
+    /// A pipeline's state, at its latest event, nothing dismissed (lines skipped in the main
+    /// file and its sub-agent files).
     #[must_use]
     pub fn of(p: &'a Pipeline) -> Self {
-        Self::new(p.session(), p.engine()).with_skipped(p.stats().skipped_total())
+        Self::new(p.session(), p.engine()).with_skipped(p.skipped_total())
     }
 
     /// A session and its coaching held apart from their pipeline (a file read whole, or an

@@ -10,19 +10,21 @@ mod peek;
 pub mod record;
 mod tools;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use self::record::{Block, Content, Record, raw_text};
+use super::{ParseStats, Role, SkipReason, Step};
 use crate::core::checks::{self, CheckKind};
 use crate::core::event::{
     AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, Event, EventKind, ModelCall, Outcome,
     PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
 };
 use crate::core::hash::hash_str;
+use crate::core::lines::{Line, LineAssembler};
 use crate::core::sanitize::prefix;
 use crate::core::{LineNo, Millis};
 
@@ -31,98 +33,77 @@ use crate::core::{LineNo, Millis};
 /// `<system-reminder>`; text carrying the tag is never read as the user's.
 pub const INJECTED_TAG: &str = "[ringside]";
 
-/// At most this many skips are kept with their details; the rest are only counted.
-pub const SKIP_DETAILS_KEPT: usize = 200;
-
-/// Why a line was skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// Not valid JSON (including a torn last line that never got its newline).
-    InvalidJson,
-    /// Valid JSON, but not an object (`"massive error"`, `42`, `[1]`).
-    NotAnObject,
-    /// An object without a string `type`.
-    NoType,
-    /// A `type` this version of ringside does not know.
-    UnknownType,
-    /// Longer than the line cap; its bytes were never buffered.
-    TooLong,
+/// Claude Code's reader: JSON lines, one record per line, only ever appended. Framing is the
+/// [`LineAssembler`]'s (a torn last line waits for its newline, an oversized one is skipped and
+/// counted); each complete line goes to the [`Parser`].
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct Reader {
+    lines: LineAssembler,
+    parser: Parser,
 }
 
-impl SkipReason {
-    /// The snake_case key used in reports (`skipped.by_reason`).
+impl Reader {
+    /// A reader for a main session file, or for a sub-agent's file.
     #[must_use]
-    pub fn key(&self) -> &'static str {
-        match self {
-            SkipReason::InvalidJson => "invalid_json",
-            SkipReason::NotAnObject => "not_an_object",
-            SkipReason::NoType => "no_type",
-            SkipReason::UnknownType => "unknown_type",
-            SkipReason::TooLong => "too_long",
+    pub fn new(role: Role<'_>) -> Self {
+        Self {
+            lines: LineAssembler::default(),
+            parser: match role {
+                Role::Main => Parser::new(),
+                Role::Agent(agent) => Parser::for_agent(agent),
+            },
         }
     }
 
-    /// A short phrase for people.
-    #[must_use]
-    pub fn describe(&self) -> &'static str {
-        match self {
-            SkipReason::InvalidJson => "invalid JSON",
-            SkipReason::NotAnObject => "not a JSON object",
-            SkipReason::NoType => "no type field",
-            SkipReason::UnknownType => "unknown line type",
-            SkipReason::TooLong => "line too long",
+    /// Caps one line's length (bytes).
+    pub fn set_max_record(&mut self, max: usize) {
+        self.lines = LineAssembler::new(max);
+    }
+
+    /// Feeds bytes up to the end of the next line; see [`super::Reader::feed_record`].
+    pub fn feed_record(&mut self, bytes: &[u8], out: &mut Vec<Event>) -> Step {
+        let parser = &mut self.parser;
+        match self.lines.feed_one(bytes, |line| parse(parser, line, out)) {
+            Some(consumed) => Step {
+                consumed,
+                ended: true,
+            },
+            None => Step {
+                consumed: bytes.len(),
+                ended: false,
+            },
         }
+    }
+
+    /// The file ended: a last line without its newline is read as complete.
+    pub fn finish(&mut self, out: &mut Vec<Event>) {
+        let parser = &mut self.parser;
+        self.lines.finish(|line| parse(parser, line, out));
+    }
+
+    /// Skip and drift counters.
+    #[must_use]
+    pub fn stats(&self) -> &ParseStats {
+        &self.parser.stats
+    }
+
+    /// Takes the counters.
+    #[must_use]
+    pub fn into_stats(self) -> ParseStats {
+        self.parser.stats
+    }
+
+    /// Bytes held for a line whose newline has not arrived.
+    #[must_use]
+    pub fn pending_bytes(&self) -> u64 {
+        self.lines.pending_bytes()
     }
 }
 
-/// One skipped line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Skip {
-    pub line: LineNo,
-    pub reason: SkipReason,
-    /// What exactly: the JSON error, the unknown type, the length.
-    pub detail: String,
-}
-
-/// What the parser saw besides events: skips and schema drift.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct ParseStats {
-    /// Lines read (blank ones included).
-    pub lines: u64,
-    /// Blank lines (ignored, not skipped).
-    pub blank: u64,
-    /// Skipped lines by reason.
-    pub skipped: BTreeMap<SkipReason, u64>,
-    /// The first [`SKIP_DETAILS_KEPT`] skips with line numbers.
-    pub skips: Vec<Skip>,
-    /// Lines whose invalid UTF-8 bytes were replaced with U+FFFD so the rest could be read.
-    pub repaired_utf8: u64,
-    /// `progress` and `file-history-snapshot` lines passed over after a shallow look (they
-    /// carry nothing the rules use; see `peek`).
-    pub passed_over: u64,
-    /// Lines of a `type` we do not know, by type.
-    pub unknown_types: BTreeMap<String, u64>,
-    /// Top-level keys we do not know, by name.
-    pub unknown_fields: BTreeMap<String, u64>,
-}
-
-impl ParseStats {
-    /// Total skipped lines.
-    #[must_use]
-    pub fn skipped_total(&self) -> u64 {
-        self.skipped.values().sum()
-    }
-
-    fn skip(&mut self, line: LineNo, reason: SkipReason, detail: String) {
-        *self.skipped.entry(reason.clone()).or_default() += 1;
-        if self.skips.len() < SKIP_DETAILS_KEPT {
-            self.skips.push(Skip {
-                line,
-                reason,
-                detail,
-            });
-        }
+fn parse(parser: &mut Parser, line: Line<'_>, out: &mut Vec<Event>) {
+    match line {
+        Line::Complete { no, bytes } => parser.parse_line(no, bytes, out),
+        Line::Oversized { no, len } => parser.oversized(no, len),
     }
 }
 
