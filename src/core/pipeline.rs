@@ -6,16 +6,21 @@
 //! Chunk boundaries never change the result (a property test over the real corpus proves it).
 //!
 //! Sub-agent files: each has its own reader and builder (its own line numbers, its own counting),
-//! and its figures are copied into the session's sub-agent figures whenever it is fed. Nothing of
-//! it reaches the main thread's figures or the engine: signals read only the main thread. So the
-//! main-thread figures do not depend on whether, or when, sub-agent files were read.
+//! and its figures are shown in the session's sub-agent figures whenever it is fed. Nothing of it
+//! reaches the main thread's figures, and the engine never observes it: while the main file's
+//! records are consumed, the sub-agent files' figures are taken out of the session (and put back
+//! after), so what the engine concluded depends on the main file alone, as when `score` read the
+//! main file before its sub-agents. Only what is evaluated later ([`Pipeline::tick`], the risk,
+//! the view) sees them. So whether, and when, sub-agent files were read changes neither the
+//! main-thread figures nor the signals: `watch`, the status line and `score` agree.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::agents::{Format, ParseStats, Reader, Role};
 use super::engine::{Engine, Rules};
 use super::event::Event;
-use super::session::{Builder, Session};
+use super::session::{Builder, Session, SubagentFigures};
 use super::{LineNo, Millis};
 
 /// A sub-agent's file read alongside the session.
@@ -57,6 +62,9 @@ pub struct Pipeline {
     builder: Builder,
     engine: Engine,
     agents: Vec<Agent>,
+    /// For each sub-agent name shown from a file: what the session held under it before (an
+    /// inline sidechain's figures, or nothing), put back while the main file is consumed.
+    shadowed: BTreeMap<String, Option<SubagentFigures>>,
     #[serde(skip)]
     scratch: Vec<Event>,
     /// Every event, kept only when asked for (tests, replay); never saved.
@@ -115,6 +123,7 @@ impl Pipeline {
             builder,
             engine,
             agents: Vec::new(),
+            shadowed: BTreeMap::new(),
             scratch: Vec::new(),
             log: None,
             bytes: 0,
@@ -150,21 +159,28 @@ impl Pipeline {
 
     /// Feeds a chunk of the main file.
     pub fn feed(&mut self, mut chunk: &[u8]) {
+        self.hide_agents();
         while !chunk.is_empty() {
-            let fed = self.feed_record(chunk);
-            chunk = &chunk[fed.consumed..];
+            let step = self.reader.feed_record(chunk, &mut self.scratch);
+            self.bytes += step.consumed as u64;
+            self.consume();
+            chunk = &chunk[step.consumed..];
         }
+        self.show_agents();
     }
 
     /// Feeds the main file up to the end of its next record (replay stops there); see
     /// [`Reader::feed_record`].
     pub fn feed_record(&mut self, bytes: &[u8]) -> Fed {
+        self.hide_agents();
         let step = self.reader.feed_record(bytes, &mut self.scratch);
         self.bytes += step.consumed as u64;
+        let line = self.consume();
+        self.show_agents();
         Fed {
             consumed: step.consumed,
             ended: step.ended,
-            line: self.consume(),
+            line,
         }
     }
 
@@ -175,8 +191,11 @@ impl Pipeline {
 
     /// [`Self::finish`], saying which line the last record was on when it produced events.
     pub fn finish_record(&mut self) -> Option<LineNo> {
+        self.hide_agents();
         self.reader.finish(&mut self.scratch);
-        self.consume()
+        let line = self.consume();
+        self.show_agents();
+        line
     }
 
     /// Hands the events in `scratch` to the builder and the engine; the line of the first.
@@ -231,7 +250,7 @@ impl Pipeline {
                 agent.builder.push(&ev);
             }
         }
-        self.merge_agent(index);
+        self.show_agents();
     }
 
     /// Sub-agent file `index` ended: a last record without its terminator is read as complete.
@@ -243,32 +262,41 @@ impl Pipeline {
         for ev in self.scratch.drain(..) {
             agent.builder.push(&ev);
         }
-        self.merge_agent(index);
+        self.show_agents();
     }
 
     /// Sub-agent file `index` was truncated or replaced: forget what it gave and read it anew.
     pub fn restart_agent(&mut self, index: usize) {
         let format = self.reader.format();
-        let Some(agent) = self.agents.get_mut(index) else {
-            return;
-        };
-        for name in agent.builder.session().subagents.keys() {
-            self.builder.remove_subagent(name);
+        self.hide_agents();
+        if let Some(agent) = self.agents.get_mut(index) {
+            agent.reader = Reader::new(format, Role::Agent(&agent.name));
+            agent.builder = Builder::new(None);
+            agent.bytes = 0;
         }
-        agent.reader = Reader::new(format, Role::Agent(&agent.name));
-        agent.builder = Builder::new(None);
-        agent.bytes = 0;
+        self.show_agents();
     }
 
-    /// Copies a sub-agent file's figures into the session's.
-    fn merge_agent(&mut self, index: usize) {
-        let Some(agent) = self.agents.get(index) else {
-            return;
-        };
-        for (name, figures) in &agent.builder.session().subagents {
-            let mut figures = figures.clone();
-            figures.file.clone_from(&agent.file);
-            self.builder.put_subagent(name, figures);
+    /// Takes the sub-agent files' figures out of the session, putting back what they covered.
+    fn hide_agents(&mut self) {
+        for (name, before) in std::mem::take(&mut self.shadowed) {
+            match before {
+                Some(figures) => self.builder.put_subagent(&name, figures),
+                None => self.builder.remove_subagent(&name),
+            };
+        }
+    }
+
+    /// Shows every sub-agent file's figures in the session (a file's figures win over an
+    /// inline sidechain's of the same name).
+    fn show_agents(&mut self) {
+        for agent in &self.agents {
+            for (name, figures) in &agent.builder.session().subagents {
+                let mut figures = figures.clone();
+                figures.file.clone_from(&agent.file);
+                let before = self.builder.put_subagent(name, figures);
+                self.shadowed.entry(name.clone()).or_insert(before);
+            }
         }
     }
 
@@ -349,5 +377,133 @@ impl Pipeline {
             self.reader.into_stats(),
             self.engine,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: u32) -> String {
+        format!("2026-01-01T10:{:02}:{:02}Z", s / 60, s % 60)
+    }
+
+    fn prompt(t: u32, text: &str) -> String {
+        format!(
+            r#"{{"type":"user","message":{{"role":"user","content":"{text}"}},"timestamp":"{}","sessionId":"s","cwd":"/w"}}"#,
+            at(t)
+        ) + "\n"
+    }
+
+    fn call(t: u32, id: &str, name: &str, input: &str) -> String {
+        format!(
+            r#"{{"type":"assistant","message":{{"id":"m{id}","model":"claude-opus-4-6","content":[{{"type":"tool_use","id":"{id}","name":"{name}","input":{input}}}],"usage":{{"input_tokens":1,"output_tokens":2}}}},"timestamp":"{}"}}"#,
+            at(t)
+        ) + "\n"
+    }
+
+    fn result(t: u32, id: &str, error: bool, text: &str, tur: &str) -> String {
+        format!(
+            r#"{{"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"{id}","content":"{text}","is_error":{error}}}]}},"toolUseResult":{tur},"timestamp":"{}"}}"#,
+            at(t)
+        ) + "\n"
+    }
+
+    /// A main thread in trouble that writes nothing itself, and a sub-agent that writes a file.
+    fn files() -> (String, String) {
+        let mut main = prompt(0, "make the tests pass");
+        for i in 0..4u32 {
+            let t = 10 + i * 20;
+            main += &call(t, &format!("b{i}"), "Bash", r#"{"command":"cargo test"}"#);
+            main += &result(
+                t + 5,
+                &format!("b{i}"),
+                true,
+                "test result: FAILED. 1 failed",
+                "\"Error\"",
+            );
+        }
+        main += &call(100, "r1", "Read", r#"{"file_path":"/w/src/lib.rs"}"#);
+        main += &result(105, "r1", false, "fn main() {}", "{}");
+        let sub = call(
+            30,
+            "w1",
+            "Write",
+            r#"{"file_path":"/w/src/b.rs","content":"a\nb\nc\n"}"#,
+        ) + &result(
+            31,
+            "w1",
+            false,
+            "created",
+            r#"{"type":"create","filePath":"/w/src/b.rs","content":"a\nb\nc\n","structuredPatch":[]}"#,
+        );
+        (main, sub)
+    }
+
+    fn parts(p: Pipeline) -> (Session, Engine) {
+        let (mut session, _, mut engine) = p.into_parts();
+        // What a front end evaluates at the end sees the sub-agent's lines.
+        engine.tick(Millis::parse("2026-01-01T11:00:00Z").unwrap(), &session);
+        session.subagents.values_mut().for_each(|f| f.file = None);
+        (session, engine)
+    }
+
+    #[test]
+    fn when_sub_agent_files_are_read_changes_nothing_the_engine_concluded() {
+        let (main, sub) = files();
+        // As `score` reads: the main file whole, then the sub-agent's.
+        let mut whole = Pipeline::new(Some("s".into()));
+        whole.feed(main.as_bytes());
+        whole.finish();
+        let i = whole.add_agent("a1", None);
+        whole.feed_agent(i, sub.as_bytes());
+        whole.finish_agent(i);
+        // As `watch` may read: the sub-agent's file first, then the main file in small pieces.
+        let mut live = Pipeline::new(Some("s".into()));
+        let i = live.add_agent("a1", Some("sub.jsonl".into()));
+        live.feed_agent(i, sub.as_bytes());
+        for piece in main.as_bytes().chunks(37) {
+            live.feed(piece);
+        }
+        live.finish();
+        live.finish_agent(i);
+        assert_eq!(live.session().subagents["a1"].tally.lines_added, 3);
+        assert_eq!(live.session().lines_written(), 3, "the session shows them");
+        assert_eq!(
+            live.session().subagents["a1"].file.as_deref(),
+            Some("sub.jsonl")
+        );
+        let (ws, we) = parts(whole);
+        let (ls, le) = parts(live);
+        assert_eq!(ws, ls);
+        assert_eq!(ws.totals.lines_added, 0, "the main thread wrote nothing");
+        assert_eq!(we.firings, le.firings);
+        assert_eq!(we.recoveries, le.recoveries);
+        assert_eq!(we.nudges, le.nudges);
+        assert!(!we.firings.is_empty(), "the main thread is in trouble");
+    }
+
+    #[test]
+    fn a_restarted_sub_agent_file_gives_back_what_it_covered() {
+        let (main, sub) = files();
+        let mut p = Pipeline::new(Some("s".into()));
+        p.feed(main.as_bytes());
+        let i = p.add_agent("a1", None);
+        p.feed_agent(i, sub.as_bytes());
+        assert_eq!(p.session().subagents.len(), 1);
+        let before = p.session().totals.clone();
+        p.restart_agent(i);
+        assert!(p.session().subagents.is_empty());
+        p.feed_agent(
+            i,
+            call(40, "x1", "Read", r#"{"file_path":"/a"}"#).as_bytes(),
+        );
+        assert_eq!(p.session().subagents["a1"].tally.tool_calls, 1);
+        assert_eq!(p.session().subagents["a1"].tally.lines_added, 0);
+        assert_eq!(p.session().totals, before, "the main thread is untouched");
+        assert_eq!(p.agents().len(), 1);
+        // Saved and read back (the status line), it goes on the same.
+        let back: Pipeline = postcard::from_bytes(&postcard::to_stdvec(&p).unwrap()).unwrap();
+        assert_eq!(back.session(), p.session());
     }
 }

@@ -418,3 +418,156 @@ pub fn main_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
         None => Ok(bytes),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    fn line(t: u32, text: &str) -> String {
+        format!(
+            r#"{{"type":"user","message":{{"role":"user","content":"{text}"}},"timestamp":"2026-01-01T10:00:{t:02}Z","sessionId":"s1","cwd":"/w"}}"#
+        ) + "\n"
+    }
+
+    fn call(id: &str, name: &str) -> String {
+        format!(
+            r#"{{"type":"assistant","message":{{"id":"m{id}","content":[{{"type":"tool_use","id":"{id}","name":"{name}","input":{{"file_path":"/a"}}}}]}},"timestamp":"2026-01-01T10:00:30Z"}}"#
+        ) + "\n"
+    }
+
+    fn append(path: &Path, s: &str) {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap()
+            .write_all(s.as_bytes())
+            .unwrap();
+    }
+
+    /// A session folder with a main file; returns (main file, its sub-agents folder).
+    fn session(dir: &Path) -> (PathBuf, PathBuf) {
+        let proj = dir.join("projects/-w");
+        std::fs::create_dir_all(&proj).unwrap();
+        let main = proj.join("s1.jsonl");
+        append(&main, &line(1, "first"));
+        (main, proj.join("s1/subagents"))
+    }
+
+    #[test]
+    fn a_followed_session_finds_sub_agent_files_as_they_appear() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (main, subs) = session(tmp.path());
+        let mut r = SessionReader::follow(Format::Claude, &main, Rules::shared_default());
+        let p = r.poll();
+        assert!(p.main_bytes > 0 && p.notices.is_empty(), "{p:?}");
+        assert!(r.pipeline().session().subagents.is_empty());
+        std::fs::create_dir_all(&subs).unwrap();
+        append(&subs.join("agent-a1.jsonl"), &call("t1", "Read"));
+        let p = r.poll();
+        assert!(p.new_agents && p.agent_bytes > 0, "{p:?}");
+        let s = r.pipeline().session();
+        assert_eq!(s.subagents["a1"].tally.tool_calls, 1);
+        assert_eq!(
+            s.subagents["a1"].file.as_deref(),
+            Some(subs.join("agent-a1.jsonl").display().to_string().as_str())
+        );
+        let main_totals = s.totals.clone();
+        // The sub-agent's file is rewritten: only its own part starts over.
+        std::fs::write(
+            subs.join("agent-a1.jsonl"),
+            call("t2", "Grep") + &call("t3", "Grep"),
+        )
+        .unwrap();
+        let p = r.poll();
+        assert_eq!(p.notices.len(), 1, "{p:?}");
+        assert!(!p.notices[0].main);
+        let s = r.pipeline().session();
+        assert_eq!(s.subagents["a1"].tally.tool_calls, 2);
+        assert_eq!(s.totals, main_totals);
+        assert_eq!(s.prompts(), 1);
+        // Saved and read back (the status line), it reads on from where it stopped.
+        let saved = postcard::to_stdvec(&r).unwrap();
+        let mut back: SessionReader = postcard::from_bytes(&saved).unwrap();
+        back.set_rules(Rules::shared_default());
+        append(&main, &line(2, "second"));
+        append(&subs.join("agent-a1.jsonl"), &call("t4", "Read"));
+        let p = back.poll();
+        assert!(
+            p.main_bytes > 0 && p.agent_bytes > 0 && p.notices.is_empty(),
+            "{p:?}"
+        );
+        assert_eq!(back.pipeline().session().prompts(), 2);
+        assert_eq!(
+            back.pipeline().session().subagents["a1"].tally.tool_calls,
+            3
+        );
+        // Nothing new: nothing read.
+        assert!(!back.poll().changed());
+    }
+
+    #[test]
+    fn a_replaced_main_file_starts_the_whole_session_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (main, subs) = session(tmp.path());
+        std::fs::create_dir_all(&subs).unwrap();
+        append(&subs.join("agent-a1.jsonl"), &call("t1", "Read"));
+        let mut r = SessionReader::follow(Format::Claude, &main, Rules::shared_default());
+        r.poll();
+        append(&main, &line(2, "second"));
+        r.poll();
+        assert_eq!(r.pipeline().session().prompts(), 2);
+        std::fs::write(&main, line(3, "only")).unwrap();
+        let p = r.poll();
+        assert_eq!(p.main_notice(), Some(&Notice::Truncated));
+        let s = r.pipeline().session();
+        assert_eq!(s.prompts(), 1);
+        assert_eq!(s.subagents["a1"].tally.tool_calls, 1, "read again, once");
+    }
+
+    #[test]
+    fn a_whole_read_turns_sub_agent_problems_into_warnings() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (main, subs) = session(tmp.path());
+        std::fs::create_dir_all(subs.join("agent-dir.jsonl")).unwrap();
+        append(&subs.join("agent-bad.jsonl"), "not json\n");
+        append(&subs.join("agent-ok.jsonl"), &call("t1", "Read"));
+        let files = discover::subagents_for(Format::Claude, &main);
+        assert_eq!(files.len(), 3);
+        let r = read_session(&main, &files, &Rules::shared_default()).unwrap();
+        assert_eq!(
+            r.warnings,
+            vec![
+                format!(
+                    "{}: 1 lines skipped",
+                    subs.join("agent-bad.jsonl").display()
+                ),
+                format!(
+                    "cannot read {}: is a directory",
+                    subs.join("agent-dir.jsonl").display()
+                ),
+            ]
+        );
+        assert_eq!(r.session.subagents["ok"].tally.tool_calls, 1);
+        let err = read_session(
+            &tmp.path().join("nope.jsonl"),
+            &[],
+            &Rules::shared_default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot read {}: no such file",
+                tmp.path().join("nope.jsonl").display()
+            )
+        );
+        assert!(
+            main_bytes(&main)
+                .unwrap()
+                .starts_with(b"{\"type\":\"user\"")
+        );
+    }
+}

@@ -414,6 +414,68 @@ mod tests {
     }
 
     #[test]
+    fn a_rewrite_in_place_that_grows_is_read_again_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        append(&p, b"aaaa\n");
+        let mut t = Tailer::new(&p);
+        poll_all(&mut t);
+        // Same file (same inode), longer, but its first bytes are not the ones read.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&p)
+            .unwrap()
+            .write_all(b"bbbb\nmore\n")
+            .unwrap();
+        assert_eq!(poll_all(&mut t), (Vec::new(), Some(Notice::Replaced)));
+        assert_eq!(poll_all(&mut t), (b"bbbb\nmore\n".to_vec(), None));
+    }
+
+    #[test]
+    fn a_file_rewritten_whole_is_read_whole_on_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        std::fs::write(&p, b"{\"messages\":[1]}").unwrap();
+        let mut t = Tailer::with_growth(&p, Growth::Rewrites);
+        assert_eq!(poll_all(&mut t).0, b"{\"messages\":[1]}".to_vec());
+        assert_eq!(poll_all(&mut t), (Vec::new(), None), "unchanged");
+        std::fs::write(&p, b"{\"messages\":[1,2]}").unwrap();
+        assert_eq!(poll_all(&mut t), (Vec::new(), Some(Notice::Replaced)));
+        assert_eq!(poll_all(&mut t).0, b"{\"messages\":[1,2]}".to_vec());
+    }
+
+    #[test]
+    fn a_saved_tailer_resumes_at_its_offset_with_the_same_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        append(&p, b"one\n");
+        let mut t = Tailer::new(&p).verifying_unchanged();
+        poll_all(&mut t);
+        let saved = serde_json::to_string(&t).unwrap();
+        append(&p, b"two\n");
+        let mut back: Tailer = serde_json::from_str(&saved).unwrap();
+        assert_eq!(poll_all(&mut back), (b"two\n".to_vec(), None));
+        // A rewrite of the same length within the same timestamp: caught on resuming.
+        let saved = serde_json::to_string(&back).unwrap();
+        let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+        std::fs::write(&p, b"one\ntwo!").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        let mut back: Tailer = serde_json::from_str(&saved).unwrap();
+        assert_eq!(poll_all(&mut back).1, Some(Notice::Replaced));
+        // Unchanged: nothing to read, nothing to say.
+        poll_all(&mut back);
+        let saved = serde_json::to_string(&back).unwrap();
+        let mut back: Tailer = serde_json::from_str(&saved).unwrap();
+        assert_eq!(poll_all(&mut back), (Vec::new(), None));
+    }
+
+    #[test]
     fn deletion_keeps_the_offset_and_says_so_once() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s.jsonl");

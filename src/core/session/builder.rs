@@ -76,14 +76,18 @@ impl Builder {
         self.session
     }
 
-    /// Sets one sub-agent's figures, as counted from its own file.
-    pub fn put_subagent(&mut self, name: &str, figures: SubagentFigures) {
-        self.session.subagents.insert(name.to_owned(), figures);
+    /// Sets one sub-agent's figures (as counted from its own file); returns what it replaced.
+    pub fn put_subagent(
+        &mut self,
+        name: &str,
+        figures: SubagentFigures,
+    ) -> Option<SubagentFigures> {
+        self.session.subagents.insert(name.to_owned(), figures)
     }
 
-    /// Forgets one sub-agent's figures (its file is read again from the start).
-    pub fn remove_subagent(&mut self, name: &str) {
-        self.session.subagents.remove(name);
+    /// Forgets one sub-agent's figures; returns them.
+    pub fn remove_subagent(&mut self, name: &str) -> Option<SubagentFigures> {
+        self.session.subagents.remove(name)
     }
 
     /// Feeds one event.
