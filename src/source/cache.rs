@@ -59,21 +59,14 @@ impl Key {
                     (
                         p.display().to_string(),
                         meta.as_ref().map_or(0, std::fs::Metadata::len),
-                        meta.as_ref().and_then(mtime_ms).unwrap_or(0),
+                        meta.as_ref()
+                            .and_then(super::discover::modified)
+                            .map_or(0, |m| m.0),
                     )
                 })
                 .collect(),
         }
     }
-}
-
-fn mtime_ms(meta: &std::fs::Metadata) -> Option<i64> {
-    let d = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    i64::try_from(d.as_millis()).ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -199,15 +199,21 @@ pub fn session_file(path: &Path) -> std::io::Result<SessionFile> {
         id: session_id(format, path).unwrap_or_else(|| "session".into()),
         path: path.to_path_buf(),
         size: meta.len(),
-        modified: meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .and_then(|d| i64::try_from(d.as_millis()).ok())
-            .map(Millis),
+        modified: modified(&meta),
         subagents: subagents_for(format, path),
         format,
     })
+}
+
+/// A file's modification time.
+#[must_use]
+pub fn modified(meta: &std::fs::Metadata) -> Option<Millis> {
+    let d = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(Millis(i64::try_from(d.as_millis()).ok()?))
 }
 
 /// Why a session named on the command line was not found.

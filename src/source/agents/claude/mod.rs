@@ -11,9 +11,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::core::Millis;
 use crate::core::agents::Format;
-use crate::source::discover::{Roots, SessionFile};
+use crate::source::discover::{Roots, SessionFile, modified};
 
 /// Where the transcripts are, for `--help`.
 pub const WHERE: &str = "Transcripts are found under $CLAUDE_CONFIG_DIR (comma-separated), ~/.config/claude and ~/.claude.";
@@ -260,15 +259,6 @@ fn jsonl_stem(path: &Path) -> Option<&str> {
     (path.extension()? == "jsonl")
         .then(|| path.file_stem()?.to_str())
         .flatten()
-}
-
-fn modified(meta: &std::fs::Metadata) -> Option<Millis> {
-    let d = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(Millis(i64::try_from(d.as_millis()).ok()?))
 }
 
 /// The `sessionId` of the first line that has one, looking at most 64 KiB into the file.
