@@ -133,7 +133,7 @@ impl Scored {
     /// What the status line and the hook show: the state seen at `now`, without `dismissed`.
     pub fn view<'a>(&'a self, now: Millis, dismissed: &'a [usize]) -> View<'a> {
         View::new(self.pipeline.session(), &self.engine)
-            .with_skipped(self.pipeline.stats().skipped_total())
+            .with_skipped(self.pipeline.skipped_total())
             .at(Some(now))
             .hiding(dismissed)
     }
