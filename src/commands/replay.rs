@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{Global, ReplayArgs, ReportFormat};
 use ringside::core::Millis;
+use ringside::core::agents::Format;
 use ringside::core::replay::{Player, Replay};
 use ringside::report::session::SessionReport;
 use ringside::report::types::ScoreReport;
@@ -39,8 +40,12 @@ pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("replay needs a terminal; for a report without one use `ringside replay --report`");
     }
-    let (bytes, id) = if args.target.demo {
-        (super::score::DEMO.to_vec(), Some("demo".to_owned()))
+    let (format, bytes, id) = if args.target.demo {
+        (
+            Format::default(),
+            super::score::DEMO.to_vec(),
+            Some("demo".to_owned()),
+        )
     } else {
         let Some(t) = args.target.target.as_deref() else {
             bail!("name a transcript file or session id, or use --demo")
@@ -48,9 +53,9 @@ pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
         let file = discover::resolve(t)?;
         // Read once, read-only, through the session reader's file access; the replay keeps its
         // own copy. Sub-agent files are not replayed (their figures are in the report).
-        (read::main_bytes(&file.path)?, Some(file.id))
+        (file.format, read::main_bytes(&file.path)?, Some(file.id))
     };
-    let replay = Replay::open(bytes, id, rules, Some(now));
+    let replay = Replay::open_format(format, bytes, id, rules, Some(now));
     if replay.is_empty() {
         bail!("nothing to replay: the transcript has no readable events");
     }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::core::agents::{Format, ParseStats};
+use crate::core::agents::{Format, Growth, ParseStats};
 use crate::core::engine::{Engine, Rules};
 use crate::core::pipeline::Pipeline;
 use crate::core::session::Session;
@@ -241,7 +241,12 @@ impl SessionReader {
             } else {
                 self.listing = Listing::Fixed(files);
             }
-            self.notice(polled, true, got.notice.take());
+            // A format whose files are rewritten whole is read anew on every change: no news.
+            let news = got
+                .notice
+                .take()
+                .filter(|_| self.format.growth() == Growth::Appends);
+            self.notice(polled, true, news);
             let p = &mut self.pipeline;
             got = self.main.poll(|chunk| p.feed(chunk));
         }
@@ -257,12 +262,17 @@ impl SessionReader {
         let mut got = tailer.poll(|chunk| p.feed_agent(i, chunk));
         if got.notice.as_ref().is_some_and(Notice::restarts) {
             p.restart_agent(i);
-            let path = tailer.path().to_path_buf();
-            polled.notices.push(FileNotice {
-                path,
-                main: false,
-                notice: got.notice.take().unwrap_or(Notice::Replaced),
-            });
+            if let Some(notice) = got
+                .notice
+                .take()
+                .filter(|_| self.format.growth() == Growth::Appends)
+            {
+                polled.notices.push(FileNotice {
+                    path: tailer.path().to_path_buf(),
+                    main: false,
+                    notice,
+                });
+            }
             got = tailer.poll(|chunk| p.feed_agent(i, chunk));
         }
         polled.agent_bytes += got.bytes;

@@ -278,7 +278,7 @@ fn first_session_id(path: &Path) -> Option<String> {
 fn find_in_head<T>(path: &Path, f: impl FnMut(&[u8]) -> Option<T>) -> Option<T> {
     use std::io::Read;
     let mut head = Vec::new();
-    std::fs::File::open(path)
+    crate::source::tail::open(path)
         .ok()?
         .take(64 * 1024)
         .read_to_end(&mut head)
