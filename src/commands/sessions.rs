@@ -77,7 +77,13 @@ fn row(f: &discover::SessionFile) -> SessionRow {
         error: None,
     };
     let rules = ringside::core::engine::Rules::shared_default();
-    match SessionReader::open(f, rules).read() {
+    // A row shows only main-thread facts (and how many sub-agent files there are), so the
+    // sub-agent files are not read.
+    let main_only = discover::SessionFile {
+        subagents: Vec::new(),
+        ..f.clone()
+    };
+    match SessionReader::open(&main_only, rules).read() {
         Ok(s) => {
             let s = s.session;
             r.cwd = s.cwd.as_deref().map(|c| sanitize::one_line(c, 4096));
