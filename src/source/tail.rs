@@ -191,7 +191,7 @@ impl Tailer {
             if unchanged {
                 return Ok(Some(0));
             }
-            let bytes = self.read_from_offset(&mut sink)?;
+            let bytes = self.read_from_offset(len, &mut sink)?;
             self.remark(mtime_ns)?;
             Ok(Some(bytes))
         });
@@ -277,11 +277,16 @@ impl Tailer {
         Ok(())
     }
 
-    fn read_from_offset(&mut self, sink: &mut impl FnMut(&[u8])) -> io::Result<u64> {
+    /// Reads from the offset to the end (`len` as last seen: the buffer is sized to it, so a
+    /// small file or a small append never costs a whole chunk of zeroed memory).
+    fn read_from_offset(&mut self, len: u64, sink: &mut impl FnMut(&[u8])) -> io::Result<u64> {
         let offset = self.offset;
+        let want = usize::try_from(len.saturating_sub(offset))
+            .unwrap_or(CHUNK)
+            .clamp(1, CHUNK);
         let mut buf = std::mem::take(&mut self.buf);
-        if buf.len() < CHUNK {
-            buf.resize(CHUNK, 0);
+        if buf.len() < want {
+            buf = vec![0; want];
         }
         let file = self.file()?;
         file.seek(SeekFrom::Start(offset))?;
