@@ -62,6 +62,7 @@ fn the_demo_scores_without_any_transcripts() {
     for key in [
         "id",
         "cwd",
+        "entry_point",
         "prompts",
         "tool_calls",
         "tool_errors",

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::core::event::EntryPoint;
 use crate::core::format;
 use crate::core::sanitize;
 
@@ -43,6 +44,9 @@ fn header(out: &mut String, r: &ScoreReport, width: usize) {
     }
     if let Some(v) = &s.claude_version {
         meta.push(format!("Claude Code {v}"));
+    }
+    if let Some(e) = s.entry_point.filter(|e| *e != EntryPoint::Cli) {
+        meta.push(e.key().to_owned());
     }
     if let Some(m) = s.work_mode {
         meta.push(format!("mode {}", m.label()));

@@ -28,6 +28,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::core::engine::Band;
+use crate::core::event::EntryPoint;
 use crate::core::format;
 use crate::core::replay::{Command, MarkKind, PlaybackBar};
 use crate::core::sanitize::{self, width};
@@ -182,6 +183,9 @@ fn header(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme)
     let w = usize::from(area.width);
     let h = &d.header;
     let mut right = Vec::new();
+    if h.entry_point.is_some_and(EntryPoint::is_headless) {
+        right.push("headless".to_owned());
+    }
     if let Some(m) = &h.model {
         right.push(m.clone());
     }
@@ -252,10 +256,12 @@ fn gauge_line(d: &Dashboard, w: usize, theme: Theme) -> Line<'static> {
         reason = "clamped to 0..=15"
     )]
     let filled = h.actions_per_prompt.round().clamp(0.0, CELLS as f64) as usize;
+    let headless = h.entry_point.is_some_and(EntryPoint::is_headless);
     let mut gauge = vec![Span::styled(" ▕", theme.dim())];
     for i in 1..=CELLS {
         #[expect(clippy::cast_precision_loss, reason = "small numbers")]
-        let mark = REFERENCE_MARKS.contains(&(i as f64));
+        // The study's marks describe people at a prompt, not scripted runs.
+        let mark = !headless && REFERENCE_MARKS.contains(&(i as f64));
         gauge.push(match (i <= filled, mark) {
             (true, _) => Span::styled("█", theme.accent()),
             (false, true) => Span::styled("┊", theme.dim()),

@@ -124,6 +124,9 @@ impl Builder {
                 if c.version.is_some() {
                     s.version.clone_from(&c.version);
                 }
+                if c.entry_point.is_some() {
+                    s.entry_point = c.entry_point;
+                }
             }
             EventKind::Prompt(p) => self.prompt(ev, p),
             EventKind::Command { name, args, system } => {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::core::checks::CheckKind;
-use crate::core::event::PromptSource;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::{LineNo, Millis};
 
 /// Counts shared by a turn, a session and a sub-agent.
@@ -249,6 +249,8 @@ pub struct Session {
     pub current_cwd: Option<String>,
     pub git_branch: Option<String>,
     pub version: Option<String>,
+    /// The front end that wrote it (the latest one a line named).
+    pub entry_point: Option<EntryPoint>,
     pub model: Option<String>,
     pub title: Option<String>,
     pub(crate) title_rank: u8,

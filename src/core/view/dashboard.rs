@@ -4,7 +4,7 @@
 
 use crate::core::engine::ids::SignalId;
 use crate::core::engine::{self, Band, Engine};
-use crate::core::event::PromptSource;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::format;
 use crate::core::sanitize;
 use crate::core::session::{Activity, Session, Status, Turn};
@@ -46,6 +46,8 @@ pub struct Header {
     pub errors: u32,
     pub lines_added: u64,
     pub lines_removed: u64,
+    /// The front end that wrote the session, when a line said so.
+    pub entry_point: Option<EntryPoint>,
 }
 
 /// One row of the prompt timeline.
@@ -235,6 +237,7 @@ fn header(s: &Session, now: Option<Millis>) -> Header {
         errors: s.totals.failed,
         lines_added: s.lines_written(),
         lines_removed: s.totals.lines_removed,
+        entry_point: s.entry_point,
     }
 }
 

@@ -19,8 +19,8 @@ use serde_json::value::RawValue;
 use self::record::{Block, Content, Record, raw_text};
 use crate::core::checks::{self, CheckKind};
 use crate::core::event::{
-    AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, Event, EventKind, ModelCall, Outcome,
-    PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
+    AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, EntryPoint, Event, EventKind, ModelCall,
+    Outcome, PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
 };
 use crate::core::hash::hash_str;
 use crate::core::sanitize::prefix;
@@ -308,11 +308,26 @@ impl Parser {
             new.as_deref()
                 .is_some_and(|n| !n.is_empty() && old.as_deref() != Some(n))
         };
-        if changed(&self.ctx.session_id, &rec.session_id)
+        // The `entrypoint` field names the front end; older headless lines say only
+        // `promptSource: "sdk"` on the prompt.
+        let entry = rec
+            .entrypoint
+            .as_deref()
+            .and_then(EntryPoint::from_claude)
+            .or_else(|| {
+                (rec.kind.as_deref() == Some("user") && rec.prompt_source.as_deref() == Some("sdk"))
+                    .then_some(EntryPoint::Headless)
+            });
+        let entry_changed = entry.is_some_and(|e| self.ctx.entry_point != Some(e));
+        if entry_changed
+            || changed(&self.ctx.session_id, &rec.session_id)
             || changed(&self.ctx.cwd, &rec.cwd)
             || changed(&self.ctx.git_branch, &rec.git_branch)
             || changed(&self.ctx.version, &rec.version)
         {
+            if entry.is_some() {
+                self.ctx.entry_point = entry;
+            }
             let keep = |old: &mut Option<String>, new: &Option<std::borrow::Cow<'_, str>>| {
                 if let Some(n) = new.as_deref().filter(|n| !n.is_empty()) {
                     *old = Some(prefix(n, 4096).to_owned());

@@ -52,6 +52,7 @@ pub struct Record<'a> {
     pub agent_name: Option<Cow<'a, str>>,
     pub level: Option<Cow<'a, str>>,
     pub permission_mode: Option<Cow<'a, str>>,
+    pub entrypoint: Option<Cow<'a, str>>,
     /// Top-level keys this model does not know (see [`KNOWN_IGNORED`]).
     pub unknown_fields: Vec<Cow<'a, str>>,
 }
@@ -86,7 +87,6 @@ pub const KNOWN_IGNORED: &[&str] = &[
     "maxRetries",
     "retryInMs",
     "promptId",
-    "entrypoint",
     "effort",
     "isAbortedMidStream",
     "supersedesUuids",
@@ -249,6 +249,7 @@ impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
                 "agentName" => r.agent_name = s(&mut map)?,
                 "level" => r.level = s(&mut map)?,
                 "permissionMode" => r.permission_mode = s(&mut map)?,
+                "entrypoint" => r.entrypoint = s(&mut map)?,
                 k => {
                     map.next_value::<IgnoredAny>()?;
                     if !KNOWN_IGNORED.contains(&k) {

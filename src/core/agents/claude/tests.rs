@@ -444,3 +444,40 @@ fn ringside_context_injected_by_its_hook_is_never_the_users() {
     };
     assert!(p.text.contains("hello"));
 }
+
+#[test]
+fn the_entry_point_comes_from_entrypoint_else_from_an_sdk_prompt() {
+    let ctx = |lines: &[&str]| {
+        let (ev, _) = parse(lines);
+        ev.iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Context(c) => Some(c.entry_point),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    use crate::core::event::EntryPoint as E;
+    let vscode = r#"{"type":"user","sessionId":"s","entrypoint":"claude-vscode","message":{"content":"hi"}}"#;
+    assert_eq!(ctx(&[vscode]), vec![Some(E::Vscode)]);
+    // `-p` in 2.1.197: `sdk-cli` on every line, `promptSource: "sdk"` on the prompt.
+    let sdk = r#"{"type":"user","sessionId":"s","entrypoint":"sdk-cli","promptSource":"sdk","message":{"content":"hi"}}"#;
+    assert_eq!(ctx(&[sdk]), vec![Some(E::Headless)]);
+    // No `entrypoint`: the sdk prompt alone says headless; a tool result's promptSource does not.
+    let bare = r#"{"type":"user","sessionId":"s","promptSource":"sdk","message":{"content":"hi"}}"#;
+    assert_eq!(ctx(&[bare]), vec![Some(E::Headless)]);
+    let asst = r#"{"type":"assistant","sessionId":"s","promptSource":"sdk","message":{"id":"m","content":[]}}"#;
+    assert_eq!(ctx(&[asst]), vec![None]);
+    // Emitted once, not per line; a later different one is a change.
+    let cli = r#"{"type":"user","sessionId":"s","entrypoint":"cli","message":{"content":"a"}}"#;
+    let desk = r#"{"type":"user","sessionId":"s","entrypoint":"claude-desktop","message":{"content":"b"}}"#;
+    assert_eq!(ctx(&[cli, cli, desk]), vec![Some(E::Cli), Some(E::Desktop)]);
+    assert_eq!(E::from_claude("remote_mobile"), Some(E::Other));
+    assert_eq!(E::from_claude(" "), None);
+    // Not an unknown field any more.
+    let (_, stats) = parse(&[vscode]);
+    assert!(
+        stats.unknown_fields.is_empty(),
+        "{:?}",
+        stats.unknown_fields
+    );
+}
