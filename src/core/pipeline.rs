@@ -150,6 +150,8 @@ impl Pipeline {
             ..
         } = self;
         assembler.finish(|line| consume(line, parser, builder, engine, scratch, log, seen));
+        parser.finish(scratch);
+        deliver(builder, engine, scratch, log, seen);
     }
 
     /// Feeds a chunk of a sub-agent file belonging to this session.
@@ -236,6 +238,17 @@ fn consume(
         Line::Complete { no, bytes } => parser.parse_line(no, bytes, scratch),
         Line::Oversized { no, len } => parser.oversized(no, len),
     }
+    deliver(builder, engine, scratch, log, seen);
+}
+
+/// The parser's events to the builder and the engine, in order.
+fn deliver(
+    builder: &mut Builder,
+    engine: &mut Engine,
+    scratch: &mut Vec<Event>,
+    log: &mut Option<Vec<Event>>,
+    seen: &mut Seen,
+) {
     seen.events += scratch.len() as u64;
     for ev in scratch.iter() {
         if ev.at.is_some() {

@@ -143,7 +143,17 @@ pub struct Parser {
     /// For a sub-agent file: the agent every line belongs to.
     file_agent: Option<Arc<str>>,
     last_was_boundary: bool,
+    /// A prompt just enqueued; see [`Parser::release_held`].
+    held: Option<Held>,
     pub stats: ParseStats,
+}
+
+/// A `queue-operation` enqueue waiting for the next line to say what it was.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+struct Held {
+    line: LineNo,
+    at: Option<Millis>,
+    text: String,
 }
 
 /// Line types that carry nothing the rules use; seen and deliberately ignored.
@@ -182,6 +192,30 @@ impl Parser {
         }
     }
 
+    /// The file ended (as far as it will be read): a prompt still held is a queued one.
+    pub fn finish(&mut self, out: &mut Vec<Event>) {
+        self.release_held(false, out);
+    }
+
+    /// An enqueued prompt is held for one line. Dequeued at once, it was never waiting: the
+    /// `user` record that follows delivers it (`claude -p`, and every typed prompt in newer
+    /// versions), so it is counted there, once, as typed. Anything else next means it waited
+    /// while the agent worked: a prompt typed meanwhile, counted at the enqueue.
+    fn release_held(&mut self, dequeued: bool, out: &mut Vec<Event>) {
+        let Some(h) = self.held.take() else { return };
+        if !dequeued {
+            queued(
+                &h.text,
+                &mut Emitter {
+                    line: h.line,
+                    at: h.at,
+                    agent: None,
+                    out,
+                },
+            );
+        }
+    }
+
     /// Records a line that was too long to buffer.
     pub fn oversized(&mut self, line: LineNo, len: u64) {
         self.stats.lines += 1;
@@ -196,6 +230,7 @@ impl Parser {
             self.stats.blank += 1;
             return;
         }
+        self.release_held(is_dequeue(bytes), out);
         // Progress and snapshot lines carry nothing the rules use: a shallow look at their type is
         // enough. A line that does not end like a complete object gets the full parse (and its
         // skip is counted if it is broken).
@@ -267,7 +302,11 @@ impl Parser {
             "user" => self.user(rec, &mut em),
             "assistant" => self.assistant(rec, &mut em),
             "system" => self.system(rec, &mut em),
-            "queue-operation" => queue_operation(rec, &mut em),
+            "queue-operation" => {
+                if let Some(text) = enqueued(rec, &em) {
+                    self.held = Some(Held { line, at, text });
+                }
+            }
             "attachment" => attachment(rec, &mut em),
             "custom-title" => title(rec.custom_title.as_deref(), 3, &mut em),
             "agent-name" => title(rec.agent_name.as_deref(), 2, &mut em),
@@ -641,12 +680,20 @@ impl Emitter<'_> {
     }
 }
 
-fn queue_operation(rec: &Record<'_>, em: &mut Emitter<'_>) {
+/// The text of a main-thread `enqueue`, held until the next line (see `release_held`).
+fn enqueued(rec: &Record<'_>, em: &Emitter<'_>) -> Option<String> {
     if rec.operation.as_deref() != Some("enqueue") || em.agent.is_some() {
-        return;
+        return None;
     }
     let text = rec.content.map(raw_text).unwrap_or_default();
-    queued(&text, em);
+    Some(prefix(&text, PROMPT_KEEP * 2).to_owned())
+}
+
+/// A `queue-operation` line whose operation is `dequeue` (a cheap look; a miss only means the
+/// held prompt counts as queued).
+fn is_dequeue(bytes: &[u8]) -> bool {
+    peek::top_level_type(bytes) == Some(b"queue-operation")
+        && memchr::memmem::find(bytes, b"\"operation\":\"dequeue\"").is_some()
 }
 
 /// A prompt typed while the agent worked; a queued `/command` is a control, not a prompt.

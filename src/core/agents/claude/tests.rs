@@ -481,3 +481,65 @@ fn the_entry_point_comes_from_entrypoint_else_from_an_sdk_prompt() {
         stats.unknown_fields
     );
 }
+
+fn parse_to_end(lines: &[&str]) -> Vec<Event> {
+    let mut p = Parser::new();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        p.parse_line(LineNo(i as u64 + 1), l.as_bytes(), &mut out);
+    }
+    p.finish(&mut out);
+    out
+}
+
+fn prompts_of(ev: &[Event]) -> Vec<(u64, &str, PromptSource)> {
+    ev.iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Prompt(p) => Some((e.line.0, p.text.as_str(), p.source)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_enqueue_dequeued_at_once_is_delivered_by_the_user_record_as_typed() {
+    // `claude -p` in 2.1.197, and every typed prompt in newer versions.
+    let lines = [
+        r#"{"type":"queue-operation","operation":"enqueue","timestamp":"2026-12-01T09:04:34.119Z","sessionId":"s","content":"run the tests"}"#,
+        r#"{"type":"queue-operation","operation":"dequeue","timestamp":"2026-12-01T09:04:34.120Z","sessionId":"s"}"#,
+        r#"{"type":"user","promptSource":"sdk","message":{"role":"user","content":"run the tests"},"timestamp":"2026-12-01T09:04:34.166Z"}"#,
+    ];
+    let ev = parse_to_end(&lines);
+    assert_eq!(
+        prompts_of(&ev),
+        vec![(3, "run the tests", PromptSource::Typed)]
+    );
+}
+
+#[test]
+fn an_enqueue_that_waits_is_a_queued_prompt_at_its_own_line() {
+    // Typed while the agent works: other lines come between the enqueue and its delivery.
+    let busy = [
+        r#"{"type":"queue-operation","operation":"enqueue","timestamp":"2026-12-01T09:04:34.119Z","sessionId":"s","content":"also check the docs"}"#,
+        r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"working"}]}}"#,
+    ];
+    let ev = parse_to_end(&busy);
+    assert_eq!(
+        prompts_of(&ev),
+        vec![(1, "also check the docs", PromptSource::Queued)]
+    );
+    // The last line of what has been read: counted when reading ends.
+    let last = [busy[0]];
+    let ev = parse_to_end(&last);
+    assert_eq!(
+        prompts_of(&ev),
+        vec![(1, "also check the docs", PromptSource::Queued)]
+    );
+    // Blank lines do not decide; a dequeue after one still does.
+    let lines = [
+        busy[0],
+        "",
+        r#"{"type":"queue-operation","operation":"dequeue"}"#,
+    ];
+    assert!(prompts_of(&parse_to_end(&lines)).is_empty());
+}
