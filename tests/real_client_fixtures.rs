@@ -91,3 +91,42 @@ fn headless_prompts_are_typed_and_start_at_their_user_record() {
         );
     }
 }
+
+#[test]
+fn a_headless_turn_ends_with_the_agents_last_reply_and_s13_fires_there() {
+    // `claude -p` writes no system/turn_duration: the reply with stop_reason end_turn is the end.
+    let file = fixture("done-unverified");
+    let lines = lines(&file);
+    assert!(
+        !lines.iter().any(|l| l["subtype"] == "turn_duration"),
+        "the shape this test is about"
+    );
+    let done = lines
+        .iter()
+        .rposition(|l| l["type"] == "assistant" && l["message"]["stop_reason"] == "end_turn")
+        .unwrap() as u64
+        + 1;
+    // Scored right after the run (the file's last timestamp), not an hour later.
+    let last_at = lines
+        .iter()
+        .rev()
+        .find_map(|l| l["timestamp"].as_str())
+        .unwrap()
+        .to_owned();
+    let j = score(&file, &["--now", &last_at]);
+    let t = &j["turns"][0];
+    let s13: Vec<&Value> = t["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["id"] == "S13")
+        .collect();
+    assert_eq!(s13.len(), 1, "{t}");
+    assert_eq!(s13[0]["at_line"], done);
+    assert!(
+        s13[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was run after its last edit")
+    );
+}

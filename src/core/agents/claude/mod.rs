@@ -619,6 +619,12 @@ impl Parser {
                 _ => {}
             }
         }
+        // A reply that ends the agent's turn, and asks for no tool, ends the turn: headless
+        // runs (`claude -p`) write no `turn_duration`, and interactive ones write it later.
+        let calls_tools = blocks.iter().any(|b| b.kind.as_deref() == Some("tool_use"));
+        if em.agent.is_none() && msg.stop_reason.as_deref() == Some("end_turn") && !calls_tools {
+            em.emit(EventKind::TurnEnd { duration_ms: None });
+        }
     }
 
     // -- system lines ----------------------------------------------------------------------

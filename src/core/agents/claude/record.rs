@@ -114,6 +114,10 @@ pub struct Message<'a> {
     pub content: Content<'a>,
     #[serde(deserialize_with = "lenient_usage")]
     pub usage: Option<Usage>,
+    /// `end_turn`, `tool_use`, …; `null` on the lines of 2.1.x before about 2.1.100, which were
+    /// written while the reply still streamed.
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub stop_reason: Option<Cow<'a, str>>,
 }
 
 /// Token usage of one API response (as repeated on each of its lines).

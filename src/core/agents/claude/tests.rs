@@ -543,3 +543,31 @@ fn an_enqueue_that_waits_is_a_queued_prompt_at_its_own_line() {
     ];
     assert!(prompts_of(&parse_to_end(&lines)).is_empty());
 }
+
+#[test]
+fn a_reply_that_ends_the_turn_without_tools_is_a_turn_end() {
+    let done = r#"{"type":"assistant","message":{"id":"m1","stop_reason":"end_turn","content":[{"type":"text","text":"Done."}]}}"#;
+    let tools = r#"{"type":"assistant","message":{"id":"m2","stop_reason":"tool_use","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"ls"}}]}}"#;
+    let streaming = r#"{"type":"assistant","message":{"id":"m3","stop_reason":null,"content":[{"type":"text","text":"Working"}]}}"#;
+    let ends = |l: &str| {
+        let (ev, _) = parse(&[l]);
+        let k = kinds(&ev);
+        let at = k
+            .iter()
+            .position(|e| matches!(e, EventKind::TurnEnd { .. }));
+        // After the reply's text, so the end of the turn reads the agent's last words.
+        assert!(at.is_none_or(|i| i == k.len() - 1), "{k:?}");
+        at.is_some()
+    };
+    assert!(ends(done));
+    assert!(!ends(tools));
+    assert!(!ends(streaming));
+    // A sub-agent's last reply is not the session's turn end.
+    let mut p = Parser::for_agent("a1");
+    let mut out = Vec::new();
+    p.parse_line(LineNo(1), done.as_bytes(), &mut out);
+    assert!(
+        !out.iter()
+            .any(|e| matches!(e.kind, EventKind::TurnEnd { .. }))
+    );
+}
