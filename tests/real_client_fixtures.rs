@@ -130,3 +130,93 @@ fn a_headless_turn_ends_with_the_agents_last_reply_and_s13_fires_there() {
             .contains("nothing was run after its last edit")
     );
 }
+
+/// The sub-agent file of a saved scenario: (agent id, path).
+fn subagent(main: &Path) -> (String, PathBuf) {
+    let dir = main.with_extension("").join("subagents");
+    let f = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .unwrap();
+    let id = f
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .trim_start_matches("agent-")
+        .to_owned();
+    (id, f)
+}
+
+#[test]
+fn a_sub_agent_whose_only_call_failed_delegated_no_action() {
+    let file = fixture("subagent");
+    let (agent, sub_file) = subagent(&file);
+    // What the parent's result reported: one tool call (the failed one).
+    let reported = lines(&file)
+        .iter()
+        .find_map(|l| l["toolUseResult"]["totalToolUseCount"].as_u64())
+        .unwrap();
+    assert_eq!(reported, 1, "the shape this test is about");
+    let j = score(&file, &[]);
+    let sub = &j["subagents"][0];
+    assert_eq!(
+        (
+            sub["tool_calls"].as_u64(),
+            sub["actions"].as_u64(),
+            sub["failed"].as_u64()
+        ),
+        (Some(1), Some(0), Some(1))
+    );
+    assert_eq!(j["session"]["delegated_actions"], 0);
+    assert_eq!(j["turns"][0]["delegated_actions"], 0);
+    // Live (watch feeds sub-agent files into the same session), in either order.
+    let main_bytes = std::fs::read(&file).unwrap();
+    let sub_bytes = std::fs::read(&sub_file).unwrap();
+    for agent_first in [false, true] {
+        let mut p = ringside::core::pipeline::Pipeline::new(Some("s".into()));
+        let mut feed = ringside::core::pipeline::AgentFeed::new(&agent);
+        if agent_first {
+            p.feed_agent(&mut feed, &sub_bytes);
+            p.feed(&main_bytes);
+        } else {
+            p.feed(&main_bytes);
+            p.feed_agent(&mut feed, &sub_bytes);
+        }
+        let s = p.session();
+        assert_eq!(s.totals.delegated_actions, 0, "agent first: {agent_first}");
+        assert_eq!(s.subagents[&agent].tally.actions, 0);
+    }
+    // A sub-agent whose call succeeded, reported as three calls: its own one action counts.
+    let main3 = String::from_utf8(main_bytes.clone())
+        .unwrap()
+        .replace("\"totalToolUseCount\":1", "\"totalToolUseCount\":3");
+    let ok_sub = String::from_utf8(sub_bytes.clone())
+        .unwrap()
+        .replace("\"is_error\":true", "\"is_error\":false");
+    assert_ne!(ok_sub.as_bytes(), &sub_bytes[..]);
+    for agent_first in [false, true] {
+        let mut p = ringside::core::pipeline::Pipeline::new(Some("s".into()));
+        let mut feed = ringside::core::pipeline::AgentFeed::new(&agent);
+        if agent_first {
+            p.feed_agent(&mut feed, ok_sub.as_bytes());
+            p.feed(main3.as_bytes());
+        } else {
+            p.feed(main3.as_bytes());
+            p.feed_agent(&mut feed, ok_sub.as_bytes());
+        }
+        assert_eq!(p.session().subagents[&agent].tally.actions, 1);
+        assert_eq!(
+            p.session().totals.delegated_actions,
+            1,
+            "agent first: {agent_first}"
+        );
+        assert_eq!(p.session().turns[0].tally.delegated_actions, 1);
+    }
+    // Without the sub-agent's file, the reported figure stands.
+    let mut p = ringside::core::pipeline::Pipeline::new(Some("s".into()));
+    p.feed(&main_bytes);
+    assert_eq!(p.session().totals.delegated_actions, 1);
+}

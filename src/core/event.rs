@@ -297,8 +297,10 @@ pub struct ToolResult {
     pub committed: bool,
     /// The command timed out.
     pub timed_out: bool,
-    /// For sub-agent calls: the tool calls the sub-agent made.
+    /// For sub-agent calls: the tool calls the sub-agent made, as it reported them.
     pub delegated_actions: u32,
+    /// For sub-agent calls: the sub-agent's id (its file is `agent-<id>.jsonl`).
+    pub delegated_to: Option<Arc<str>>,
 }
 
 impl ToolResult {
@@ -318,6 +320,7 @@ impl ToolResult {
             committed: false,
             timed_out: false,
             delegated_actions: 0,
+            delegated_to: None,
         }
     }
 }

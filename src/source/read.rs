@@ -67,7 +67,7 @@ pub fn read_session(
                 }
                 for (name, mut figures) in sub.subagents {
                     figures.file = Some(file.display().to_string());
-                    session.subagents.insert(name, figures);
+                    session.attach_subagent(name, figures);
                 }
             }
             Err(e) => warnings.push(e),

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use super::mode::{self, PathClass};
 use super::model::{
-    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Session, Status, SubagentFigures,
-    Tally, Turn, TurnPrompt,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Session, Status,
+    SubagentFigures, Tally, Turn, TurnPrompt,
 };
 use crate::core::checks::CheckKind;
 use crate::core::event::{
@@ -367,6 +367,20 @@ impl Builder {
         };
         count_result(&mut turn.tally, r, call.check);
         count_result(&mut self.session.totals, r, call.check);
+        if let Some(agent) = &r.delegated_to {
+            let d = Delegation {
+                turn: call.turn,
+                reported: u64::from(r.delegated_actions),
+                read: false,
+            };
+            self.session.delegations.insert(agent.to_string(), d);
+            if self.session.subagents.contains_key(&**agent) {
+                self.session.delegated(agent, 0);
+            }
+        }
+        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+            return;
+        };
         if let Some(item) = call
             .activity
             .checked_sub(turn.activity_dropped as usize)
@@ -448,6 +462,10 @@ impl Builder {
     }
 
     fn agent_event(&mut self, agent: &Arc<str>, ev: &Event) {
+        if !self.session.subagents.contains_key(&**agent) {
+            self.session.delegated(agent, 0);
+        }
+        let mut credit: Option<Arc<str>> = None;
         let figures = self
             .session
             .subagents
@@ -487,6 +505,9 @@ impl Builder {
                         _ => t,
                     };
                     count_result(target, r, call.check);
+                    if r.outcome == Outcome::Ok {
+                        credit = call.agent.clone();
+                    }
                 }
             }
             EventKind::ModelCall(m) => match self.agent_responses.get_mut(&m.id) {
@@ -506,6 +527,9 @@ impl Builder {
             EventKind::Interrupt { .. } => t.interrupts += 1,
             EventKind::ApiError { .. } => t.api_errors += 1,
             _ => {}
+        }
+        if let Some(a) = credit {
+            self.session.delegated(&a, 1);
         }
     }
 }

@@ -539,7 +539,11 @@ impl Parser {
                     }
                 }
                 Some(Tool::Task) => {
-                    r.delegated_actions = tur.map_or(0, tools::delegated_actions);
+                    if let Some(t) = tur {
+                        let (n, agent) = tools::delegated_actions(t);
+                        r.delegated_actions = n;
+                        r.delegated_to = agent.map(Arc::from);
+                    }
                 }
                 _ => {}
             }

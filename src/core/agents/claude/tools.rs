@@ -370,16 +370,19 @@ fn string_lines(raw: &str) -> usize {
 
 /// `totalToolUseCount` of a sub-agent call's result.
 #[must_use]
-pub fn delegated_actions(tur: &RawValue) -> u32 {
+pub fn delegated_actions(tur: &RawValue) -> (u32, Option<String>) {
     #[derive(Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
     struct TaskResult {
         total_tool_use_count: Option<u32>,
+        agent_id: Option<String>,
     }
-    serde_json::from_str::<TaskResult>(tur.get())
-        .ok()
-        .and_then(|t| t.total_tool_use_count)
-        .unwrap_or(0)
+    let t = serde_json::from_str::<TaskResult>(tur.get()).unwrap_or_default();
+    let agent = t
+        .agent_id
+        .filter(|a| !a.is_empty())
+        .map(|a| crate::core::sanitize::prefix(&a, 80).to_owned());
+    (t.total_tool_use_count.unwrap_or(0), agent)
 }
 
 #[cfg(test)]
