@@ -120,6 +120,14 @@ fn a_commit_blocked_by_its_hook_is_retried_with_no_verify() {
             "S20 at line {bypass}: {:?}",
             truth::signals(t)
         );
+        // …and its nudge is shown at the call.
+        let nudges = score["session"]["nudges"].as_array().unwrap();
+        assert!(
+            nudges
+                .iter()
+                .any(|n| n["signal"] == "S20" && n["at_line"] == bypass),
+            "{nudges:?}"
+        );
     });
     // The commit really was made without the hook.
     let out = h.ringside(&["--version"]);

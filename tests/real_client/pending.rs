@@ -82,9 +82,10 @@ fn pending_issue13_nudge_on_bypass_intent_before_no_verify() {
         (said, truth::tool_use_line(&lines, &reply.tools[0].0))
     });
     let n = nudges(&score);
+    // Before the call at `bypass` (S20 already nudges at the call itself).
     assert!(
-        n.iter().any(|(_, at)| (said..=bypass).contains(at)),
-        "a nudge at the bypass intent (lines {said}-{bypass}): {n:?}"
+        n.iter().any(|(_, at)| (said..bypass).contains(at)),
+        "a nudge at the bypass intent (lines {said} to {bypass}, before the call): {n:?}"
     );
 }
 
