@@ -220,3 +220,68 @@ fn a_sub_agent_whose_only_call_failed_delegated_no_action() {
     p.feed(&main_bytes);
     assert_eq!(p.session().totals.delegated_actions, 1);
 }
+
+fn pipeline(file: &Path) -> ringside::core::pipeline::Pipeline {
+    let mut p = ringside::core::pipeline::Pipeline::new(Some("s".into()));
+    p.feed(&std::fs::read(file).unwrap());
+    p.finish();
+    p
+}
+
+#[test]
+fn an_esc_interrupt_ends_the_turn_and_a_finished_turn_stops_its_clock() {
+    // Interactive: typed, queued while a command ran, then a reply interrupted with Esc
+    // (`[Request interrupted by user]` with interruptedMessageId; no turn_duration, no Stop).
+    let file = fixture("interactive");
+    let lines = lines(&file);
+    let esc = lines
+        .iter()
+        .position(|l| l["interruptedMessageId"].is_string())
+        .expect("the shape this test is about");
+    assert!(
+        lines[esc + 1..]
+            .iter()
+            .all(|l| l["subtype"] != "turn_duration")
+    );
+    let j = score(&file, &[]);
+    let sources: Vec<&str> = j["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["typed", "queued", "typed"]);
+    assert_eq!(j["turns"][2]["interrupts"], 1);
+    assert_eq!(j["session"]["entry_point"], "cli");
+    // The newer fields are known, not drift.
+    assert_eq!(j["skipped"]["unknown_fields"], serde_json::json!({}));
+
+    let p = pipeline(&file);
+    let last = p.session().last.unwrap();
+    let an_hour_on = Some(ringside::core::Millis(last.0 + 3_600_000));
+    let view = ringside::core::view::View::of(&p).at(an_hour_on);
+    let cur = view.dashboard().current.unwrap();
+    // Defect 3: the interrupted turn is over, and says how it ended.
+    assert_eq!(cur.number, 3);
+    assert!(cur.ended && cur.interrupted, "{cur:?}");
+    // Defect 4: its clock stopped when it ended, an hour ago.
+    let turn = &p.session().turns[2];
+    assert_eq!(cur.elapsed_ms, turn.duration_ms());
+    assert!(cur.elapsed_ms.unwrap() < 60_000, "{cur:?}");
+    // A turn that ended with turn_duration reads that figure, not the time since it started.
+    let mut upto = ringside::core::pipeline::Pipeline::new(Some("s".into()));
+    let bytes = std::fs::read(&file).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let cut: usize = text.split_inclusive('\n').take(esc - 4).map(str::len).sum();
+    upto.feed(&text.as_bytes()[..cut]);
+    let second = &upto.session().turns[1];
+    assert!(second.ended && second.reported_ms.is_some());
+    let cur = ringside::core::view::View::of(&upto)
+        .at(an_hour_on)
+        .dashboard()
+        .current
+        .unwrap();
+    assert_eq!(cur.number, 2);
+    assert_eq!(cur.elapsed_ms, second.reported_ms);
+    assert!(!cur.interrupted);
+}

@@ -503,7 +503,9 @@ fn live(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme) {
     if let Some(e) = cur.elapsed_ms {
         title.push_str(&format!(" · {}", format::duration_short(e)));
     }
-    if cur.ended {
+    if cur.interrupted {
+        title.push_str(" · interrupted");
+    } else if cur.ended {
         title.push_str(" · done");
     }
     title.push(' ');
@@ -519,7 +521,11 @@ fn live(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme) {
     let mut rows: Vec<Line<'_>> = Vec::new();
     if n == 0 {
         rows.push(Line::styled(
-            "no tool calls yet in this prompt",
+            if cur.ended {
+                "no tool calls in this prompt"
+            } else {
+                "no tool calls yet in this prompt"
+            },
             theme.dim(),
         ));
     }

@@ -153,7 +153,11 @@ impl Builder {
                 self.session.totals.words += u64::from(t.words);
             }
             EventKind::Interrupt { .. } => {
-                self.turn_mut(ev).tally.interrupts += 1;
+                // Esc stops the agent: no turn_duration and no Stop hook follow, so this is
+                // the turn's end.
+                let turn = self.turn_mut(ev);
+                turn.tally.interrupts += 1;
+                turn.ended = true;
                 self.session.totals.interrupts += 1;
             }
             EventKind::ApiError { .. } => {

@@ -86,6 +86,8 @@ pub struct CurrentTurn {
     /// Calls not shown (older).
     pub hidden: usize,
     pub ended: bool,
+    /// It ended with an Esc interrupt.
+    pub interrupted: bool,
 }
 
 /// One tool call as shown.
@@ -287,13 +289,19 @@ fn current(t: &Turn, now: Option<Millis>, cwd: Option<&str>) -> CurrentTurn {
             || "(before the first prompt)".into(),
             |p| sanitize::one_line(&p.text, 200),
         ),
-        elapsed_ms: now.zip(t.started).map(|(n, s)| n.since(s)),
+        // A finished turn took what it took; only a running one keeps counting.
+        elapsed_ms: if t.ended {
+            t.duration_ms()
+        } else {
+            now.zip(t.started).map(|(n, s)| n.since(s))
+        },
         hidden: start + t.activity_dropped as usize,
         activity: t.activity[start..]
             .iter()
             .map(|a| activity_row(a, cwd))
             .collect(),
         ended: t.ended,
+        interrupted: t.ended && t.tally.interrupts > 0,
     }
 }
 

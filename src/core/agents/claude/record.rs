@@ -100,6 +100,10 @@ pub const KNOWN_IGNORED: &[&str] = &[
     "toolUseIds",
     "uuidMap",
     "pastedContents",
+    // 2.1.1xx-2.1.2xx: the Esc'd reply's id, a Stop hook's added context, a turn's message count.
+    "interruptedMessageId",
+    "hookAdditionalContext",
+    "messageCount",
 ];
 
 /// `message` on `user` and `assistant` lines.
