@@ -285,3 +285,30 @@ fn an_esc_interrupt_ends_the_turn_and_a_finished_turn_stops_its_clock() {
     assert_eq!(cur.elapsed_ms, second.reported_ms);
     assert!(!cur.interrupted);
 }
+
+#[test]
+fn a_risk_whose_signals_all_faded_says_so() {
+    // Defect 7: scored months later, every contribution has decayed to nothing.
+    let file = fixture("interactive");
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("ringside")
+        .unwrap()
+        .env("RINGSIDE_HOME", home.path())
+        .args(["score"])
+        .arg(&file)
+        .args(["--now", "2027-06-01T00:00:00Z"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let line = text.lines().find(|l| l.starts_with("coaching")).unwrap();
+    assert!(
+        line.contains("risk low (0.05: nothing weighs now"),
+        "{line}"
+    );
+    assert!(!line.contains(": )"), "{line}");
+    let j = score(&file, &["--now", "2027-06-01T00:00:00Z"]);
+    assert_eq!(j["session"]["risk"]["contributions"], serde_json::json!([]));
+}

@@ -203,12 +203,13 @@ fn coaching(out: &mut String, r: &ScoreReport, width: usize) {
                 .take(3)
                 .map(|c| format!("{} {:+}", c.id, c.points))
                 .collect();
-            format!(
-                "risk {} ({:.2}: {})",
-                v.band.label(),
-                v.value,
+            // Every signal can have decayed (scored long after): say so, not an empty list.
+            let why = if parts.is_empty() {
+                "nothing weighs now: the signals have faded".to_owned()
+            } else {
                 parts.join(", ")
-            )
+            };
+            format!("risk {} ({:.2}: {why})", v.band.label(), v.value)
         }
         None => "no risk (below the trouble gate)".into(),
     };
