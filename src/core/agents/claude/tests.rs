@@ -571,3 +571,48 @@ fn a_reply_that_ends_the_turn_without_tools_is_a_turn_end() {
             .any(|e| matches!(e.kind, EventKind::TurnEnd { .. }))
     );
 }
+
+#[test]
+fn the_powershell_tool_runs_checks_like_bash() {
+    let call = |name: &str, cmd: &str| {
+        let line = format!(
+            r#"{{"type":"assistant","message":{{"id":"m","content":[{{"type":"tool_use","id":"t","name":"{name}","input":{{"command":"{cmd}"}}}}]}}}}"#
+        );
+        let (ev, _) = parse(&[&line]);
+        ev.into_iter()
+            .find_map(|e| match e.kind {
+                EventKind::Action(a) => Some(a),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let test = call("PowerShell", "cd C:\\\\src\\\\app; npm test");
+    assert_eq!(test.tool, crate::core::event::Tool::Bash);
+    assert_eq!(test.check, Some(CheckKind::Test));
+    assert_eq!(test.target, "cd C:\\src\\app; npm test");
+    let commit = call("PowerShell", "git commit --no-verify -m wip");
+    assert_eq!(commit.check, Some(CheckKind::Commit));
+    assert_eq!(commit.bypass, Some(crate::core::checks::Bypass::NoVerify));
+    assert!(!commit.polling, "a command, not output polling");
+}
+
+#[test]
+fn a_prompt_sent_as_text_blocks_is_typed() {
+    // VS Code sends the prompt as text blocks, the opened file as another one.
+    let line = r#"{"type":"user","entrypoint":"claude-vscode","message":{"role":"user","content":[{"type":"text","text":"<ide_opened_file>The user opened src/app.ts in the IDE.</ide_opened_file>"},{"type":"text","text":"why does the build fail?"}]},"timestamp":"2026-09-01T10:00:00Z"}"#;
+    let (ev, _) = parse(&[line]);
+    let prompts: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Prompt(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].source, PromptSource::Typed);
+    assert!(
+        prompts[0].text.ends_with("why does the build fail?"),
+        "{:?}",
+        prompts[0].text
+    );
+}

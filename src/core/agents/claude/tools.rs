@@ -62,7 +62,10 @@ pub fn tool_of(name: &str) -> Tool {
         "Read" | "NotebookRead" | "LS" => Tool::Read,
         "Edit" | "MultiEdit" | "NotebookEdit" => Tool::Edit,
         "Write" => Tool::Write,
-        "Bash" | "BashOutput" | "KillShell" | "KillBash" | "TaskOutput" | "TaskStop" => Tool::Bash,
+        // `PowerShell` is Claude Code's shell tool on Windows: its commands are checks and edits
+        // like Bash's.
+        "Bash" | "PowerShell" | "BashOutput" | "KillShell" | "KillBash" | "TaskOutput"
+        | "TaskStop" => Tool::Bash,
         "Glob" | "Grep" | "ToolSearch" => Tool::Search,
         "WebFetch" | "WebSearch" => Tool::Web,
         "Task" | "Agent" => Tool::Task,
@@ -98,7 +101,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
     let mut sig = Fnv::default();
     sig.write(name.as_bytes()).byte(0);
     match (tool, name) {
-        (Tool::Bash, "Bash") => {
+        (Tool::Bash, "Bash" | "PowerShell") => {
             let command = parsed.command.as_deref().unwrap_or("");
             let class = checks::classify_command(command);
             a.check = class.check;
