@@ -185,6 +185,27 @@ fn interactive_queued_prompt_nudge_hooks_status_line_and_esc() {
             .any(|s| s.script == Some("slow") && !s.tools.is_empty())),
         "the first prompt reached the server"
     );
+    // Type the second prompt once the first reply is on disk: the client writes it late, and an
+    // enqueue written before it takes that reply into the queued turn (see the README's note).
+    let tool_id = h.server.log(|l| {
+        l.sent
+            .iter()
+            .find(|s| s.script == Some("slow"))
+            .map(|s| s.tools[0].0.clone())
+            .unwrap()
+    });
+    let deadline = ringside::source::clock::instant() + Duration::from_secs(20);
+    while !h.transcripts().first().is_some_and(|f| {
+        std::fs::read_to_string(f)
+            .unwrap_or_default()
+            .contains(&tool_id)
+    }) {
+        assert!(
+            ringside::source::clock::instant() < deadline,
+            "the first reply was never written"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // Watch starts beside the client once the session has a file (before, it plays the demo).
     Command::new("tmux")
         .args([
