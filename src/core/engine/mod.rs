@@ -12,6 +12,7 @@
 //! (harness trouble, information only). At most one nudge per cooldown, never the same signal
 //! twice in a row, and each nudge names the lines it rests on.
 
+pub mod catalogue;
 mod detect;
 pub mod ids;
 pub mod nudge;
