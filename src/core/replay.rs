@@ -60,6 +60,50 @@ pub struct Mark {
     pub label: String,
 }
 
+/// How much coaching a pipeline had shown at the last look: a mark goes where its signal,
+/// nudge, recovery or abandonment first shows, which can be after the line it names (a check's
+/// failure shows when its result arrives; silence shows only at the end).
+#[derive(Debug, Clone, Copy, Default)]
+struct Coaching {
+    firings: usize,
+    nudges: usize,
+    recoveries: usize,
+    abandoned: bool,
+}
+
+impl Coaching {
+    /// Adds a mark at `pos` for everything `p` shows that it did not at the last look.
+    fn marks_since(&mut self, p: &Pipeline, pos: usize, out: &mut Vec<Mark>) {
+        let e = p.engine();
+        let mut add = |line: LineNo, kind: MarkKind, label: String| {
+            out.push(Mark {
+                pos,
+                line,
+                kind,
+                label,
+            });
+        };
+        for r in e.recoveries.iter().skip(self.recoveries) {
+            add(r.at_line, MarkKind::Recovery, r.recovery.code().to_owned());
+        }
+        for f in e.firings.iter().skip(self.firings) {
+            add(f.at_line, MarkKind::Signal, f.signal.to_string());
+        }
+        for n in e.nudges.iter().skip(self.nudges) {
+            add(n.at_line, MarkKind::Nudge, format!("nudge {}", n.signal));
+        }
+        if let (Some((after, _)), false) = (e.abandoned_at, self.abandoned) {
+            add(after, MarkKind::Abandoned, "likely abandoned".into());
+        }
+        *self = Self {
+            firings: e.firings.len(),
+            nudges: e.nudges.len(),
+            recoveries: e.recoveries.len(),
+            abandoned: e.abandoned_at.is_some(),
+        };
+    }
+}
+
 /// See the module docs.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -95,6 +139,8 @@ impl Replay {
         let mut stops = Vec::new();
         let mut snapshots = vec![(0, p.clone())];
         let mut errors = Vec::new();
+        let mut seen = Coaching::default();
+        let mut coaching = Vec::new();
         let (mut start, mut line) = (0usize, 0u64);
         let (mut snap_bytes, mut snap_stops) = (0usize, 0usize);
         for nl in memchr::memchr_iter(b'\n', &bytes) {
@@ -115,6 +161,7 @@ impl Replay {
             if p.session().totals.failed > failed {
                 errors.push((stops.len(), LineNo(line)));
             }
+            seen.marks_since(&p, stops.len(), &mut coaching);
             snap_stops += 1;
             if snap_bytes >= SNAPSHOT_BYTES || snap_stops >= SNAPSHOT_STOPS {
                 snapshots.push((stops.len(), p.clone()));
@@ -126,6 +173,8 @@ impl Replay {
         if let Some(now) = evaluated_at.or(p.seen().last_at) {
             p.tick(now);
         }
+        // What only the end shows: a last line without its newline, time-based signals.
+        seen.marks_since(&p, stops.len(), &mut coaching);
         let mut replay = Self {
             bytes,
             id,
@@ -136,7 +185,7 @@ impl Replay {
             last: p,
             clock: Vec::new(),
         };
-        replay.marks = replay.collect_marks(&errors);
+        replay.marks = replay.collect_marks(&errors, coaching);
         let mut t = 0;
         replay.clock = std::iter::once(0)
             .chain((0..replay.len()).map(|i| {
@@ -147,10 +196,9 @@ impl Replay {
         replay
     }
 
-    fn collect_marks(&self, errors: &[(usize, LineNo)]) -> Vec<Mark> {
+    fn collect_marks(&self, errors: &[(usize, LineNo)], coaching: Vec<Mark>) -> Vec<Mark> {
         let s = self.last.session();
-        let e = self.last.engine();
-        let mut marks: Vec<Mark> = Vec::new();
+        let mut marks: Vec<Mark> = coaching;
         let mut add = |line: LineNo, kind: MarkKind, label: String| {
             marks.push(Mark {
                 pos: self.pos_of_line(line),
@@ -164,18 +212,6 @@ impl Replay {
         }
         for c in &s.compactions {
             add(c.line, MarkKind::Compaction, "compaction".into());
-        }
-        for r in &e.recoveries {
-            add(r.at_line, MarkKind::Recovery, r.recovery.code().to_owned());
-        }
-        for f in &e.firings {
-            add(f.at_line, MarkKind::Signal, f.signal.to_string());
-        }
-        for n in &e.nudges {
-            add(n.at_line, MarkKind::Nudge, format!("nudge {}", n.signal));
-        }
-        if let Some((after, _)) = e.abandoned_at {
-            add(after, MarkKind::Abandoned, "likely abandoned".into());
         }
         for (pos, line) in errors {
             marks.push(Mark {
@@ -610,17 +646,13 @@ impl Player {
         }
     }
 
-    /// The state at this position, seen when its line was read: what `watch` had then.
+    /// The state at this position, seen when its line was read: what `watch` had then. Clocks
+    /// run to the time of the line just read, also at the end (the engine there was evaluated
+    /// at the evaluation time, but the session's length is its own, not that plus the months
+    /// since).
     #[must_use]
     pub fn view(&self) -> View<'_> {
-        // At the end, the engine's own clock (the evaluation time) rules; before it, the time
-        // of the line just read.
-        let now = if self.pos >= self.replay.len() {
-            None
-        } else {
-            self.replay.time_at(self.pos)
-        };
-        View::of(&self.state).at(now)
+        View::of(&self.state).at(self.replay.time_at(self.pos))
     }
 
     /// The dashboard `watch` would have shown at this position, without the dismissed nudges.
@@ -688,6 +720,29 @@ mod tests {
         }
         let prompts = r.marks().iter().filter(|m| m.kind == MarkKind::Prompt);
         assert_eq!(prompts.count(), r.last().session().prompts());
+    }
+
+    #[test]
+    fn a_coaching_mark_sits_where_its_signal_first_shows() {
+        let r = demo();
+        for m in r.marks() {
+            let count = |pos: usize| {
+                let s = r.state_at(pos);
+                let e = s.engine();
+                match m.kind {
+                    MarkKind::Signal => e.firings.iter().filter(|f| f.at_line == m.line).count(),
+                    MarkKind::Nudge => e.nudges.iter().filter(|n| n.at_line == m.line).count(),
+                    MarkKind::Recovery => {
+                        e.recoveries.iter().filter(|x| x.at_line == m.line).count()
+                    }
+                    _ => return None,
+                }
+                .into()
+            };
+            if let (Some(at), Some(before)) = (count(m.pos), count(m.pos - 1)) {
+                assert!(at > before, "{m:?} is not visible at its position");
+            }
+        }
     }
 
     #[test]
