@@ -37,12 +37,19 @@ pub fn one_line(s: &str, max_width: usize) -> String {
     let mut cleaned = String::with_capacity(s.len());
     strip_into(s, &mut cleaned, false);
     let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    if width(&folded) <= max_width {
-        return folded;
+    clip(&folded, max_width)
+}
+
+/// Text already clean (or laid out by ringside itself: spaces kept, unlike [`one_line`]) cut to
+/// `max_width` terminal columns, with a trailing `…` when it was longer.
+#[must_use]
+pub fn clip(s: &str, max_width: usize) -> String {
+    if width(s) <= max_width {
+        return s.to_owned();
     }
     let mut out = String::with_capacity(max_width * 4);
     let mut used = 0usize;
-    for c in folded.chars() {
+    for c in s.chars() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > max_width {
             break;

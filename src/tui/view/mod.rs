@@ -489,27 +489,8 @@ fn footer(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme,
 /// Word-wrapping, shared with the headless reports.
 pub use crate::core::sanitize::wrap;
 
-/// Already sanitised text laid out by us (spaces kept, unlike `sanitize::one_line`), cut to
-/// `w` columns with a `…` when longer.
-pub(crate) fn clip(text: &str, w: usize) -> String {
-    if width(text) <= w {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let cw = width(c.encode_utf8(&mut [0; 4]));
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    if w > 0 {
-        out.push('…');
-    }
-    out
-}
+/// Cuts text ringside laid out (spaces kept) to `w` columns.
+pub(crate) use crate::core::sanitize::clip;
 
 /// Drops spans from the end until the line fits `w` columns.
 fn fit(mut spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
