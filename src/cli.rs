@@ -59,6 +59,26 @@ pub enum Command {
     Hook(HookArgs),
     /// Add ringside's status line or hooks to Claude Code's settings.json (shows the diff first).
     Install(InstallArgs),
+    /// Print a shell completion script (`ringside completions bash > …`; see the README).
+    Completions(CompletionsArgs),
+    /// Print ringside's man page (roff; `ringside man | man -l -`).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// A playback speed: a finite number above zero (0 would freeze the player).
+fn speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err("must be above 0 (1 is real time, 64 the fastest)".into()),
+        Err(_) => Err("is not a number".into()),
+    }
 }
 
 /// How the review is shown.
@@ -163,8 +183,8 @@ pub struct WatchArgs {
     /// Play the demo session shipped with ringside (the default when no transcripts exist).
     #[arg(long, conflicts_with_all = ["session", "project", "all"])]
     pub demo: bool,
-    /// How many times faster than recorded the demo plays.
-    #[arg(long, default_value_t = 8.0, value_name = "X", requires = "demo")]
+    /// How many times faster than recorded the demo plays (above 0).
+    #[arg(long, default_value_t = 8.0, value_name = "X", requires = "demo", value_parser = speed)]
     pub speed: f64,
 }
 
@@ -227,7 +247,8 @@ pub struct ReplayArgs {
         long,
         default_value_t = 8.0,
         value_name = "X",
-        conflicts_with = "report"
+        conflicts_with = "report",
+        value_parser = speed
     )]
     pub speed: f64,
     /// Evaluate time-based rules (silence after trouble) at this RFC 3339 time instead of now.

@@ -38,6 +38,8 @@ fn main() -> std::process::ExitCode {
         Some(cli::Command::Review(args)) => commands::review::run(args, &cli.global),
         Some(cli::Command::Cache(args)) => commands::review::cache(args),
         Some(cli::Command::Watch(args)) => commands::watch::run(args, &cli.global),
+        Some(cli::Command::Completions(args)) => commands::generate::completions(args.shell),
+        Some(cli::Command::Man) => commands::generate::man(),
         None => commands::watch::run(&cli.watch, &cli.global),
     };
     match result {

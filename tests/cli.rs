@@ -62,6 +62,7 @@ fn the_demo_scores_without_any_transcripts() {
     for key in [
         "id",
         "cwd",
+        "entry_point",
         "prompts",
         "tool_calls",
         "tool_errors",
@@ -114,7 +115,10 @@ fn sessions_are_listed_newest_first_and_found_by_id_prefix() {
         .get_output()
         .stdout
         .clone();
-    let rows: Vec<Value> = serde_json::from_slice(&out).unwrap();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["schema"], 1);
+    let rows = doc["sessions"].as_array().unwrap();
+    assert_eq!(rows[0]["agent"], "claude-code");
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["2222bbbb-0000", "1111aaaa-0000"]);
     assert_eq!(rows[0]["cwd"], "/home/me/app");
@@ -196,4 +200,112 @@ fn config_errors_name_the_key_and_line_and_defaults_print_in_full() {
         .assert()
         .success()
         .stdout(predicate::str::contains("not present: using the defaults"));
+}
+
+#[test]
+fn version_completions_and_the_man_page_come_from_the_same_definitions() {
+    let tmp = tempfile::tempdir().unwrap();
+    ringside(tmp.path())
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(concat!(
+            "ringside ",
+            env!("CARGO_PKG_VERSION")
+        )));
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = ringside(tmp.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        for word in ["replay", "review", "speed", "session"] {
+            assert!(text.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    ringside(tmp.path()).arg("man").assert().success().stdout(
+        predicate::str::contains(".TH ringside 1")
+            .and(predicate::str::contains("replay"))
+            .and(predicate::str::contains("statusline")),
+    );
+    ringside(tmp.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .failure()
+        .code(2);
+}
+
+#[test]
+fn a_speed_of_zero_is_refused_rather_than_freezing_the_player() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["--demo", "--speed", "0"][..],
+        &["replay", "--demo", "--speed", "0"],
+        &["replay", "--demo", "--speed=-2"],
+        &["replay", "--demo", "--speed", "fast"],
+    ] {
+        ringside(tmp.path())
+            .args(args)
+            .assert()
+            .failure()
+            .code(2)
+            .stderr(predicate::str::contains("--speed"));
+    }
+}
+
+#[test]
+fn a_file_with_no_transcript_record_scores_with_a_warning_and_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = tmp.path().join("notes.md");
+    std::fs::write(&notes, "# notes\n\nnot a transcript\n").unwrap();
+    ringside(tmp.path())
+        .arg("score")
+        .arg(&notes)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no line is a Claude Code transcript record",
+        ));
+    // An empty file is an empty session, not the wrong file.
+    let empty = tmp.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    ringside(tmp.path())
+        .arg("score")
+        .arg(&empty)
+        .assert()
+        .success();
+}
+
+#[test]
+fn score_wraps_the_advice_instead_of_cutting_it_when_piped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ringside(tmp.path())
+        .env("COLUMNS", "60")
+        .args(["score", "--demo", "--now", "2026-02-11T12:00:00Z"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        folded.contains("make the smallest change that fixes it, and leave the test alone."),
+        "the advice is cut:\n{text}"
+    );
+    assert!(
+        folded.contains("R4 reframed the task"),
+        "recovery moves are named:\n{text}"
+    );
+    let coaching = text.split("\nnudges\n").nth(1).unwrap();
+    assert!(
+        coaching
+            .lines()
+            .all(|l| ringside::core::sanitize::width(l) <= 60),
+        "{coaching}"
+    );
 }

@@ -182,10 +182,15 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
         screen.contains("mix test"),
         "the failing check is named:\n{screen}"
     );
+    // The card says what the evidence was in words; its lines are in the prompt's detail.
     assert!(
-        screen.contains("945, 988, 1035"),
-        "evidence lines:\n{screen}"
+        screen.contains("3 failing runs of `mix test"),
+        "evidence in words:\n{screen}"
     );
+    assert!(!screen.contains("945, 988, 1035"), "{screen}");
+    t.send(&["Enter"]);
+    t.wait_for("evidence lines 945, 988, 1035", 5);
+    t.send(&["Escape"]);
 
     // A second session starts: ringside switches and says so.
     let second = proj.join("ffff0000-0000-4000-8000-000000000002.jsonl");
@@ -298,4 +303,99 @@ fn replay_plays_the_demo_to_the_end_at_top_speed_and_quits_cleanly() {
         "Enter",
     ]);
     assert_cooked(&t.wait_for("DONE42", 10), &["icanon", "echo"]);
+}
+
+/// A prompt line of a session working in `cwd`.
+fn session_line(id: &str, cwd: &str, text: &str) -> String {
+    format!(
+        r#"{{"type":"user","message":{{"role":"user","content":"{text}"}},"sessionId":"{id}","cwd":"{cwd}","gitBranch":"main","timestamp":"2026-02-11T10:00:00Z"}}"#
+    ) + "\n"
+}
+
+#[test]
+fn the_first_run_in_a_repository_says_it_filters_and_that_sessions_exist_elsewhere() {
+    let Some(t) = Tmux::start(80, 24) else { return };
+    let (tmp, proj) = home();
+    // A session of another project, and a fresh repository with none of its own.
+    append(
+        &proj.join("aaaa1111-0000-4000-8000-000000000001.jsonl"),
+        session_line(
+            "aaaa1111",
+            "/home/USER/projects/spotter",
+            "fix the login page",
+        )
+        .as_bytes(),
+    );
+    let repo = tmp.path().join("newrepo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let cmd = format!(
+        "cd {repo} && env HOME={h} CLAUDE_CONFIG_DIR={h}/claude RINGSIDE_HOME={h}/rs TERM=xterm-256color {bin}",
+        repo = repo.display(),
+        h = tmp.path().display(),
+        bin = bin()
+    );
+    t.send(&[&cmd, "Enter"]);
+    let screen = t.wait_for("elsewhere", 10);
+    assert!(
+        screen.contains("Following only sessions under") && screen.contains("newrepo"),
+        "it says what it filters to:\n{screen}"
+    );
+    assert!(
+        screen.contains("1 session elsewhere") && screen.contains("--all"),
+        "it says sessions exist elsewhere, and how to follow them:\n{screen}"
+    );
+    // The picker lists the session elsewhere; picking it follows it.
+    t.send(&["s"]);
+    t.wait_for("fix the login page", 10);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("now following session aaaa1111", 10);
+    assert!(screen.contains("spotter"), "{screen}");
+    t.send(&["q"]);
+}
+
+#[test]
+fn the_session_picker_filters_as_you_type() {
+    let Some(t) = Tmux::start(80, 24) else { return };
+    let (tmp, proj) = home();
+    for (id, cwd, text) in [
+        (
+            "aaaa1111-0000-4000-8000-000000000001",
+            "/w/logslice",
+            "add a since flag",
+        ),
+        (
+            "bbbb2222-0000-4000-8000-000000000002",
+            "/w/spotter",
+            "trace the web hooks",
+        ),
+        (
+            "cccc3333-0000-4000-8000-000000000003",
+            "/w/spotter",
+            "fix the login page",
+        ),
+    ] {
+        append(
+            &proj.join(format!("{id}.jsonl")),
+            session_line(id, cwd, text).as_bytes(),
+        );
+    }
+    launch(&t, tmp.path(), "");
+    t.wait_for("Prompts", 10);
+    t.send(&["s"]);
+    t.wait_for("trace the web hooks", 10);
+    t.send(&["/"]);
+    // The oldest session (not the one followed at the start), by a word of its first prompt.
+    for k in ["S", "i", "n", "c", "e"] {
+        t.send(&[k]);
+    }
+    let screen = t.wait_for("filter: Since", 10);
+    assert!(screen.contains("add a since flag"), "{screen}");
+    assert!(
+        !screen.contains("trace the web hooks") && !screen.contains("fix the login page"),
+        "only the match is listed:\n{screen}"
+    );
+    assert!(screen.contains("(1 of 3)"), "{screen}");
+    t.send(&["Enter"]);
+    t.wait_for("now following session aaaa1111", 10);
+    t.send(&["q"]);
 }

@@ -73,6 +73,9 @@ pub fn run(args: &HookArgs, global: &Global) {
     if !hook.system_message && !hook.additional_context {
         return;
     }
+    if event == "Stop" {
+        settle(&transcript);
+    }
     let Some(scored) = inside::score(&transcript, &rules, now) else {
         return;
     };
@@ -137,4 +140,19 @@ fn read_shown(path: &Path) -> Shown {
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
+}
+
+/// Claude Code writes the transcript asynchronously, and `Stop` can fire before the turn's last
+/// lines are on disk: waits (at most a second) until the file stops growing for 150 ms.
+fn settle(transcript: &std::path::Path) {
+    const STEP: std::time::Duration = std::time::Duration::from_millis(75);
+    let deadline = ringside::source::clock::instant() + std::time::Duration::from_secs(1);
+    let size = || std::fs::metadata(transcript).map_or(0, |m| m.len());
+    let (mut last, mut still) = (size(), 0);
+    while still < 2 && ringside::source::clock::instant() < deadline {
+        std::thread::sleep(STEP);
+        let now = size();
+        still = if now == last { still + 1 } else { 0 };
+        last = now;
+    }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns `anyhow::Result<()>` and prints only its own output.
 
 pub mod config;
+pub mod generate;
 pub mod hook;
 mod inside;
 pub mod install;

@@ -112,7 +112,14 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
             })
         })
         .collect::<Vec<_>>();
-    let review = Review::build(&summaries, &window, &notes);
+    let mut review = Review::build(&summaries, &window, &notes);
+    if all.is_empty() {
+        // Nothing to widen the window to: say what is missing instead.
+        review.try_this_week = vec![format!(
+            "No Claude Code transcripts found ({}). Work with `claude` for a while, then review again; `ringside --demo` shows what ringside coaches.",
+            roots.describe()
+        )];
+    }
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
         ReviewFormat::Tui
     } else {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{Global, ScoreArgs, Target};
-use ringside::core::Millis;
 use ringside::core::engine::Rules;
 use ringside::core::pipeline::Pipeline;
+use ringside::core::{Millis, format};
 use ringside::report::{text, types::ScoreReport};
 use ringside::source::read::{self, SessionReader};
 use ringside::source::{clock, discover, settings};
@@ -35,6 +35,15 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
         println!("{json}");
     } else {
         print!("{}", text::score_table(&report, super::output_width()));
+    }
+    // Lines, none of them a record: the wrong file, not an empty session.
+    let s = &read.stats;
+    if s.lines > s.blank && s.lines - s.blank == s.skipped_total() {
+        bail!(
+            "{}: no line is a Claude Code transcript record ({} skipped; see above): is this a transcript?",
+            read.path.display(),
+            format::plural(s.skipped_total(), "line")
+        );
     }
     Ok(())
 }

@@ -31,10 +31,14 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
     // A fresh machine (no transcript folder at all) gets the demo; a machine with Claude Code
     // but no session yet gets the waiting screen, which switches to the first session that starts.
     let fresh_machine = roots.is_empty();
+    let mut notice = None;
     let (feed, label) = if args.demo || (fresh_machine && args.session.is_none()) {
-        if !args.demo {
+        notice = Some(if args.demo {
+            "the demo: a recorded session, played as if live".to_owned()
+        } else {
             tracing::info!("no transcripts found: playing the demo");
-        }
+            "no Claude Code sessions here yet: this is a recorded one".to_owned()
+        });
         let speed = if args.speed.is_finite() && args.speed > 0.0 {
             args.speed
         } else {
@@ -93,8 +97,27 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
             theme: Theme::from_env(),
             data_dir,
             session_label: label,
+            command: command(),
+            notice,
         },
     )
+}
+
+/// How to run ringside again, for hints: `cargo run --release --` when this binary is a build
+/// in a checkout's `target/` (nothing is installed on PATH then), else `ringside`.
+pub(crate) fn command() -> String {
+    let exe = std::env::current_exe().ok();
+    let profile = exe
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .filter(|d| d.parent().and_then(|t| t.file_name()) == Some("target".as_ref()))
+        .and_then(|d| d.file_name())
+        .map(|p| p.to_string_lossy().into_owned());
+    match profile.as_deref() {
+        Some("release") => "cargo run --release --".into(),
+        Some(_) => "cargo run --".into(),
+        None => "ringside".into(),
+    }
 }
 
 /// Logs go to `ringside.log` in the data dir, never to the terminal the TUI owns.

@@ -83,6 +83,62 @@ pub struct Context {
     pub cwd: Option<String>,
     pub git_branch: Option<String>,
     pub version: Option<String>,
+    /// Which front end wrote the session, once a line says so.
+    pub entry_point: Option<EntryPoint>,
+}
+
+/// The front end a session was run from (Claude Code's `entrypoint` field, or a headless
+/// prompt's `promptSource: "sdk"` where that field is absent).
+///
+/// The study's reference figures (actions per prompt, abandonment shares) describe interactive
+/// sessions; headless ones are scripted and are shown as such.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryPoint {
+    /// The interactive terminal client (`cli`).
+    Cli,
+    /// Scripted: `claude -p`, the Agent SDKs, the GitHub action (`sdk-cli`, `sdk-ts`, `sdk-py`,
+    /// `claude-code-github-action`).
+    Headless,
+    /// The VS Code extension (`claude-vscode`).
+    Vscode,
+    /// The desktop app (`claude-desktop`).
+    Desktop,
+    /// Any other front end (remote, MCP, a local agent, something newer).
+    Other,
+}
+
+impl EntryPoint {
+    /// Reads Claude Code's `entrypoint` value; `None` for an empty one.
+    #[must_use]
+    pub fn from_claude(raw: &str) -> Option<Self> {
+        Some(match raw.trim() {
+            "" => return None,
+            "cli" => Self::Cli,
+            "sdk-cli" | "sdk-ts" | "sdk-py" | "claude-code-github-action" => Self::Headless,
+            "claude-vscode" => Self::Vscode,
+            "claude-desktop" => Self::Desktop,
+            _ => Self::Other,
+        })
+    }
+
+    /// The documented JSON value (`cli`, `headless`, `vscode`, `desktop`, `other`).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Cli => "cli",
+            Self::Headless => "headless",
+            Self::Vscode => "vscode",
+            Self::Desktop => "desktop",
+            Self::Other => "other",
+        }
+    }
+
+    /// Scripted rather than typed by a person at a prompt.
+    #[must_use]
+    pub fn is_headless(self) -> bool {
+        self == Self::Headless
+    }
 }
 
 /// How a prompt reached the agent.
@@ -241,8 +297,10 @@ pub struct ToolResult {
     pub committed: bool,
     /// The command timed out.
     pub timed_out: bool,
-    /// For sub-agent calls: the tool calls the sub-agent made.
+    /// For sub-agent calls: the tool calls the sub-agent made, as it reported them.
     pub delegated_actions: u32,
+    /// For sub-agent calls: the sub-agent's id (its file is `agent-<id>.jsonl`).
+    pub delegated_to: Option<Arc<str>>,
 }
 
 impl ToolResult {
@@ -262,6 +320,7 @@ impl ToolResult {
             committed: false,
             timed_out: false,
             delegated_actions: 0,
+            delegated_to: None,
         }
     }
 }

@@ -78,6 +78,38 @@ pub fn lines(added: u64, removed: u64) -> String {
     }
 }
 
+/// Checks in words, the one notation (failed of run): `2 passed`, `1 of 3 failed`, `–`.
+#[must_use]
+pub fn checks(run: u32, failed: u32) -> String {
+    match (run, failed) {
+        (0, _) => "–".into(),
+        (r, 0) => format!("{r} passed"),
+        (r, f) => format!("{f} of {r} failed"),
+    }
+}
+
+/// Checks in a table cell, the same notation: `✓2` (2 run, all passed), `✗1/3` (1 of 3 failed).
+#[must_use]
+pub fn checks_short(run: u32, failed: u32) -> String {
+    match (run, failed) {
+        (0, _) => String::new(),
+        (r, 0) => format!("✓{r}"),
+        (r, f) => format!("✗{f}/{r}"),
+    }
+}
+
+/// How long ago, to the largest unit: `40s`, `12m`, `3h`, `5d`.
+#[must_use]
+pub fn age(ms: u64) -> String {
+    let s = ms / 1000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
 /// `1 interrupt`, `2 interrupts`.
 #[must_use]
 pub fn plural(n: u64, word: &str) -> String {
@@ -130,5 +162,18 @@ mod tests {
         assert_eq!(duration_short(65_000), "1m");
         assert_eq!(plural(1, "file"), "1 file");
         assert_eq!(plural(0, "file"), "0 files");
+        assert_eq!(
+            [checks(0, 0), checks(2, 0), checks(3, 1), checks(3, 3)],
+            ["–", "2 passed", "1 of 3 failed", "3 of 3 failed"]
+        );
+        assert_eq!(
+            [checks_short(0, 0), checks_short(2, 0), checks_short(27, 9)],
+            ["", "✓2", "✗9/27"]
+        );
+        let ages: Vec<String> = [0, 59_999, 60_000, 3_599_999, 3_600_000, 25_000_000_000]
+            .iter()
+            .map(|&ms| age(ms))
+            .collect();
+        assert_eq!(ages, ["0s", "59s", "1m", "59m", "1h", "289d"]);
     }
 }

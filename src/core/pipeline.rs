@@ -32,6 +32,33 @@ struct Agent {
     reader: Reader,
     builder: Builder,
     bytes: u64,
+    /// Its successful calls counted so far in the delegating turn's `delegated_actions`.
+    credited: u64,
+}
+
+/// A sub-agent's file being read into a pipeline: from [`Pipeline::add_agent`], or
+/// [`AgentFeed::new`] (added on its first feed).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AgentFeed {
+    name: String,
+    index: Option<usize>,
+}
+
+impl AgentFeed {
+    /// A feed for the sub-agent `agent`, added to the pipeline it is first fed into.
+    #[must_use]
+    pub fn new(agent: &str) -> Self {
+        Self {
+            name: agent.to_owned(),
+            index: None,
+        }
+    }
+
+    /// The sub-agent's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// A sub-agent file as the pipeline knows it.
@@ -44,15 +71,15 @@ pub struct AgentPart<'a> {
     pub bytes: u64,
 }
 
-/// What one [`Pipeline::feed_record`] call did.
+/// What one [`Pipeline::feed_record`] (or [`Pipeline::finish_record`]) call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fed {
     /// Bytes taken.
     pub consumed: usize,
-    /// A record ended within them.
-    pub ended: bool,
-    /// The line of the record's first event, when it produced any.
-    pub line: Option<LineNo>,
+    /// The record that ended, by its line (see [`super::agents::Step`]).
+    pub ended: Option<LineNo>,
+    /// Events the call produced.
+    pub events: u64,
 }
 
 /// See the module docs.
@@ -175,12 +202,12 @@ impl Pipeline {
         self.hide_agents();
         let step = self.reader.feed_record(bytes, &mut self.scratch);
         self.bytes += step.consumed as u64;
-        let line = self.consume();
+        let events = self.consume();
         self.show_agents();
         Fed {
             consumed: step.consumed,
             ended: step.ended,
-            line,
+            events,
         }
     }
 
@@ -189,17 +216,21 @@ impl Pipeline {
         self.finish_record();
     }
 
-    /// [`Self::finish`], saying which line the last record was on when it produced events.
-    pub fn finish_record(&mut self) -> Option<LineNo> {
+    /// [`Self::finish`], saying which last record ended only now, and how many events it let go.
+    pub fn finish_record(&mut self) -> Fed {
         self.hide_agents();
-        self.reader.finish(&mut self.scratch);
-        let line = self.consume();
+        let ended = self.reader.finish(&mut self.scratch);
+        let events = self.consume();
         self.show_agents();
-        line
+        Fed {
+            consumed: 0,
+            ended,
+            events,
+        }
     }
 
-    /// Hands the events in `scratch` to the builder and the engine; the line of the first.
-    fn consume(&mut self) -> Option<LineNo> {
+    /// Hands the events in `scratch` to the builder and the engine; how many there were.
+    fn consume(&mut self) -> u64 {
         let Self {
             builder,
             engine,
@@ -208,8 +239,8 @@ impl Pipeline {
             seen,
             ..
         } = self;
-        let line = scratch.first().map(|e| e.line);
-        seen.events += scratch.len() as u64;
+        let n = scratch.len() as u64;
+        seen.events += n;
         for ev in scratch.iter() {
             if ev.at.is_some() {
                 seen.last_at = seen.last_at.max(ev.at);
@@ -221,27 +252,41 @@ impl Pipeline {
             log.append(scratch);
         }
         scratch.clear();
-        line
+        n
     }
 
     /// Starts reading a sub-agent's file (of the main file's format) alongside the session;
-    /// `file` is what reports call it. Returns its index for [`Self::feed_agent`].
-    pub fn add_agent(&mut self, name: &str, file: Option<String>) -> usize {
+    /// `file` is what reports call it.
+    pub fn add_agent(&mut self, name: &str, file: Option<String>) -> AgentFeed {
         self.agents.push(Agent {
             name: name.to_owned(),
             file,
             reader: Reader::new(self.reader.format(), Role::Agent(name)),
             builder: Builder::new(None),
             bytes: 0,
+            credited: 0,
         });
-        self.agents.len() - 1
+        AgentFeed {
+            name: name.to_owned(),
+            index: Some(self.agents.len() - 1),
+        }
     }
 
-    /// Feeds a chunk of sub-agent file `index` (from [`Self::add_agent`]).
-    pub fn feed_agent(&mut self, index: usize, mut chunk: &[u8]) {
-        let Some(agent) = self.agents.get_mut(index) else {
-            return;
-        };
+    fn agent_index(&mut self, feed: &mut AgentFeed) -> usize {
+        match feed.index {
+            Some(i) if i < self.agents.len() => i,
+            _ => {
+                let added = self.add_agent(&feed.name, None);
+                feed.index = added.index;
+                self.agents.len() - 1
+            }
+        }
+    }
+
+    /// Feeds a chunk of a sub-agent's file.
+    pub fn feed_agent(&mut self, feed: &mut AgentFeed, mut chunk: &[u8]) {
+        let i = self.agent_index(feed);
+        let agent = &mut self.agents[i];
         agent.bytes += chunk.len() as u64;
         while !chunk.is_empty() {
             let step = agent.reader.feed_record(chunk, &mut self.scratch);
@@ -253,11 +298,10 @@ impl Pipeline {
         self.show_agents();
     }
 
-    /// Sub-agent file `index` ended: a last record without its terminator is read as complete.
-    pub fn finish_agent(&mut self, index: usize) {
-        let Some(agent) = self.agents.get_mut(index) else {
-            return;
-        };
+    /// A sub-agent's file ended: a last record without its terminator is read as complete.
+    pub fn finish_agent(&mut self, feed: &mut AgentFeed) {
+        let i = self.agent_index(feed);
+        let agent = &mut self.agents[i];
         agent.reader.finish(&mut self.scratch);
         for ev in self.scratch.drain(..) {
             agent.builder.push(&ev);
@@ -265,15 +309,16 @@ impl Pipeline {
         self.show_agents();
     }
 
-    /// Sub-agent file `index` was truncated or replaced: forget what it gave and read it anew.
-    pub fn restart_agent(&mut self, index: usize) {
+    /// A sub-agent's file was truncated or replaced: forget what it gave and read it anew (the
+    /// calls it already credited to its delegating turn stay credited until it passes them).
+    pub fn restart_agent(&mut self, feed: &mut AgentFeed) {
+        let i = self.agent_index(feed);
         let format = self.reader.format();
         self.hide_agents();
-        if let Some(agent) = self.agents.get_mut(index) {
-            agent.reader = Reader::new(format, Role::Agent(&agent.name));
-            agent.builder = Builder::new(None);
-            agent.bytes = 0;
-        }
+        let agent = &mut self.agents[i];
+        agent.reader = Reader::new(format, Role::Agent(&agent.name));
+        agent.builder = Builder::new(None);
+        agent.bytes = 0;
         self.show_agents();
     }
 
@@ -288,13 +333,16 @@ impl Pipeline {
     }
 
     /// Shows every sub-agent file's figures in the session (a file's figures win over an
-    /// inline sidechain's of the same name).
+    /// inline sidechain's of the same name), and counts its successful calls in the turn that
+    /// spawned it.
     fn show_agents(&mut self) {
-        for agent in &self.agents {
+        for agent in &mut self.agents {
             for (name, figures) in &agent.builder.session().subagents {
                 let mut figures = figures.clone();
                 figures.file.clone_from(&agent.file);
-                let before = self.builder.put_subagent(name, figures);
+                let before = self
+                    .builder
+                    .show_subagent(name, figures, &mut agent.credited);
                 self.shadowed.entry(name.clone()).or_insert(before);
             }
         }
@@ -455,18 +503,18 @@ mod tests {
         let mut whole = Pipeline::new(Some("s".into()));
         whole.feed(main.as_bytes());
         whole.finish();
-        let i = whole.add_agent("a1", None);
-        whole.feed_agent(i, sub.as_bytes());
-        whole.finish_agent(i);
+        let mut a = whole.add_agent("a1", None);
+        whole.feed_agent(&mut a, sub.as_bytes());
+        whole.finish_agent(&mut a);
         // As `watch` may read: the sub-agent's file first, then the main file in small pieces.
         let mut live = Pipeline::new(Some("s".into()));
-        let i = live.add_agent("a1", Some("sub.jsonl".into()));
-        live.feed_agent(i, sub.as_bytes());
+        let mut a = live.add_agent("a1", Some("sub.jsonl".into()));
+        live.feed_agent(&mut a, sub.as_bytes());
         for piece in main.as_bytes().chunks(37) {
             live.feed(piece);
         }
         live.finish();
-        live.finish_agent(i);
+        live.finish_agent(&mut a);
         assert_eq!(live.session().subagents["a1"].tally.lines_added, 3);
         assert_eq!(live.session().lines_written(), 3, "the session shows them");
         assert_eq!(
@@ -488,14 +536,14 @@ mod tests {
         let (main, sub) = files();
         let mut p = Pipeline::new(Some("s".into()));
         p.feed(main.as_bytes());
-        let i = p.add_agent("a1", None);
-        p.feed_agent(i, sub.as_bytes());
+        let mut a = p.add_agent("a1", None);
+        p.feed_agent(&mut a, sub.as_bytes());
         assert_eq!(p.session().subagents.len(), 1);
         let before = p.session().totals.clone();
-        p.restart_agent(i);
+        p.restart_agent(&mut a);
         assert!(p.session().subagents.is_empty());
         p.feed_agent(
-            i,
+            &mut a,
             call(40, "x1", "Read", r#"{"file_path":"/a"}"#).as_bytes(),
         );
         assert_eq!(p.session().subagents["a1"].tally.tool_calls, 1);

@@ -61,6 +61,50 @@ pub struct Mark {
     pub label: String,
 }
 
+/// How much coaching a pipeline had shown at the last look: a mark goes where its signal,
+/// nudge, recovery or abandonment first shows, which can be after the line it names (a check's
+/// failure shows when its result arrives; silence shows only at the end).
+#[derive(Debug, Clone, Copy, Default)]
+struct Coaching {
+    firings: usize,
+    nudges: usize,
+    recoveries: usize,
+    abandoned: bool,
+}
+
+impl Coaching {
+    /// Adds a mark at `pos` for everything `p` shows that it did not at the last look.
+    fn marks_since(&mut self, p: &Pipeline, pos: usize, out: &mut Vec<Mark>) {
+        let e = p.engine();
+        let mut add = |line: LineNo, kind: MarkKind, label: String| {
+            out.push(Mark {
+                pos,
+                line,
+                kind,
+                label,
+            });
+        };
+        for r in e.recoveries.iter().skip(self.recoveries) {
+            add(r.at_line, MarkKind::Recovery, r.recovery.code().to_owned());
+        }
+        for f in e.firings.iter().skip(self.firings) {
+            add(f.at_line, MarkKind::Signal, f.signal.to_string());
+        }
+        for n in e.nudges.iter().skip(self.nudges) {
+            add(n.at_line, MarkKind::Nudge, format!("nudge {}", n.signal));
+        }
+        if let (Some((after, _)), false) = (e.abandoned_at, self.abandoned) {
+            add(after, MarkKind::Abandoned, "likely abandoned".into());
+        }
+        *self = Self {
+            firings: e.firings.len(),
+            nudges: e.nudges.len(),
+            recoveries: e.recoveries.len(),
+            abandoned: e.abandoned_at.is_some(),
+        };
+    }
+}
+
 /// See the module docs.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -106,6 +150,8 @@ impl Replay {
         let mut stops = Vec::new();
         let mut snapshots = vec![(0, p.clone())];
         let mut errors = Vec::new();
+        let mut seen = Coaching::default();
+        let mut coaching = Vec::new();
         let mut start = 0usize;
         let (mut snap_bytes, mut snap_stops) = (0usize, 0usize);
         let mut stop = |p: &Pipeline, line: LineNo, end: usize, failed: u32| {
@@ -117,6 +163,7 @@ impl Replay {
             if p.session().totals.failed > failed {
                 errors.push((stops.len(), line));
             }
+            seen.marks_since(p, stops.len(), &mut coaching);
             stops.len()
         };
         while start < bytes.len() {
@@ -124,7 +171,7 @@ impl Replay {
             let fed = p.feed_record(&bytes[start..]);
             snap_bytes += fed.consumed;
             start += fed.consumed;
-            let Some(line) = fed.line.filter(|_| fed.ended) else {
+            let Some(line) = fed.ended.filter(|_| fed.events > 0) else {
                 continue;
             };
             let at = stop(&p, line, start, failed);
@@ -135,14 +182,18 @@ impl Replay {
                 snap_stops = 0;
             }
         }
-        // A finished file's last record counts even without its terminator.
+        // A finished file's last record counts even without its terminator; what only the end
+        // releases besides (a prompt held for one more record) belongs to no stop.
         let failed = p.session().totals.failed;
-        if let Some(line) = p.finish_record() {
+        let fed = p.finish_record();
+        if let Some(line) = fed.ended.filter(|_| fed.events > 0) {
             stop(&p, line, bytes.len(), failed);
         }
         if let Some(now) = evaluated_at.or(p.seen().last_at) {
             p.tick(now);
         }
+        // What only the end shows: a prompt held to the end, time-based signals.
+        seen.marks_since(&p, stops.len(), &mut coaching);
         let mut replay = Self {
             bytes,
             id,
@@ -153,7 +204,7 @@ impl Replay {
             last: p,
             clock: Vec::new(),
         };
-        replay.marks = replay.collect_marks(&errors);
+        replay.marks = replay.collect_marks(&errors, coaching);
         let mut t = 0;
         replay.clock = std::iter::once(0)
             .chain((0..replay.len()).map(|i| {
@@ -164,10 +215,9 @@ impl Replay {
         replay
     }
 
-    fn collect_marks(&self, errors: &[(usize, LineNo)]) -> Vec<Mark> {
+    fn collect_marks(&self, errors: &[(usize, LineNo)], coaching: Vec<Mark>) -> Vec<Mark> {
         let s = self.last.session();
-        let e = self.last.engine();
-        let mut marks: Vec<Mark> = Vec::new();
+        let mut marks: Vec<Mark> = coaching;
         let mut add = |line: LineNo, kind: MarkKind, label: String| {
             marks.push(Mark {
                 pos: self.pos_of_line(line),
@@ -181,18 +231,6 @@ impl Replay {
         }
         for c in &s.compactions {
             add(c.line, MarkKind::Compaction, "compaction".into());
-        }
-        for r in &e.recoveries {
-            add(r.at_line, MarkKind::Recovery, r.recovery.code().to_owned());
-        }
-        for f in &e.firings {
-            add(f.at_line, MarkKind::Signal, f.signal.to_string());
-        }
-        for n in &e.nudges {
-            add(n.at_line, MarkKind::Nudge, format!("nudge {}", n.signal));
-        }
-        if let Some((after, _)) = e.abandoned_at {
-            add(after, MarkKind::Abandoned, "likely abandoned".into());
         }
         for (pos, line) in errors {
             marks.push(Mark {
@@ -631,17 +669,13 @@ impl Player {
         }
     }
 
-    /// The state at this position, seen when its line was read: what `watch` had then.
+    /// The state at this position, seen when its line was read: what `watch` had then. Clocks
+    /// run to the time of the line just read, also at the end (the engine there was evaluated
+    /// at the evaluation time, but the session's length is its own, not that plus the months
+    /// since).
     #[must_use]
     pub fn view(&self) -> View<'_> {
-        // At the end, the engine's own clock (the evaluation time) rules; before it, the time
-        // of the line just read.
-        let now = if self.pos >= self.replay.len() {
-            None
-        } else {
-            self.replay.time_at(self.pos)
-        };
-        View::of(&self.state).at(now)
+        View::of(&self.state).at(self.replay.time_at(self.pos))
     }
 
     /// The dashboard `watch` would have shown at this position, without the dismissed nudges.
@@ -709,6 +743,29 @@ mod tests {
         }
         let prompts = r.marks().iter().filter(|m| m.kind == MarkKind::Prompt);
         assert_eq!(prompts.count(), r.last().session().prompts());
+    }
+
+    #[test]
+    fn a_coaching_mark_sits_where_its_signal_first_shows() {
+        let r = demo();
+        for m in r.marks() {
+            let count = |pos: usize| {
+                let s = r.state_at(pos);
+                let e = s.engine();
+                match m.kind {
+                    MarkKind::Signal => e.firings.iter().filter(|f| f.at_line == m.line).count(),
+                    MarkKind::Nudge => e.nudges.iter().filter(|n| n.at_line == m.line).count(),
+                    MarkKind::Recovery => {
+                        e.recoveries.iter().filter(|x| x.at_line == m.line).count()
+                    }
+                    _ => return None,
+                }
+                .into()
+            };
+            if let (Some(at), Some(before)) = (count(m.pos), count(m.pos - 1)) {
+                assert!(at > before, "{m:?} is not visible at its position");
+            }
+        }
     }
 
     #[test]

@@ -37,12 +37,19 @@ pub fn one_line(s: &str, max_width: usize) -> String {
     let mut cleaned = String::with_capacity(s.len());
     strip_into(s, &mut cleaned, false);
     let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    if width(&folded) <= max_width {
-        return folded;
+    clip(&folded, max_width)
+}
+
+/// Text already clean (or laid out by ringside itself: spaces kept, unlike [`one_line`]) cut to
+/// `max_width` terminal columns, with a trailing `…` when it was longer.
+#[must_use]
+pub fn clip(s: &str, max_width: usize) -> String {
+    if width(s) <= max_width {
+        return s.to_owned();
     }
     let mut out = String::with_capacity(max_width * 4);
     let mut used = 0usize;
-    for c in folded.chars() {
+    for c in s.chars() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > max_width {
             break;
@@ -54,6 +61,59 @@ pub fn one_line(s: &str, max_width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Word-wraps (already sanitised) text to `w` columns. Nothing is lost: a word longer than a
+/// line is broken across lines.
+#[must_use]
+pub fn wrap(text: &str, w: usize) -> Vec<String> {
+    let w = w.max(8);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for long in text.split_whitespace() {
+        let mut pieces = split_wide(long, w);
+        let Some(word) = pieces.pop() else { continue };
+        for piece in pieces {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            out.push(piece);
+        }
+        let need = if line.is_empty() {
+            width(&word)
+        } else {
+            width(&line) + 1 + width(&word)
+        };
+        if need > w && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// A word in pieces of at most `w` columns (one piece when it fits).
+fn split_wide(word: &str, w: usize) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    for c in word.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]));
+        if let Some(last) = pieces.last_mut()
+            && width(last) + cw > w
+            && !last.is_empty()
+        {
+            pieces.push(String::new());
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+    }
+    pieces
 }
 
 /// The longest prefix of `s` of at most `max_bytes` bytes that ends on a char boundary.
@@ -195,6 +255,27 @@ fn skip_string(chars: &mut Chars<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_a_word_too_long_for_a_line_instead_of_cutting_it() {
+        let lines = wrap("see /a/very/long/path/to/some/file.rs now", 10);
+        assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            "see/a/very/long/path/to/some/file.rsnow"
+        );
+    }
+
+    #[test]
+    fn wrap_keeps_words_and_width() {
+        let lines = wrap("The same test failed 3 times with edits in between", 16);
+        assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            "The same test failed 3 times with edits in between"
+        );
+        assert!(wrap("", 10).is_empty());
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -169,13 +169,45 @@ pub fn reference_line(r: &Review) -> String {
     )
 }
 
-/// The window in words.
+/// Whether the period is a week (give or take a daylight-saving hour): then it is "this week"
+/// and a "weekly review"; otherwise "this period".
+#[must_use]
+pub fn is_week(r: &Review) -> bool {
+    let ms = r.window.until.since(r.window.since);
+    ((7 * 24 - 1) * 3_600_000..=(7 * 24 + 1) * 3_600_000).contains(&ms)
+}
+
+/// "this week", or "this period" for any other length.
+#[must_use]
+pub fn period(r: &Review) -> &'static str {
+    if is_week(r) {
+        "this week"
+    } else {
+        "this period"
+    }
+}
+
+/// The window in words: its first day to its last (the end is exclusive, so a period ending at
+/// midnight ends on the day before).
 #[must_use]
 pub fn title(r: &Review) -> String {
+    let last = day(r.window.until);
+    let last = if last.len() == 10 {
+        day(crate::core::Millis(r.window.until.0.saturating_sub(1)))
+            .get(..10)
+            .map_or(last, str::to_owned)
+    } else {
+        last
+    };
     format!(
-        "Weekly review · {} → {} ({})",
+        "{} · {} → {} ({})",
+        if is_week(r) {
+            "Weekly review"
+        } else {
+            "Review"
+        },
         day(r.window.since),
-        day(r.window.until),
+        last,
         sanitize::one_line(&r.window.timezone, 60)
     )
 }
@@ -247,7 +279,11 @@ fn group_table(out: &mut String, rows: &[GroupRow], what: &str) {
 }
 
 fn distribution(out: &mut String, w: &Period, b: &Period, r: &Review) {
-    let _ = writeln!(out, "| actions per prompt | this week | baseline / week |");
+    let _ = writeln!(
+        out,
+        "| actions per prompt | {} | baseline / week |",
+        period(r)
+    );
     let _ = writeln!(out, "|---|---:|---:|");
     for (a, bb) in w.actions_distribution.iter().zip(&b.actions_distribution) {
         let _ = writeln!(
@@ -279,7 +315,7 @@ pub fn markdown(r: &Review) -> String {
         let _ = writeln!(out, "{}. {}", i + 1, sanitize::one_line(t, 1000));
     }
     let _ = writeln!(out, "\n## Figures\n");
-    let _ = writeln!(out, "| | this week | baseline / week |");
+    let _ = writeln!(out, "| | {} | baseline / week |", period(r));
     let _ = writeln!(out, "|---|---:|---:|");
     for (label, now, before) in headline_rows(r) {
         let _ = writeln!(out, "| {} | {now} | {before} |", label.trim());
@@ -302,7 +338,7 @@ pub fn markdown(r: &Review) -> String {
     let _ = writeln!(out, "```");
     let _ = writeln!(out, "\n## Signals that fired most\n");
     if r.signals.is_empty() {
-        let _ = writeln!(out, "No stall signal fired this week.");
+        let _ = writeln!(out, "No stall signal fired {}.", period(r));
     } else {
         let _ = writeln!(
             out,

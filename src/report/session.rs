@@ -229,11 +229,7 @@ impl SessionReport {
             "lines written",
             format::lines(s.lines_added, s.lines_removed),
         );
-        row(
-            out,
-            "checks run / failed",
-            format!("{} / {}", s.checks_run, s.checks_failed),
-        );
+        row(out, "checks", format::checks(s.checks_run, s.checks_failed));
         row(out, "output tokens", format::thousands(s.output_tokens));
         if let Some(m) = &s.work_mode {
             row(out, "work mode (guess)", md(m, 40));
@@ -266,7 +262,7 @@ impl SessionReport {
             let checks = if f.checks_run == 0 {
                 String::new()
             } else {
-                format!("{} run, {} failed", f.checks_run, f.checks_failed)
+                format::checks(f.checks_run, f.checks_failed)
             };
             let signals: Vec<String> = t.signals.iter().map(|s| s.id.to_string()).collect();
             let nudge = if t.nudge.is_some() { " · nudge" } else { "" };

@@ -84,11 +84,26 @@ pub fn rows(d: &Dashboard, layout: Layout) -> Vec<String> {
     match nudge {
         Some(n) if layout.lines >= 2 => vec![fit(&figures, layout), fit(&[n], layout)],
         Some(n) => {
+            // Narrow: the counts give way first (this turn, then per prompt), then the band;
+            // the nudge's headline stays, cut only when it alone is too wide.
             figures.push(n);
+            while figures.len() > 1 && total(&figures) > layout.width {
+                figures.remove(0);
+            }
             vec![fit(&figures, layout)]
         }
         None => vec![fit(&figures, layout)],
     }
+}
+
+/// The width of segments joined with separators.
+fn total(segments: &[(String, Tone)]) -> usize {
+    let seps = segments.len().saturating_sub(1) * sanitize::width(SEP);
+    segments
+        .iter()
+        .map(|(t, _)| sanitize::width(t))
+        .sum::<usize>()
+        + seps
 }
 
 /// Joins segments with a dim separator, cutting the first one that does not fit (with `…`) and
@@ -177,6 +192,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_narrow_row_keeps_the_nudge_headline_and_drops_counts_first() {
+        let d = demo_until(62);
+        let r = rows(&d, layout(50, 1, false));
+        assert!(r[0].contains("⚠ Check keeps failing"), "{r:?}");
+        assert!(!r[0].contains("this turn"), "{r:?}");
+        let r = rows(&d, layout(30, 1, false));
+        assert!(r[0].starts_with("⚠ Check keeps"), "{r:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::core::event::EntryPoint;
 use crate::core::format;
 use crate::core::sanitize;
 
@@ -43,6 +44,9 @@ fn header(out: &mut String, r: &ScoreReport, width: usize) {
     }
     if let Some(v) = &s.claude_version {
         meta.push(format!("Claude Code {v}"));
+    }
+    if let Some(e) = s.entry_point.filter(|e| *e != EntryPoint::Cli) {
+        meta.push(e.key().to_owned());
     }
     if let Some(m) = s.work_mode {
         meta.push(format!("mode {}", m.label()));
@@ -148,10 +152,9 @@ fn turns(out: &mut String, turns: &[TurnFigures], width: usize) {
         };
         let prompt = sanitize::one_line(&text, prompt_w);
         let pad = prompt_w.saturating_sub(sanitize::width(&prompt));
-        let checks = if f.checks_run == 0 {
-            "–".to_string()
-        } else {
-            format!("{}/{}", f.checks_run - f.checks_failed, f.checks_run)
+        let checks = match format::checks_short(f.checks_run, f.checks_failed) {
+            c if c.is_empty() => "–".to_string(),
+            c => c,
         };
         let risk = t
             .risk
@@ -178,15 +181,18 @@ fn turns(out: &mut String, turns: &[TurnFigures], width: usize) {
             codes.join(" "),
         );
     }
-    if turns
+    let queued = turns
         .iter()
-        .any(|t| t.source == Some(crate::core::event::PromptSource::Queued))
-    {
-        let _ = writeln!(
-            out,
-            "    » typed while the agent was working (queued)   ! a nudge was shown"
-        );
-    }
+        .any(|t| t.source == Some(crate::core::event::PromptSource::Queued));
+    let _ = writeln!(
+        out,
+        "    checks: ✓2 two run, all passed · ✗1/3 one of three failed · ! a nudge was shown{}",
+        if queued {
+            " · » typed while the agent was working"
+        } else {
+            ""
+        }
+    );
 }
 
 fn coaching(out: &mut String, r: &ScoreReport, width: usize) {
@@ -197,14 +203,22 @@ fn coaching(out: &mut String, r: &ScoreReport, width: usize) {
                 .contributions
                 .iter()
                 .take(3)
-                .map(|c| format!("{} {:+}", c.id, c.points))
+                .map(|c| {
+                    format!(
+                        "{} {} {:+}",
+                        c.id,
+                        crate::core::view::term_name(&c.id),
+                        c.points
+                    )
+                })
                 .collect();
-            format!(
-                "risk {} ({:.2}: {})",
-                v.band.label(),
-                v.value,
+            // Every signal can have decayed (scored long after): say so, not an empty list.
+            let why = if parts.is_empty() {
+                "nothing weighs now: the signals have faded".to_owned()
+            } else {
                 parts.join(", ")
-            )
+            };
+            format!("risk {} ({:.2}: {why})", v.band.label(), v.value)
         }
         None => "no risk (below the trouble gate)".into(),
     };
@@ -226,15 +240,19 @@ fn coaching(out: &mut String, r: &ScoreReport, width: usize) {
     } else {
         let _ = writeln!(out, "nudges");
         for n in &s.nudges {
-            let head = format!("line {} (prompt {}) {}: ", n.at_line, n.turn, n.signal);
-            let _ = writeln!(
-                out,
-                "  {}",
-                sanitize::one_line(
-                    &format!("{head}{}", n.text),
-                    width.saturating_sub(2).max(40)
-                )
+            // The advice whole, wrapped under its head line: a pipe is not a reason to cut it.
+            let head = format!(
+                "prompt {}, line {}, {} {}: {}",
+                n.turn,
+                n.at_line,
+                n.signal,
+                n.signal.name(),
+                n.headline
             );
+            hanging(out, &head, width);
+            for part in sanitize::wrap(&n.text, width.saturating_sub(4).max(40)) {
+                let _ = writeln!(out, "    {part}");
+            }
         }
     }
     let signals: Vec<&super::types::SignalEntry> =
@@ -251,24 +269,31 @@ fn coaching(out: &mut String, r: &ScoreReport, width: usize) {
                 ev.join(", "),
                 g.detail
             );
-            let _ = writeln!(
-                out,
-                "  {}",
-                sanitize::one_line(&line, width.saturating_sub(2).max(40))
-            );
+            hanging(out, &line, width);
         }
     }
     if !s.recoveries.is_empty() {
         let moves: Vec<String> = s
             .recoveries
             .iter()
-            .map(|m| format!("{} l.{}", m.id.code(), m.at_line))
+            .map(|m| format!("{} {} (line {})", m.id.code(), m.name, m.at_line))
             .collect();
-        let _ = writeln!(
-            out,
-            "recovery {}",
-            sanitize::one_line(&moves.join(", "), width.saturating_sub(9).max(30))
-        );
+        let _ = writeln!(out, "recovery moves");
+        for part in sanitize::wrap(&moves.join(", "), width.saturating_sub(4).max(30)) {
+            let _ = writeln!(out, "    {part}");
+        }
+    }
+}
+
+/// `text` wrapped to `width`: its first line indented two columns, the rest four.
+fn hanging(out: &mut String, text: &str, width: usize) {
+    let text = sanitize::one_line(text, 4000);
+    for (i, part) in sanitize::wrap(&text, width.saturating_sub(4).max(40))
+        .into_iter()
+        .enumerate()
+    {
+        let indent = if i == 0 { "  " } else { "    " };
+        let _ = writeln!(out, "{indent}{part}");
     }
 }
 

@@ -10,7 +10,7 @@ use crate::core::agents::{ParseStats, Skip};
 use crate::core::checks::CheckKind;
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{Engine, Nudge, RiskView};
-use crate::core::event::PromptSource;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::sanitize;
 use crate::core::session::{Compaction, Session, Tally, Turn, WorkMode};
 use crate::core::view::View;
@@ -90,6 +90,8 @@ pub struct SessionFigures {
     pub git_branch: Option<String>,
     pub model: Option<String>,
     pub claude_version: Option<String>,
+    /// `cli`, `headless`, `vscode`, `desktop`, `other`, or null when no line said.
+    pub entry_point: Option<EntryPoint>,
     pub title: Option<String>,
     pub started: Option<Millis>,
     pub last_activity: Option<Millis>,
@@ -355,6 +357,7 @@ impl ScoreReport {
                 git_branch: clean(&s.git_branch),
                 model: clean(&s.model),
                 claude_version: clean(&s.version),
+                entry_point: s.entry_point,
                 title: clean(&s.title),
                 started: s.started,
                 last_activity: s.last,

@@ -92,7 +92,7 @@ impl Follower {
     /// Picks the session to follow and reads it.
     pub fn start(&mut self, now: Millis) -> Vec<Change> {
         if let Some(p) = self.opts.pinned.clone() {
-            return self.switch(&p, "following the latest session", now);
+            return self.switch(&p, "pinned with --session", now);
         }
         let candidates = self.candidates();
         // The hook's word beats modification times, when it names a session we would follow.
@@ -118,6 +118,24 @@ impl Follower {
         all.into_iter()
             .filter(|s| self.matches_project(&s.path))
             .collect()
+    }
+
+    /// The folder sessions must be working under, when there is such a filter.
+    #[must_use]
+    pub fn project(&self) -> Option<&Path> {
+        self.opts.project.as_deref()
+    }
+
+    /// Every session under the roots, those of the project filter first, each newest first;
+    /// and how many are outside the filter.
+    pub fn all_sessions(&mut self) -> (Vec<SessionFile>, usize) {
+        let (mut mine, others): (Vec<SessionFile>, Vec<SessionFile>) =
+            discover::sessions(&self.roots)
+                .into_iter()
+                .partition(|s| self.matches_project(&s.path));
+        let elsewhere = others.len();
+        mine.extend(others);
+        (mine, elsewhere)
     }
 
     /// Follows `path` from now on (the session picker).

@@ -50,8 +50,9 @@ pub enum Feed {
 pub enum Update {
     /// A fresh dashboard, and what is being shown.
     Dashboard(Box<Dashboard>, Showing),
-    /// Nothing to show yet (no session found); where ringside is looking.
-    Waiting(String),
+    /// Nothing to show yet (no session found): where ringside is looking, and why it sees
+    /// nothing.
+    Waiting(Waiting),
     /// Something happened worth a line in the status bar.
     Notice(String),
     /// The recent sessions, for the picker.
@@ -74,6 +75,18 @@ pub enum Showing {
     Replay,
 }
 
+/// What the waiting screen says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Waiting {
+    /// The transcript folders looked in (or that none was found).
+    pub looking_in: String,
+    /// The folder sessions must be working under (the repository ringside was started in, or
+    /// `--project`), when there is such a filter.
+    pub project: Option<String>,
+    /// Sessions that exist but are outside that filter.
+    pub elsewhere: usize,
+}
+
 /// One row of the session picker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionEntry {
@@ -82,6 +95,13 @@ pub struct SessionEntry {
     pub modified: Option<Millis>,
     pub bytes: u64,
     pub current: bool,
+    /// The project folder's name, its git branch and the first prompt (sanitised), when read.
+    pub project: Option<String>,
+    pub branch: Option<String>,
+    pub first_prompt: Option<String>,
+    pub prompts: usize,
+    /// Which agent wrote it.
+    pub agent: &'static str,
 }
 
 /// What the UI asks of the reader.
@@ -153,16 +173,12 @@ fn live(
         ));
     }
     let mut follower = Follower::new(opts, roots, clock::now());
+    let mut picker = Picker::default();
     // Dismissed in this run, per session (an index means nothing in another session).
     let mut dismissed: HashMap<String, Vec<usize>> = HashMap::new();
     let changes = follower.start(clock::now());
-    let mut shown = publish(
-        &follower,
-        &hidden(&follower, &dismissed, earlier),
-        &changes,
-        out,
-        None,
-    );
+    let hide = hidden(&follower, &dismissed, earlier);
+    let mut shown = publish(&mut follower, &hide, &changes, out, (None, true));
     let mut last_rescan = clock::instant();
     loop {
         let (paths, controls, timed_out) = gather(rx, TICK);
@@ -192,19 +208,7 @@ fn live(
                     }
                 }
                 Control::ListSessions => {
-                    let current = follower.current_path().map(PathBuf::from);
-                    let rows = follower
-                        .candidates()
-                        .into_iter()
-                        .take(40)
-                        .map(|s| SessionEntry {
-                            current: current.as_deref() == Some(s.path.as_path()),
-                            path: s.path,
-                            id: s.id,
-                            modified: s.modified,
-                            bytes: s.size,
-                        })
-                        .collect();
+                    let rows = picker.rows(&mut follower);
                     let _ = out.send(Update::Sessions(rows));
                 }
             }
@@ -220,12 +224,13 @@ fn live(
         } else {
             RESCAN
         };
-        if last_rescan.elapsed() >= every {
+        let rescanned = last_rescan.elapsed() >= every;
+        if rescanned {
             changes.extend(follower.rescan(now));
             last_rescan = clock::instant();
         }
         let hide = hidden(&follower, &dismissed, earlier);
-        shown = publish(&follower, &hide, &changes, out, shown);
+        shown = publish(&mut follower, &hide, &changes, out, (shown, rescanned));
         if out.is_closed() {
             return;
         }
@@ -282,13 +287,14 @@ fn hidden(f: &Follower, now: &HashMap<String, Vec<usize>>, earlier: &[Feedback])
 }
 
 /// Sends what changed; returns a fingerprint of the dashboard shown, so an unchanged one is not
-/// sent again (the UI redraws only on what it receives).
+/// sent again (the UI redraws only on what it receives). With nothing to show, the waiting
+/// screen's facts are sent at the start and after each rescan (`shown.1`).
 fn publish(
-    f: &Follower,
+    f: &mut Follower,
     dismissed: &[usize],
     changes: &[Change],
     out: &tokio::sync::mpsc::UnboundedSender<Update>,
-    shown: Option<Dashboard>,
+    (shown, rescanned): (Option<Dashboard>, bool),
 ) -> Option<Dashboard> {
     for c in changes {
         match c {
@@ -305,18 +311,8 @@ fn publish(
         }
     }
     let Some(d) = f.dashboard(Some(clock::now()), dismissed) else {
-        if shown.is_none() {
-            let where_ = f
-                .roots()
-                .all_folders()
-                .map(|(_, p)| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            let _ = out.send(Update::Waiting(if where_.is_empty() {
-                "no transcript folder found".into()
-            } else {
-                where_
-            }));
+        if shown.is_none() && (rescanned || !changes.is_empty()) {
+            let _ = out.send(Update::Waiting(waiting(f)));
         }
         return shown;
     };
@@ -329,6 +325,86 @@ fn publish(
     };
     let _ = out.send(Update::Dashboard(Box::new(d.clone()), showing));
     Some(d)
+}
+
+/// What the waiting screen says: where ringside looks, the project filter, and how many
+/// sessions are outside it.
+fn waiting(f: &mut Follower) -> Waiting {
+    let looking_in = f
+        .roots()
+        .all_folders()
+        .map(|(_, p)| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let project = f
+        .project()
+        .map(|p| crate::core::sanitize::one_line(&p.display().to_string(), 500));
+    let elsewhere = if project.is_some() {
+        f.all_sessions().1
+    } else {
+        0
+    };
+    Waiting {
+        looking_in: if looking_in.is_empty() {
+            "no transcript folder found".into()
+        } else {
+            crate::core::sanitize::one_line(&looking_in, 1000)
+        },
+        project,
+        elsewhere,
+    }
+}
+
+/// Rows the picker shows at most.
+const PICKER_ROWS: usize = 60;
+
+/// The session picker's rows, each file read once per size and modification time.
+#[derive(Default)]
+struct Picker {
+    seen: HashMap<PathBuf, (u64, Option<Millis>, super::listing::SessionInfo)>,
+}
+
+impl Picker {
+    /// The sessions to choose from: the project's first, then the others, newest first.
+    fn rows(&mut self, f: &mut Follower) -> Vec<SessionEntry> {
+        let current = f.current_path().map(PathBuf::from);
+        let (mut files, _) = f.all_sessions();
+        files.truncate(PICKER_ROWS);
+        let fresh: Vec<super::discover::SessionFile> = files
+            .iter()
+            .filter(|s| {
+                self.seen
+                    .get(&s.path)
+                    .is_none_or(|(size, m, _)| *size != s.size || *m != s.modified)
+            })
+            .cloned()
+            .collect();
+        for (file, info) in fresh
+            .iter()
+            .zip(super::listing::describe_all(&fresh, || {}))
+        {
+            self.seen
+                .insert(file.path.clone(), (file.size, file.modified, info));
+        }
+        files
+            .into_iter()
+            .filter_map(|s| {
+                let (_, _, info) = self.seen.get(&s.path)?;
+                Some(SessionEntry {
+                    current: current.as_deref() == Some(s.path.as_path()),
+                    project: info.project().map(str::to_owned),
+                    branch: info.git_branch.clone(),
+                    first_prompt: info.first_prompt.clone(),
+                    prompts: info.prompts,
+                    agent: info.agent,
+                    path: s.path,
+                    id: info.id.clone(),
+                    modified: info.last_activity.or(s.modified),
+                    bytes: s.size,
+                })
+            })
+            .collect()
+    }
 }
 
 fn short_id(id: &str) -> &str {

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod discover;
 pub mod feedback;
 pub mod follow;
+pub mod listing;
 pub mod live;
 pub mod live_session;
 pub mod read;

@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use crate::core::agents::{Format, Growth, ParseStats};
 use crate::core::engine::{Engine, Rules};
-use crate::core::pipeline::Pipeline;
+use crate::core::pipeline::{AgentFeed, Pipeline};
 use crate::core::session::Session;
 
 use super::discover::{self, SessionFile};
@@ -125,8 +125,8 @@ pub struct SessionReader {
     format: Format,
     id: Option<String>,
     main: Tailer,
-    /// One per sub-agent file, in the pipeline's order ([`Pipeline::add_agent`]).
-    agents: Vec<Tailer>,
+    /// One per sub-agent file, with its feed into the pipeline.
+    agents: Vec<(Tailer, AgentFeed)>,
     listing: Listing,
     pipeline: Pipeline,
 }
@@ -186,11 +186,11 @@ impl SessionReader {
             return Err(ReadError::from_notice(self.main.path(), n));
         }
         self.pipeline.finish();
-        for i in 0..self.agents.len() {
-            self.pipeline.finish_agent(i);
+        for (_, feed) in &mut self.agents {
+            self.pipeline.finish_agent(feed);
         }
         let mut warnings = Vec::new();
-        for (tailer, part) in self.agents.iter().zip(self.pipeline.agents()) {
+        for ((tailer, _), part) in self.agents.iter().zip(self.pipeline.agents()) {
             let path = tailer.path();
             if let Some(n) = polled.notices.iter().find(|n| n.path == path) {
                 warnings.push(n.describe());
@@ -256,12 +256,12 @@ impl SessionReader {
 
     fn poll_agent(&mut self, i: usize, polled: &mut Polled) {
         let p = &mut self.pipeline;
-        let Some(tailer) = self.agents.get_mut(i) else {
+        let Some((tailer, feed)) = self.agents.get_mut(i) else {
             return;
         };
-        let mut got = tailer.poll(|chunk| p.feed_agent(i, chunk));
+        let mut got = tailer.poll(|chunk| p.feed_agent(feed, chunk));
         if got.notice.as_ref().is_some_and(Notice::restarts) {
-            p.restart_agent(i);
+            p.restart_agent(feed);
             if let Some(notice) = got
                 .notice
                 .take()
@@ -273,7 +273,7 @@ impl SessionReader {
                     notice,
                 });
             }
-            got = tailer.poll(|chunk| p.feed_agent(i, chunk));
+            got = tailer.poll(|chunk| p.feed_agent(feed, chunk));
         }
         polled.agent_bytes += got.bytes;
         if let Some(n) = got.notice {
@@ -319,15 +319,14 @@ impl SessionReader {
         };
         let mut added = false;
         for (name, path) in files {
-            if self.agents.iter().any(|t| t.path() == path) {
+            if self.agents.iter().any(|(t, _)| t.path() == path) {
                 continue;
             }
-            let i = self
+            let feed = self
                 .pipeline
                 .add_agent(&name, Some(path.display().to_string()));
-            debug_assert_eq!(i, self.agents.len());
             self.agents
-                .push(Tailer::with_growth(path, self.format.growth()));
+                .push((Tailer::with_growth(path, self.format.growth()), feed));
             added = true;
         }
         added
@@ -338,7 +337,7 @@ impl SessionReader {
         self.pipeline
             .agents()
             .zip(&self.agents)
-            .map(|(part, t)| (part.name.to_owned(), t.path().to_path_buf()))
+            .map(|(part, (t, _))| (part.name.to_owned(), t.path().to_path_buf()))
             .collect()
     }
 

@@ -41,8 +41,10 @@ use super::atomic::{self, Durability, TMP_SUFFIX};
 use super::read::{ReadError, SessionReader};
 use super::tail::Notice;
 
-/// Bump when the saved shape changes in a way serde would not notice.
-pub const FORMAT: u32 = 3;
+/// Bump when the saved shape changes in a way serde would not notice (3: the engine keeps its
+/// detector state by signal family; 4: with the parser and builder fields of issue 14; 5: the
+/// whole session reader, sub-agent files included).
+pub const FORMAT: u32 = 5;
 
 /// What identifies a saved state as usable for this run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,12 +1,14 @@
 //! The UI state and its update function: messages in, effects out, no I/O (the loop performs
 //! the effects). Domain state stays in the reader thread; the UI holds the latest dashboard.
 
-use ratatui::crossterm::event::{Event, KeyEventKind, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
 
 use crate::core::replay::{Command, PlaybackBar};
 use crate::core::view::{Dashboard, TurnDetail};
 use crate::source::feedback::Verdict;
-use crate::source::live::{Control, SessionEntry, Showing, Update};
+use crate::source::live::{Control, SessionEntry, Showing, Update, Waiting};
 
 use super::keymap::{Action, Keymap};
 
@@ -20,15 +22,43 @@ pub enum Pane {
 /// What covers the panes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    /// Every key; scrolls on short screens.
+    Help { scroll: usize },
     Detail {
         detail: Box<TurnDetail>,
         scroll: usize,
     },
+    /// The session picker: `selected` indexes the rows that match `filter`; while `typing`,
+    /// keys type into the filter (`/` starts, esc stops). It opens at once, `loading` until the
+    /// reader sends the rows (what was typed meanwhile is kept).
     Sessions {
         rows: Vec<SessionEntry>,
         selected: usize,
+        filter: String,
+        typing: bool,
+        loading: bool,
     },
+}
+
+/// The picker's rows that match `filter` (case-insensitive, in project, branch, first prompt or
+/// id; every row when it is empty).
+#[must_use]
+pub fn filtered<'a>(rows: &'a [SessionEntry], filter: &str) -> Vec<&'a SessionEntry> {
+    let needle = filter.to_lowercase();
+    rows.iter()
+        .filter(|r| {
+            needle.is_empty()
+                || [
+                    r.project.as_deref(),
+                    r.branch.as_deref(),
+                    r.first_prompt.as_deref(),
+                    Some(r.id.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|f| f.to_lowercase().contains(&needle))
+        })
+        .collect()
 }
 
 /// Something for the loop to do.
@@ -54,7 +84,10 @@ pub struct App {
     pub keymap: Keymap,
     pub dash: Option<Dashboard>,
     pub showing: Option<Showing>,
-    pub waiting: Option<String>,
+    pub waiting: Option<Waiting>,
+    /// How the user runs ringside, for hints (`ringside`, or `cargo run --release --` from a
+    /// checkout).
+    pub command: String,
     /// The latest notice and how many ticks it has been shown.
     pub notice: Option<(String, u32)>,
     pub focus: Pane,
@@ -73,6 +106,8 @@ pub struct App {
     pub page: usize,
     /// The playback bar, when replaying.
     pub replay: Option<PlaybackBar>,
+    /// The live pane was on screen last draw (Tab only moves to a pane that shows).
+    pub live_shown: bool,
 }
 
 /// Ticks a notice stays in the status line.
@@ -87,6 +122,7 @@ impl App {
             dash: None,
             showing: None,
             waiting: None,
+            command: "ringside".into(),
             notice: None,
             focus: Pane::Prompts,
             selected: None,
@@ -97,6 +133,7 @@ impl App {
             dirty: true,
             page: 10,
             replay: None,
+            live_shown: false,
         }
     }
 
@@ -106,14 +143,46 @@ impl App {
         match u {
             Update::Dashboard(d, showing) => {
                 self.waiting = None;
+                let same = self
+                    .dash
+                    .as_ref()
+                    .is_some_and(|old| old.header.session_id == d.header.session_id)
+                    && self.showing.as_ref() == Some(&showing);
+                if !same {
+                    // Another session: its rows and calls are not the ones scrolled to.
+                    self.selected = None;
+                    self.live_scroll = 0;
+                }
                 self.dash = Some(*d);
                 self.showing = Some(showing);
             }
             Update::Waiting(w) => self.waiting = Some(w),
             Update::Notice(n) => self.notice = Some((n, 0)),
-            Update::Sessions(rows) => {
-                let selected = rows.iter().position(|r| r.current).unwrap_or(0);
-                self.overlay = Some(Overlay::Sessions { rows, selected });
+            Update::Sessions(new) => {
+                let current = new.iter().position(|r| r.current).unwrap_or(0);
+                match &mut self.overlay {
+                    Some(Overlay::Sessions {
+                        rows,
+                        selected,
+                        filter,
+                        loading,
+                        ..
+                    }) => {
+                        *rows = new;
+                        *loading = false;
+                        let n = filtered(rows, filter).len();
+                        *selected = if filter.is_empty() { current } else { 0 }.min(n.max(1) - 1);
+                    }
+                    _ => {
+                        self.overlay = Some(Overlay::Sessions {
+                            rows: new,
+                            selected: current,
+                            filter: String::new(),
+                            typing: false,
+                            loading: false,
+                        });
+                    }
+                }
             }
             Update::Detail(detail) => self.overlay = Some(Overlay::Detail { detail, scroll: 0 }),
         }
@@ -133,10 +202,15 @@ impl App {
     /// A terminal event.
     pub fn on_event(&mut self, ev: &Event) -> Vec<Effect> {
         match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => match self.keymap.resolve(k) {
-                Some(a) => self.on_action(a),
-                None => Vec::new(),
-            },
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                if let Some(fx) = self.on_filter_key(k) {
+                    return fx;
+                }
+                match self.keymap.resolve(k) {
+                    Some(a) => self.on_action(a),
+                    None => Vec::new(),
+                }
+            }
             Event::Mouse(m) => {
                 let a = match m.kind {
                     MouseEventKind::ScrollDown => Action::Down,
@@ -153,6 +227,49 @@ impl App {
         }
     }
 
+    /// The session picker's filter takes the key: `/` starts typing; while typing, characters
+    /// and backspace edit it, esc stops (clearing it), and arrows and enter still work.
+    /// `None`: the key is not the filter's.
+    fn on_filter_key(&mut self, k: &KeyEvent) -> Option<Vec<Effect>> {
+        let Some(Overlay::Sessions {
+            rows,
+            selected,
+            filter,
+            typing,
+            ..
+        }) = &mut self.overlay
+        else {
+            return None;
+        };
+        let text_key = !k
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if !*typing {
+            if k.code == KeyCode::Char('/') && text_key {
+                *typing = true;
+                self.dirty = true;
+                return Some(Vec::new());
+            }
+            return None;
+        }
+        match k.code {
+            KeyCode::Char(c) if text_key => filter.push(c),
+            KeyCode::Backspace => {
+                filter.pop();
+            }
+            KeyCode::Esc => {
+                filter.clear();
+                *typing = false;
+            }
+            KeyCode::Enter | KeyCode::Up | KeyCode::Down => return None,
+            _ => return None,
+        }
+        let n = filtered(rows, filter).len();
+        *selected = (*selected).min(n.saturating_sub(1));
+        self.dirty = true;
+        Some(Vec::new())
+    }
+
     /// A user action.
     pub fn on_action(&mut self, a: Action) -> Vec<Effect> {
         self.dirty = true;
@@ -162,7 +279,7 @@ impl App {
         }
         if let Action::Player(command) = a {
             return match (&self.replay, &self.overlay) {
-                (Some(_), None | Some(Overlay::Help)) => {
+                (Some(_), None | Some(Overlay::Help { .. })) => {
                     self.overlay = None;
                     vec![Effect::Replay(command)]
                 }
@@ -170,36 +287,39 @@ impl App {
             };
         }
         match &mut self.overlay {
-            Some(Overlay::Help) => {
+            Some(Overlay::Help { scroll }) => {
                 if matches!(a, Action::Help | Action::Back | Action::Open) {
                     self.overlay = None;
+                } else {
+                    scroll_by(scroll, a, self.page);
                 }
                 return Vec::new();
             }
-            Some(Overlay::Detail { detail, scroll }) => {
-                let max = detail.activity.len() + detail.signals.len() + 20;
+            Some(Overlay::Detail { scroll, .. }) => {
                 match a {
                     Action::Back | Action::Open => self.overlay = None,
-                    Action::Down => *scroll = (*scroll + 1).min(max),
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::PageDown => *scroll = (*scroll + 10).min(max),
-                    Action::PageUp => *scroll = scroll.saturating_sub(10),
-                    Action::Top => *scroll = 0,
-                    Action::Bottom => *scroll = max,
-                    Action::Help => self.overlay = Some(Overlay::Help),
-                    _ => {}
+                    Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+                    _ => scroll_by(scroll, a, self.page),
                 }
                 return Vec::new();
             }
-            Some(Overlay::Sessions { rows, selected }) => {
+            Some(Overlay::Sessions {
+                rows,
+                selected,
+                filter,
+                ..
+            }) => {
+                let n = filtered(rows, filter).len();
                 match a {
                     Action::Back => self.overlay = None,
-                    Action::Down => *selected = (*selected + 1).min(rows.len().saturating_sub(1)),
+                    Action::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
                     Action::Up => *selected = selected.saturating_sub(1),
                     Action::Top => *selected = 0,
-                    Action::Bottom => *selected = rows.len().saturating_sub(1),
+                    Action::Bottom => *selected = n.saturating_sub(1),
                     Action::Open => {
-                        let pick = rows.get(*selected).map(|r| r.path.clone());
+                        let pick = filtered(rows, filter)
+                            .get(*selected)
+                            .map(|r| r.path.clone());
                         self.overlay = None;
                         return pick
                             .map(|p| vec![Effect::Control(Control::Pin(p))])
@@ -212,7 +332,7 @@ impl App {
             None => {}
         }
         match a {
-            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Sessions if self.replay.is_some() => {
                 self.notice = Some((
                     "a replay shows one session: quit and run `ringside replay ID`".into(),
@@ -221,12 +341,19 @@ impl App {
             }
             Action::Sessions => {
                 if matches!(self.showing, Some(Showing::Live { .. }) | None) {
+                    self.overlay = Some(Overlay::Sessions {
+                        rows: Vec::new(),
+                        selected: 0,
+                        filter: String::new(),
+                        typing: false,
+                        loading: true,
+                    });
                     return vec![Effect::Control(Control::ListSessions)];
                 }
                 self.notice = Some(("the demo has no other sessions".into(), 0));
             }
             Action::NextPane => {
-                self.focus = if self.focus == Pane::Prompts {
+                self.focus = if self.focus == Pane::Prompts && self.live_shown {
                     Pane::Live
                 } else {
                     Pane::Prompts
@@ -245,8 +372,11 @@ impl App {
                     return vec![Effect::Control(Control::Detail(i))];
                 }
             }
-            // Esc steps back out of a selection or scroll first, then quits (q always quits).
-            Action::Back if self.selected.is_none() && self.live_scroll == 0 => self.quit = true,
+            // Esc steps back out of a selection or scroll; with nothing to step back from it
+            // says how to quit rather than quitting (as in htop, lazygit and gitui).
+            Action::Back if self.selected.is_none() && self.live_scroll == 0 => {
+                self.notice = Some((format!("{} quits", self.keymap.first_key(Action::Quit)), 0));
+            }
             Action::Back => {
                 self.selected = None;
                 self.live_scroll = 0;
@@ -325,18 +455,41 @@ impl App {
             self.notice = Some(("no nudge to answer".into(), 0));
             return Vec::new();
         };
-        let verdict = if a == Action::Dismiss {
+        let index = card.index;
+        let dismiss = a == Action::Dismiss;
+        if self.replay.is_some() {
+            // A replay is history: nothing it shows is recorded, and it says so.
+            self.notice = Some((
+                if dismiss {
+                    "hidden (a replay records no feedback)"
+                } else {
+                    "a replay records no feedback"
+                }
+                .into(),
+                0,
+            ));
+            return if dismiss {
+                vec![Effect::Control(Control::Dismiss(index))]
+            } else {
+                Vec::new()
+            };
+        }
+        let verdict = if dismiss {
             Verdict::Dismissed
         } else {
             Verdict::Helpful
         };
-        let index = card.index;
+        let given = |v: Verdict| {
+            self.answered
+                .iter()
+                .any(|(s, i, w)| *s == session && *i == index && *w == v)
+        };
+        let was_helpful = given(Verdict::Helpful);
         let mut effects = Vec::new();
-        if !self
-            .answered
-            .iter()
-            .any(|(s, i, _)| *s == session && *i == index)
-        {
+        // Each verdict once per nudge; a dismissal after "helpful" is recorded too, or the
+        // nudge would come back after a restart.
+        let recorded = given(verdict) || (verdict == Verdict::Helpful && given(Verdict::Dismissed));
+        if !recorded {
             self.answered.push((session.clone(), index, verdict));
             effects.push(Effect::Feedback {
                 session,
@@ -345,9 +498,17 @@ impl App {
                 verdict,
             });
         }
-        if verdict == Verdict::Dismissed {
+        if dismiss {
             effects.push(Effect::Control(Control::Dismiss(index)));
-            self.notice = Some(("nudge dismissed (noted for your weekly review)".into(), 0));
+            self.notice = Some((
+                if was_helpful {
+                    "nudge hidden (still marked helpful for your weekly review)"
+                } else {
+                    "nudge dismissed (noted for your weekly review)"
+                }
+                .into(),
+                0,
+            ));
         } else {
             self.notice = Some((
                 "thanks: marked helpful (noted for your weekly review)".into(),
@@ -356,6 +517,20 @@ impl App {
         }
         effects
     }
+}
+
+/// Moves an overlay's scroll by an action (the view clamps it to the content).
+fn scroll_by(scroll: &mut usize, a: Action, page: usize) {
+    let page = page.max(1);
+    *scroll = match a {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => usize::MAX / 2,
+        _ => *scroll,
+    };
 }
 
 #[cfg(test)]
@@ -404,7 +579,7 @@ mod tests {
     fn help_opens_and_closes_and_quit_quits() {
         let mut app = app_with_demo(10);
         app.on_action(Action::Help);
-        assert_eq!(app.overlay, Some(Overlay::Help));
+        assert_eq!(app.overlay, Some(Overlay::Help { scroll: 0 }));
         app.on_action(Action::Back);
         assert_eq!(app.overlay, None);
         assert_eq!(
@@ -415,14 +590,127 @@ mod tests {
     }
 
     #[test]
-    fn esc_clears_a_selection_first_then_quits() {
+    fn esc_clears_a_selection_and_never_quits() {
         let mut app = app_with_demo(97);
         app.on_action(Action::Up);
         assert!(app.selected.is_some());
         app.on_action(Action::Back);
         assert!(app.selected.is_none());
-        assert!(!app.quit, "the first Esc only steps back");
         app.on_action(Action::Back);
-        assert!(app.quit, "Esc with nothing to step back from quits");
+        assert!(
+            !app.quit,
+            "Esc with nothing to step back from does not quit"
+        );
+        assert_eq!(
+            app.notice.as_ref().map(|(n, _)| n.as_str()),
+            Some("q quits")
+        );
+    }
+
+    #[test]
+    fn a_dismissal_after_helpful_is_recorded_so_the_nudge_stays_hidden() {
+        let mut app = app_with_demo(62);
+        let fx = app.on_action(Action::Helpful);
+        assert!(matches!(
+            &fx[..],
+            [Effect::Feedback {
+                verdict: Verdict::Helpful,
+                ..
+            }]
+        ));
+        let fx = app.on_action(Action::Dismiss);
+        assert!(
+            matches!(
+                &fx[0],
+                Effect::Feedback {
+                    verdict: Verdict::Dismissed,
+                    ..
+                }
+            ),
+            "{fx:?}"
+        );
+        assert_eq!(fx[1], Effect::Control(Control::Dismiss(0)));
+        assert!(app.on_action(Action::Helpful).is_empty());
+    }
+
+    #[test]
+    fn a_replay_records_no_feedback_and_says_so() {
+        use crate::core::engine::Rules;
+        use crate::core::replay::{Player, Replay};
+        let bytes = include_bytes!("../../assets/demo/session.jsonl").to_vec();
+        let r = std::sync::Arc::new(Replay::open(bytes, None, Rules::shared_default(), None));
+        let mut p = Player::new(std::sync::Arc::clone(&r), 8.0);
+        let nudge = r
+            .next_mark(0, &[crate::core::replay::MarkKind::Nudge])
+            .unwrap();
+        p.seek(nudge);
+        let mut app = App::new(Keymap::default());
+        app.on_replay(p.dashboard(&[]), p.bar());
+        assert!(app.on_action(Action::Helpful).is_empty());
+        let fx = app.on_action(Action::Dismiss);
+        assert_eq!(fx, vec![Effect::Control(Control::Dismiss(0))]);
+        let (notice, _) = app.notice.clone().unwrap();
+        assert!(notice.contains("records no feedback"), "{notice}");
+    }
+
+    fn entry(id: &str, project: &str, prompt: &str) -> SessionEntry {
+        SessionEntry {
+            path: format!("/p/{id}.jsonl").into(),
+            id: id.into(),
+            modified: None,
+            bytes: 1,
+            current: false,
+            project: Some(project.into()),
+            branch: None,
+            first_prompt: Some(prompt.into()),
+            prompts: 1,
+            agent: "claude",
+        }
+    }
+
+    fn key(c: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn the_picker_filters_as_you_type_and_follows_the_match() {
+        let mut app = app_with_demo(97);
+        app.on_update(Update::Sessions(vec![
+            entry("aaaa", "logslice", "fix the timezone"),
+            entry("bbbb", "spotter", "add tracing"),
+            entry("cccc", "spotter", "Fix the Login"),
+        ]));
+        app.on_event(&key(KeyCode::Char('/')));
+        for c in "fix".chars() {
+            app.on_event(&key(KeyCode::Char(c)));
+        }
+        let Some(Overlay::Sessions { rows, filter, .. }) = &app.overlay else {
+            panic!("the picker is open")
+        };
+        let ids: Vec<&str> = filtered(rows, filter)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            ["aaaa", "cccc"],
+            "case-insensitive, in the first prompt"
+        );
+        // 'j' is typed into the filter, not a move; the arrow still moves.
+        app.on_event(&key(KeyCode::Down));
+        let fx = app.on_event(&key(KeyCode::Enter));
+        assert_eq!(
+            fx,
+            vec![Effect::Control(Control::Pin("/p/cccc.jsonl".into()))]
+        );
+        // Esc while typing clears the filter and keeps the picker open.
+        app.on_update(Update::Sessions(vec![entry("aaaa", "logslice", "x")]));
+        app.on_event(&key(KeyCode::Char('/')));
+        app.on_event(&key(KeyCode::Char('q')));
+        assert!(!app.quit, "q is typed, not quit");
+        app.on_event(&key(KeyCode::Esc));
+        assert!(
+            matches!(&app.overlay, Some(Overlay::Sessions { filter, typing: false, .. }) if filter.is_empty())
+        );
     }
 }

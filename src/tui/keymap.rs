@@ -30,9 +30,15 @@ pub enum Action {
 }
 
 impl Action {
-    /// What the help screen says it does.
+    /// What the help screen says it does, in watch or (`replaying`) in a replay.
     #[must_use]
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self, replaying: bool) -> &'static str {
+        match (self, replaying) {
+            (Action::Open, true) => return "the selected prompt's detail (the nudge in full)",
+            (Action::Dismiss, true) => return "hide the nudge (a replay records no feedback)",
+            (Action::Helpful, true) => return "nothing in a replay (it records no feedback)",
+            _ => {}
+        }
         match self {
             Action::Quit => "quit",
             Action::Help => "show or hide this help",
@@ -43,10 +49,10 @@ impl Action {
             Action::PageDown => "page down",
             Action::PageUp => "page up",
             Action::NextPane => "switch between prompts and live activity",
-            Action::Open => "open the selected prompt's detail / choose a session",
-            Action::Back => "close overlay, clear selection, else quit",
-            Action::Dismiss => "dismiss the nudge (recorded as not helpful)",
-            Action::Helpful => "mark the nudge helpful (recorded)",
+            Action::Open => "the selected prompt's detail (the nudge in full) / follow a session",
+            Action::Back => "close the overlay, clear the selection (q quits)",
+            Action::Dismiss => "dismiss the nudge (noted for your weekly review)",
+            Action::Helpful => "mark the nudge helpful (noted for your weekly review)",
             Action::Sessions => "pick the session to follow",
             Action::Player(c) => match c {
                 Command::PlayPause => "play / pause",

@@ -42,6 +42,10 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     /// The session id feedback is recorded under.
     pub session_label: String,
+    /// How the user runs ringside, for hints (`ringside`, `cargo run --release --`).
+    pub command: String,
+    /// Said first (why this is the demo, say).
+    pub notice: Option<String>,
 }
 
 /// Runs the TUI until the user quits.
@@ -57,6 +61,8 @@ pub fn run(feed: Feed, opts: Options) -> anyhow::Result<()> {
     let mut terminal = enter()?;
     let _guard = Guard;
     let mut app = App::new(opts.keymap.clone());
+    app.command.clone_from(&opts.command);
+    app.notice = opts.notice.clone().map(|n| (n, 0));
     let result = rt.block_on(event_loop(&mut terminal, &mut app, rx, &ctl, &opts));
     let _ = ctl.send(Msg::Control(Control::Quit));
     result

@@ -151,6 +151,14 @@ fn styled(text: String, style: Style) -> Row {
     }
 }
 
+/// "This week" from "this week".
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn blank() -> Row {
     plain(String::new())
 }
@@ -193,15 +201,27 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             rows.push(styled(format!("{lead}{part}"), theme.accent()));
         }
     }
-    rows.extend(head("This week · baseline per week", theme));
+    let this = fmt::period(r);
+    rows.extend(head(
+        &format!("{} · baseline per week", capital(this)),
+        theme,
+    ));
+    // The label column gives way on narrow screens; the two figures never do.
+    let label_w = width.saturating_sub(20).clamp(12, 38);
     for (label, now, before) in fmt::headline_rows(r) {
-        rows.push(plain(format!("{label:<38}{now:>9}  {before:>9}")));
+        // Labels are ours (indented "of those" rows keep their indent); cut only when long.
+        let label = if sanitize::width(&label) > label_w {
+            sanitize::one_line(&label, label_w)
+        } else {
+            label
+        };
+        rows.push(plain(format!("{label:<label_w$}{now:>9}  {before:>9}")));
     }
     for part in super::view::wrap(&fmt::reference_line(r), width) {
         rows.push(styled(part, theme.dim()));
     }
     rows.extend(head(
-        "Actions per prompt · this week · baseline per week",
+        &format!("Actions per prompt · {this} · baseline per week"),
         theme,
     ));
     for (a, b) in r
@@ -227,7 +247,7 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
     ));
     if r.signals.is_empty() {
         rows.push(styled(
-            "No stall signal fired this week.".into(),
+            format!("No stall signal fired {this}."),
             theme.dim(),
         ));
     }
@@ -235,9 +255,14 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
         let lift = s
             .lift
             .map_or_else(|| "–".into(), |l| format!("{}×", format::ratio(l)));
+        let name_w = width.saturating_sub(4 + 41).clamp(8, 32);
         rows.push(plain(format!(
-            "{:<4}{:<32}{:>3} sessions  {:>3}/{:<3} abandoned  lift {lift}",
-            s.id, s.name, s.sessions, s.abandoned_after, s.pool_sessions
+            "{:<4}{:<name_w$}{:>3} sessions  {:>3}/{:<3} abandoned  lift {lift}",
+            s.id,
+            sanitize::one_line(s.name, name_w.saturating_sub(1)),
+            s.sessions,
+            s.abandoned_after,
+            s.pool_sessions
         )));
         rows.push(styled(format!("      ▸ {}", s.advice), theme.dim()));
     }
@@ -266,10 +291,11 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             &format!("{title} · sessions · prompts · actions/prompt · trouble · abandoned"),
             theme,
         ));
+        let key_w = width.saturating_sub(32).clamp(8, 24);
         for g in groups {
             rows.push(plain(format!(
-                "{:<24}{:>4}{:>8}{:>8}{:>6}{:>6}",
-                sanitize::one_line(&g.key, 23),
+                "{:<key_w$}{:>4}{:>8}{:>8}{:>6}{:>6}",
+                sanitize::one_line(&g.key, key_w - 1),
                 g.sessions,
                 g.prompts,
                 format::ratio(g.actions_per_prompt_geomean),
@@ -290,13 +316,14 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
         };
         let line = Line::from(vec![
             Span::raw(format!(
-                "{} {} {:<16} {:>3}p ",
+                "{} {} {:<16} {:>11} ",
                 fmt::short(&s.id),
                 fmt::when(s),
                 sanitize::one_line(&s.project, 16),
-                s.prompts
+                format::plural(u64::from(s.prompts), "prompt")
             )),
-            Span::styled(format!("{:<16}", fmt::outcome(s)), style),
+            // One space at least between the outcome and the prompt ("likely abandoned" is 16).
+            Span::styled(format!("{:<17}", fmt::outcome(s)), style),
             Span::raw(sanitize::one_line(
                 s.first_prompt.as_deref().unwrap_or(""),
                 200,

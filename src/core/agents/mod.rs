@@ -23,6 +23,7 @@ mod stats;
 use serde::{Deserialize, Serialize};
 
 pub use self::stats::{ParseStats, SKIP_DETAILS_KEPT, Skip, SkipReason};
+use super::LineNo;
 use super::event::Event;
 
 /// The agent formats ringside reads.
@@ -43,6 +44,14 @@ impl Format {
     pub fn agent(self) -> &'static str {
         match self {
             Format::Claude => "Claude Code",
+        }
+    }
+
+    /// A stable name for scripts (`sessions --json`'s `agent`).
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Claude => "claude-code",
         }
     }
 
@@ -78,8 +87,9 @@ pub enum Role<'a> {
 pub struct Step {
     /// Bytes taken from the input (all of it when no record ended in it).
     pub consumed: usize,
-    /// A record ended within those bytes (its events, if any, were appended).
-    pub ended: bool,
+    /// The record that ended within those bytes, by its line: what a person finds with
+    /// `sed -n Np`. Its events (and any the reader was holding back) were appended.
+    pub ended: Option<LineNo>,
 }
 
 /// One reader per format; see the module docs.
@@ -121,8 +131,9 @@ impl Reader {
         }
     }
 
-    /// The file ended (a finished session): whatever is held is read as complete.
-    pub fn finish(&mut self, out: &mut Vec<Event>) {
+    /// The file ended (a finished session): whatever is held is read as complete. Returns the
+    /// line of a last record that ended only now (one without its terminator).
+    pub fn finish(&mut self, out: &mut Vec<Event>) -> Option<LineNo> {
         match self {
             Reader::Claude(r) => r.finish(out),
         }

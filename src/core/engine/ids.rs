@@ -1,139 +1,29 @@
-//! The signal catalogue (signals.md section 2, plus S20) and the recovery markers R1–R8.
+//! Signal and recovery ids: [`SignalId`] (generated from the catalogue, `catalogue.rs`) and the
+//! recovery markers R1–R8.
 
 use serde::Serialize;
 
 use crate::core::config::Config;
 
-/// A stall signal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SignalId {
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-    S7,
-    S8,
-    S9,
-    S10,
-    S11,
-    S12,
-    S13,
-    S14,
-    S15,
-    S16,
-    S17,
-    S18,
-    S19,
-    S20,
-}
+pub use super::catalogue::SignalId;
 
 impl SignalId {
-    /// Every signal, in catalogue order.
-    pub const ALL: [SignalId; 20] = [
-        SignalId::S1,
-        SignalId::S2,
-        SignalId::S3,
-        SignalId::S4,
-        SignalId::S5,
-        SignalId::S6,
-        SignalId::S7,
-        SignalId::S8,
-        SignalId::S9,
-        SignalId::S10,
-        SignalId::S11,
-        SignalId::S12,
-        SignalId::S13,
-        SignalId::S14,
-        SignalId::S15,
-        SignalId::S16,
-        SignalId::S17,
-        SignalId::S18,
-        SignalId::S19,
-        SignalId::S20,
-    ];
-
     /// `S5`.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            SignalId::S1 => "S1",
-            SignalId::S2 => "S2",
-            SignalId::S3 => "S3",
-            SignalId::S4 => "S4",
-            SignalId::S5 => "S5",
-            SignalId::S6 => "S6",
-            SignalId::S7 => "S7",
-            SignalId::S8 => "S8",
-            SignalId::S9 => "S9",
-            SignalId::S10 => "S10",
-            SignalId::S11 => "S11",
-            SignalId::S12 => "S12",
-            SignalId::S13 => "S13",
-            SignalId::S14 => "S14",
-            SignalId::S15 => "S15",
-            SignalId::S16 => "S16",
-            SignalId::S17 => "S17",
-            SignalId::S18 => "S18",
-            SignalId::S19 => "S19",
-            SignalId::S20 => "S20",
-        }
+        self.row().code
     }
 
     /// The catalogue name.
     #[must_use]
     pub fn name(self) -> &'static str {
-        match self {
-            SignalId::S1 => "same failing action",
-            SignalId::S2 => "same action, same result",
-            SignalId::S3 => "ping-pong loop",
-            SignalId::S4 => "error streak",
-            SignalId::S5 => "failing check loop",
-            SignalId::S6 => "edit thrash",
-            SignalId::S7 => "interrupt burst",
-            SignalId::S8 => "rejected steps",
-            SignalId::S9 => "near-duplicate re-prompt",
-            SignalId::S10 => "repeated correction",
-            SignalId::S11 => "frustration",
-            SignalId::S12 => "vague prompt after trouble",
-            SignalId::S13 => "claimed done, nothing verified",
-            SignalId::S14 => "exploration without progress",
-            SignalId::S15 => "long troubled run",
-            SignalId::S16 => "apology monologue",
-            SignalId::S17 => "context pressure",
-            SignalId::S18 => "harness trouble",
-            SignalId::S19 => "silence after trouble",
-            SignalId::S20 => "check bypass",
-        }
+        self.row().name
     }
 
     /// Its weight in the risk score (S18 is information only: always 0).
     #[must_use]
     pub fn weight(self, c: &Config) -> f64 {
-        let w = &c.weights;
-        match self {
-            SignalId::S1 => w.s1,
-            SignalId::S2 => w.s2,
-            SignalId::S3 => w.s3,
-            SignalId::S4 => w.s4,
-            SignalId::S5 => w.s5,
-            SignalId::S6 => w.s6,
-            SignalId::S7 => w.s7,
-            SignalId::S8 => w.s8,
-            SignalId::S9 => w.s9,
-            SignalId::S10 => w.s10,
-            SignalId::S11 => w.s11,
-            SignalId::S12 => w.s12,
-            SignalId::S13 => w.s13,
-            SignalId::S14 => w.s14,
-            SignalId::S15 => w.s15,
-            SignalId::S16 => w.s16,
-            SignalId::S17 => w.s17,
-            SignalId::S18 => 0.0,
-            SignalId::S19 => w.s19,
-            SignalId::S20 => w.s20,
-        }
+        self.row().weight_in(&c.weights)
     }
 
     /// Parses `S5` / `s5`.

@@ -6,29 +6,46 @@
 //! end calls [`Engine::tick`] with the wall clock so silence (S19) is noticed without new lines.
 //! Feeding the same events gives the same result however they were chunked.
 //!
+//! How it is built:
+//! - `catalogue.rs`: one row per signal (id, name, family, config keys, how it counts toward the
+//!   tier and the risk, when it may nudge, headline and advice);
+//! - `signals/`: the detectors, one file per family of signals, each with its own state, behind
+//!   the small trait of `detector.rs` (which also documents the context they fire through);
+//! - this file: the bookkeeping every detector shares (turns, the turn's actions, the clock) and
+//!   the order of calls;
+//! - `tier.rs`, `risk.rs`, `gate.rs`: the failure tier, the risk score and the nudge gate.
+//!
 //! Silence is the default. Risk is only computed from failure tier 2 (`risk.gate_tier`); a nudge
 //! needs trouble (tier 3) and a risk band of at least "watch" ("high" for the low-weight context
 //! signals), except S20 (a bypassed check, always worth saying, even inside the cooldown) and S18
 //! (harness trouble, information only). At most one nudge per cooldown, never the same signal
 //! twice in a row, and each nudge names the lines it rests on.
 
-mod detect;
+pub mod catalogue;
+mod detector;
+mod gate;
 pub mod ids;
 pub mod nudge;
+mod risk;
+mod signals;
 pub mod text;
+mod tier;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use self::detector::{
+    Act, ActEdit, Cx, Detector, Last, PromptFacts, RECENT_ACTIONS, Standing, TurnState,
+};
 use self::ids::{RecoveryId, SignalId};
+use self::signals::Detectors;
 use self::text::Lexicons;
 use super::config::Config;
-use super::event::Event;
+use super::event::{Event, EventKind, Outcome, Tool};
 use super::session::Session;
 use super::{LineNo, Millis};
 
@@ -175,14 +192,6 @@ pub struct TurnMark {
     pub closed: bool,
 }
 
-/// Items that make a turn's ending a hard failure (tier 4 each).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct EndItems {
-    unrecovered_error: bool,
-    failing_check: bool,
-    rejected_last: bool,
-}
-
 /// The engine; see the module docs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Engine {
@@ -201,14 +210,16 @@ pub struct Engine {
     /// When the session was likely abandoned (S19's long silence with nothing written).
     pub abandoned_at: Option<(LineNo, Millis)>,
     now: Option<Millis>,
-    st: detect::State,
-    end_items: EndItems,
+    /// The time firings are stamped with: the latest main-thread event's, or the moment a
+    /// time-based rule fired for.
+    event_at: Option<Millis>,
+    turn: TurnState,
+    standing: Standing,
+    detectors: Detectors,
     trouble: bool,
     last_nudge: Option<(SignalId, Option<Millis>)>,
     /// Line of the latest success marker (R5–R7): signals before it are answered.
     last_success: Option<LineNo>,
-    /// S1, S2 or S4 fired at some point (a recovered loop keeps the tier at 2).
-    had_loop: bool,
 }
 
 impl Engine {
@@ -223,12 +234,13 @@ impl Engine {
             turns: Vec::new(),
             abandoned_at: None,
             now: None,
-            st: detect::State::default(),
-            end_items: EndItems::default(),
+            event_at: None,
+            turn: TurnState::default(),
+            standing: Standing::default(),
+            detectors: Detectors::default(),
             trouble: false,
             last_nudge: None,
             last_success: None,
-            had_loop: false,
         }
     }
 
@@ -264,9 +276,9 @@ impl Engine {
             self.open_turns(ev, session);
         }
         self.dispatch(ev, session);
-        self.st.last_line = ev.line;
+        self.turn.last_line = ev.line;
         if ev.at.is_some() {
-            self.st.last_at = ev.at;
+            self.turn.last_at = ev.at;
         }
         self.after(before, session);
     }
@@ -298,6 +310,57 @@ impl Engine {
         self.turns.len().saturating_sub(1)
     }
 
+    /// The live failure tier.
+    fn tier(&self) -> u8 {
+        tier::tier(
+            &self.firings,
+            self.current_turn(),
+            self.last_success,
+            &self.standing,
+            &self.rules,
+        )
+    }
+
+    /// Calls `f` on every detector family in order, each with a context on this engine.
+    fn each(
+        &mut self,
+        session: &Session,
+        act: Option<usize>,
+        mut f: impl FnMut(&mut dyn Detector, &mut Cx<'_>),
+    ) {
+        let Engine {
+            rules,
+            firings,
+            recoveries,
+            turns,
+            abandoned_at,
+            now,
+            event_at,
+            turn,
+            standing,
+            detectors,
+            trouble,
+            last_success,
+            ..
+        } = self;
+        let mut cx = Cx {
+            session,
+            rules,
+            standing,
+            turn,
+            act: act.and_then(|i| turn.acts.get(i)),
+            marks: turns,
+            firings,
+            recoveries,
+            last_success,
+            abandoned_at,
+            event_at,
+            now: *now,
+            trouble: *trouble,
+        };
+        detectors.each(|d| f(d, &mut cx));
+    }
+
     /// Closes the previous turn and opens new ones the builder has started.
     fn open_turns(&mut self, ev: &Event, session: &Session) {
         if !self.turns.is_empty() {
@@ -307,8 +370,8 @@ impl Engine {
             self.turns.push(TurnMark::default());
         }
         let turn = self.current_turn();
-        if session.turns[turn].prompt.is_some() {
-            self.on_prompt(ev, session, turn);
+        if let Some(prompt) = session.turns[turn].prompt.as_ref() {
+            self.on_prompt(ev, &prompt.text, prompt.plan_mode, session);
         }
     }
 
@@ -318,9 +381,9 @@ impl Engine {
         if self.turns.get(turn).is_none_or(|t| t.closed) {
             return;
         }
-        self.end_of_turn(session, turn);
+        self.end_of_turn(session);
         let tier = self.tier();
-        let risk = self.risk(tier, turn, self.st.last_at.or(self.now), session);
+        let risk = self.risk(tier, turn, self.turn.last_at.or(self.now), session);
         if let Some(t) = self.turns.get_mut(turn) {
             t.tier = tier;
             t.peak_tier = t.peak_tier.max(tier);
@@ -344,303 +407,195 @@ impl Engine {
         }
     }
 
-    fn consider_nudge(&mut self, i: usize, tier: u8, session: &Session) {
-        let c = &self.rules.config;
-        if !c.coach.nudges {
+    /// A prompt opened the current turn: reset the turn, work out what the prompt says, and let
+    /// every family read it.
+    fn on_prompt(&mut self, ev: &Event, text: &str, plan_mode: bool, session: &Session) {
+        let t = &mut self.turn;
+        t.started = ev.at;
+        t.ended = false;
+        t.seq = 0;
+        t.acts.clear();
+        t.last_outcome = None;
+        self.standing.turn_loop = false;
+        let lex = &self.rules.lex;
+        let answered_question = std::mem::take(&mut self.turn.agent_asked);
+        let typed = text::human_text(text);
+        let words = text::word_count(text);
+        let prev_words = self.turn.prompt_words;
+        let facts = PromptFacts {
+            line: ev.line,
+            at: ev.at,
+            text,
+            correction: lex.correction_in(&typed) && !answered_question,
+            frustrated: lex.frustration_in(&typed),
+            continuation: lex.is_continuation(text),
+            asks_verification: lex.asks_verification(text),
+            reframe: words >= 20 && words >= prev_words * 2 && text::has_anchor(text),
+            typed,
+            plan_mode,
+            words,
+            answered_question,
+        };
+        self.each(session, None, |d, cx| d.prompt(&facts, cx));
+        self.turn.prompt_words = words;
+    }
+
+    /// One main-thread event: the shared bookkeeping, then every family.
+    fn dispatch(&mut self, ev: &Event, session: &Session) {
+        self.event_at = ev.at;
+        let mut act = None;
+        match &ev.kind {
+            EventKind::Action(a) => {
+                let t = &mut self.turn;
+                t.ended = false;
+                t.seq += 1;
+                t.agent_asked = false;
+                let probe = a.target.starts_with("which ")
+                    || a.target.starts_with("test -")
+                    || a.target.starts_with("command -v")
+                    || a.target.starts_with("[ ");
+                signals::push_capped(
+                    &mut t.acts,
+                    Act {
+                        id: a.id,
+                        seq: t.seq,
+                        line: ev.line,
+                        sig: a.sig,
+                        tool: a.tool,
+                        target: Arc::from(a.target.as_str()),
+                        polling: a.polling,
+                        probe,
+                        check: a.check,
+                        edit: a.edit.as_ref().map(|e| {
+                            Arc::new(ActEdit {
+                                path: e.path.clone(),
+                                old: e.old,
+                                new: e.new,
+                                old_lines: e.old_lines.clone(),
+                                new_lines: e.new_lines.clone(),
+                            })
+                        }),
+                        outcome: None,
+                        obs: 0,
+                        result_line: ev.line,
+                    },
+                    RECENT_ACTIONS,
+                );
+                act = Some(t.acts.len() - 1);
+            }
+            EventKind::Result(r) => {
+                self.turn.ended = false;
+                let Some(pos) = self.turn.acts.iter().position(|a| a.id == r.id) else {
+                    // Not an action of this turn: it only ends the error, nothing reads it.
+                    self.turn.last_outcome = Some(r.outcome.clone());
+                    self.set_last(ev);
+                    return;
+                };
+                self.on_result(pos, ev.line, r);
+                act = Some(pos);
+            }
+            EventKind::AgentText(t) => {
+                self.turn.ended = false;
+                self.turn.agent_asked = t.text.trim_end().ends_with('?');
+            }
+            EventKind::Interrupt { .. } => self.turn.ended = false,
+            EventKind::TurnEnd { .. } => {
+                self.turn.markers = true;
+                self.turn.ended = true;
+                self.end_of_turn(session);
+            }
+            _ => {}
+        }
+        self.each(session, act, |d, cx| d.observe(ev, cx));
+        self.set_last(ev);
+    }
+
+    /// A result for action `pos` of this turn: record it, and what it says about the turn's end.
+    fn on_result(&mut self, pos: usize, line: LineNo, r: &super::event::ToolResult) {
+        let Some(act) = self.turn.acts.get_mut(pos) else {
+            return;
+        };
+        act.outcome = Some(r.outcome.clone());
+        act.obs = r.obs;
+        act.result_line = line;
+        let (tool, check) = (act.tool, act.check);
+        self.turn.last_outcome = Some(r.outcome.clone());
+        let end = &mut self.standing.end;
+        match &r.outcome {
+            Outcome::Ok => {
+                end.unrecovered_error = false;
+                end.rejected_last = false;
+            }
+            Outcome::Error => self.standing.errors_seen += 1,
+            Outcome::Rejected { .. } if tool != Tool::Ask => end.rejected_last = false,
+            _ => {}
+        }
+        if check.is_some() && matches!(r.outcome, Outcome::Ok | Outcome::Error) {
+            self.standing.last_check_failed = r.check_failed;
+            if !r.check_failed {
+                self.standing.end.failing_check = false;
+            }
+        }
+    }
+
+    fn set_last(&mut self, ev: &Event) {
+        self.turn.last = match &ev.kind {
+            EventKind::AgentText(_) => Last::AgentText,
+            EventKind::Interrupt { .. } => Last::Interrupt,
+            EventKind::Action(_) => Last::Action,
+            EventKind::Result(r) if matches!(r.outcome, Outcome::Rejected { .. }) => {
+                Last::Interrupt
+            }
+            EventKind::Context(_) | EventKind::Title { .. } => self.turn.last,
+            _ => Last::Other,
+        };
+    }
+
+    /// The clock moved to `now`: idle turn ends, then every family's time-based rules.
+    fn advance(&mut self, now: Millis, session: &Session) {
+        if self.now.is_some_and(|n| n >= now) {
             return;
         }
-        let f = &self.firings[i];
-        let always = matches!(f.signal, SignalId::S20 | SignalId::S18);
-        if !always {
-            let risk = self.risk(tier, self.current_turn(), f.at.or(self.now), session);
-            let band = risk.map_or(Band::Low, |r| r.band);
-            // Context signals (weight under 1: interrupts, long runs, context pressure…) are
-            // common in healthy sessions: alone they nudge only when risk is high.
-            let needed = if f.signal.weight(c) < 1.0 {
-                Band::High
-            } else {
-                Band::Watch
-            };
-            if tier < 3 || band < needed {
-                return;
-            }
+        self.now = Some(now);
+        let Some(last) = self.turn.last_at else {
+            return;
+        };
+        let idle_end = seconds_ms(self.rules.config.thresholds.idle_turn_end_seconds);
+        if !self.turn.ended
+            && !self.turn.markers
+            && now.since(last) >= idle_end
+            && matches!(self.turn.last, Last::AgentText | Last::Interrupt)
+        {
+            self.turn.ended = true;
+            self.event_at = Some(last.plus(idle_end));
+            self.end_of_turn(session);
         }
-        if let Some((last, when)) = self.last_nudge {
-            if last == f.signal {
-                return;
-            }
-            // A bypassed check is always worth saying, cooldown or not.
-            let cooldown = if f.signal == SignalId::S20 {
-                0
-            } else {
-                detect::seconds_ms(c.coach.cooldown_minutes * 60.0)
-            };
-            if let (Some(w), Some(at)) = (when, f.at.or(self.now))
-                && at.since(w) < cooldown
-            {
-                return;
-            }
-        }
-        let text = format!(
-            "{}. {}",
-            capitalise(&f.detail),
-            nudge::advice(f.signal, f.variant)
-        );
-        self.last_nudge = Some((f.signal, f.at.or(self.now)));
-        self.nudges.push(Nudge {
-            signal: f.signal,
-            turn: f.turn,
-            at_line: f.at_line,
-            at: f.at,
-            evidence: f.evidence.clone(),
-            headline: nudge::headline(f.signal),
-            text,
-        });
+        self.each(session, None, |d, cx| d.tick(cx));
     }
 
-    /// Records a new firing; returns its index for later updates.
-    fn fire(
-        &mut self,
-        signal: SignalId,
-        evidence: Vec<LineNo>,
-        intensity: f64,
-        detail: String,
-        variant: u8,
-    ) -> usize {
-        self.had_loop |= matches!(signal, SignalId::S1 | SignalId::S2 | SignalId::S4);
-        self.st.turn_loop |= matches!(
-            signal,
-            SignalId::S1 | SignalId::S2 | SignalId::S3 | SignalId::S4 | SignalId::S5 | SignalId::S6
-        );
-        let at_line = evidence.last().copied().unwrap_or(self.st.last_line);
-        self.firings.push(Firing {
-            signal,
-            turn: self.current_turn(),
-            at_line,
-            at: self.st.event_at.or(self.now),
-            evidence,
-            intensity: intensity.clamp(0.0, 1.0),
-            detail,
-            variant,
-        });
-        self.firings.len() - 1
-    }
-
-    /// Grows an ongoing episode's evidence and intensity.
-    fn update(&mut self, i: usize, evidence: Vec<LineNo>, intensity: f64, detail: String) {
-        if let Some(f) = self.firings.get_mut(i) {
-            f.evidence = evidence;
-            f.intensity = f.intensity.max(intensity.clamp(0.0, 1.0));
-            f.detail = detail;
-        }
-    }
-
-    fn recover(&mut self, recovery: RecoveryId, at_line: LineNo, detail: String) {
-        self.recoveries.push(RecoveryMark {
-            recovery,
-            turn: self.current_turn(),
-            at_line,
-            at: self.st.event_at.or(self.now),
-            detail,
-        });
-        if recovery.is_success() {
-            self.last_success = Some(at_line);
-            self.end_items = EndItems::default();
-            self.st.corrections.clear();
-        }
-    }
-
-    /// The signals fired in this turn or the previous one and not answered by a success since,
-    /// as a bit set by catalogue position (one pass over the recent firings).
-    fn active_set(&self) -> u32 {
+    /// The current turn ended: the hard-failure items of tier 4, then every family, once a turn.
+    fn end_of_turn(&mut self, session: &Session) {
         let turn = self.current_turn();
-        let mut set = 0u32;
-        for f in self.firings.iter().rev().take_while(|f| f.turn + 1 >= turn) {
-            if self.last_success.is_none_or(|s| s < f.at_line) {
-                set |= bit(f.signal);
-            }
+        if self.turn.ended_turn == Some(turn) {
+            return;
         }
-        set
-    }
-
-    /// The live failure tier (signals.md 1.3).
-    fn tier(&self) -> u8 {
-        use SignalId as S;
-        let active = self.active_set();
-        let e = &self.end_items;
-        let items4 = [
-            e.unrecovered_error,
-            e.failing_check,
-            e.rejected_last,
-            active & bit(S::S11) != 0,
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if items4 >= 2 {
-            return 5;
-        }
-        if items4 == 1 {
-            return 4;
-        }
-        let t = &self.rules.config.thresholds;
-        let pushback = bits(&[
-            S::S1,
-            S::S4,
-            S::S5,
-            S::S7,
-            S::S8,
-            S::S9,
-            S::S10,
-            S::S16,
-            S::S20,
-        ]);
-        if active & pushback != 0
-            || self.st.failing_runs() >= 2
-            || self.st.streak.len() >= t.s4_error_streak as usize
-        {
-            return 3;
-        }
-        let mild = bits(&[S::S2, S::S3, S::S6, S::S12, S::S13, S::S14, S::S15, S::S19]);
-        if !self.st.corrections.is_empty() || active & mild != 0 || self.had_loop {
-            return 2;
-        }
-        u8::from(self.st.errors_seen > 0)
-    }
-
-    /// The risk score (signals.md 3.1) at time `now` in turn `turn`, or `None` below the gate.
-    fn risk(
-        &self,
-        tier: u8,
-        turn: usize,
-        now: Option<Millis>,
-        session: &Session,
-    ) -> Option<RiskView> {
-        let c = &self.rules.config;
-        if tier < c.risk.gate_tier {
-            return None;
-        }
-        let decay = |f_turn: usize, at: Option<Millis>| {
-            let by_turn = 0.5f64.powf(turn.saturating_sub(f_turn) as f64 / c.risk.half_life_turns);
-            let by_time = match (now, at) {
-                (Some(n), Some(a)) => {
-                    0.5f64.powf(n.since(a) as f64 / 60_000.0 / c.risk.half_life_minutes)
-                }
-                _ => 1.0,
-            };
-            by_turn.min(by_time)
-        };
-        let mut best: HashMap<SignalId, (f64, &Firing)> = HashMap::new();
-        for f in &self.firings {
-            let term = f.signal.weight(c) * f.intensity * decay(f.turn, f.at);
-            if term > 0.005 && best.get(&f.signal).is_none_or(|(t, _)| term > *t) {
-                best.insert(f.signal, (term, f));
-            }
-        }
-        // Frustration only confirms: it counts when another weighted signal is active too.
-        if best.keys().all(|s| *s == SignalId::S11) {
-            best.remove(&SignalId::S11);
-        }
-        let contributing: Vec<&Firing> = best.values().map(|(_, f)| *f).collect();
-        let mut terms: Vec<(f64, Contribution)> = best
-            .into_iter()
-            .map(|(s, (t, f))| {
-                (
-                    t,
-                    Contribution {
-                        id: s.code().into(),
-                        label: f.detail.clone(),
-                        points: points(t),
-                    },
-                )
-            })
-            .collect();
-        if session.lines_written() == 0 && c.risk.nothing_written > 0.0 {
-            let t = c.risk.nothing_written;
-            terms.push((
-                t,
-                Contribution {
-                    id: "nothing_written".into(),
-                    label: "nothing written yet".into(),
-                    points: points(t),
-                },
-            ));
-        }
-        // A recovery offsets only the trouble it answers: it must come after the latest stall
-        // that still weighs. Code written or a commit made before a loop says nothing about
-        // getting out of that loop.
-        let latest_trouble = contributing.iter().map(|f| f.at_line).max();
-        let mut offsets: HashMap<RecoveryId, (f64, &RecoveryMark)> = HashMap::new();
-        for r in self
-            .recoveries
-            .iter()
-            .filter(|r| latest_trouble.is_none_or(|t| r.at_line > t))
-        {
-            let term = r.recovery.weight(c) * decay(r.turn, r.at);
-            if term > 0.005 && offsets.get(&r.recovery).is_none_or(|(t, _)| term > *t) {
-                offsets.insert(r.recovery, (term, r));
-            }
-        }
-        terms.extend(offsets.into_iter().map(|(id, (t, r))| {
-            (
-                -t,
-                Contribution {
-                    id: id.code().into(),
-                    label: r.detail.clone(),
-                    points: -points(t),
-                },
-            )
-        }));
-        terms.sort_by(|a, b| {
-            b.0.abs()
-                .total_cmp(&a.0.abs())
-                .then_with(|| a.1.id.cmp(&b.1.id))
-        });
-        let x = c.risk.intercept + terms.iter().map(|(t, _)| t).sum::<f64>();
-        let value = 1.0 / (1.0 + (-x).exp());
-        let band = if value >= c.risk.high {
-            Band::High
-        } else if value >= c.risk.watch {
-            Band::Watch
-        } else {
-            Band::Low
-        };
-        Some(RiskView {
-            value: (value * 1000.0).round() / 1000.0,
-            band,
-            contributions: terms
-                .into_iter()
-                .map(|(_, c)| c)
-                .filter(|c| c.points != 0)
-                .collect(),
-        })
+        self.turn.ended_turn = Some(turn);
+        let last = &self.turn.last_outcome;
+        let s = &mut self.standing;
+        s.end.unrecovered_error = s.error_streak > 0 && matches!(last, Some(Outcome::Error));
+        s.end.failing_check = s.last_check_failed;
+        s.end.rejected_last = matches!(last, Some(Outcome::Rejected { .. }));
+        self.each(session, None, |d, cx| d.end_of_turn(cx));
     }
 }
 
-fn bit(s: SignalId) -> u32 {
-    1 << (s as u32)
-}
-
-fn bits(list: &[SignalId]) -> u32 {
-    list.iter().fold(0, |acc, s| acc | bit(*s))
-}
-
-#[expect(clippy::cast_possible_truncation, reason = "points are small")]
-fn points(term: f64) -> i32 {
-    (term * 2.0).round() as i32
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-/// Events that stand for `VecDeque` of recent items with a cap.
-fn push_capped<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
-    q.push_back(item);
-    while q.len() > cap {
-        q.pop_front();
-    }
+/// Seconds from the config (validated, non-negative) as milliseconds.
+fn seconds_ms(s: f64) -> u64 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "validated range"
+    )]
+    let ms = (s.max(0.0) * 1000.0) as u64;
+    ms
 }

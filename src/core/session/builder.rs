@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use super::mode::{self, PathClass};
 use super::model::{
-    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Session, Status, SubagentFigures,
-    Tally, Turn, TurnPrompt,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Session, Status,
+    SubagentFigures, Tally, Turn, TurnPrompt,
 };
 use crate::core::checks::CheckKind;
 use crate::core::event::{
@@ -76,13 +76,39 @@ impl Builder {
         self.session
     }
 
-    /// Sets one sub-agent's figures (as counted from its own file); returns what it replaced.
+    /// Sets one sub-agent's figures; returns what it replaced.
     pub fn put_subagent(
         &mut self,
         name: &str,
         figures: SubagentFigures,
     ) -> Option<SubagentFigures> {
         self.session.subagents.insert(name.to_owned(), figures)
+    }
+
+    /// Shows one sub-agent's figures as counted from its own file; returns what the name held
+    /// before. When a main-thread call spawned it, its successful calls count in that turn's
+    /// `delegated_actions` instead of what the call reported; `credited` is how many of them
+    /// are counted so far (kept by the caller between calls).
+    pub fn show_subagent(
+        &mut self,
+        name: &str,
+        figures: SubagentFigures,
+        credited: &mut u64,
+    ) -> Option<SubagentFigures> {
+        let actions = u64::from(figures.tally.actions);
+        let before = self.session.subagents.insert(name.to_owned(), figures);
+        match self.session.delegations.get(name) {
+            Some(d) if !d.read => {
+                self.session.delegated(name, 0);
+                *credited = actions;
+            }
+            Some(_) if actions > *credited => {
+                self.session.delegated(name, actions - *credited);
+                *credited = actions;
+            }
+            _ => {}
+        }
+        before
     }
 
     /// Forgets one sub-agent's figures; returns them.
@@ -138,6 +164,9 @@ impl Builder {
                 if c.version.is_some() {
                     s.version.clone_from(&c.version);
                 }
+                if c.entry_point.is_some() {
+                    s.entry_point = c.entry_point;
+                }
             }
             EventKind::Prompt(p) => self.prompt(ev, p),
             EventKind::Command { name, args, system } => {
@@ -164,7 +193,11 @@ impl Builder {
                 self.session.totals.words += u64::from(t.words);
             }
             EventKind::Interrupt { .. } => {
-                self.turn_mut(ev).tally.interrupts += 1;
+                // Esc stops the agent: no turn_duration and no Stop hook follow, so this is
+                // the turn's end.
+                let turn = self.turn_mut(ev);
+                turn.tally.interrupts += 1;
+                turn.ended = true;
                 self.session.totals.interrupts += 1;
             }
             EventKind::ApiError { .. } => {
@@ -378,6 +411,20 @@ impl Builder {
         };
         count_result(&mut turn.tally, r, call.check);
         count_result(&mut self.session.totals, r, call.check);
+        if let Some(agent) = &r.delegated_to {
+            let d = Delegation {
+                turn: call.turn,
+                reported: u64::from(r.delegated_actions),
+                read: false,
+            };
+            self.session.delegations.insert(agent.to_string(), d);
+            if self.session.subagents.contains_key(&**agent) {
+                self.session.delegated(agent, 0);
+            }
+        }
+        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+            return;
+        };
         if let Some(item) = call
             .activity
             .checked_sub(turn.activity_dropped as usize)
@@ -459,6 +506,10 @@ impl Builder {
     }
 
     fn agent_event(&mut self, agent: &Arc<str>, ev: &Event) {
+        if !self.session.subagents.contains_key(&**agent) {
+            self.session.delegated(agent, 0);
+        }
+        let mut credit: Option<Arc<str>> = None;
         let figures = self
             .session
             .subagents
@@ -498,6 +549,9 @@ impl Builder {
                         _ => t,
                     };
                     count_result(target, r, call.check);
+                    if r.outcome == Outcome::Ok {
+                        credit = call.agent.clone();
+                    }
                 }
             }
             EventKind::ModelCall(m) => match self.agent_responses.get_mut(&m.id) {
@@ -517,6 +571,9 @@ impl Builder {
             EventKind::Interrupt { .. } => t.interrupts += 1,
             EventKind::ApiError { .. } => t.api_errors += 1,
             _ => {}
+        }
+        if let Some(a) = credit {
+            self.session.delegated(&a, 1);
         }
     }
 }

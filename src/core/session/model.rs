@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::core::checks::CheckKind;
-use crate::core::event::PromptSource;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::{LineNo, Millis};
 
 /// Counts shared by a turn, a session and a sub-agent.
@@ -249,6 +249,8 @@ pub struct Session {
     pub current_cwd: Option<String>,
     pub git_branch: Option<String>,
     pub version: Option<String>,
+    /// The front end that wrote it (the latest one a line named).
+    pub entry_point: Option<EntryPoint>,
     pub model: Option<String>,
     pub title: Option<String>,
     pub(crate) title_rank: u8,
@@ -269,9 +271,58 @@ pub struct Session {
     /// Input-side tokens of the latest model call: how full the context is.
     pub context_tokens: u64,
     pub mode_evidence: ModeEvidence,
+    /// Sub-agents spawned by main-thread calls, by id (see [`Session::attach_subagent`]).
+    pub delegations: BTreeMap<String, Delegation>,
+}
+
+/// A sub-agent a main-thread call spawned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Delegation {
+    /// Index of the delegating turn.
+    pub turn: usize,
+    /// What the call's result reported: the sub-agent's tool calls, failed ones included.
+    pub reported: u64,
+    /// The sub-agent's own transcript is read: its successful calls count instead.
+    pub read: bool,
 }
 
 impl Session {
+    /// Adds the figures of a sub-agent read from its own file. When a main-thread call spawned
+    /// it, its successful calls replace what the call's result reported in `delegated_actions`
+    /// (the report counts failed calls too), so both sides agree.
+    pub fn attach_subagent(&mut self, agent: String, figures: SubagentFigures) {
+        let read = self.delegations.get(&agent).is_some_and(|d| d.read);
+        self.subagents.insert(agent.clone(), figures);
+        if !read {
+            self.delegated(&agent, 0);
+        }
+    }
+
+    /// A delegated sub-agent is being read: the first call switches the delegating turn from
+    /// the reported figure to the sub-agent's own successful calls; `more` adds one more of them.
+    pub(crate) fn delegated(&mut self, agent: &str, more: u64) {
+        let Some(d) = self.delegations.get_mut(agent) else {
+            return;
+        };
+        let mut add = more;
+        let mut sub = 0;
+        if !d.read {
+            d.read = true;
+            sub = d.reported;
+            add += self
+                .subagents
+                .get(agent)
+                .map_or(0, |f| u64::from(f.tally.actions));
+        }
+        let turn = d.turn;
+        let fix =
+            |t: &mut Tally| t.delegated_actions = (t.delegated_actions + add).saturating_sub(sub);
+        fix(&mut self.totals);
+        if let Some(t) = self.turns.get_mut(turn) {
+            fix(&mut t.tally);
+        }
+    }
+
     /// Human prompts (turns that have one).
     #[must_use]
     pub fn prompts(&self) -> usize {

@@ -2,9 +2,9 @@
 //! hook's nudge, as plain data with every transcript string already sanitised. Front ends get it
 //! through [`super::View::dashboard`].
 
-use crate::core::engine::ids::SignalId;
+use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{self, Band, Engine};
-use crate::core::event::PromptSource;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::format;
 use crate::core::sanitize;
 use crate::core::session::{Activity, Session, Status, Turn};
@@ -14,6 +14,10 @@ use crate::core::{LineNo, Millis};
 pub const REFERENCE_MARKS: [f64; 3] = [5.0, 10.0, 12.0];
 /// Activity rows kept for the live pane.
 pub const LIVE_ROWS: usize = 60;
+/// A session quiet this long shows how long ("idle 4m").
+pub const IDLE_SHOWN_MS: u64 = 60_000;
+/// A risk whose latest signal is this old is fading with time: the panel says since when.
+pub const FADING_MS: u64 = 120_000;
 
 /// The whole screen's data.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +41,10 @@ pub struct Header {
     pub model: Option<String>,
     pub session_id: String,
     pub title: Option<String>,
-    /// Since the session started.
-    pub elapsed_ms: Option<u64>,
+    /// The session's length so far: its first event to its latest.
+    pub length_ms: Option<u64>,
+    /// How long it has been quiet, when that is [`IDLE_SHOWN_MS`] or more.
+    pub idle_ms: Option<u64>,
     pub prompts: usize,
     pub actions: u32,
     pub actions_per_prompt: f64,
@@ -46,6 +52,8 @@ pub struct Header {
     pub errors: u32,
     pub lines_added: u64,
     pub lines_removed: u64,
+    /// The front end that wrote the session, when a line said so.
+    pub entry_point: Option<EntryPoint>,
 }
 
 /// One row of the prompt timeline.
@@ -78,12 +86,15 @@ pub struct TurnRow {
 pub struct CurrentTurn {
     pub number: usize,
     pub excerpt: String,
+    /// How long it has run; once it ended, its duration (the clock stops).
     pub elapsed_ms: Option<u64>,
     /// The latest tool calls, oldest first.
     pub activity: Vec<ActivityRow>,
     /// Calls not shown (older).
     pub hidden: usize,
     pub ended: bool,
+    /// It ended with an Esc interrupt.
+    pub interrupted: bool,
 }
 
 /// One tool call as shown.
@@ -101,24 +112,47 @@ pub struct ActivityRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskPanel {
     pub tier: u8,
+    /// What the tier means ("trouble", "a hard failure").
+    pub tier_words: &'static str,
     pub trouble: bool,
-    /// `None` below the trouble gate: nothing to worry about.
+    /// The band shown. `None` below the trouble gate (nothing to worry about), unless a nudge is
+    /// on screen: then at least watch, so a nudge never stands beside "low" (see `raised_for`).
     pub band: Option<Band>,
+    /// The engine's band was low (or none) and was raised to watch because this signal's nudge
+    /// is on screen: a bypassed check or harness trouble is worth saying at any risk.
+    pub raised_for: Option<SignalId>,
+    /// The engine's risk score, 0–1.
     pub value: f64,
-    /// Top contributions: (id, label, points), strongest first.
-    pub drivers: Vec<(String, String, i32)>,
-    /// Recoveries offsetting the risk: (id, label, points).
-    pub offsets: Vec<(String, String, i32)>,
+    /// The three strongest terms, strongest first; recoveries are negative.
+    pub top: Vec<RiskTerm>,
+    /// How long ago the latest signal fired, when that is [`FADING_MS`] or more: the risk is
+    /// fading with time, not because of anything new.
+    pub fading_ms: Option<u64>,
+}
+
+/// One term of the risk score as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskTerm {
+    /// `S5`, `R8`, `nothing_written`.
+    pub id: String,
+    /// `failing check loop`, `first lines written`, `nothing written`.
+    pub name: &'static str,
+    pub points: i32,
 }
 
 /// The nudge to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NudgeCard {
     pub signal: SignalId,
+    /// The signal's name (`failing check loop`).
+    pub name: &'static str,
     /// Position in the engine's nudge list (what dismiss/helpful refer to).
     pub index: usize,
     pub headline: String,
     pub text: String,
+    /// What the evidence was, in words, with the age of the last of it (line numbers are in
+    /// `evidence`, for the detail view).
+    pub evidence_words: String,
     pub evidence: Vec<LineNo>,
     pub at_line: LineNo,
     pub at: Option<Millis>,
@@ -148,6 +182,10 @@ impl Dashboard {
     ) -> Self {
         let now = now.or(e.now()).or(s.last);
         let assessment = e.assess(s);
+        let nudge = current_nudge(s, e, dismissed, now);
+        let idle = now
+            .zip(s.last)
+            .is_some_and(|(n, l)| n.since(l) >= IDLE_SHOWN_MS);
         let turns: Vec<TurnRow> = s
             .turns
             .iter()
@@ -157,32 +195,44 @@ impl Dashboard {
         let cwd = s.cwd.as_deref();
         Self {
             header: header(s, now),
-            current: s.turns.last().map(|t| current(t, now, cwd)),
+            current: s.turns.last().map(|t| current(t, now, cwd, idle)),
             turns,
-            risk: risk_panel(&assessment),
-            nudge: current_nudge(s, e, dismissed),
+            risk: risk_panel(&assessment, nudge.as_ref(), e, now),
+            nudge,
             skipped,
         }
     }
 }
 
-/// The nudge on screen: the latest one not dismissed and not yet answered by a success.
-pub(super) fn current_nudge(s: &Session, e: &Engine, dismissed: &[usize]) -> Option<NudgeCard> {
+/// The nudge on screen at `now`: the latest one not dismissed and not yet answered by a success.
+pub(super) fn current_nudge(
+    s: &Session,
+    e: &Engine,
+    dismissed: &[usize],
+    now: Option<Millis>,
+) -> Option<NudgeCard> {
     e.nudges
         .iter()
         .enumerate()
         .rev()
         .find(|(i, n)| !dismissed.contains(i) && still_current(n, s, e))
-        .map(|(i, n)| NudgeCard {
-            signal: n.signal,
-            index: i,
-            headline: n.headline.to_owned(),
-            text: sanitize::one_line(&n.text, 600),
-            evidence: n.evidence.clone(),
-            at_line: n.at_line,
-            at: n.at,
-            turn: s.turns.get(n.turn).map_or(0, |t| t.number),
-        })
+        .map(|(i, n)| card(i, n, s, now))
+}
+
+/// Nudge `i` of the engine's list as a card, its evidence aged at `now`.
+pub(super) fn card(i: usize, n: &engine::Nudge, s: &Session, now: Option<Millis>) -> NudgeCard {
+    NudgeCard {
+        signal: n.signal,
+        name: n.signal.name(),
+        index: i,
+        headline: n.headline.to_owned(),
+        text: sanitize::one_line(&n.text, 600),
+        evidence_words: super::evidence::describe(&n.evidence, s, n.at, now),
+        evidence: n.evidence.clone(),
+        at_line: n.at_line,
+        at: n.at,
+        turn: s.turns.get(n.turn).map_or(0, |t| t.number),
+    }
 }
 
 pub(super) fn activity_row(a: &Activity, cwd: Option<&str>) -> ActivityRow {
@@ -227,7 +277,11 @@ fn header(s: &Session, now: Option<Millis>) -> Header {
         model: s.model.as_deref().map(short_model),
         session_id: session_id(s),
         title: s.title.as_deref().map(|t| sanitize::one_line(t, 120)),
-        elapsed_ms: now.zip(s.started).map(|(n, st)| n.since(st)),
+        length_ms: s.last.zip(s.started).map(|(l, st)| l.since(st)),
+        idle_ms: now
+            .zip(s.last)
+            .map(|(n, l)| n.since(l))
+            .filter(|ms| *ms >= IDLE_SHOWN_MS),
         prompts: s.prompts(),
         actions: s.totals.actions,
         actions_per_prompt: s.actions_per_prompt(),
@@ -235,6 +289,7 @@ fn header(s: &Session, now: Option<Millis>) -> Header {
         errors: s.totals.failed,
         lines_added: s.lines_written(),
         lines_removed: s.totals.lines_removed,
+        entry_point: s.entry_point,
     }
 }
 
@@ -276,7 +331,7 @@ fn turn_row(i: usize, t: &Turn, s: &Session, e: &Engine) -> TurnRow {
     }
 }
 
-fn current(t: &Turn, now: Option<Millis>, cwd: Option<&str>) -> CurrentTurn {
+fn current(t: &Turn, now: Option<Millis>, cwd: Option<&str>, idle: bool) -> CurrentTurn {
     let start = t.activity.len().saturating_sub(LIVE_ROWS);
     CurrentTurn {
         number: t.number,
@@ -284,13 +339,20 @@ fn current(t: &Turn, now: Option<Millis>, cwd: Option<&str>) -> CurrentTurn {
             || "(before the first prompt)".into(),
             |p| sanitize::one_line(&p.text, 200),
         ),
-        elapsed_ms: now.zip(t.started).map(|(n, s)| n.since(s)),
+        // A finished turn took what it took, and the clock stands while the session is idle (a
+        // transcript opened long after it was written is not a turn running for months).
+        elapsed_ms: if t.ended || idle {
+            t.duration_ms()
+        } else {
+            now.zip(t.started).map(|(n, s)| n.since(s))
+        },
         hidden: start + t.activity_dropped as usize,
         activity: t.activity[start..]
             .iter()
             .map(|a| activity_row(a, cwd))
             .collect(),
         ended: t.ended,
+        interrupted: t.ended && t.tally.interrupts > 0,
     }
 }
 
@@ -347,38 +409,72 @@ fn note(a: &Activity) -> String {
     }
 }
 
-fn risk_panel(a: &engine::Assessment) -> RiskPanel {
-    let (band, value, drivers, offsets) = match &a.risk {
-        Some(r) => {
-            let label = |c: &engine::Contribution| {
-                (c.id.clone(), sanitize::one_line(&c.label, 120), c.points)
-            };
-            (
-                Some(r.band),
-                r.value,
-                r.contributions
-                    .iter()
-                    .filter(|c| c.points > 0)
-                    .take(3)
-                    .map(label)
-                    .collect(),
-                r.contributions
-                    .iter()
-                    .filter(|c| c.points < 0)
-                    .take(3)
-                    .map(label)
-                    .collect(),
-            )
-        }
-        None => (None, 0.0, Vec::new(), Vec::new()),
-    };
+fn risk_panel(
+    a: &engine::Assessment,
+    nudge: Option<&NudgeCard>,
+    e: &Engine,
+    now: Option<Millis>,
+) -> RiskPanel {
+    let computed = a.risk.as_ref().map(|r| r.band);
+    let raised_for = nudge
+        .filter(|_| computed.is_none_or(|b| b < Band::Watch))
+        .map(|n| n.signal);
+    let top = a.risk.as_ref().map_or_else(Vec::new, |r| {
+        r.contributions
+            .iter()
+            .take(3)
+            .map(|c| RiskTerm {
+                id: c.id.clone(),
+                name: term_name(&c.id),
+                points: c.points,
+            })
+            .collect()
+    });
+    // Firings come in time order: the last one with a time is the latest.
+    let latest = e.firings.iter().rev().find_map(|f| f.at);
     RiskPanel {
         tier: a.tier,
+        tier_words: tier_words(a.tier),
         trouble: a.trouble,
-        band,
-        value,
-        drivers,
-        offsets,
+        band: if raised_for.is_some() {
+            Some(Band::Watch)
+        } else {
+            computed
+        },
+        raised_for,
+        value: a.risk.as_ref().map_or(0.0, |r| r.value),
+        top,
+        fading_ms: now
+            .zip(latest)
+            .map(|(n, l)| n.since(l))
+            .filter(|ms| computed.is_some() && *ms >= FADING_MS),
+    }
+}
+
+/// A risk term's name: the signal's or the recovery move's (`S5` → `failing check loop`).
+#[must_use]
+pub fn term_name(id: &str) -> &'static str {
+    if id == "nothing_written" {
+        return "nothing written";
+    }
+    SignalId::parse(id).map(SignalId::name).unwrap_or_else(|| {
+        RecoveryId::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(id))
+            .map_or("", RecoveryId::name)
+    })
+}
+
+/// What a failure tier means (signals.md 1.3).
+#[must_use]
+pub fn tier_words(t: u8) -> &'static str {
+    match t {
+        0 => "no trouble so far",
+        1 => "an error, recovered",
+        2 => "a stall or a correction",
+        3 => "trouble",
+        4 => "a hard failure",
+        _ => "several hard failures",
     }
 }
 
@@ -408,7 +504,7 @@ mod tests {
             .filter(|a| a.status == Status::Failed)
             .count();
         assert_eq!(failed, 3);
-        assert!(d.risk.band.is_some() && !d.risk.drivers.is_empty());
+        assert!(d.risk.band.is_some() && !d.risk.top.is_empty());
         assert!(d.turns[1].signals.contains(&SignalId::S5) && d.turns[1].nudged);
     }
 

@@ -1,12 +1,12 @@
 //! One prompt in full: what the detail view (Enter on a prompt) shows.
 
-use super::dashboard::{ActivityRow, activity_row, relative};
-use crate::core::LineNo;
+use super::dashboard::{ActivityRow, NudgeCard, activity_row, card, current_nudge, relative};
 use crate::core::engine::Engine;
 use crate::core::engine::ids::SignalId;
 use crate::core::format;
 use crate::core::sanitize;
 use crate::core::session::Session;
+use crate::core::{LineNo, Millis};
 
 /// One turn in full: the detail overlay (Enter on a prompt).
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,10 @@ pub struct TurnDetail {
     pub line: LineNo,
     /// The prompt, sanitised, newlines kept, cut to a few KiB.
     pub prompt: String,
+    /// The nudges shown during this prompt, whole; for the latest prompt, also the one on
+    /// screen (which may have fired earlier). The card on the main screen may be short of
+    /// rows; here nothing is cut.
+    pub nudges: Vec<NudgeCard>,
     pub figures: Vec<(String, String)>,
     pub signals: Vec<SignalLine>,
     pub checks: Vec<(LineNo, String, bool)>,
@@ -35,10 +39,36 @@ pub struct SignalLine {
 }
 
 impl TurnDetail {
-    /// The detail of turn `index`, if it exists.
+    /// The detail of turn `index`, if it exists, seen at the latest event, nothing dismissed.
     #[must_use]
     pub fn build(s: &Session, e: &Engine, index: usize) -> Option<Self> {
+        Self::build_at(s, e, index, e.now().or(s.last), &[])
+    }
+
+    /// The detail of turn `index` at `now`, with the nudges in `dismissed` no longer on screen
+    /// (what [`super::View::detail`] runs).
+    #[must_use]
+    pub fn build_at(
+        s: &Session,
+        e: &Engine,
+        index: usize,
+        now: Option<Millis>,
+        dismissed: &[usize],
+    ) -> Option<Self> {
         let t = s.turns.get(index)?;
+        let mut nudges: Vec<NudgeCard> = e
+            .nudges
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.turn == index)
+            .map(|(i, n)| card(i, n, s, now))
+            .collect();
+        if index + 1 == s.turns.len()
+            && let Some(live) = current_nudge(s, e, dismissed, now)
+            && !nudges.iter().any(|n| n.index == live.index)
+        {
+            nudges.insert(0, live);
+        }
         let f = &t.tally;
         let figures = vec![
             (
@@ -54,7 +84,7 @@ impl TurnDetail {
             ),
             (
                 "checks".into(),
-                format!("{} run, {} failed", f.checks_run, f.checks_failed),
+                format::checks(f.checks_run, f.checks_failed),
             ),
             (
                 "lines".into(),
@@ -83,6 +113,7 @@ impl TurnDetail {
                 || "(work before the first prompt)".into(),
                 |p| sanitize::clean(sanitize::prefix(&p.text, 4000)).into_owned(),
             ),
+            nudges,
             figures,
             signals: e
                 .firings_in(index)

@@ -17,10 +17,11 @@
 
 mod dashboard;
 mod detail;
+mod evidence;
 
 pub use dashboard::{
-    ActivityRow, CurrentTurn, Dashboard, Header, LIVE_ROWS, NudgeCard, REFERENCE_MARKS, RiskPanel,
-    TurnRow, session_id,
+    ActivityRow, CurrentTurn, Dashboard, FADING_MS, Header, IDLE_SHOWN_MS, LIVE_ROWS, NudgeCard,
+    REFERENCE_MARKS, RiskPanel, RiskTerm, TurnRow, session_id, term_name, tier_words,
 };
 pub use detail::{SignalLine, TurnDetail};
 
@@ -100,6 +101,12 @@ impl<'a> View<'a> {
         self.skipped
     }
 
+    /// The moment it is seen at: the one asked for, else the engine's clock, else the latest
+    /// event.
+    fn moment(&self) -> Option<Millis> {
+        self.now.or(self.engine.now()).or(self.session.last)
+    }
+
     /// The whole screen's data for `watch` and `replay`, and the status line's figures.
     #[must_use]
     pub fn dashboard(&self) -> Dashboard {
@@ -115,13 +122,19 @@ impl<'a> View<'a> {
     /// The nudge on screen now, if any (what the hook hands out).
     #[must_use]
     pub fn nudge(&self) -> Option<NudgeCard> {
-        dashboard::current_nudge(self.session, self.engine, self.dismissed)
+        dashboard::current_nudge(self.session, self.engine, self.dismissed, self.moment())
     }
 
     /// Prompt `turn` (an index into the session's turns) in full, if it exists.
     #[must_use]
     pub fn detail(&self, turn: usize) -> Option<TurnDetail> {
-        TurnDetail::build(self.session, self.engine, turn)
+        TurnDetail::build_at(
+            self.session,
+            self.engine,
+            turn,
+            self.moment(),
+            self.dismissed,
+        )
     }
 }
 
@@ -174,15 +187,15 @@ mod tests {
     #[test]
     fn the_moment_sets_the_clocks() {
         let p = demo_until(62);
-        let at_event = View::of(&p).dashboard().header.elapsed_ms.unwrap();
+        let at_event = View::of(&p).dashboard().header;
+        assert_eq!(at_event.idle_ms, None);
         let later = p.session().last.map(|l| Millis(l.0 + 60_000));
-        let a_minute_on = View::of(&p)
-            .at(later)
-            .dashboard()
-            .header
-            .elapsed_ms
-            .unwrap();
-        assert_eq!(a_minute_on, at_event + 60_000);
+        let a_minute_on = View::of(&p).at(later).dashboard().header;
+        assert_eq!(a_minute_on.idle_ms, Some(60_000));
+        assert_eq!(
+            a_minute_on.length_ms, at_event.length_ms,
+            "the length stops at the last event"
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ use self::record::{Block, Content, Record, raw_text};
 use super::{ParseStats, Role, SkipReason, Step};
 use crate::core::checks::{self, CheckKind};
 use crate::core::event::{
-    AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, Event, EventKind, ModelCall, Outcome,
-    PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
+    AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, EntryPoint, Event, EventKind, ModelCall,
+    Outcome, PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
 };
 use crate::core::hash::hash_str;
 use crate::core::lines::{Line, LineAssembler};
@@ -63,22 +63,27 @@ impl Reader {
     /// Feeds bytes up to the end of the next line; see [`super::Reader::feed_record`].
     pub fn feed_record(&mut self, bytes: &[u8], out: &mut Vec<Event>) -> Step {
         let parser = &mut self.parser;
-        match self.lines.feed_one(bytes, |line| parse(parser, line, out)) {
+        let line = self.lines.next_line_no();
+        match self.lines.feed_one(bytes, |l| parse(parser, l, out)) {
             Some(consumed) => Step {
                 consumed,
-                ended: true,
+                ended: Some(line),
             },
             None => Step {
                 consumed: bytes.len(),
-                ended: false,
+                ended: None,
             },
         }
     }
 
-    /// The file ended: a last line without its newline is read as complete.
-    pub fn finish(&mut self, out: &mut Vec<Event>) {
+    /// The file ended: a last line without its newline is read as complete, and a prompt the
+    /// parser held for one more line is let go. Returns that last line, when there was one.
+    pub fn finish(&mut self, out: &mut Vec<Event>) -> Option<LineNo> {
         let parser = &mut self.parser;
-        self.lines.finish(|line| parse(parser, line, out));
+        let line = self.lines.next_line_no();
+        self.lines.finish(|l| parse(parser, l, out));
+        self.parser.finish(out);
+        (self.lines.next_line_no() != line).then_some(line)
     }
 
     /// Skip and drift counters.
@@ -124,7 +129,17 @@ pub struct Parser {
     /// For a sub-agent file: the agent every line belongs to.
     file_agent: Option<Arc<str>>,
     last_was_boundary: bool,
+    /// A prompt just enqueued; see [`Parser::release_held`].
+    held: Option<Held>,
     pub stats: ParseStats,
+}
+
+/// A `queue-operation` enqueue waiting for the next line to say what it was.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+struct Held {
+    line: LineNo,
+    at: Option<Millis>,
+    text: String,
 }
 
 /// Line types that carry nothing the rules use; seen and deliberately ignored.
@@ -163,6 +178,30 @@ impl Parser {
         }
     }
 
+    /// The file ended (as far as it will be read): a prompt still held is a queued one.
+    pub fn finish(&mut self, out: &mut Vec<Event>) {
+        self.release_held(false, out);
+    }
+
+    /// An enqueued prompt is held for one line. Dequeued at once, it was never waiting: the
+    /// `user` record that follows delivers it (`claude -p`, and every typed prompt in newer
+    /// versions), so it is counted there, once, as typed. Anything else next means it waited
+    /// while the agent worked: a prompt typed meanwhile, counted at the enqueue.
+    fn release_held(&mut self, dequeued: bool, out: &mut Vec<Event>) {
+        let Some(h) = self.held.take() else { return };
+        if !dequeued {
+            queued(
+                &h.text,
+                &mut Emitter {
+                    line: h.line,
+                    at: h.at,
+                    agent: None,
+                    out,
+                },
+            );
+        }
+    }
+
     /// Records a line that was too long to buffer.
     pub fn oversized(&mut self, line: LineNo, len: u64) {
         self.stats.lines += 1;
@@ -177,6 +216,7 @@ impl Parser {
             self.stats.blank += 1;
             return;
         }
+        self.release_held(is_dequeue(bytes), out);
         // Progress and snapshot lines carry nothing the rules use: a shallow look at their type is
         // enough. A line that does not end like a complete object gets the full parse (and its
         // skip is counted if it is broken).
@@ -248,7 +288,11 @@ impl Parser {
             "user" => self.user(rec, &mut em),
             "assistant" => self.assistant(rec, &mut em),
             "system" => self.system(rec, &mut em),
-            "queue-operation" => queue_operation(rec, &mut em),
+            "queue-operation" => {
+                if let Some(text) = enqueued(rec, &em) {
+                    self.held = Some(Held { line, at, text });
+                }
+            }
             "attachment" => attachment(rec, &mut em),
             "custom-title" => title(rec.custom_title.as_deref(), 3, &mut em),
             "agent-name" => title(rec.agent_name.as_deref(), 2, &mut em),
@@ -289,11 +333,26 @@ impl Parser {
             new.as_deref()
                 .is_some_and(|n| !n.is_empty() && old.as_deref() != Some(n))
         };
-        if changed(&self.ctx.session_id, &rec.session_id)
+        // The `entrypoint` field names the front end; older headless lines say only
+        // `promptSource: "sdk"` on the prompt.
+        let entry = rec
+            .entrypoint
+            .as_deref()
+            .and_then(EntryPoint::from_claude)
+            .or_else(|| {
+                (rec.kind.as_deref() == Some("user") && rec.prompt_source.as_deref() == Some("sdk"))
+                    .then_some(EntryPoint::Headless)
+            });
+        let entry_changed = entry.is_some_and(|e| self.ctx.entry_point != Some(e));
+        if entry_changed
+            || changed(&self.ctx.session_id, &rec.session_id)
             || changed(&self.ctx.cwd, &rec.cwd)
             || changed(&self.ctx.git_branch, &rec.git_branch)
             || changed(&self.ctx.version, &rec.version)
         {
+            if entry.is_some() {
+                self.ctx.entry_point = entry;
+            }
             let keep = |old: &mut Option<String>, new: &Option<std::borrow::Cow<'_, str>>| {
                 if let Some(n) = new.as_deref().filter(|n| !n.is_empty()) {
                     *old = Some(prefix(n, 4096).to_owned());
@@ -466,7 +525,11 @@ impl Parser {
                     }
                 }
                 Some(Tool::Task) => {
-                    r.delegated_actions = tur.map_or(0, tools::delegated_actions);
+                    if let Some(t) = tur {
+                        let (n, agent) = tools::delegated_actions(t);
+                        r.delegated_actions = n;
+                        r.delegated_to = agent.map(Arc::from);
+                    }
                 }
                 _ => {}
             }
@@ -546,6 +609,12 @@ impl Parser {
                 _ => {}
             }
         }
+        // A reply that ends the agent's turn, and asks for no tool, ends the turn: headless
+        // runs (`claude -p`) write no `turn_duration`, and interactive ones write it later.
+        let calls_tools = blocks.iter().any(|b| b.kind.as_deref() == Some("tool_use"));
+        if em.agent.is_none() && msg.stop_reason.as_deref() == Some("end_turn") && !calls_tools {
+            em.emit(EventKind::TurnEnd { duration_ms: None });
+        }
     }
 
     // -- system lines ----------------------------------------------------------------------
@@ -607,12 +676,20 @@ impl Emitter<'_> {
     }
 }
 
-fn queue_operation(rec: &Record<'_>, em: &mut Emitter<'_>) {
+/// The text of a main-thread `enqueue`, held until the next line (see `release_held`).
+fn enqueued(rec: &Record<'_>, em: &Emitter<'_>) -> Option<String> {
     if rec.operation.as_deref() != Some("enqueue") || em.agent.is_some() {
-        return;
+        return None;
     }
     let text = rec.content.map(raw_text).unwrap_or_default();
-    queued(&text, em);
+    Some(prefix(&text, PROMPT_KEEP * 2).to_owned())
+}
+
+/// A `queue-operation` line whose operation is `dequeue` (a cheap look; a miss only means the
+/// held prompt counts as queued).
+fn is_dequeue(bytes: &[u8]) -> bool {
+    peek::top_level_type(bytes) == Some(b"queue-operation")
+        && memchr::memmem::find(bytes, b"\"operation\":\"dequeue\"").is_some()
 }
 
 /// A prompt typed while the agent worked; a queued `/command` is a control, not a prompt.

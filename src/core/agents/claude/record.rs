@@ -52,6 +52,7 @@ pub struct Record<'a> {
     pub agent_name: Option<Cow<'a, str>>,
     pub level: Option<Cow<'a, str>>,
     pub permission_mode: Option<Cow<'a, str>>,
+    pub entrypoint: Option<Cow<'a, str>>,
     /// Top-level keys this model does not know (see [`KNOWN_IGNORED`]).
     pub unknown_fields: Vec<Cow<'a, str>>,
 }
@@ -86,7 +87,6 @@ pub const KNOWN_IGNORED: &[&str] = &[
     "maxRetries",
     "retryInMs",
     "promptId",
-    "entrypoint",
     "effort",
     "isAbortedMidStream",
     "supersedesUuids",
@@ -100,6 +100,10 @@ pub const KNOWN_IGNORED: &[&str] = &[
     "toolUseIds",
     "uuidMap",
     "pastedContents",
+    // 2.1.1xx-2.1.2xx: the Esc'd reply's id, a Stop hook's added context, a turn's message count.
+    "interruptedMessageId",
+    "hookAdditionalContext",
+    "messageCount",
 ];
 
 /// `message` on `user` and `assistant` lines.
@@ -114,6 +118,10 @@ pub struct Message<'a> {
     pub content: Content<'a>,
     #[serde(deserialize_with = "lenient_usage")]
     pub usage: Option<Usage>,
+    /// `end_turn`, `tool_use`, …; `null` on the lines of 2.1.x before about 2.1.100, which were
+    /// written while the reply still streamed.
+    #[serde(borrow, deserialize_with = "lenient_str")]
+    pub stop_reason: Option<Cow<'a, str>>,
 }
 
 /// Token usage of one API response (as repeated on each of its lines).
@@ -249,6 +257,7 @@ impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
                 "agentName" => r.agent_name = s(&mut map)?,
                 "level" => r.level = s(&mut map)?,
                 "permissionMode" => r.permission_mode = s(&mut map)?,
+                "entrypoint" => r.entrypoint = s(&mut map)?,
                 k => {
                     map.next_value::<IgnoredAny>()?;
                     if !KNOWN_IGNORED.contains(&k) {

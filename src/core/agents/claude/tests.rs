@@ -444,3 +444,175 @@ fn ringside_context_injected_by_its_hook_is_never_the_users() {
     };
     assert!(p.text.contains("hello"));
 }
+
+#[test]
+fn the_entry_point_comes_from_entrypoint_else_from_an_sdk_prompt() {
+    let ctx = |lines: &[&str]| {
+        let (ev, _) = parse(lines);
+        ev.iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Context(c) => Some(c.entry_point),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    use crate::core::event::EntryPoint as E;
+    let vscode = r#"{"type":"user","sessionId":"s","entrypoint":"claude-vscode","message":{"content":"hi"}}"#;
+    assert_eq!(ctx(&[vscode]), vec![Some(E::Vscode)]);
+    // `-p` in 2.1.197: `sdk-cli` on every line, `promptSource: "sdk"` on the prompt.
+    let sdk = r#"{"type":"user","sessionId":"s","entrypoint":"sdk-cli","promptSource":"sdk","message":{"content":"hi"}}"#;
+    assert_eq!(ctx(&[sdk]), vec![Some(E::Headless)]);
+    // No `entrypoint`: the sdk prompt alone says headless; a tool result's promptSource does not.
+    let bare = r#"{"type":"user","sessionId":"s","promptSource":"sdk","message":{"content":"hi"}}"#;
+    assert_eq!(ctx(&[bare]), vec![Some(E::Headless)]);
+    let asst = r#"{"type":"assistant","sessionId":"s","promptSource":"sdk","message":{"id":"m","content":[]}}"#;
+    assert_eq!(ctx(&[asst]), vec![None]);
+    // Emitted once, not per line; a later different one is a change.
+    let cli = r#"{"type":"user","sessionId":"s","entrypoint":"cli","message":{"content":"a"}}"#;
+    let desk = r#"{"type":"user","sessionId":"s","entrypoint":"claude-desktop","message":{"content":"b"}}"#;
+    assert_eq!(ctx(&[cli, cli, desk]), vec![Some(E::Cli), Some(E::Desktop)]);
+    assert_eq!(E::from_claude("remote_mobile"), Some(E::Other));
+    assert_eq!(E::from_claude(" "), None);
+    // Not an unknown field any more.
+    let (_, stats) = parse(&[vscode]);
+    assert!(
+        stats.unknown_fields.is_empty(),
+        "{:?}",
+        stats.unknown_fields
+    );
+}
+
+fn parse_to_end(lines: &[&str]) -> Vec<Event> {
+    let mut p = Parser::new();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        p.parse_line(LineNo(i as u64 + 1), l.as_bytes(), &mut out);
+    }
+    p.finish(&mut out);
+    out
+}
+
+fn prompts_of(ev: &[Event]) -> Vec<(u64, &str, PromptSource)> {
+    ev.iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Prompt(p) => Some((e.line.0, p.text.as_str(), p.source)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_enqueue_dequeued_at_once_is_delivered_by_the_user_record_as_typed() {
+    // `claude -p` in 2.1.197, and every typed prompt in newer versions.
+    let lines = [
+        r#"{"type":"queue-operation","operation":"enqueue","timestamp":"2026-12-01T09:04:34.119Z","sessionId":"s","content":"run the tests"}"#,
+        r#"{"type":"queue-operation","operation":"dequeue","timestamp":"2026-12-01T09:04:34.120Z","sessionId":"s"}"#,
+        r#"{"type":"user","promptSource":"sdk","message":{"role":"user","content":"run the tests"},"timestamp":"2026-12-01T09:04:34.166Z"}"#,
+    ];
+    let ev = parse_to_end(&lines);
+    assert_eq!(
+        prompts_of(&ev),
+        vec![(3, "run the tests", PromptSource::Typed)]
+    );
+}
+
+#[test]
+fn an_enqueue_that_waits_is_a_queued_prompt_at_its_own_line() {
+    // Typed while the agent works: other lines come between the enqueue and its delivery.
+    let busy = [
+        r#"{"type":"queue-operation","operation":"enqueue","timestamp":"2026-12-01T09:04:34.119Z","sessionId":"s","content":"also check the docs"}"#,
+        r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"working"}]}}"#,
+    ];
+    let ev = parse_to_end(&busy);
+    assert_eq!(
+        prompts_of(&ev),
+        vec![(1, "also check the docs", PromptSource::Queued)]
+    );
+    // The last line of what has been read: counted when reading ends.
+    let last = [busy[0]];
+    let ev = parse_to_end(&last);
+    assert_eq!(
+        prompts_of(&ev),
+        vec![(1, "also check the docs", PromptSource::Queued)]
+    );
+    // Blank lines do not decide; a dequeue after one still does.
+    let lines = [
+        busy[0],
+        "",
+        r#"{"type":"queue-operation","operation":"dequeue"}"#,
+    ];
+    assert!(prompts_of(&parse_to_end(&lines)).is_empty());
+}
+
+#[test]
+fn a_reply_that_ends_the_turn_without_tools_is_a_turn_end() {
+    let done = r#"{"type":"assistant","message":{"id":"m1","stop_reason":"end_turn","content":[{"type":"text","text":"Done."}]}}"#;
+    let tools = r#"{"type":"assistant","message":{"id":"m2","stop_reason":"tool_use","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"ls"}}]}}"#;
+    let streaming = r#"{"type":"assistant","message":{"id":"m3","stop_reason":null,"content":[{"type":"text","text":"Working"}]}}"#;
+    let ends = |l: &str| {
+        let (ev, _) = parse(&[l]);
+        let k = kinds(&ev);
+        let at = k
+            .iter()
+            .position(|e| matches!(e, EventKind::TurnEnd { .. }));
+        // After the reply's text, so the end of the turn reads the agent's last words.
+        assert!(at.is_none_or(|i| i == k.len() - 1), "{k:?}");
+        at.is_some()
+    };
+    assert!(ends(done));
+    assert!(!ends(tools));
+    assert!(!ends(streaming));
+    // A sub-agent's last reply is not the session's turn end.
+    let mut p = Parser::for_agent("a1");
+    let mut out = Vec::new();
+    p.parse_line(LineNo(1), done.as_bytes(), &mut out);
+    assert!(
+        !out.iter()
+            .any(|e| matches!(e.kind, EventKind::TurnEnd { .. }))
+    );
+}
+
+#[test]
+fn the_powershell_tool_runs_checks_like_bash() {
+    let call = |name: &str, cmd: &str| {
+        let line = format!(
+            r#"{{"type":"assistant","message":{{"id":"m","content":[{{"type":"tool_use","id":"t","name":"{name}","input":{{"command":"{cmd}"}}}}]}}}}"#
+        );
+        let (ev, _) = parse(&[&line]);
+        ev.into_iter()
+            .find_map(|e| match e.kind {
+                EventKind::Action(a) => Some(a),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let test = call("PowerShell", "cd C:\\\\src\\\\app; npm test");
+    assert_eq!(test.tool, crate::core::event::Tool::Bash);
+    assert_eq!(test.check, Some(CheckKind::Test));
+    assert_eq!(test.target, "cd C:\\src\\app; npm test");
+    let commit = call("PowerShell", "git commit --no-verify -m wip");
+    assert_eq!(commit.check, Some(CheckKind::Commit));
+    assert_eq!(commit.bypass, Some(crate::core::checks::Bypass::NoVerify));
+    assert!(!commit.polling, "a command, not output polling");
+}
+
+#[test]
+fn a_prompt_sent_as_text_blocks_is_typed() {
+    // VS Code sends the prompt as text blocks, the opened file as another one.
+    let line = r#"{"type":"user","entrypoint":"claude-vscode","message":{"role":"user","content":[{"type":"text","text":"<ide_opened_file>The user opened src/app.ts in the IDE.</ide_opened_file>"},{"type":"text","text":"why does the build fail?"}]},"timestamp":"2026-09-01T10:00:00Z"}"#;
+    let (ev, _) = parse(&[line]);
+    let prompts: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Prompt(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].source, PromptSource::Typed);
+    assert!(
+        prompts[0].text.ends_with("why does the build fail?"),
+        "{:?}",
+        prompts[0].text
+    );
+}

@@ -62,7 +62,10 @@ pub fn tool_of(name: &str) -> Tool {
         "Read" | "NotebookRead" | "LS" => Tool::Read,
         "Edit" | "MultiEdit" | "NotebookEdit" => Tool::Edit,
         "Write" => Tool::Write,
-        "Bash" | "BashOutput" | "KillShell" | "KillBash" | "TaskOutput" | "TaskStop" => Tool::Bash,
+        // `PowerShell` is Claude Code's shell tool on Windows: its commands are checks and edits
+        // like Bash's.
+        "Bash" | "PowerShell" | "BashOutput" | "KillShell" | "KillBash" | "TaskOutput"
+        | "TaskStop" => Tool::Bash,
         "Glob" | "Grep" | "ToolSearch" => Tool::Search,
         "WebFetch" | "WebSearch" => Tool::Web,
         "Task" | "Agent" => Tool::Task,
@@ -98,7 +101,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
     let mut sig = Fnv::default();
     sig.write(name.as_bytes()).byte(0);
     match (tool, name) {
-        (Tool::Bash, "Bash") => {
+        (Tool::Bash, "Bash" | "PowerShell") => {
             let command = parsed.command.as_deref().unwrap_or("");
             let class = checks::classify_command(command);
             a.check = class.check;
@@ -370,16 +373,19 @@ fn string_lines(raw: &str) -> usize {
 
 /// `totalToolUseCount` of a sub-agent call's result.
 #[must_use]
-pub fn delegated_actions(tur: &RawValue) -> u32 {
+pub fn delegated_actions(tur: &RawValue) -> (u32, Option<String>) {
     #[derive(Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
     struct TaskResult {
         total_tool_use_count: Option<u32>,
+        agent_id: Option<String>,
     }
-    serde_json::from_str::<TaskResult>(tur.get())
-        .ok()
-        .and_then(|t| t.total_tool_use_count)
-        .unwrap_or(0)
+    let t = serde_json::from_str::<TaskResult>(tur.get()).unwrap_or_default();
+    let agent = t
+        .agent_id
+        .filter(|a| !a.is_empty())
+        .map(|a| crate::core::sanitize::prefix(&a, 80).to_owned());
+    (t.total_tool_use_count.unwrap_or(0), agent)
 }
 
 #[cfg(test)]

@@ -1,0 +1,210 @@
+//! Prompts: what the user's words say. A near-duplicate re-prompt (S9), corrections piling up
+//! (S10), frustration (S11), a vague prompt right after trouble (S12); and the recovery moves a
+//! prompt makes after trouble: a specific check (R1), new information (R2), plan mode (R3), a
+//! reframe (R4), an affirmation (R7). Feedback typed while rejecting a step is the user talking
+//! too: it can be a correction or frustrated.
+
+use std::collections::{HashSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::{lines, push_capped};
+use crate::core::engine::detector::{Cx, Detector, PromptFacts};
+use crate::core::engine::ids::{RecoveryId, SignalId};
+use crate::core::engine::{seconds_ms, text};
+use crate::core::event::{Event, EventKind, Outcome, Tool};
+use crate::core::sanitize::one_line;
+use crate::core::{LineNo, Millis};
+
+/// S9–S12, R1–R4 from prompts, R7.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct Prompts {
+    /// The last two prompts, for re-prompts.
+    prompts: VecDeque<PromptRec>,
+    /// The correction chain's firing (S10).
+    s10: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PromptRec {
+    line: LineNo,
+    at: Option<Millis>,
+    text: String,
+    words: HashSet<String>,
+    /// `text::fold(text)` when the prompt is long enough to be compared (S9), else empty.
+    folded: String,
+}
+
+impl Detector for Prompts {
+    fn prompt(&mut self, p: &PromptFacts<'_>, cx: &mut Cx<'_>) {
+        let t = &cx.rules.config.thresholds;
+        let turn = cx.turn_index();
+        let prev_tier = turn
+            .checked_sub(1)
+            .and_then(|i| cx.marks().get(i))
+            .map_or(0, |m| m.tier);
+        let line = p.line;
+        let content = text::content_words(p.text);
+        let folded = if content.len() >= t.s9_min_words as usize {
+            text::fold(p.text)
+        } else {
+            String::new()
+        };
+        let duplicate = if p.continuation {
+            None
+        } else {
+            self.near_duplicate(p.text, &folded, &content, p.at, cx)
+        };
+        if let Some((prev_line, ago)) = duplicate {
+            let detail = match ago {
+                Some(ms) => format!(
+                    "this prompt repeats the one at line {prev_line}, {} earlier",
+                    crate::core::format::duration_short(ms)
+                ),
+                None => format!("this prompt repeats the one at line {prev_line}"),
+            };
+            cx.fire(SignalId::S9, vec![prev_line, line], 1.0, detail, 0);
+        }
+        if p.correction || duplicate.is_some() {
+            self.correction(line, cx);
+        }
+        if p.frustrated {
+            cx.fire(
+                SignalId::S11,
+                vec![line],
+                1.0,
+                "this prompt sounds frustrated".into(),
+                0,
+            );
+        }
+        let t = &cx.rules.config.thresholds;
+        let vague =
+            p.words as u32 <= t.s12_max_words && !text::has_anchor(p.text) && !p.continuation;
+        if prev_tier >= 3 && vague && !p.answered_question {
+            let detail = format!(
+                "\"{}\" follows a troubled turn but adds nothing new",
+                one_line(p.text, 40)
+            );
+            cx.fire(SignalId::S12, vec![line], 1.0, detail, 0);
+        }
+        if prev_tier >= 2 || cx.tier() >= 3 {
+            recoveries(p, cx);
+        }
+        if cx.rules.lex.affirmation_in(&p.typed) {
+            cx.recover(
+                RecoveryId::R7,
+                line,
+                format!("\"{}\"", one_line(p.text, 40)),
+            );
+        }
+        let rec = PromptRec {
+            line,
+            at: p.at,
+            words: content,
+            text: p.text.to_owned(),
+            folded,
+        };
+        push_capped(&mut self.prompts, rec, 2);
+    }
+
+    fn observe(&mut self, ev: &Event, cx: &mut Cx<'_>) {
+        let EventKind::Result(r) = &ev.kind else {
+            return;
+        };
+        let Outcome::Rejected {
+            feedback: Some(text),
+        } = &r.outcome
+        else {
+            return;
+        };
+        if cx.act().is_none_or(|a| a.tool == Tool::Ask) {
+            return;
+        }
+        // Feedback typed while rejecting is the human talking: corrections and frustration count.
+        if cx.rules.lex.is_correction(text) {
+            self.correction(ev.line, cx);
+        }
+        if cx.rules.lex.is_frustrated(text) {
+            cx.fire(
+                SignalId::S11,
+                vec![ev.line],
+                1.0,
+                "your feedback sounds frustrated".into(),
+                0,
+            );
+        }
+    }
+}
+
+/// R1–R4: the moves a prompt makes after trouble.
+fn recoveries(p: &PromptFacts<'_>, cx: &mut Cx<'_>) {
+    if p.asks_verification {
+        cx.recover(RecoveryId::R1, p.line, "asked for a specific check".into());
+    }
+    if text::brings_information(p.text) {
+        cx.recover(
+            RecoveryId::R2,
+            p.line,
+            "added the error, a file or the expected result".into(),
+        );
+    }
+    if p.plan_mode {
+        cx.recover(RecoveryId::R3, p.line, "switched to plan mode".into());
+    }
+    if p.reframe {
+        cx.recover(
+            RecoveryId::R4,
+            p.line,
+            format!("reframed the task in {} words", p.words),
+        );
+    }
+}
+
+impl Prompts {
+    /// One of the last two prompts, within the window, said the same: its line and how long ago.
+    fn near_duplicate(
+        &self,
+        text: &str,
+        folded: &str,
+        words: &HashSet<String>,
+        at: Option<Millis>,
+        cx: &Cx<'_>,
+    ) -> Option<(LineNo, Option<u64>)> {
+        let t = &cx.rules.config.thresholds;
+        let window = seconds_ms(t.s9_window_minutes * 60.0);
+        self.prompts.iter().rev().find_map(|p| {
+            let ago = at.zip(p.at).map(|(a, b)| a.since(b));
+            if ago.is_some_and(|ms| ms > window) {
+                return None;
+            }
+            let identical = p.text.trim() == text.trim();
+            let long_enough =
+                words.len() >= t.s9_min_words as usize && p.words.len() >= t.s9_min_words as usize;
+            (identical
+                || (long_enough
+                    && text::similarity_folded(folded, &p.folded, words, &p.words)
+                        >= t.s9_similarity))
+                .then_some((p.line, ago))
+        })
+    }
+
+    /// A correction (or a repeated prompt) on `line`: S10 from the threshold, the same firing
+    /// growing while the chain goes on in this turn or the next.
+    fn correction(&mut self, line: LineNo, cx: &mut Cx<'_>) {
+        cx.standing.corrections.push(line);
+        let need = cx.rules.config.thresholds.s10_corrections as usize;
+        let n = cx.standing.corrections.len();
+        if n < need {
+            return;
+        }
+        let evidence = lines(&cx.standing.corrections);
+        let detail = format!("this is correction number {n} without a success in between");
+        let turn = cx.turn_index();
+        match self.s10 {
+            Some(i) if cx.firing(i).is_some_and(|f| f.turn + 1 >= turn) => {
+                cx.update(i, evidence, 1.0, detail);
+            }
+            _ => self.s10 = Some(cx.fire(SignalId::S10, evidence, 1.0, detail, 0)),
+        }
+    }
+}
