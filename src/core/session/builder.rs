@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::mode::{self, PathClass};
 use super::model::{
-    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Session, Status,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Footprint, Session, Status,
     SubagentFigures, Tally, Turn, TurnPrompt,
 };
 use crate::core::checks::CheckKind;
@@ -18,6 +18,7 @@ use crate::core::event::{
     Action, Event, EventKind, ModelCall, Outcome, Prompt, PromptSource, Tool, ToolResult,
 };
 use crate::core::hash::hash_str;
+use crate::core::stack;
 use crate::core::{LineNo, Millis};
 
 /// A call waiting for its result.
@@ -30,6 +31,9 @@ struct Call {
     tool: Tool,
     check: Option<CheckKind>,
     path: Option<String>,
+    /// `gh pr create`: a success counts as a pull request opened.
+    #[serde(default)]
+    pr: bool,
 }
 
 /// A response seen so far: where it was counted and at what output figure.
@@ -304,6 +308,7 @@ impl Builder {
         {
             e.script_runs += 1;
         }
+        note_footprint(&mut self.session.footprint, a);
         let turn = &mut self.session.turns[index];
         let activity = turn.activity_dropped as usize + turn.activity.len();
         turn.activity.push(Activity {
@@ -332,6 +337,7 @@ impl Builder {
                 tool: a.tool,
                 check: a.check,
                 path: a.edit.as_ref().map(|e| e.path.clone()),
+                pr: a.ships && a.target.contains("pr create"),
             },
         );
     }
@@ -344,6 +350,9 @@ impl Builder {
             return;
         };
         self.seen_results.insert(r.id);
+        if call.pr && r.outcome == Outcome::Ok {
+            self.session.footprint.prs += 1;
+        }
         // A failing check before the first edit is a breakage trigger for the mode guess.
         if call.check.is_some() && r.check_failed && !self.first_edit_seen {
             self.session.mode_evidence.breakage = true;
@@ -491,6 +500,7 @@ impl Builder {
                         tool: a.tool,
                         check: a.check,
                         path: None,
+                        pr: false,
                     },
                 );
             }
@@ -535,6 +545,39 @@ impl Builder {
         if let Some(a) = credit {
             self.session.delegated(&a, 1);
         }
+    }
+}
+
+/// The project memory files: what Claude Code loads as instructions for the project.
+const MEMORY_FILES: [&str; 3] = ["CLAUDE.md", "CLAUDE.local.md", "AGENTS.md"];
+
+/// What one main-thread call says about the stacks, the project memory and skills: one piece of
+/// stack evidence per file touched, one per stack a command runs.
+fn note_footprint(f: &mut Footprint, a: &Action) {
+    let mut stack = |s| *f.stacks.entry(s).or_insert(0) += 1;
+    match a.tool {
+        Tool::Read | Tool::Edit | Tool::Write => {
+            stack::of_path(&a.target).into_iter().for_each(&mut stack)
+        }
+        Tool::Bash if &*a.name == "Bash" => stack::of_command(&a.target)
+            .into_iter()
+            .for_each(&mut stack),
+        _ => {}
+    }
+    match a.tool {
+        Tool::Read | Tool::Edit | Tool::Write => {
+            let file = a.target.rsplit(['/', '\\']).next().unwrap_or(&a.target);
+            if MEMORY_FILES.iter().any(|m| file.eq_ignore_ascii_case(m)) {
+                if a.tool == Tool::Read {
+                    f.memory_reads += 1;
+                } else {
+                    f.memory_edits += 1;
+                }
+            }
+        }
+        Tool::Bash if MEMORY_FILES.iter().any(|m| a.target.contains(m)) => f.memory_reads += 1,
+        _ if &*a.name == "Skill" => f.skills += 1,
+        _ => {}
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::core::checks::CheckKind;
 use crate::core::event::{EntryPoint, PromptSource};
+use crate::core::stack::Stack;
 use crate::core::{LineNo, Millis};
 
 /// Counts shared by a turn, a session and a sub-agent.
@@ -238,6 +239,24 @@ pub struct ModeEvidence {
     pub breakage: bool,
 }
 
+/// What the weekly review's lenses need beyond the tallies, counted as events arrive: the
+/// stacks worked in, pull requests opened, and the parts of the system around the model in
+/// play (project memory, skills).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Footprint {
+    /// Evidence per stack ([`crate::core::stack`]): files of that language the main thread
+    /// read, edited or wrote, and its toolchain's commands it ran.
+    pub stacks: BTreeMap<Stack, u32>,
+    /// `gh pr create` calls that succeeded.
+    pub prs: u32,
+    /// Project memory files (`CLAUDE.md`, `CLAUDE.local.md`, `AGENTS.md`) read (the Read tool,
+    /// or a shell command naming one), and edited or written.
+    pub memory_reads: u32,
+    pub memory_edits: u32,
+    /// Skills invoked (the `Skill` tool).
+    pub skills: u32,
+}
+
 /// A whole session as read so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
@@ -273,6 +292,7 @@ pub struct Session {
     pub mode_evidence: ModeEvidence,
     /// Sub-agents spawned by main-thread calls, by id (see [`Session::attach_subagent`]).
     pub delegations: BTreeMap<String, Delegation>,
+    pub footprint: Footprint,
 }
 
 /// A sub-agent a main-thread call spawned.
