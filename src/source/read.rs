@@ -65,6 +65,7 @@ pub fn read_session(
                         sub_stats.skipped_total()
                     ));
                 }
+                session.footprint.absorb_subagent(&sub.footprint);
                 for (name, mut figures) in sub.subagents {
                     figures.file = Some(file.display().to_string());
                     session.attach_subagent(name, figures);

@@ -491,6 +491,9 @@ impl Builder {
         match &ev.kind {
             EventKind::Action(a) if self.seen_calls.insert(a.id) => {
                 t.tool_calls += 1;
+                if !figures.compactor {
+                    note_footprint(&mut self.session.footprint, a);
+                }
                 self.calls.insert(
                     a.id,
                     Call {
@@ -551,8 +554,8 @@ impl Builder {
 /// The project memory files: what Claude Code loads as instructions for the project.
 const MEMORY_FILES: [&str; 3] = ["CLAUDE.md", "CLAUDE.local.md", "AGENTS.md"];
 
-/// What one main-thread call says about the stacks, the project memory and skills: one piece of
-/// stack evidence per file touched, one per stack a command runs.
+/// What one call (main thread or sub-agent) says about the stacks, the project memory and
+/// skills: one piece of stack evidence per file touched, one per stack a command runs.
 fn note_footprint(f: &mut Footprint, a: &Action) {
     let mut stack = |s| *f.stacks.entry(s).or_insert(0) += 1;
     match a.tool {

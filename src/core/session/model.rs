@@ -244,17 +244,29 @@ pub struct ModeEvidence {
 /// play (project memory, skills).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Footprint {
-    /// Evidence per stack ([`crate::core::stack`]): files of that language the main thread
-    /// read, edited or wrote, and its toolchain's commands it ran.
+    /// Evidence per stack ([`crate::core::stack`]): files of that language read, edited or
+    /// written, and its toolchain's commands run, by the main thread and sub-agents.
     pub stacks: BTreeMap<Stack, u32>,
-    /// `gh pr create` calls that succeeded.
+    /// `gh pr create` calls of the main thread that succeeded.
     pub prs: u32,
     /// Project memory files (`CLAUDE.md`, `CLAUDE.local.md`, `AGENTS.md`) read (the Read tool,
-    /// or a shell command naming one), and edited or written.
+    /// or a shell command naming one), and edited or written (main thread and sub-agents).
     pub memory_reads: u32,
     pub memory_edits: u32,
     /// Skills invoked (the `Skill` tool).
     pub skills: u32,
+}
+
+impl Footprint {
+    /// Adds a sub-agent file's footprint (read on its own) to its session's.
+    pub fn absorb_subagent(&mut self, sub: &Footprint) {
+        for (stack, n) in &sub.stacks {
+            *self.stacks.entry(*stack).or_insert(0) += n;
+        }
+        self.memory_reads += sub.memory_reads;
+        self.memory_edits += sub.memory_edits;
+        self.skills += sub.skills;
+    }
 }
 
 /// A whole session as read so far.
