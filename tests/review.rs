@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::transcript::Script;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -32,84 +34,6 @@ const DAY: i64 = 86_400_000;
 /// The review's "now": 2026-02-20T12:00:00Z.
 const NOW_MS: i64 = 1_771_588_800_000;
 const NOW: &str = "2026-02-20T12:00:00Z";
-
-/// A transcript written line by line, Claude Code 2.1 style.
-struct Script {
-    lines: Vec<String>,
-    t: i64,
-    ids: u32,
-    id: String,
-    cwd: String,
-}
-
-impl Script {
-    fn new(id: &str, cwd: &str, start: i64) -> Self {
-        Self {
-            lines: Vec::new(),
-            t: start,
-            ids: 0,
-            id: id.into(),
-            cwd: cwd.into(),
-        }
-    }
-
-    fn ts(&self) -> String {
-        Millis(self.t).to_string()
-    }
-
-    fn prompt(&mut self, text: &str) {
-        self.t += 5000;
-        let text = serde_json::to_string(text).unwrap();
-        self.lines.push(format!(r#"{{"type":"user","message":{{"role":"user","content":{text}}},"timestamp":"{}","sessionId":"{}","cwd":"{}"}}"#, self.ts(), self.id, self.cwd));
-    }
-
-    fn say(&mut self, text: &str) {
-        self.t += 1000;
-        self.ids += 1;
-        let text = serde_json::to_string(text).unwrap();
-        self.lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_t{}","model":"claude-opus-4-6","content":[{{"type":"text","text":{text}}}],"usage":{{"input_tokens":10,"output_tokens":20}}}},"timestamp":"{}"}}"#, self.ids, self.ts()));
-    }
-
-    fn call(&mut self, name: &str, input: &str, content: &str, is_error: bool, tur: &str) {
-        self.t += 1000;
-        self.ids += 1;
-        let id = format!("toolu_{}", self.ids);
-        self.lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_c{}","model":"claude-opus-4-6","content":[{{"type":"tool_use","id":"{id}","name":"{name}","input":{input}}}],"usage":{{"input_tokens":10,"output_tokens":30}}}},"timestamp":"{}"}}"#, self.ids, self.ts()));
-        self.t += 1000;
-        let content = serde_json::to_string(content).unwrap();
-        self.lines.push(format!(r#"{{"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"{id}","content":{content},"is_error":{is_error}}}]}},"toolUseResult":{tur},"timestamp":"{}"}}"#, self.ts()));
-    }
-
-    fn bash(&mut self, cmd: &str, ok: bool) {
-        let input = serde_json::json!({ "command": cmd }).to_string();
-        let content = if ok {
-            "ok"
-        } else {
-            "Exit code 1\nerror: it broke"
-        };
-        self.call(
-            "Bash",
-            &input,
-            content,
-            !ok,
-            r#"{"stdout":"x","stderr":"","interrupted":false}"#,
-        );
-    }
-
-    fn edit(&mut self, n: u32) {
-        let path = format!("/src/f{n}.rs");
-        let input = serde_json::json!({ "file_path": path, "old_string": format!("a{n}"), "new_string": format!("b{n}") }).to_string();
-        let tur = serde_json::json!({ "filePath": path, "structuredPatch": [
-            { "oldStart": n * 10, "oldLines": 2, "newStart": n * 10, "newLines": 3, "lines": [" a", "-b", "+c", "+d"] }
-        ]})
-        .to_string();
-        self.call("Edit", &input, "The file has been updated.", false, &tur);
-    }
-
-    fn text(&self) -> String {
-        self.lines.join("\n") + "\n"
-    }
-}
 
 const PROMPTS: [&str; 3] = [
     "add a parser case for empty input in src/parse.rs",
@@ -402,6 +326,7 @@ fn the_summary_agrees_with_score_json() {
             r.bytes,
             &r.session,
             &r.engine,
+            &r.stats,
             Millis(NOW_MS),
         );
         let j = &score["session"];

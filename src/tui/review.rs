@@ -304,6 +304,7 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             )));
         }
     }
+    rows.extend(lens_rows(r, theme, width));
     rows.extend(head("Sessions (Enter opens in replay)", theme));
     if r.sessions.is_empty() {
         rows.push(styled("No sessions in this period.".into(), theme.dim()));
@@ -324,6 +325,8 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             )),
             // One space at least between the outcome and the prompt ("likely abandoned" is 16).
             Span::styled(format!("{:<17}", fmt::outcome(s)), style),
+            // ✓: a hard signal is present (a commit or PR, a passing test, your yes).
+            Span::styled(if s.hard_signal { "✓ " } else { "  " }, theme.good()),
             Span::raw(sanitize::one_line(
                 s.first_prompt.as_deref().unwrap_or(""),
                 200,
@@ -333,6 +336,64 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             line,
             session: Some(s.id.clone()),
         });
+    }
+    rows
+}
+
+/// The lens sections: each a heading, a table (first column left, the rest right-aligned), what
+/// the figures mean (faint) and where something differs (accent), wrapped to `width`.
+fn lens_rows(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for s in crate::report::lenses::sections(r) {
+        rows.extend(head(s.title, theme));
+        if !s.rows.is_empty() {
+            let cols = s.header.len();
+            let widths: Vec<usize> = (0..cols)
+                .map(|i| {
+                    std::iter::once(&s.header)
+                        .chain(&s.rows)
+                        .filter_map(|row| row.get(i))
+                        .map(|c| sanitize::width(c))
+                        .max()
+                        .unwrap_or(0)
+                        .min(if i == 0 { 44 } else { 16 })
+                })
+                .collect();
+            let line = |cells: &[String]| {
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .enumerate()
+                    .map(|(i, (c, w))| {
+                        let c = sanitize::one_line(c, *w);
+                        let pad = " ".repeat(w.saturating_sub(sanitize::width(&c)));
+                        if i == 0 {
+                            format!("{c}{pad}")
+                        } else {
+                            format!("  {pad}{c}")
+                        }
+                    })
+                    .collect::<String>()
+            };
+            rows.push(styled(line(&s.header), theme.dim()));
+            for row in &s.rows {
+                rows.push(plain(line(row)));
+            }
+        }
+        for a in &s.about {
+            for part in super::view::wrap(a, width) {
+                rows.push(styled(part, theme.dim()));
+            }
+        }
+        for n in &s.notes {
+            for (j, part) in super::view::wrap(n, width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if j == 0 { "▸ " } else { "  " };
+                rows.push(styled(format!("{lead}{part}"), theme.accent()));
+            }
+        }
     }
     rows
 }
