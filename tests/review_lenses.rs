@@ -160,13 +160,36 @@ fn python_read(id: &str, days_back: i64) -> String {
     s.text()
 }
 
+/// Headless (`claude -p`: `entrypoint` `sdk-cli`), this week: a passing test and a commit.
+/// Counted apart, in no other figure.
+fn headless(id: &str) -> String {
+    let mut s = Script::new(id, "/home/dev/app", start(2) + 3_600_000)
+        .with_fields(r#""entrypoint":"sdk-cli""#);
+    s.prompt("bump the version in Cargo.toml and commit");
+    s.edit_path("/home/dev/app/Cargo.toml", 2);
+    s.bash("cargo test", true);
+    s.bash("git commit -am bump", true);
+    s.say("Bumped and committed.");
+    s.text()
+}
+
+/// The same front end as the others (`cli`), said out loud: counted like any session.
+fn cli_named(id: &str) -> String {
+    let mut s = Script::new(id, "/home/dev/app", start(1)).with_fields(r#""entrypoint":"cli""#);
+    s.prompt("update the retry count in src/net.rs");
+    s.edit(1);
+    s.bash("cargo test", true);
+    s.say("Updated.");
+    s.text()
+}
+
 struct Corpus {
     _tmp: tempfile::TempDir,
     root: PathBuf,
 }
 
 /// This week (7 days back from NOW): `w-rust`, `w-ex-ab1`, `w-ex-ab2`, `w-ex-rec`, `w-py`,
-/// `w-ts`. Baseline (4 weeks before that): 8 clean Rust sessions (two per week), 3 recovered
+/// `w-ts`, and `w-headless` (counted apart). Baseline (4 weeks before that): 8 clean Rust sessions (two per week), 3 recovered
 /// Rust sessions (weeks 2–4), one Python read (week 1), each on its own day.
 fn corpus() -> Corpus {
     let tmp = tempfile::tempdir().unwrap();
@@ -201,6 +224,12 @@ fn corpus() -> Corpus {
         write(&root, "/home/dev/app", &id, &rust_recovered(&id, d));
     }
     write(&root, "/home/dev/ml", "b-py", &python_read("b-py", 30));
+    write(
+        &root,
+        "/home/dev/app",
+        "w-headless",
+        &headless("w-headless"),
+    );
     Corpus { _tmp: tmp, root }
 }
 
@@ -251,7 +280,9 @@ fn summary<'a>(all: &'a [SessionSummary], id: &str) -> &'a SessionSummary {
 fn each_session_gives_its_known_lens_counts() {
     let c = corpus();
     let all = summaries(&c.root);
-    assert_eq!(all.len(), 18);
+    assert_eq!(all.len(), 19);
+    assert!(summary(&all, "w-headless").lenses.headless);
+    assert!(!summary(&all, "w-rust").lenses.headless);
 
     let l = &summary(&all, "w-rust").lenses;
     assert_eq!(
@@ -309,6 +340,15 @@ fn a_generated_five_weeks_give_exactly_the_expected_lens_figures() {
     let (w, b) = (&r.week, &r.baseline);
     assert_eq!((w.sessions, b.sessions), (6, 12));
     assert!(r.history.enough, "{:?}", r.history);
+    // The headless session is counted apart and in nothing else (its commit and passing test
+    // are in no hard-signal figure, its Rust in no stack row, it is not listed).
+    assert_eq!(
+        (w.headless.sessions, w.headless.prompts, w.headless.actions),
+        (1, 1, 3)
+    );
+    assert_eq!(b.headless.sessions, 0);
+    assert!(r.sessions.iter().all(|s| s.id != "w-headless"));
+    assert_eq!(r.days.iter().map(|d| d.sessions).sum::<u64>(), 18);
 
     // Hard signals: w-rust (commit, tests, yes), w-ex-rec (test), w-py (test, PR), w-ts (yes).
     assert_eq!((w.hard_signal, w.hard_signal_share), (4, Some(0.667)));
@@ -524,6 +564,21 @@ fn the_system_around_the_model_gets_a_line_only_where_sessions_without_it_fare_c
         "{:#?}",
         r.try_this_week
     );
+}
+
+#[test]
+fn a_session_that_names_the_cli_front_end_is_counted_like_any_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("claude");
+    write(&root, "/home/dev/app", "cli", &cli_named("cli"));
+    write(&root, "/home/dev/app", "hl", &headless("hl"));
+    let all = summaries(&root);
+    assert!(!summary(&all, "cli").lenses.headless);
+    let r = Review::build(&all, &window(), &[]);
+    assert_eq!((r.week.sessions, r.week.headless.sessions), (1, 1));
+    // One hard signal (the cli session's passing test), one commit-free session listed.
+    assert_eq!((r.week.hard_signal, r.week.hard_signals.commit), (1, 0));
+    assert_eq!(r.sessions.len(), 1);
 }
 
 #[test]

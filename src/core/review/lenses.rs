@@ -39,7 +39,7 @@ use crate::core::agents::claude::ParseStats;
 use crate::core::checks::{CheckKind, re};
 use crate::core::engine::Engine;
 use crate::core::engine::text::{self, Lexicons};
-use crate::core::event::PromptSource;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::session::{Session, WorkMode};
 use crate::core::stack::{self, Stack};
 
@@ -134,7 +134,7 @@ impl SessionLenses {
         let lex = &engine.rules().lex;
         let f = &session.footprint;
         let mut l = SessionLenses {
-            headless: false,
+            headless: session.entry_point.is_some_and(EntryPoint::is_headless),
             stacks: f.stacks.clone(),
             prs: f.prs,
             memory: f.memory_reads + f.memory_edits,
