@@ -566,6 +566,86 @@ fn the_system_around_the_model_gets_a_line_only_where_sessions_without_it_fare_c
     );
 }
 
+/// The same figures in all three formats: the JSON fields, the markdown tables, the screen.
+#[test]
+fn json_markdown_and_the_screen_show_the_lenses() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let c = corpus();
+    let r = Review::build(&summaries(&c.root), &window(), &[]);
+    let note = r.by_stack[0].note.clone().unwrap();
+
+    let j = serde_json::to_value(&r).unwrap();
+    assert_eq!(j["schema"], 1);
+    assert_eq!(j["week"]["hard_signal_share"], 0.667);
+    assert_eq!(j["baseline"]["hard_signal_share"], 0.667);
+    assert_eq!(j["week"]["behaviours"]["specific"], 2);
+    assert_eq!(j["week"]["around_model"]["without"]["abandoned"], 2);
+    assert_eq!(j["week"]["headless"]["sessions"], 1);
+    assert_eq!(j["week"]["work_mix"][0]["mode"], "build");
+    assert_eq!(j["work_mix_trend"].as_array().unwrap().len(), 5);
+    assert_eq!(j["by_stack"][0]["stack"], "elixir");
+    assert_eq!(j["by_stack"][0]["elsewhere"]["sessions"], 15);
+    assert_eq!(j["by_stack"][0]["note"], note.as_str());
+    let s = j["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "w-rust")
+        .unwrap();
+    assert_eq!(s["hard_signal"], true);
+    assert_eq!(s["stacks"], serde_json::json!(["rust"]));
+    assert_eq!(s["around_model"], serde_json::json!(["memory"]));
+
+    let md = ringside::report::review::markdown(&r);
+    for want in [
+        "## Hard signals",
+        "| sessions with a hard signal present | 4 of 6 (67%) | 67% |",
+        "## By stack",
+        "| elixir | 3 | 5 | 0.4 | 3 | 33% | 67% | 33% |",
+        "## Work mix",
+        "| fix | · | 33% | 33% | 33% | 17% |",
+        "## Three behaviours",
+        "| prompts that set up the task specifically | 2 of 9 (22%) | 67% |",
+        "## The system around the model",
+        "| without | 3 | 33% | 3 | 67% |",
+        "## Headless and SDK sessions",
+        "| sessions | 1 | 0 |",
+    ] {
+        assert!(md.contains(want), "{want}\n{md}");
+    }
+    assert!(md.contains(&format!("- {note}")), "{md}");
+
+    let mut state = ringside::tui::review::ReviewState::with_theme(
+        r,
+        ringside::tui::theme::Theme { color: false },
+    );
+    let mut t = Terminal::new(TestBackend::new(120, 400)).unwrap();
+    t.draw(|f| ringside::tui::review::render(f, &mut state))
+        .unwrap();
+    let screen: String = t
+        .backend()
+        .buffer()
+        .content()
+        .chunks(120)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect();
+    for want in [
+        "Hard signals",
+        "By stack",
+        "Work mix",
+        "Three behaviours",
+        "Headless and SDK sessions",
+    ] {
+        assert!(screen.contains(want), "{want}\n{screen}");
+    }
+    assert!(
+        screen.contains("▸ In elixir sessions you abandoned 2 of 3"),
+        "{screen}"
+    );
+    assert!(screen.contains("4 of 6 (67%)"), "{screen}");
+}
+
 #[test]
 fn a_session_that_names_the_cli_front_end_is_counted_like_any_other() {
     let tmp = tempfile::tempdir().unwrap();
