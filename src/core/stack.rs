@@ -87,22 +87,25 @@ pub fn of_path(path: &str) -> Option<Stack> {
         return Some(s);
     }
     let (_, ext) = file.rsplit_once('.')?;
-    let ext = ext.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "rs" => Stack::Rust,
-        "ex" | "exs" | "heex" | "leex" | "eex" => Stack::Elixir,
-        "py" | "pyi" | "ipynb" => Stack::Python,
-        "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" | "vue" | "svelte" => {
-            Stack::Typescript
-        }
-        "go" => Stack::Go,
-        "rb" | "erb" | "rake" => Stack::Ruby,
-        "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" => Stack::Jvm,
-        "c" | "h" | "cc" | "cpp" | "cxx" | "hpp" | "hh" => Stack::C,
-        "cs" | "csproj" => Stack::Csharp,
-        "swift" => Stack::Swift,
-        "php" => Stack::Php,
-        "dart" => Stack::Dart,
+    // Lowercased on the stack: this runs for every file a session touches.
+    let mut buf = [0u8; 8];
+    let lower = buf.get_mut(..ext.len())?;
+    lower.copy_from_slice(ext.as_bytes());
+    lower.make_ascii_lowercase();
+    Some(match &*lower {
+        b"rs" => Stack::Rust,
+        b"ex" | b"exs" | b"heex" | b"leex" | b"eex" => Stack::Elixir,
+        b"py" | b"pyi" | b"ipynb" => Stack::Python,
+        b"ts" | b"tsx" | b"mts" | b"cts" | b"js" | b"jsx" | b"mjs" | b"cjs" | b"vue"
+        | b"svelte" => Stack::Typescript,
+        b"go" => Stack::Go,
+        b"rb" | b"erb" | b"rake" => Stack::Ruby,
+        b"java" | b"kt" | b"kts" | b"scala" | b"groovy" | b"gradle" => Stack::Jvm,
+        b"c" | b"h" | b"cc" | b"cpp" | b"cxx" | b"hpp" | b"hh" => Stack::C,
+        b"cs" | b"csproj" => Stack::Csharp,
+        b"swift" => Stack::Swift,
+        b"php" => Stack::Php,
+        b"dart" => Stack::Dart,
         _ => return None,
     })
 }
