@@ -164,6 +164,13 @@ pub fn of_program(program: &str) -> Option<Stack> {
 #[must_use]
 pub fn of_command(command: &str) -> Vec<Stack> {
     let mut out = Vec::new();
+    each_of_command(command, |s| out.push(s));
+    out
+}
+
+/// [`of_command`] without the vector: `f` is called once per stack, in order of appearance.
+pub fn each_of_command(command: &str, mut f: impl FnMut(Stack)) {
+    let mut seen = 0u32;
     for segment in command.split(['\n', ';', '|', '&', '(', ')']) {
         let mut words = segment.split_whitespace().peekable();
         // Assignments and generic wrappers first; `cd dir` is its own stage and names nothing.
@@ -185,13 +192,14 @@ pub fn of_command(command: &str) -> Vec<Stack> {
                 break;
             }
         }
-        if let Some(s) = words.next().and_then(of_program)
-            && !out.contains(&s)
-        {
-            out.push(s);
+        if let Some(s) = words.next().and_then(of_program) {
+            let bit = 1u32 << (s as u32);
+            if seen & bit == 0 {
+                seen |= bit;
+                f(s);
+            }
         }
     }
-    out
 }
 
 /// The stacks a session is said to work in, from its evidence counts: every stack with at least

@@ -161,7 +161,7 @@ impl SessionLenses {
             l.specific += u32::from(is_specific(&p.text));
             l.verification += u32::from(asks_verification(lex, &p.text));
             if t.number >= 2 {
-                let typed = text::human_text(&p.text);
+                let typed = typed_text(&p.text);
                 if lex.correction_in(&typed) {
                     l.corrections += 1;
                 } else if lex.affirmation_in(&typed) {
@@ -202,6 +202,21 @@ impl SessionLenses {
     }
 }
 
+/// [`text::human_text`], borrowed where it would change nothing (one line, no fence, not
+/// indented or quoted): most prompts.
+fn typed_text(prompt: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !prompt.contains('\n')
+        && !prompt.contains("```")
+        && !prompt.starts_with("    ")
+        && !prompt.starts_with('\t')
+        && !prompt.trim_start().starts_with('>');
+    if plain {
+        std::borrow::Cow::Borrowed(prompt)
+    } else {
+        std::borrow::Cow::Owned(text::human_text(prompt))
+    }
+}
+
 /// A slash command's prompt (`/name args`) that is not one of Claude Code's own.
 fn is_custom_command(text: &str) -> bool {
     let name = text.split_whitespace().next().unwrap_or("");
@@ -209,29 +224,31 @@ fn is_custom_command(text: &str) -> bool {
     !name.is_empty() && !BUILT_IN_PROMPT_COMMANDS.contains(&name)
 }
 
+// ASCII classes and ASCII case folding throughout (but for text in backticks): compiling Unicode
+// classes costs more than scanning the prompts.
 static FILE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?:^|[\s`'"(\[])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]*)*|(?:^|[\s`'"(\[])(?:[\w.-]+/)+[\w.-]*\.[A-Za-z0-9]{1,6}\b|\b[\w-]+\.(?:rs|py|ts|tsx|js|jsx|mjs|go|rb|ex|exs|heex|java|kt|c|h|cc|cpp|hpp|cs|swift|php|dart|toml|json|ya?ml|md|sql|sh|css|scss|html|vue|svelte|lock|env|ini|cfg|xml|proto|tf)\b"#,
+        r#"(?:^|[ \t\r\n`'"(\[])(?:~|\.{1,2})?/[0-9A-Za-z_.-]+(?:/[0-9A-Za-z_.-]*)*|(?:^|[ \t\r\n`'"(\[])(?:[0-9A-Za-z_.-]+/)+[0-9A-Za-z_.-]*\.[A-Za-z0-9]{1,6}\b|\b[0-9A-Za-z_-]+\.(?:rs|py|ts|tsx|js|jsx|mjs|go|rb|ex|exs|heex|java|kt|c|h|cc|cpp|hpp|cs|swift|php|dart|toml|json|ya?ml|md|sql|sh|css|scss|html|vue|svelte|lock|env|ini|cfg|xml|proto|tf)\b"#,
     )
 });
 static IDENT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"`[^`\n]+`|\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z]+[A-Z]\w*\b|\b[A-Z][a-z0-9]+[A-Z]\w*\b|\b\w+\(\)|\b\w+::\w+|\b[a-z_][a-z0-9_]+\.[a-z_][a-z0-9_]+\b|(?:^|\s)--[a-z][\w-]+|#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b|\b[a-z]+(?:-[a-z0-9]+)*-[a-z]*\d[a-z0-9]*\b",
+        r"`[^`\n]+`|\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z]+[A-Z][0-9A-Za-z_]*\b|\b[A-Z][a-z0-9]+[A-Z][0-9A-Za-z_]*\b|\b[0-9A-Za-z_]+\(\)|\b[0-9A-Za-z_]+::[0-9A-Za-z_]+|\b[a-z_][a-z0-9_]+\.[a-z_][a-z0-9_]+\b|(?:^|(?-u:\s))--[a-z][0-9A-Za-z_-]+|#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b|\b[a-z]+(?:-[a-z0-9]+)*-[a-z]*\d[a-z0-9]*\b",
     )
 });
 static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:must(?:n'?t| not)?|never|without|instead of|at (?:most|least)|no more than|backwards?[ -]compatible|(?:do not|don'?t) (?:change|touch|modify|edit|add|remove|delete|use|break|rename|commit|push|create|introduce|call))\b",
+        r"(?i-u)\b(?:must(?:n'?t| not)?|never|without|instead of|at (?:most|least)|no more than|backwards?[ -]compatible|(?:do not|don'?t) (?:change|touch|modify|edit|add|remove|delete|use|break|rename|commit|push|create|introduce|call))\b",
     )
 });
 static ACCEPTANCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:done when|so that|acceptance|expected|should (?:pass|return|print|show|output|render|equal|match|compile|fail|be)|until (?:the |all )?(?:tests?|build|checks?|it) (?:pass|passes|compiles|works)|make (?:the |all )?(?:tests?|build|checks?) pass|(?:tests?|build|ci|checks?) (?:pass|passes|green|stays? green))\b",
+        r"(?i-u)\b(?:done when|so that|acceptance|expected|should (?:pass|return|print|show|output|render|equal|match|compile|fail|be)|until (?:the |all )?(?:tests?|build|checks?|it) (?:pass|passes|compiles|works)|make (?:the |all )?(?:tests?|build|checks?) pass|(?:tests?|build|ci|checks?) (?:pass|passes|green|stays? green))\b",
     )
 });
 static VERIFY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:check (?:that|whether|if)|verify (?:that|whether|it|the)|make sure (?:that|it|the|all)|confirm (?:that|it)|show (?:me )?(?:the )?(?:diff|output|logs?|test output)|git diff)\b",
+        r"(?i-u)\b(?:check (?:that|whether|if)|verify (?:that|whether|it|the)|make sure (?:that|it|the|all)|confirm (?:that|it)|show (?:me )?(?:the )?(?:diff|output|logs?|test output)|git diff)\b",
     )
 });
 
@@ -802,6 +819,21 @@ mod tests {
             "make it work",
         ] {
             assert!(!asks_verification(&lex.lex, p), "{p}");
+        }
+    }
+
+    #[test]
+    fn typed_text_is_human_text() {
+        for p in [
+            "no, use the other one",
+            "    indented paste",
+            "> quoted",
+            "\tstack line",
+            "thanks\n    at foo.rs:3",
+            "see ```x``` here",
+            "",
+        ] {
+            assert_eq!(typed_text(p), text::human_text(p), "{p:?}");
         }
     }
 

@@ -560,15 +560,9 @@ fn note_footprint(f: &mut Footprint, a: &Action) {
     let mut stack = |s| *f.stacks.entry(s).or_insert(0) += 1;
     match a.tool {
         Tool::Read | Tool::Edit | Tool::Write => {
-            stack::of_path(&a.target).into_iter().for_each(&mut stack)
-        }
-        Tool::Bash if &*a.name == "Bash" => stack::of_command(&a.target)
-            .into_iter()
-            .for_each(&mut stack),
-        _ => {}
-    }
-    match a.tool {
-        Tool::Read | Tool::Edit | Tool::Write => {
+            if let Some(s) = stack::of_path(&a.target) {
+                stack(s);
+            }
             let file = a.target.rsplit(['/', '\\']).next().unwrap_or(&a.target);
             if MEMORY_FILES.iter().any(|m| file.eq_ignore_ascii_case(m)) {
                 if a.tool == Tool::Read {
@@ -578,7 +572,13 @@ fn note_footprint(f: &mut Footprint, a: &Action) {
                 }
             }
         }
-        Tool::Bash if MEMORY_FILES.iter().any(|m| a.target.contains(m)) => f.memory_reads += 1,
+        Tool::Bash if &*a.name == "Bash" => {
+            stack::each_of_command(&a.target, &mut stack);
+            // One search for the common part first: most commands name no markdown file.
+            if a.target.contains(".md") && MEMORY_FILES.iter().any(|m| a.target.contains(m)) {
+                f.memory_reads += 1;
+            }
+        }
         _ if &*a.name == "Skill" => f.skills += 1,
         _ => {}
     }
