@@ -11,6 +11,7 @@
 
 mod common;
 
+use common::review::{DAY, NOW, NOW_MS, summaries, window, write};
 use common::transcript::Script;
 
 use std::path::{Path, PathBuf};
@@ -29,11 +30,6 @@ use ringside::source::discover::{self, Roots};
 use ringside::source::{read, scan};
 use ringside::tui::review::{ReviewState, render};
 use ringside::tui::theme::Theme;
-
-const DAY: i64 = 86_400_000;
-/// The review's "now": 2026-02-20T12:00:00Z.
-const NOW_MS: i64 = 1_771_588_800_000;
-const NOW: &str = "2026-02-20T12:00:00Z";
 
 const PROMPTS: [&str; 3] = [
     "add a parser case for empty input in src/parse.rs",
@@ -89,16 +85,6 @@ struct Fixture {
     root: PathBuf,
     home: PathBuf,
     files: Vec<PathBuf>,
-}
-
-fn write(root: &Path, cwd: &str, id: &str, text: &str) -> PathBuf {
-    let dir = root
-        .join("projects")
-        .join(cwd.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(format!("{id}.jsonl"));
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 /// Window (the last 7 days before NOW): 3 clean sessions of 2 prompts in `app`, 2 abandoned in
@@ -164,34 +150,6 @@ fn fixture() -> Fixture {
         home,
         files,
     }
-}
-
-fn window() -> Window {
-    let now = Millis(NOW_MS);
-    Window {
-        since: Millis(now.0 - 7 * DAY),
-        until: now,
-        baseline_since: Millis(now.0 - 35 * DAY),
-        tz: jiff::tz::TimeZone::UTC,
-        tz_name: "UTC".into(),
-    }
-}
-
-fn summaries(root: &Path) -> Vec<SessionSummary> {
-    let roots = Roots {
-        projects: vec![root.join("projects")],
-        ..Roots::default()
-    };
-    let files = discover::sessions(&roots);
-    let s = scan::scan(
-        &files,
-        &Cache::disabled(),
-        &Rules::shared_default(),
-        Millis(NOW_MS),
-        &|| {},
-    );
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
-    s.summaries
 }
 
 fn review_of(root: &Path) -> Review {

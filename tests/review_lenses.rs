@@ -11,29 +11,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use common::review::{DAY, NOW_MS, summaries, window, write};
 use common::transcript::Script;
 use ringside::core::Millis;
 use ringside::core::engine::Rules;
 use ringside::core::review::{Outcomes, Review, SessionSummary, Window};
-use ringside::source::cache::Cache;
-use ringside::source::discover::{self, Roots, SessionFile};
+use ringside::source::discover::{self, SessionFile};
 use ringside::source::scan;
-
-const DAY: i64 = 86_400_000;
-/// 2026-02-20T12:00:00Z.
-const NOW_MS: i64 = 1_771_588_800_000;
-
-fn write(root: &Path, cwd: &str, id: &str, text: &str) -> PathBuf {
-    let dir = root
-        .join("projects")
-        .join(cwd.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(format!("{id}.jsonl"));
-    std::fs::write(&p, text).unwrap();
-    p
-}
 
 fn start(days_back: i64) -> i64 {
     NOW_MS - days_back * DAY
@@ -231,33 +217,6 @@ fn corpus() -> Corpus {
         &headless("w-headless"),
     );
     Corpus { _tmp: tmp, root }
-}
-
-fn window() -> Window {
-    Window {
-        since: Millis(NOW_MS - 7 * DAY),
-        until: Millis(NOW_MS),
-        baseline_since: Millis(NOW_MS - 35 * DAY),
-        tz: jiff::tz::TimeZone::UTC,
-        tz_name: "UTC".into(),
-    }
-}
-
-fn summaries(root: &Path) -> Vec<SessionSummary> {
-    let roots = Roots {
-        projects: vec![root.join("projects")],
-        ..Roots::default()
-    };
-    let files = discover::sessions(&roots);
-    let s = scan::scan(
-        &files,
-        &Cache::disabled(),
-        &Rules::shared_default(),
-        Millis(NOW_MS),
-        &|| {},
-    );
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
-    s.summaries
 }
 
 fn outcomes(sessions: u64, trouble: u64, abandoned: u64, hard: u64) -> Outcomes {
