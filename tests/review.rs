@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::review::{DAY, NOW, NOW_MS, summaries, window, write};
+use common::review::{DAY, NOW, NOW_MS, recovered, summaries, window, write};
 use common::transcript::Script;
 
 use std::path::{Path, PathBuf};
@@ -59,24 +59,6 @@ fn abandoned(id: &str, cwd: &str, start: i64) -> String {
     s.bash("cargo build --release --target aarch64", false);
     s.bash("cargo build --release --locked", false);
     s.say("The build still fails; I could not find the cause.");
-    s.text()
-}
-
-/// Trouble in the first prompt, then an edit and a passing build, then one more clean prompt.
-fn recovered(id: &str, cwd: &str, start: i64) -> String {
-    let mut s = Script::new(id, cwd, start);
-    s.prompt("fix the failing build in the cli crate");
-    s.bash("cargo build", false);
-    s.bash("cargo build -p cli", false);
-    s.bash("cargo build -p cli --offline", false);
-    s.say("Still failing.");
-    s.prompt("the error is in src/cli.rs line 40: the match misses the Review variant; add it");
-    s.edit(7);
-    s.bash("cargo build", true);
-    s.say("Fixed: the build passes.");
-    s.prompt("now list the crate folders");
-    s.bash("ls crates", true);
-    s.say("Here they are.");
     s.text()
 }
 

@@ -13,7 +13,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::review::{DAY, NOW_MS, summaries, window, write};
+use common::review::{DAY, NOW_MS, recovered, summaries, window, write};
 use common::transcript::Script;
 use ringside::core::Millis;
 use ringside::core::engine::Rules;
@@ -116,25 +116,6 @@ fn rust_clean(id: &str, days_back: i64) -> String {
     s.text()
 }
 
-/// Rust, baseline: three failing builds, a specific reframe, an edit and a passing build (no
-/// hard signal: a build is not a test), one more prompt.
-fn rust_recovered(id: &str, days_back: i64) -> String {
-    let mut s = Script::new(id, "/home/dev/app", start(days_back));
-    s.prompt("fix the failing build in the cli crate");
-    s.bash("cargo build", false);
-    s.bash("cargo build -p cli", false);
-    s.bash("cargo build -p cli --offline", false);
-    s.say("Still failing.");
-    s.prompt("the error is in src/cli.rs line 40: the match misses the Review variant; add it");
-    s.edit(7);
-    s.bash("cargo build", true);
-    s.say("Fixed: the build passes.");
-    s.prompt("now list the crate folders");
-    s.bash("ls crates", true);
-    s.say("Here they are.");
-    s.text()
-}
-
 /// Python, baseline: a specific question, two reads.
 fn python_read(id: &str, days_back: i64) -> String {
     let mut s = Script::new(id, "/home/dev/ml", start(days_back));
@@ -207,7 +188,12 @@ fn corpus() -> Corpus {
     }
     for (i, d) in [9, 16, 23].into_iter().enumerate() {
         let id = format!("b-rec{i}");
-        write(&root, "/home/dev/app", &id, &rust_recovered(&id, d));
+        write(
+            &root,
+            "/home/dev/app",
+            &id,
+            &recovered(&id, "/home/dev/app", start(d)),
+        );
     }
     write(&root, "/home/dev/ml", "b-py", &python_read("b-py", 30));
     write(

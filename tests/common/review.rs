@@ -10,6 +10,8 @@ use ringside::source::cache::Cache;
 use ringside::source::discover::{self, Roots};
 use ringside::source::scan;
 
+use super::transcript::Script;
+
 pub const DAY: i64 = 86_400_000;
 /// The review's "now": 2026-02-20T12:00:00Z.
 pub const NOW_MS: i64 = 1_771_588_800_000;
@@ -54,4 +56,23 @@ pub fn summaries(root: &Path) -> Vec<SessionSummary> {
     );
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     s.summaries
+}
+
+/// Rust: three failing builds (trouble), a specific reframe, an edit and a passing build (no
+/// hard signal: a build is not a test), then one more clean prompt: a recovered session.
+pub fn recovered(id: &str, cwd: &str, start: i64) -> String {
+    let mut s = Script::new(id, cwd, start);
+    s.prompt("fix the failing build in the cli crate");
+    s.bash("cargo build", false);
+    s.bash("cargo build -p cli", false);
+    s.bash("cargo build -p cli --offline", false);
+    s.say("Still failing.");
+    s.prompt("the error is in src/cli.rs line 40: the match misses the Review variant; add it");
+    s.edit(7);
+    s.bash("cargo build", true);
+    s.say("Fixed: the build passes.");
+    s.prompt("now list the crate folders");
+    s.bash("ls crates", true);
+    s.say("Here they are.");
+    s.text()
 }

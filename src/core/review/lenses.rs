@@ -33,7 +33,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::summary::SessionSummary;
-use super::{geomean, round2, share};
+use super::{round2, share};
 use crate::core::Millis;
 use crate::core::agents::claude::ParseStats;
 use crate::core::checks::{CheckKind, re};
@@ -557,12 +557,7 @@ pub(super) fn stack_rows(week: &[&SessionSummary], pool: &[&SessionSummary]) -> 
             if list.is_empty() {
                 return None;
             }
-            let prompts: u64 = list.iter().map(|s| u64::from(s.prompts)).sum();
-            let actions: u64 = list.iter().map(|s| s.actions).sum();
-            let trouble = list.iter().filter(|s| s.trouble).count() as u64;
-            let recovered = list.iter().filter(|s| s.recovered).count() as u64;
-            let abandoned = list.iter().filter(|s| s.abandoned).count() as u64;
-            let hard = list.iter().filter(|s| s.lenses.hard_signal()).count() as u64;
+            let p = super::Period::of(&list);
             let five_weeks = Outcomes::of(
                 stacks_of
                     .iter()
@@ -575,26 +570,20 @@ pub(super) fn stack_rows(week: &[&SessionSummary], pool: &[&SessionSummary]) -> 
                     .filter(|(_, v)| !v.contains(&st))
                     .map(|(s, _)| *s),
             );
-            #[expect(clippy::cast_precision_loss, reason = "counts are small")]
-            let per_prompt = if prompts == 0 {
-                0.0
-            } else {
-                round2(actions as f64 / prompts as f64)
-            };
             Some(StackRow {
                 stack: st.label(),
-                sessions: list.len() as u64,
-                prompts,
-                actions,
-                actions_per_prompt: per_prompt,
-                actions_per_prompt_geomean: geomean(list.iter().flat_map(|s| s.prompt_actions())),
-                trouble,
-                recovered,
-                abandoned,
-                recovered_share: share(recovered, trouble),
-                abandoned_share: share(abandoned, trouble),
-                hard_signal: hard,
-                hard_signal_share: share(hard, list.len() as u64),
+                sessions: p.sessions,
+                prompts: p.prompts,
+                actions: p.actions,
+                actions_per_prompt: round2(ratio(p.actions, p.prompts)),
+                actions_per_prompt_geomean: p.actions_per_prompt_geomean,
+                trouble: p.trouble,
+                recovered: p.recovered,
+                abandoned: p.abandoned,
+                recovered_share: p.recovered_share,
+                abandoned_share: p.abandoned_share,
+                hard_signal: p.hard_signal,
+                hard_signal_share: p.hard_signal_share,
                 note: stack_note(st, &five_weeks, &elsewhere),
                 five_weeks,
                 elsewhere,
