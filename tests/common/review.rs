@@ -42,11 +42,15 @@ pub fn window() -> Window {
 
 /// Every session under `<root>/projects`, summarised at NOW without a cache.
 pub fn summaries(root: &Path) -> Vec<SessionSummary> {
-    let roots = Roots {
+    summaries_of(&Roots {
         projects: vec![root.join("projects")],
         ..Roots::default()
-    };
-    let files = discover::sessions(&roots);
+    })
+}
+
+/// Every session under these roots, summarised at NOW without a cache; none may fail.
+pub fn summaries_of(roots: &Roots) -> Vec<SessionSummary> {
+    let files = discover::sessions(roots);
     let s = scan::scan(
         &files,
         &Cache::disabled(),
