@@ -676,3 +676,79 @@ fn the_real_corpus_has_elixir_python_and_typescript_rows() {
     let ex = r.by_stack.iter().find(|s| s.stack == "elixir").unwrap();
     assert!(ex.hard_signal >= 2, "{ex:?}");
 }
+
+fn screen_lines(r: Review, w: u16, h: u16) -> Vec<String> {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut state = ringside::tui::review::ReviewState::with_theme(
+        r,
+        ringside::tui::theme::Theme { color: false },
+    );
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ringside::tui::review::render(f, &mut state))
+        .unwrap();
+    t.backend()
+        .buffer()
+        .content()
+        .chunks(usize::from(w))
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect()
+}
+
+/// At 50 columns the labels give way and every figure stays whole; a window that is not a week
+/// is "this period".
+#[test]
+fn the_lens_tables_fit_fifty_columns_and_name_the_period() {
+    let c = corpus();
+    let all = summaries(&c.root);
+    let lines = screen_lines(Review::build(&all, &window(), &[]), 50, 400);
+    // The last line that starts so (the work modes table above has an "understand" row too).
+    let row = |start: &str| {
+        lines
+            .iter()
+            .rfind(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("{start}\n{}", lines.join("\n")))
+            .trim_end()
+            .to_owned()
+    };
+    // Tables that fit beside a 10-column label: cut labels, whole figures.
+    for (start, end) in [
+        ("sessions with a ha…", "4 of 6 (67%)              67%"),
+        ("prompts that set up", "2 of 9 (22%)       67%"),
+        ("understand", "33%      ·      ·      ·        33%"),
+    ] {
+        let r = row(start);
+        assert!(r.ends_with(end), "{r:?} should end with {end:?}");
+    }
+    // Wider ones: each row as lines of whole "figure header" pairs.
+    let at = lines
+        .iter()
+        .rposition(|l| l.starts_with("elixir:"))
+        .unwrap();
+    let elixir: Vec<&str> = lines[at..at + 3].iter().map(|l| l.trim_end()).collect();
+    assert_eq!(
+        elixir,
+        vec![
+            "elixir: 3 sessions · 5 prompts",
+            "  0.4 actions/prompt · 3 trouble · 33% recovered",
+            "  67% abandoned · 33% hard signal",
+        ]
+    );
+    assert!(row("python:").starts_with("python: 1 session · 1 prompt"));
+    assert!(row("without:").starts_with("without: 3 sessions · 33% hard signal"));
+    for l in &lines {
+        assert!(ringside::core::sanitize::width(l.trim_end()) <= 50, "{l}");
+    }
+    let two_weeks = Window {
+        since: Millis(NOW_MS - 14 * DAY),
+        ..window()
+    };
+    let md = ringside::report::review::markdown(&Review::build(&all, &two_weeks, &[]));
+    assert!(md.contains("|  | this period | baseline / week |"), "{md}");
+    let lenses = &md[md.find("## Hard signals").unwrap()..md.find("## Sessions").unwrap()];
+    assert!(!lenses.contains("this week"), "{lenses}");
+    assert!(
+        lenses.contains("| mode | 01-16 | 01-23 | 01-30 | this period |"),
+        "{lenses}"
+    );
+}

@@ -5,7 +5,7 @@
 use crate::core::format;
 use crate::core::review::{Outcomes, Review};
 
-use super::review::{count, pct, per_week};
+use super::review::{count, pct, per_week, period};
 
 /// One section: a title, a table and the sentences that go with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,7 @@ fn hard_signals(r: &Review) -> Section {
     );
     Section {
         title: "Hard signals",
-        header: header(&["", "this week", "baseline / week"]),
+        header: header(&["", period(r), "baseline / week"]),
         rows,
         about: vec![
             "A commit or pull request that succeeded, a test run that passed, or your yes in a later prompt: evidence you can check, not a verdict on success.".into(),
@@ -121,7 +121,10 @@ fn by_stack(r: &Review) -> Section {
     if rows.is_empty() {
         about.insert(
             0,
-            "No session this week touched a language or toolchain ringside recognises.".into(),
+            format!(
+                "No session {} touched a language or toolchain ringside recognises.",
+                period(r)
+            ),
         );
     }
     Section {
@@ -147,7 +150,7 @@ fn work_mix(r: &Review) -> Section {
     let mut head = vec!["mode".to_owned()];
     head.extend(weeks.iter().map(|w| {
         if w.in_window {
-            "this week".to_owned()
+            period(r).to_owned()
         } else {
             // The baseline week by its first day (UTC), `01-19`.
             let d = w.since.to_string();
@@ -191,7 +194,7 @@ fn behaviours(r: &Review) -> Section {
     let ratio = |x: Option<f64>| x.map_or_else(|| "–".into(), format::ratio);
     Section {
         title: "Three behaviours",
-        header: header(&["", "this week", "baseline"]),
+        header: header(&["", period(r), "baseline"]),
         rows: vec![
             vec![
                 "prompts that set up the task specifically".into(),
@@ -248,9 +251,9 @@ fn around_model(r: &Review) -> Section {
         "Project memory (CLAUDE.md, AGENTS.md), skills, custom slash commands, your hooks, plan mode.".to_owned(),
     ];
     about.push(if in_play.is_empty() {
-        "None of it was in play this week.".to_owned()
+        format!("None of it was in play {}.", period(r))
     } else {
-        format!("In play this week: {}.", in_play.join(", "))
+        format!("In play {}: {}.", period(r), in_play.join(", "))
     });
     Section {
         title: "The system around the model",
@@ -271,7 +274,7 @@ fn headless(r: &Review) -> Option<Section> {
     }
     Some(Section {
         title: "Headless and SDK sessions",
-        header: header(&["", "this week", "baseline / week"]),
+        header: header(&["", period(r), "baseline / week"]),
         rows: vec![
             vec![
                 "sessions".into(),
