@@ -37,8 +37,9 @@ use crate::core::pipeline::Pipeline;
 use super::atomic::{self, Durability, TMP_SUFFIX};
 
 /// Bump when the saved shape changes in a way serde would not notice (3: the engine keeps its
-/// detector state by signal family; 4: with the parser and builder fields of issue 14).
-pub const FORMAT: u32 = 4;
+/// detector state by signal family; 4: with the parser and builder fields of issue 14; 5:
+/// bounded evidence, with its count).
+pub const FORMAT: u32 = 5;
 /// Bytes at the file's head that must not change.
 const HEAD: u64 = 4096;
 /// Bytes just before the offset that must not change.

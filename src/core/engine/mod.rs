@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use self::detector::{
     Act, ActEdit, Cx, Detector, Last, PromptFacts, RECENT_ACTIONS, Standing, TurnState,
 };
+pub use self::detector::{EVIDENCE_FIRST, EVIDENCE_KEPT};
 use self::ids::{RecoveryId, SignalId};
 use self::signals::Detectors;
 use self::text::Lexicons;
@@ -93,8 +94,11 @@ pub struct Firing {
     pub turn: usize,
     pub at_line: LineNo,
     pub at: Option<Millis>,
-    /// The events it rests on, by line.
+    /// The events it rests on, by line: all of them, or when there are more than
+    /// [`EVIDENCE_KEPT`], the first [`EVIDENCE_FIRST`] and the latest.
     pub evidence: Vec<LineNo>,
+    /// How many lines the evidence rests on in all (more than `evidence.len()` when cut).
+    pub evidence_total: usize,
     /// 1 at the threshold, capped at 1.
     pub intensity: f64,
     /// The evidence in words ("`cargo test` failed 3 times with edits in between").
@@ -120,7 +124,9 @@ pub struct Nudge {
     pub turn: usize,
     pub at_line: LineNo,
     pub at: Option<Millis>,
+    /// The firing's evidence lines, and how many there were in all.
     pub evidence: Vec<LineNo>,
+    pub evidence_total: usize,
     #[serde(deserialize_with = "nudge::deserialize_headline")]
     pub headline: Headline,
     pub text: String,
