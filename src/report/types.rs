@@ -289,11 +289,7 @@ impl TurnFigures {
                 .collect(),
             tier,
             risk,
-            nudge: engine
-                .nudges
-                .iter()
-                .find(|n| n.turn == i)
-                .map(|n| NudgeEntry::new(n, turns)),
+            nudge: engine.nudge_in(i).map(|n| NudgeEntry::new(n, turns)),
             number: t.number,
             line: t.line,
             preamble: t.prompt.is_none(),
