@@ -3,6 +3,7 @@
 #![allow(dead_code, reason = "each bench uses a different subset")]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The wall clock, for timing. (clippy.toml bans `Instant::now` so that `core` takes time as
@@ -25,4 +26,37 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Runs a command under `/usr/bin/time -f %M` when present; returns wall seconds and peak RSS.
+pub fn run_timed(cmd: Command) -> (f64, Option<u64>) {
+    let time = Path::new("/usr/bin/time");
+    let mut c = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("RSS_KB=%M").arg(cmd.get_program());
+        c.args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c
+    } else {
+        cmd
+    };
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let t = now();
+    let out = c.output().expect("run the benchmarked command");
+    let secs = t.elapsed().as_secs_f64();
+    if !out.status.success() {
+        eprintln!(
+            "command failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let rss = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("RSS_KB=")?.trim().parse().ok());
+    (secs, rss)
 }
