@@ -38,8 +38,8 @@ use super::atomic::{self, Durability, TMP_SUFFIX};
 
 /// Bump when the saved shape changes in a way serde would not notice (3: the engine keeps its
 /// detector state by signal family; 4: with the parser and builder fields of issue 14; 5: the
-/// session's footprint for the review's lenses).
-pub const FORMAT: u32 = 5;
+/// session's footprint for the review's lenses; 6: bounded evidence, with its count).
+pub const FORMAT: u32 = 6;
 /// Bytes at the file's head that must not change.
 const HEAD: u64 = 4096;
 /// Bytes just before the offset that must not change.

@@ -235,13 +235,9 @@ impl Builder {
     }
 
     fn start_turn(&mut self, line: LineNo, at: Option<Millis>, p: Prompt) {
-        let number = self
-            .session
-            .turns
-            .iter()
-            .filter(|t| t.prompt.is_some())
-            .count()
-            + 1;
+        // Only a preamble (number 0) has no prompt, so the last turn's number is the count of
+        // prompts so far (counting them again here made a session's cost grow with its square).
+        let number = self.session.turns.last().map_or(0, |t| t.number) + 1;
         let prompt = TurnPrompt {
             plan_mode: p.plan_mode,
             text: p.text,
