@@ -25,10 +25,13 @@
 
 #[path = "common/gen.rs"]
 mod generator;
+#[path = "common/util.rs"]
+mod util;
+
+use util::{now, run_timed};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::process::Command;
 
 const MB: f64 = 1_000_000.0;
 const NOW: &str = "2026-02-17T00:00:00Z";
@@ -154,46 +157,6 @@ fn report(m: &Measured, bytes: u64) {
         bytes as f64 / MB / med,
         runs.join(", ")
     );
-}
-
-/// Runs a command under `/usr/bin/time -f %M` when present; returns wall seconds and peak RSS.
-fn run_timed(cmd: Command) -> (f64, Option<u64>) {
-    let time = Path::new("/usr/bin/time");
-    let mut c = if time.exists() {
-        let mut c = Command::new(time);
-        c.arg("-f").arg("RSS_KB=%M").arg(cmd.get_program());
-        c.args(cmd.get_args());
-        for (k, v) in cmd.get_envs() {
-            match v {
-                Some(v) => c.env(k, v),
-                None => c.env_remove(k),
-            };
-        }
-        c
-    } else {
-        cmd
-    };
-    c.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let t = now();
-    let out = c.output().expect("run the benchmarked command");
-    let secs = t.elapsed().as_secs_f64();
-    if !out.status.success() {
-        eprintln!(
-            "command failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    let rss = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .find_map(|l| l.strip_prefix("RSS_KB=")?.trim().parse().ok());
-    (secs, rss)
-}
-
-/// The wall clock, for timing (clippy.toml bans `Instant::now` so that `core` takes time as
-/// data; a benchmark is the one place that measures it directly).
-#[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
-    Instant::now()
 }
 
 /// The corpus, generated once (a `.done` marker records its size): sessions of a heavy user's

@@ -11,6 +11,9 @@
 
 mod common;
 
+use common::review::{DAY, NOW, NOW_MS, recovered, summaries, summaries_of, window, write};
+use common::transcript::Script;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -22,94 +25,10 @@ use ringside::core::Millis;
 use ringside::core::engine::Rules;
 use ringside::core::review::{NudgeFeedback, Review, SessionSummary, Window};
 use ringside::report::types::ScoreReport;
-use ringside::source::cache::Cache;
 use ringside::source::discover::{self, Roots};
-use ringside::source::{read, scan};
+use ringside::source::read;
 use ringside::tui::review::{ReviewState, render};
 use ringside::tui::theme::Theme;
-
-const DAY: i64 = 86_400_000;
-/// The review's "now": 2026-02-20T12:00:00Z.
-const NOW_MS: i64 = 1_771_588_800_000;
-const NOW: &str = "2026-02-20T12:00:00Z";
-
-/// A transcript written line by line, Claude Code 2.1 style.
-struct Script {
-    lines: Vec<String>,
-    t: i64,
-    ids: u32,
-    id: String,
-    cwd: String,
-}
-
-impl Script {
-    fn new(id: &str, cwd: &str, start: i64) -> Self {
-        Self {
-            lines: Vec::new(),
-            t: start,
-            ids: 0,
-            id: id.into(),
-            cwd: cwd.into(),
-        }
-    }
-
-    fn ts(&self) -> String {
-        Millis(self.t).to_string()
-    }
-
-    fn prompt(&mut self, text: &str) {
-        self.t += 5000;
-        let text = serde_json::to_string(text).unwrap();
-        self.lines.push(format!(r#"{{"type":"user","message":{{"role":"user","content":{text}}},"timestamp":"{}","sessionId":"{}","cwd":"{}"}}"#, self.ts(), self.id, self.cwd));
-    }
-
-    fn say(&mut self, text: &str) {
-        self.t += 1000;
-        self.ids += 1;
-        let text = serde_json::to_string(text).unwrap();
-        self.lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_t{}","model":"claude-opus-4-6","content":[{{"type":"text","text":{text}}}],"usage":{{"input_tokens":10,"output_tokens":20}}}},"timestamp":"{}"}}"#, self.ids, self.ts()));
-    }
-
-    fn call(&mut self, name: &str, input: &str, content: &str, is_error: bool, tur: &str) {
-        self.t += 1000;
-        self.ids += 1;
-        let id = format!("toolu_{}", self.ids);
-        self.lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_c{}","model":"claude-opus-4-6","content":[{{"type":"tool_use","id":"{id}","name":"{name}","input":{input}}}],"usage":{{"input_tokens":10,"output_tokens":30}}}},"timestamp":"{}"}}"#, self.ids, self.ts()));
-        self.t += 1000;
-        let content = serde_json::to_string(content).unwrap();
-        self.lines.push(format!(r#"{{"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"{id}","content":{content},"is_error":{is_error}}}]}},"toolUseResult":{tur},"timestamp":"{}"}}"#, self.ts()));
-    }
-
-    fn bash(&mut self, cmd: &str, ok: bool) {
-        let input = serde_json::json!({ "command": cmd }).to_string();
-        let content = if ok {
-            "ok"
-        } else {
-            "Exit code 1\nerror: it broke"
-        };
-        self.call(
-            "Bash",
-            &input,
-            content,
-            !ok,
-            r#"{"stdout":"x","stderr":"","interrupted":false}"#,
-        );
-    }
-
-    fn edit(&mut self, n: u32) {
-        let path = format!("/src/f{n}.rs");
-        let input = serde_json::json!({ "file_path": path, "old_string": format!("a{n}"), "new_string": format!("b{n}") }).to_string();
-        let tur = serde_json::json!({ "filePath": path, "structuredPatch": [
-            { "oldStart": n * 10, "oldLines": 2, "newStart": n * 10, "newLines": 3, "lines": [" a", "-b", "+c", "+d"] }
-        ]})
-        .to_string();
-        self.call("Edit", &input, "The file has been updated.", false, &tur);
-    }
-
-    fn text(&self) -> String {
-        self.lines.join("\n") + "\n"
-    }
-}
 
 const PROMPTS: [&str; 3] = [
     "add a parser case for empty input in src/parse.rs",
@@ -142,39 +61,11 @@ fn abandoned(id: &str, cwd: &str, start: i64) -> String {
     s.text()
 }
 
-/// Trouble in the first prompt, then an edit and a passing build, then one more clean prompt.
-fn recovered(id: &str, cwd: &str, start: i64) -> String {
-    let mut s = Script::new(id, cwd, start);
-    s.prompt("fix the failing build in the cli crate");
-    s.bash("cargo build", false);
-    s.bash("cargo build -p cli", false);
-    s.bash("cargo build -p cli --offline", false);
-    s.say("Still failing.");
-    s.prompt("the error is in src/cli.rs line 40: the match misses the Review variant; add it");
-    s.edit(7);
-    s.bash("cargo build", true);
-    s.say("Fixed: the build passes.");
-    s.prompt("now list the crate folders");
-    s.bash("ls crates", true);
-    s.say("Here they are.");
-    s.text()
-}
-
 struct Fixture {
     _tmp: tempfile::TempDir,
     root: PathBuf,
     home: PathBuf,
     files: Vec<PathBuf>,
-}
-
-fn write(root: &Path, cwd: &str, id: &str, text: &str) -> PathBuf {
-    let dir = root
-        .join("projects")
-        .join(cwd.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(format!("{id}.jsonl"));
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 /// Window (the last 7 days before NOW): 3 clean sessions of 2 prompts in `app`, 2 abandoned in
@@ -240,34 +131,6 @@ fn fixture() -> Fixture {
         home,
         files,
     }
-}
-
-fn window() -> Window {
-    let now = Millis(NOW_MS);
-    Window {
-        since: Millis(now.0 - 7 * DAY),
-        until: now,
-        baseline_since: Millis(now.0 - 35 * DAY),
-        tz: jiff::tz::TimeZone::UTC,
-        tz_name: "UTC".into(),
-    }
-}
-
-fn summaries(root: &Path) -> Vec<SessionSummary> {
-    let roots = Roots {
-        projects: vec![root.join("projects")],
-        ..Roots::default()
-    };
-    let files = discover::sessions(&roots);
-    let s = scan::scan(
-        &files,
-        &Cache::disabled(),
-        &Rules::shared_default(),
-        Millis(NOW_MS),
-        &|| {},
-    );
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
-    s.summaries
 }
 
 fn review_of(root: &Path) -> Review {
@@ -402,6 +265,7 @@ fn the_summary_agrees_with_score_json() {
             r.bytes,
             &r.session,
             &r.engine,
+            &r.stats,
             Millis(NOW_MS),
         );
         let j = &score["session"];
@@ -558,22 +422,14 @@ fn the_real_corpus_reviews_without_error() {
         projects: vec![corpus.join("claude/real"), corpus.join("claude/handmade")],
         ..Roots::default()
     };
-    let files = discover::sessions(&roots);
-    assert!(!files.is_empty());
-    let s = scan::scan(
-        &files,
-        &Cache::disabled(),
-        &Rules::shared_default(),
-        Millis(NOW_MS),
-        &|| {},
-    );
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let all = summaries_of(&roots);
+    assert!(!all.is_empty());
     let w = Window {
         since: Millis(0),
         ..window()
     };
-    let r = Review::build(&s.summaries, &w, &[]);
-    assert_eq!(r.week.sessions as usize, s.summaries.len());
+    let r = Review::build(&all, &w, &[]);
+    assert_eq!(r.week.sessions as usize, all.len());
     let md = ringside::report::review::markdown(&r);
     assert!(!md.contains('\u{1b}'));
     let _ = tmp;

@@ -211,6 +211,19 @@ pub fn write_session<W: Write>(out: W, spec: &SessionSpec) -> io::Result<Truth> 
     Ok(s.truth)
 }
 
+/// Writes one session of `prompts` short turns and returns its truth: the many-prompt case (a
+/// long day of small steps). Each turn is a short typed prompt (about a quarter of them
+/// corrections), one response that says a sentence and runs one small shell command (a sixth of
+/// them fail), a one-sentence answer and the turn's end. Nothing in it counts as a success (no
+/// check passing after a failure, no commit, no thanks), so the session stays in trouble and
+/// the correction chain only grows: the worst case for anything that walks every firing.
+pub fn write_short_prompts<W: Write>(out: W, prompts: u64, seed: u64) -> io::Result<Truth> {
+    let mut s = Gen::new(out, &SessionSpec::new(0, seed));
+    s.run_short(prompts)?;
+    s.out.flush()?;
+    Ok(s.truth)
+}
+
 /// One file of a generated corpus.
 #[derive(Debug, Clone)]
 pub struct CorpusFile {
@@ -1219,6 +1232,113 @@ impl<W: Write> Gen<W> {
         Ok(())
     }
 
+    /// `prompts` short turns (see [`write_short_prompts`]).
+    fn run_short(&mut self, prompts: u64) -> io::Result<()> {
+        const PROMPTS: &[&str] = &[
+            "no, that's still wrong, try again",
+            "that's not what I asked for: the {w} goes first",
+            "now do the same for the {w} list",
+            "rename {i} to {w}_{w2}",
+            "why is the {w} list empty?",
+            "show me where {i} is defined",
+            "move the {w} code into its own module",
+            "still not right, the {w2} is missing",
+        ];
+        for _ in 0..prompts {
+            self.now += self.rng.range(20_000, 180_000) as i64;
+            let uuid = self.uuid();
+            let tpl = *self.rng.pick(PROMPTS);
+            let text = fill(&mut self.rng, tpl);
+            self.prompt_line(&uuid, &text)?;
+            self.short_step()?;
+            self.turn_end()?;
+        }
+        Ok(())
+    }
+
+    /// One small step: a response with a sentence and one shell command, its result, and a
+    /// one-sentence answer.
+    fn short_step(&mut self) -> io::Result<()> {
+        const COMMANDS: &[&str] = &[
+            "ls src",
+            "rg -n {w} src",
+            "cat src/{w}.rs",
+            "git status --short",
+            "wc -l src/{w}.rs",
+        ];
+        let tpl = *self.rng.pick(COMMANDS);
+        let command = fill(&mut self.rng, tpl);
+        let fails = self.rng.chance(167);
+        let say = sentence(&mut self.rng);
+        let answer = sentence(&mut self.rng);
+        let id = self.unique_id("toolu_01", 22);
+        let input = obj_string(|o| {
+            o.s("command", &command).s("description", "Look around");
+        });
+        for (k, text) in [say, answer].iter().enumerate() {
+            let msg = self.unique_id("msg_01", 22);
+            let mut req = String::from("req_011C");
+            random_chars(&mut self.rng, B58, 18, &mut req);
+            self.truth.model_calls += 1;
+            let tokens = self.rng.range(20, 120);
+            self.truth.output_tokens += tokens;
+            let block = obj_string(|o| {
+                o.s("type", "text").s("text", text);
+            });
+            self.assistant_line(&msg, &req, &block, 40, tokens)?;
+            if k > 0 {
+                break;
+            }
+            let block = obj_string(|o| {
+                o.s("type", "tool_use")
+                    .s("id", &id)
+                    .s("name", "Bash")
+                    .raw("input", &input)
+                    .o("caller", |c| {
+                        c.s("type", "direct");
+                    });
+            });
+            let call_line = self.assistant_line(&msg, &req, &block, 40, tokens)?;
+            let (content, tur) = if fails {
+                let err = format!("Exit code 1\n{command}: No such file or directory");
+                let tur = json_str(&format!("Error: {err}"));
+                (err, tur)
+            } else {
+                let out = format!("{} {}", word(&mut self.rng), word(&mut self.rng));
+                let tur = bash_tur(&out, "", None);
+                (out, tur)
+            };
+            let ts = self.tick(20, 900);
+            let uuid = self.uuid();
+            let mut b = self.take();
+            let mut o = Obj::new(&mut b);
+            self.envelope(&mut o, Some(&call_line));
+            o.s("type", "user")
+                .o("message", |m| {
+                    m.s("role", "user").a("content", |a| {
+                        a.o(|r| {
+                            r.s("tool_use_id", &id)
+                                .s("type", "tool_result")
+                                .s("content", &content)
+                                .bool("is_error", fails);
+                        });
+                    });
+                })
+                .s("uuid", &uuid)
+                .s("timestamp", &ts)
+                .raw("toolUseResult", &tur)
+                .s("sourceToolAssistantUUID", &call_line);
+            o.end();
+            self.parent = Some(uuid);
+            self.truth.tool_calls += 1;
+            if fails {
+                self.truth.tool_errors += 1;
+            }
+            self.emit(b)?;
+        }
+        Ok(())
+    }
+
     /// The agent's work after a prompt: API responses with their tool calls, until a final
     /// answer, a rejection or an Esc. `human` turns can carry one steering prompt; turns that
     /// answer a task notification are short and carry none (so steering texts never repeat
@@ -1339,6 +1459,11 @@ impl<W: Write> Gen<W> {
 
     fn prompt(&mut self, uuid: &str) -> io::Result<()> {
         let text = self.prompt_text();
+        self.prompt_line(uuid, &text)
+    }
+
+    /// A typed prompt line with this text.
+    fn prompt_line(&mut self, uuid: &str, text: &str) -> io::Result<()> {
         let ts = self.tick(50, 400);
         let parent = self.parent.clone();
         let mut b = self.take();
@@ -1346,7 +1471,7 @@ impl<W: Write> Gen<W> {
         self.envelope(&mut o, parent.as_deref());
         o.s("type", "user")
             .o("message", |m| {
-                m.s("role", "user").s("content", &text);
+                m.s("role", "user").s("content", text);
             })
             .s("uuid", uuid)
             .s("timestamp", &ts)

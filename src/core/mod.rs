@@ -18,6 +18,7 @@ pub mod replay;
 pub mod review;
 pub mod sanitize;
 pub mod session;
+pub mod stack;
 pub mod time;
 pub mod view;
 

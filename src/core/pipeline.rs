@@ -92,6 +92,8 @@ pub struct Pipeline {
     /// For each sub-agent name shown from a file: what the session held under it before (an
     /// inline sidechain's figures, or nothing), put back while the main file is consumed.
     shadowed: BTreeMap<String, Option<SubagentFigures>>,
+    /// The sub-agent files' footprints are in the session's (the resting state).
+    shown: bool,
     #[serde(skip)]
     scratch: Vec<Event>,
     /// Every event, kept only when asked for (tests, replay); never saved.
@@ -151,6 +153,7 @@ impl Pipeline {
             engine,
             agents: Vec::new(),
             shadowed: BTreeMap::new(),
+            shown: false,
             scratch: Vec::new(),
             log: None,
             bytes: 0,
@@ -286,6 +289,7 @@ impl Pipeline {
     /// Feeds a chunk of a sub-agent's file.
     pub fn feed_agent(&mut self, feed: &mut AgentFeed, mut chunk: &[u8]) {
         let i = self.agent_index(feed);
+        self.hide_agents();
         let agent = &mut self.agents[i];
         agent.bytes += chunk.len() as u64;
         while !chunk.is_empty() {
@@ -301,6 +305,7 @@ impl Pipeline {
     /// A sub-agent's file ended: a last record without its terminator is read as complete.
     pub fn finish_agent(&mut self, feed: &mut AgentFeed) {
         let i = self.agent_index(feed);
+        self.hide_agents();
         let agent = &mut self.agents[i];
         agent.reader.finish(&mut self.scratch);
         for ev in self.scratch.drain(..) {
@@ -324,6 +329,12 @@ impl Pipeline {
 
     /// Takes the sub-agent files' figures out of the session, putting back what they covered.
     fn hide_agents(&mut self) {
+        if std::mem::take(&mut self.shown) {
+            for agent in &self.agents {
+                self.builder
+                    .footprint_of_subagent(&agent.builder.session().footprint, false);
+            }
+        }
         for (name, before) in std::mem::take(&mut self.shadowed) {
             match before {
                 Some(figures) => self.builder.put_subagent(&name, figures),
@@ -336,6 +347,12 @@ impl Pipeline {
     /// inline sidechain's of the same name), and counts its successful calls in the turn that
     /// spawned it.
     fn show_agents(&mut self) {
+        if !std::mem::replace(&mut self.shown, true) {
+            for agent in &self.agents {
+                self.builder
+                    .footprint_of_subagent(&agent.builder.session().footprint, true);
+            }
+        }
         for agent in &mut self.agents {
             for (name, figures) in &agent.builder.session().subagents {
                 let mut figures = figures.clone();

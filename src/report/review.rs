@@ -400,28 +400,56 @@ pub fn markdown(r: &Review) -> String {
     group_table(&mut out, &r.projects, "project");
     let _ = writeln!(out, "\n## Work modes\n");
     group_table(&mut out, &r.modes, "mode");
+    lens_markdown(&mut out, r);
     let _ = writeln!(out, "\n## Sessions\n");
     let _ = writeln!(out, "Open one with `ringside replay <id>`.\n");
     let _ = writeln!(
         out,
-        "| id | started (UTC) | project | prompts | actions/prompt | outcome | signals | first prompt |"
+        "| id | started (UTC) | project | prompts | actions/prompt | outcome | hard signal | signals | first prompt |"
     );
-    let _ = writeln!(out, "|---|---|---|---:|---:|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---:|---:|---|---|---|---|");
     for s in &r.sessions {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(short(&s.id), 8),
             when(s),
             cell(&s.project, 40),
             s.prompts,
             format::ratio(s.actions_per_prompt_geomean),
             outcome(s),
+            if s.hard_signal { "✓" } else { "" },
             s.signals.join(" "),
             cell(s.first_prompt.as_deref().unwrap_or(""), 80)
         );
     }
     out
+}
+
+/// The lens sections (hard signals, by stack, work mix, behaviours, the system around the
+/// model, headless sessions) as markdown tables.
+fn lens_markdown(out: &mut String, r: &Review) {
+    for s in super::lenses::sections(r) {
+        let _ = writeln!(out, "\n## {}\n", s.title);
+        for a in &s.about {
+            let _ = writeln!(out, "_{}_\n", cell(a, 1000));
+        }
+        if !s.rows.is_empty() {
+            let head: Vec<String> = s.header.iter().map(|h| cell(h, 40)).collect();
+            let _ = writeln!(out, "| {} |", head.join(" | "));
+            let align: Vec<&str> = (0..s.header.len())
+                .map(|i| if i == 0 { "---" } else { "---:" })
+                .collect();
+            let _ = writeln!(out, "|{}|", align.join("|"));
+            for row in &s.rows {
+                let cells: Vec<String> = row.iter().map(|c| cell(c.trim(), 60)).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+        }
+        for n in &s.notes {
+            let _ = writeln!(out, "\n- {}", cell(n, 1000));
+        }
+    }
 }
 
 #[cfg(test)]

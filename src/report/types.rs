@@ -129,6 +129,7 @@ pub struct SignalEntry {
     pub at_line: LineNo,
     pub at: Option<Millis>,
     pub evidence: Vec<LineNo>,
+    pub evidence_total: usize,
     pub intensity: f64,
     pub detail: String,
 }
@@ -141,6 +142,7 @@ pub struct NudgeEntry {
     pub at_line: LineNo,
     pub at: Option<Millis>,
     pub evidence: Vec<LineNo>,
+    pub evidence_total: usize,
     pub headline: &'static str,
     pub text: String,
 }
@@ -170,6 +172,7 @@ impl NudgeEntry {
             at_line: n.at_line,
             at: n.at,
             evidence: n.evidence.clone(),
+            evidence_total: n.evidence_total,
             headline: n.headline,
             text: sanitize::one_line(&n.text, 2000),
         }
@@ -279,17 +282,14 @@ impl TurnFigures {
                     at_line: f.at_line,
                     at: f.at,
                     evidence: f.evidence.clone(),
+                    evidence_total: f.evidence_total,
                     intensity: (f.intensity * 100.0).round() / 100.0,
                     detail: sanitize::one_line(&f.detail, 500),
                 })
                 .collect(),
             tier,
             risk,
-            nudge: engine
-                .nudges
-                .iter()
-                .find(|n| n.turn == i)
-                .map(|n| NudgeEntry::new(n, turns)),
+            nudge: engine.nudge_in(i).map(|n| NudgeEntry::new(n, turns)),
             number: t.number,
             line: t.line,
             preamble: t.prompt.is_none(),

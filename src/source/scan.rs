@@ -43,6 +43,7 @@ pub fn summarize(
         r.bytes,
         &r.session,
         &r.engine,
+        &r.stats,
         now,
     ))
 }

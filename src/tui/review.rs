@@ -304,6 +304,7 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             )));
         }
     }
+    rows.extend(lens_rows(r, theme, width));
     rows.extend(head("Sessions (Enter opens in replay)", theme));
     if r.sessions.is_empty() {
         rows.push(styled("No sessions in this period.".into(), theme.dim()));
@@ -324,6 +325,8 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             )),
             // One space at least between the outcome and the prompt ("likely abandoned" is 16).
             Span::styled(format!("{:<17}", fmt::outcome(s)), style),
+            // ✓: a hard signal is present (a commit or PR, a passing test, your yes).
+            Span::styled(if s.hard_signal { "✓ " } else { "  " }, theme.good()),
             Span::raw(sanitize::one_line(
                 s.first_prompt.as_deref().unwrap_or(""),
                 200,
@@ -333,6 +336,110 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             line,
             session: Some(s.id.clone()),
         });
+    }
+    rows
+}
+
+/// The lens sections: each a heading, a table (first column left, the rest right-aligned), what
+/// the figures mean (faint) and where something differs (accent), wrapped to `width`.
+fn lens_rows(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for s in crate::report::lenses::sections(r) {
+        rows.extend(head(s.title, theme));
+        rows.extend(lens_table(&s, theme, width));
+        for a in &s.about {
+            for part in super::view::wrap(a, width) {
+                rows.push(styled(part, theme.dim()));
+            }
+        }
+        for n in &s.notes {
+            for (j, part) in super::view::wrap(n, width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if j == 0 { "▸ " } else { "  " };
+                rows.push(styled(format!("{lead}{part}"), theme.accent()));
+            }
+        }
+    }
+    rows
+}
+
+/// Narrowest the label column gets before a table is laid out as lines instead.
+const LABEL_MIN: usize = 10;
+
+/// A section's table. The label column gives way on narrow screens and the figures never do:
+/// where they do not fit beside a 10-column label, each row becomes a wrapped line of
+/// "figure header" pairs (empty cells, `·`, left out).
+fn lens_table(s: &crate::report::lenses::Section, theme: Theme, width: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    if s.rows.is_empty() {
+        return rows;
+    }
+    let col_width = |i: usize| {
+        std::iter::once(&s.header)
+            .chain(&s.rows)
+            .filter_map(|row| row.get(i))
+            .map(|c| sanitize::width(c))
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = (0..s.header.len()).map(col_width).collect();
+    let figures: usize = widths.iter().skip(1).map(|w| w + 2).sum();
+    if figures + LABEL_MIN > width {
+        for row in &s.rows {
+            let pairs = row
+                .iter()
+                .zip(&s.header)
+                .skip(1)
+                .filter(|(c, _)| !matches!(c.trim(), "" | "·"))
+                .map(|(c, h)| {
+                    // "1 session", not "1 sessions".
+                    let h = match h.strip_suffix('s') {
+                        Some(one) if c == "1" && !h.contains(' ') => one,
+                        _ => h.as_str(),
+                    };
+                    format!("{c} {h}").trim().to_owned()
+                });
+            // Greedy, a pair at a time: a figure never parts from its header.
+            let mut line = format!("{}:", row.first().map_or("", |l| l.trim()));
+            let mut first = true;
+            for pair in pairs {
+                let sep = if first { " " } else { " · " };
+                if sanitize::width(&line) + sep.len() + sanitize::width(&pair) > width && !first {
+                    rows.push(plain(std::mem::replace(&mut line, format!("  {pair}"))));
+                } else {
+                    line.push_str(sep);
+                    line.push_str(&pair);
+                }
+                first = false;
+            }
+            rows.push(plain(line));
+        }
+        return rows;
+    }
+    if let Some(first) = widths.first_mut() {
+        *first = (*first).min(44).min(width - figures);
+    }
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let c = sanitize::one_line(c, *w);
+                let pad = " ".repeat(w.saturating_sub(sanitize::width(&c)));
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("  {pad}{c}")
+                }
+            })
+            .collect::<String>()
+    };
+    rows.push(styled(line(&s.header), theme.dim()));
+    for row in &s.rows {
+        rows.push(plain(line(row)));
     }
     rows
 }

@@ -1,6 +1,9 @@
 //! Shared test helpers: the real corpus (skipped with a notice where absent) and fixtures.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod review;
+pub mod transcript;
+
 use std::path::{Path, PathBuf};
 
 /// `../shared/corpus`, or `None` (with a printed notice) where it is absent.

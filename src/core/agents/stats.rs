@@ -81,6 +81,10 @@ pub struct ParseStats {
     pub unknown_types: BTreeMap<String, u64>,
     /// Top-level keys we do not know, by name.
     pub unknown_fields: BTreeMap<String, u64>,
+    /// A hook the user configured reported in this file (the agent's own callbacks and
+    /// ringside's hook do not count).
+    #[serde(default)]
+    pub user_hooks: bool,
 }
 
 impl ParseStats {

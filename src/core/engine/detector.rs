@@ -169,9 +169,10 @@ pub(super) struct Standing {
     /// The most failing runs any kind of check has had since it last passed (tier 3 from 2).
     /// The checks family.
     pub failing_runs: usize,
-    /// Corrections (and repeated prompts) since the last success (tier 2 while any). The prompts
-    /// family adds; a success clears them.
-    pub corrections: Vec<LineNo>,
+    /// Corrections (and repeated prompts) since the last success (tier 2 while any): how many,
+    /// and their lines (a line once). The prompts family adds; a success clears them.
+    pub corrections: usize,
+    pub correction_lines: Trail,
     /// A [`Loop::Sticky`] signal fired at some point (tier 2: a recovered loop). On fire.
     pub had_loop: bool,
     /// A loop signal fired in the current turn. On fire; reset by each prompt.
@@ -255,13 +256,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Records a new firing of `signal`; returns its index, for [`Cx::update`]. `evidence` is the
-    /// lines a person can check (the last one is where it fired); `intensity` is 1 at the
+    /// lines a person can check, in order (the last one is where it fired): a `Vec` (cut to the
+    /// first and latest when long) or a [`Trail`] kept as they came; `intensity` is 1 at the
     /// threshold (capped at 1); `detail` is the evidence in words, shown before the advice;
     /// `variant` picks the catalogue row's advice variant.
     pub fn fire(
         &mut self,
         signal: SignalId,
-        evidence: Vec<LineNo>,
+        evidence: impl Into<Evidence>,
         intensity: f64,
         detail: String,
         variant: u8,
@@ -269,13 +271,19 @@ impl<'a> Cx<'a> {
         let row = signal.row();
         self.standing.had_loop |= row.loops == Loop::Sticky;
         self.standing.turn_loop |= row.loops != Loop::No;
-        let at_line = evidence.last().copied().unwrap_or(self.turn.last_line);
+        let evidence = evidence.into();
+        let at_line = evidence
+            .lines
+            .last()
+            .copied()
+            .unwrap_or(self.turn.last_line);
         self.firings.push(Firing {
             signal,
             turn: self.turn_index(),
             at_line,
             at: self.event_at.or(self.now),
-            evidence,
+            evidence: evidence.lines,
+            evidence_total: evidence.total,
             intensity: intensity.clamp(0.0, 1.0),
             detail,
             variant,
@@ -284,9 +292,17 @@ impl<'a> Cx<'a> {
     }
 
     /// Grows an ongoing episode: new evidence and detail, intensity never lower.
-    pub fn update(&mut self, i: usize, evidence: Vec<LineNo>, intensity: f64, detail: String) {
+    pub fn update(
+        &mut self,
+        i: usize,
+        evidence: impl Into<Evidence>,
+        intensity: f64,
+        detail: String,
+    ) {
         if let Some(f) = self.firings.get_mut(i) {
-            f.evidence = evidence;
+            let evidence = evidence.into();
+            f.evidence = evidence.lines;
+            f.evidence_total = evidence.total;
             f.intensity = f.intensity.max(intensity.clamp(0.0, 1.0));
             f.detail = detail;
         }
@@ -306,7 +322,8 @@ impl<'a> Cx<'a> {
         if recovery.is_success() {
             *self.last_success = Some(at_line);
             self.standing.end = EndItems::default();
-            self.standing.corrections.clear();
+            self.standing.corrections = 0;
+            self.standing.correction_lines.clear();
         }
     }
 
@@ -320,5 +337,127 @@ impl<'a> Cx<'a> {
     /// A likely abandonment was already marked.
     pub fn abandoned(&self) -> bool {
         self.abandoned_at.is_some()
+    }
+}
+
+/// Evidence lines kept per firing when there are more: the first [`EVIDENCE_FIRST`] (where it
+/// started) and the latest (where it is now). The count of all is kept beside them.
+pub const EVIDENCE_KEPT: usize = 8;
+/// Of [`EVIDENCE_KEPT`], how many are the first lines.
+pub const EVIDENCE_FIRST: usize = 3;
+
+/// A firing's evidence: the lines kept and how many there were in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Evidence {
+    pub lines: Vec<LineNo>,
+    pub total: usize,
+}
+
+impl From<Vec<LineNo>> for Evidence {
+    /// All the lines, cut to the first and latest when there are more than [`EVIDENCE_KEPT`].
+    fn from(mut lines: Vec<LineNo>) -> Self {
+        let total = lines.len();
+        if total > EVIDENCE_KEPT {
+            lines.drain(EVIDENCE_FIRST..total - (EVIDENCE_KEPT - EVIDENCE_FIRST));
+        }
+        Self { lines, total }
+    }
+}
+
+impl From<&Trail> for Evidence {
+    fn from(t: &Trail) -> Self {
+        Self {
+            lines: t.lines(),
+            total: t.len,
+        }
+    }
+}
+
+/// A growing list of lines kept in bounded space: the first [`EVIDENCE_FIRST`] and the latest
+/// up to [`EVIDENCE_KEPT`] in all, and how many were pushed. For evidence that can grow with the
+/// session (a correction chain, a check failing run after run): the firing's evidence is then
+/// exactly what a `Vec` of every line would have been cut to, without keeping every line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Trail {
+    first: Vec<LineNo>,
+    latest: VecDeque<LineNo>,
+    len: usize,
+}
+
+impl Trail {
+    pub fn push(&mut self, line: LineNo) {
+        self.len += 1;
+        if self.first.len() < EVIDENCE_FIRST {
+            self.first.push(line);
+        } else {
+            self.latest.push_back(line);
+            if self.latest.len() > EVIDENCE_KEPT - EVIDENCE_FIRST {
+                self.latest.pop_front();
+            }
+        }
+    }
+
+    /// How many lines were pushed since the last clear.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn clear(&mut self) {
+        self.first.clear();
+        self.latest.clear();
+        self.len = 0;
+    }
+
+    pub fn first(&self) -> Option<LineNo> {
+        self.first.first().copied()
+    }
+
+    pub fn last(&self) -> Option<LineNo> {
+        self.latest.back().or(self.first.last()).copied()
+    }
+
+    /// The lines kept, in order.
+    pub fn lines(&self) -> Vec<LineNo> {
+        self.first.iter().chain(&self.latest).copied().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(v: impl IntoIterator<Item = u64>) -> Vec<LineNo> {
+        v.into_iter().map(LineNo).collect()
+    }
+
+    #[test]
+    fn a_trail_keeps_what_a_cut_vec_keeps() {
+        for n in 0..30u64 {
+            let all = lines(1..=n);
+            let mut t = Trail::default();
+            for l in &all {
+                t.push(*l);
+            }
+            let cut = Evidence::from(all.clone());
+            assert_eq!(Evidence::from(&t), cut, "{n}");
+            assert_eq!(cut.total, all.len());
+            assert_eq!(t.last(), all.last().copied());
+            assert_eq!(t.first(), all.first().copied());
+            if n as usize <= EVIDENCE_KEPT {
+                assert_eq!(cut.lines, all, "short evidence is kept whole");
+            } else {
+                let mut want = lines(1..=EVIDENCE_FIRST as u64);
+                want.extend(lines(n - (EVIDENCE_KEPT - EVIDENCE_FIRST) as u64 + 1..=n));
+                assert_eq!(cut.lines, want);
+            }
+        }
+        let mut t = Trail::default();
+        t.push(LineNo(4));
+        t.clear();
+        assert!(t.is_empty() && t.lines().is_empty() && t.last().is_none());
     }
 }

@@ -60,6 +60,7 @@ impl Engine {
             at_line: f.at_line,
             at: f.at,
             evidence: f.evidence.clone(),
+            evidence_total: f.evidence_total,
             headline: nudge::headline(f.signal),
             text,
         });

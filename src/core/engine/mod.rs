@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use self::detector::{
     Act, ActEdit, Cx, Detector, Last, PromptFacts, RECENT_ACTIONS, Standing, TurnState,
 };
+pub use self::detector::{EVIDENCE_FIRST, EVIDENCE_KEPT};
 use self::ids::{RecoveryId, SignalId};
 use self::signals::Detectors;
 use self::text::Lexicons;
@@ -93,8 +94,11 @@ pub struct Firing {
     pub turn: usize,
     pub at_line: LineNo,
     pub at: Option<Millis>,
-    /// The events it rests on, by line.
+    /// The events it rests on, by line: all of them, or when there are more than
+    /// [`EVIDENCE_KEPT`], the first [`EVIDENCE_FIRST`] and the latest.
     pub evidence: Vec<LineNo>,
+    /// How many lines the evidence rests on in all (more than `evidence.len()` when cut).
+    pub evidence_total: usize,
     /// 1 at the threshold, capped at 1.
     pub intensity: f64,
     /// The evidence in words ("`cargo test` failed 3 times with edits in between").
@@ -120,7 +124,9 @@ pub struct Nudge {
     pub turn: usize,
     pub at_line: LineNo,
     pub at: Option<Millis>,
+    /// The firing's evidence lines, and how many there were in all.
     pub evidence: Vec<LineNo>,
+    pub evidence_total: usize,
     #[serde(deserialize_with = "nudge::deserialize_headline")]
     pub headline: Headline,
     pub text: String,
@@ -301,9 +307,18 @@ impl Engine {
         }
     }
 
-    /// Firings in one turn.
+    /// Firings in one turn (found by binary search: firings are in turn order).
     pub fn firings_in(&self, turn: usize) -> impl Iterator<Item = &Firing> {
-        self.firings.iter().filter(move |f| f.turn == turn)
+        let from = self.firings.partition_point(|f| f.turn < turn);
+        let to = from + self.firings[from..].partition_point(|f| f.turn == turn);
+        self.firings[from..to].iter()
+    }
+
+    /// The nudge shown in one turn, if any (nudges are in turn order).
+    #[must_use]
+    pub fn nudge_in(&self, turn: usize) -> Option<&Nudge> {
+        let from = self.nudges.partition_point(|n| n.turn < turn);
+        self.nudges.get(from).filter(|n| n.turn == turn)
     }
 
     fn current_turn(&self) -> usize {
@@ -598,4 +613,50 @@ fn seconds_ms(s: f64) -> u64 {
     )]
     let ms = (s.max(0.0) * 1000.0) as u64;
     ms
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    #[test]
+    fn per_turn_lookups_find_every_firing_and_the_first_nudge_of_the_turn() {
+        let mut e = Engine::new(Rules::shared_default());
+        let turns = [0usize, 0, 2, 2, 2, 5];
+        for (i, turn) in turns.iter().enumerate() {
+            e.firings.push(Firing {
+                signal: SignalId::S4,
+                turn: *turn,
+                at_line: LineNo(i as u64),
+                at: None,
+                evidence: Vec::new(),
+                evidence_total: 0,
+                intensity: 1.0,
+                detail: String::new(),
+                variant: 0,
+            });
+            e.nudges.push(Nudge {
+                signal: SignalId::S4,
+                turn: *turn,
+                at_line: LineNo(i as u64),
+                at: None,
+                evidence: Vec::new(),
+                evidence_total: 0,
+                headline: nudge::headline(SignalId::S4),
+                text: String::new(),
+            });
+        }
+        for turn in 0..7 {
+            let found: Vec<u64> = e.firings_in(turn).map(|f| f.at_line.0).collect();
+            let want: Vec<u64> = (0..turns.len() as u64)
+                .filter(|i| turns[*i as usize] == turn)
+                .collect();
+            assert_eq!(found, want, "turn {turn}");
+            assert_eq!(
+                e.nudge_in(turn).map(|n| n.at_line.0),
+                want.first().copied(),
+                "turn {turn}"
+            );
+        }
+    }
 }

@@ -42,7 +42,7 @@ pub(super) fn tier(
     {
         return 3;
     }
-    if !standing.corrections.is_empty() || active & mask(Trouble::Mild) != 0 || standing.had_loop {
+    if standing.corrections > 0 || active & mask(Trouble::Mild) != 0 || standing.had_loop {
         return 2;
     }
     u8::from(standing.errors_seen > 0)

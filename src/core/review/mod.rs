@@ -9,6 +9,7 @@
 //! Lift and the recovery moves pool the window and the baseline ("your last five weeks"): a
 //! week alone is usually too few abandonments to say anything.
 
+pub mod lenses;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,10 @@ use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::nudge;
 use crate::core::format;
 
+pub use self::lenses::{
+    AroundModel, Behaviours, HardSignals, Headless, MixShare, MixWeek, Outcomes, SessionLenses,
+    StackRow,
+};
 pub use self::summary::{SUMMARY_VERSION, SessionSummary, TurnBrief};
 
 /// Version of the review's JSON shape.
@@ -102,6 +107,19 @@ pub struct Period {
     /// `recovered / trouble` and `abandoned / trouble` (null without trouble).
     pub recovered_share: Option<f64>,
     pub abandoned_share: Option<f64>,
+    /// Sessions with a hard signal present (a commit or PR that succeeded, a test run that
+    /// passed, your yes in a later prompt), their share of the sessions, and which kinds.
+    pub hard_signal: u64,
+    pub hard_signal_share: Option<f64>,
+    pub hard_signals: HardSignals,
+    /// Share of sessions per work mode.
+    pub work_mix: Vec<MixShare>,
+    /// Specific set-ups, asks for verification, corrections.
+    pub behaviours: Behaviours,
+    /// The system around the model, and outcomes with and without it.
+    pub around_model: AroundModel,
+    /// Headless and SDK sessions, counted apart: none of the figures above include them.
+    pub headless: Headless,
 }
 
 /// One bucket of the distribution.
@@ -211,6 +229,13 @@ pub struct SessionRow {
     pub abandoned: bool,
     pub signals: Vec<String>,
     pub first_prompt: Option<String>,
+    /// A hard signal is present (a commit or PR, a passing test, your yes).
+    pub hard_signal: bool,
+    /// The stacks it worked in, most evidence first.
+    pub stacks: Vec<&'static str>,
+    /// The parts of the system around the model in play (`memory`, `skills`, `commands`,
+    /// `hooks`, `plan_mode`).
+    pub around_model: Vec<&'static str>,
 }
 
 /// The window as reported.
@@ -237,6 +262,10 @@ pub struct Review {
     pub nudges: Vec<NudgeRow>,
     pub projects: Vec<GroupRow>,
     pub modes: Vec<GroupRow>,
+    /// Per stack the period's sessions worked in, with a note where one differs from the rest.
+    pub by_stack: Vec<StackRow>,
+    /// The work mix of each baseline week, then of the period.
+    pub work_mix_trend: Vec<MixWeek>,
     pub days: Vec<DayRow>,
     /// The week's sessions, newest first.
     pub sessions: Vec<SessionRow>,
@@ -320,6 +349,13 @@ impl Period {
         p.actions_per_prompt_geomean = geomean(sessions.iter().flat_map(|s| s.prompt_actions()));
         p.recovered_share = share(p.recovered, p.trouble);
         p.abandoned_share = share(p.abandoned, p.trouble);
+        let l = lenses::period(sessions);
+        p.hard_signal = l.hard_signal;
+        p.hard_signal_share = l.hard_signal_share;
+        p.hard_signals = l.hard_signals;
+        p.work_mix = l.work_mix;
+        p.behaviours = l.behaviours;
+        p.around_model = l.around_model;
         p
     }
 }
@@ -361,16 +397,26 @@ impl Review {
     pub fn build(all: &[SessionSummary], w: &Window, feedback: &[NudgeFeedback]) -> Self {
         let mut week: Vec<&SessionSummary> = Vec::new();
         let mut base: Vec<&SessionSummary> = Vec::new();
+        // Headless and SDK sessions are counted apart and kept out of every other figure: the
+        // study's figures describe interactive sessions only.
+        let mut week_headless: Vec<&SessionSummary> = Vec::new();
+        let mut base_headless: Vec<&SessionSummary> = Vec::new();
         for s in all {
-            match place(s, w) {
-                Some(Place::Window) => week.push(s),
-                Some(Place::Baseline) => base.push(s),
-                None => {}
+            match (place(s, w), s.lenses.headless) {
+                (Some(Place::Window), false) => week.push(s),
+                (Some(Place::Baseline), false) => base.push(s),
+                (Some(Place::Window), true) => week_headless.push(s),
+                (Some(Place::Baseline), true) => base_headless.push(s),
+                (None, _) => {}
             }
         }
         let pool: Vec<&SessionSummary> = week.iter().chain(base.iter()).copied().collect();
-        let week_p = Period::of(&week);
-        let base_p = Period::of(&base);
+        let mut week_p = Period::of(&week);
+        week_p.headless = Headless::of(&week_headless);
+        let mut base_p = Period::of(&base);
+        base_p.headless = Headless::of(&base_headless);
+        let by_stack = lenses::stack_rows(&week, &pool);
+        let work_mix_trend = lenses::mix_trend(&base, &week, w);
         let days = days(&pool, w);
         let history = history(&base, &days, w);
         let signals = signal_rows(&week, &base, &pool);
@@ -400,6 +446,14 @@ impl Review {
                     ids.into_iter().map(|i| i.code().to_owned()).collect()
                 },
                 first_prompt: s.first_prompt.clone(),
+                hard_signal: s.lenses.hard_signal(),
+                stacks: s
+                    .lenses
+                    .main_stacks()
+                    .into_iter()
+                    .map(|x| x.label())
+                    .collect(),
+                around_model: s.lenses.around().map(lenses::Around::key).collect(),
             })
             .collect();
         sessions.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
@@ -420,11 +474,13 @@ impl Review {
             nudges,
             projects,
             modes,
+            by_stack,
+            work_mix_trend,
             days,
             sessions,
             try_this_week: Vec::new(),
         };
-        review.try_this_week = try_lines(&review, &week);
+        review.try_this_week = try_lines(&review, &week, &pool);
         review
     }
 
@@ -651,7 +707,7 @@ fn nudge_rows(week: &[&SessionSummary], feedback: &[NudgeFeedback], w: &Window) 
 }
 
 /// Three lines, each from a figure above; candidates in order of how much they say.
-fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
+fn try_lines(r: &Review, week: &[&SessionSummary], pool: &[&SessionSummary]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     // 1. The stall that most often came before walking away, else the most frequent one. S19
     // (silence after trouble) is how abandonment is recognised, so its lift says nothing new;
@@ -696,6 +752,10 @@ fn try_lines(r: &Review, week: &[&SessionSummary]) -> Vec<String> {
             format::plural(r.week.trouble, "troubled session")
         ));
     }
+    // The behaviours that are low where trouble is high, and the system around the model where
+    // sessions without it fare clearly worse (both over five weeks, your own sessions only).
+    out.extend(lenses::try_behaviours(pool));
+    out.extend(lenses::try_around_model(pool));
     // 3. Actions per prompt against your own baseline.
     let (now, before) = (
         r.week.actions_per_prompt_geomean,

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::lenses::SessionLenses;
+use crate::core::agents::ParseStats;
 use crate::core::engine::Engine;
 use crate::core::sanitize;
 use crate::core::session::{Session, WorkMode};
@@ -66,6 +68,10 @@ pub struct SessionSummary {
     pub nudges: BTreeMap<String, u32>,
     /// One entry per turn (the preamble too, flagged), in order.
     pub turns: Vec<TurnBrief>,
+    /// What the review's lenses need: hard signals, stacks, behaviours, the system around the
+    /// model, the entry point.
+    #[serde(default)]
+    pub lenses: SessionLenses,
     /// No time-based rule can change this summary any more: the session has been quiet longer
     /// than every silence threshold. Unsettled summaries are not reused from a cache.
     pub settled: bool,
@@ -85,9 +91,17 @@ pub struct TurnBrief {
 
 impl SessionSummary {
     /// Summarises a finished session. `engine` must have seen every event and been ticked to
-    /// `now` (as `score` does), so silence-based outcomes are decided.
+    /// `now` (as `score` does), so silence-based outcomes are decided; `stats` are the main
+    /// file's parse stats (they say whether the user's hooks reported).
     #[must_use]
-    pub fn new(path: &str, bytes: u64, session: &Session, engine: &Engine, now: Millis) -> Self {
+    pub fn new(
+        path: &str,
+        bytes: u64,
+        session: &Session,
+        engine: &Engine,
+        stats: &ParseStats,
+        now: Millis,
+    ) -> Self {
         let assessed = engine.assess(session);
         let trouble_index = engine.turns.iter().position(|t| t.peak_tier >= 3);
         let trouble_turn = trouble_index
@@ -161,6 +175,7 @@ impl SessionSummary {
                     lines_added: t.tally.lines_added,
                 })
                 .collect(),
+            lenses: SessionLenses::new(session, engine, stats),
             settled,
         }
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::mode::{self, PathClass};
 use super::model::{
-    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Session, Status,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Footprint, Session, Status,
     SubagentFigures, Tally, Turn, TurnPrompt,
 };
 use crate::core::checks::CheckKind;
@@ -18,6 +18,7 @@ use crate::core::event::{
     Action, Event, EventKind, ModelCall, Outcome, Prompt, PromptSource, Tool, ToolResult,
 };
 use crate::core::hash::hash_str;
+use crate::core::stack;
 use crate::core::{LineNo, Millis};
 
 /// A call waiting for its result.
@@ -30,6 +31,9 @@ struct Call {
     tool: Tool,
     check: Option<CheckKind>,
     path: Option<String>,
+    /// `gh pr create`: a success counts as a pull request opened.
+    #[serde(default)]
+    pr: bool,
 }
 
 /// A response seen so far: where it was counted and at what output figure.
@@ -109,6 +113,15 @@ impl Builder {
             _ => {}
         }
         before
+    }
+
+    /// Adds (`absorb`) or takes back a sub-agent file's footprint (stacks, memory, skills).
+    pub fn footprint_of_subagent(&mut self, sub: &Footprint, absorb: bool) {
+        if absorb {
+            self.session.footprint.absorb_subagent(sub);
+        } else {
+            self.session.footprint.release_subagent(sub);
+        }
     }
 
     /// Forgets one sub-agent's figures; returns them.
@@ -271,13 +284,9 @@ impl Builder {
     }
 
     fn start_turn(&mut self, line: LineNo, at: Option<Millis>, p: Prompt) {
-        let number = self
-            .session
-            .turns
-            .iter()
-            .filter(|t| t.prompt.is_some())
-            .count()
-            + 1;
+        // Only a preamble (number 0) has no prompt, so the last turn's number is the count of
+        // prompts so far (counting them again here made a session's cost grow with its square).
+        let number = self.session.turns.last().map_or(0, |t| t.number) + 1;
         let prompt = TurnPrompt {
             plan_mode: p.plan_mode,
             text: p.text,
@@ -344,6 +353,7 @@ impl Builder {
         {
             e.script_runs += 1;
         }
+        note_footprint(&mut self.session.footprint, a);
         let turn = &mut self.session.turns[index];
         let activity = turn.activity_dropped as usize + turn.activity.len();
         turn.activity.push(Activity {
@@ -372,6 +382,7 @@ impl Builder {
                 tool: a.tool,
                 check: a.check,
                 path: a.edit.as_ref().map(|e| e.path.clone()),
+                pr: a.ships && a.target.contains("pr create"),
             },
         );
     }
@@ -384,6 +395,9 @@ impl Builder {
             return;
         };
         self.seen_results.insert(r.id);
+        if call.pr && r.outcome == Outcome::Ok {
+            self.session.footprint.prs += 1;
+        }
         // A failing check before the first edit is a breakage trigger for the mode guess.
         if call.check.is_some() && r.check_failed && !self.first_edit_seen {
             self.session.mode_evidence.breakage = true;
@@ -522,6 +536,9 @@ impl Builder {
         match &ev.kind {
             EventKind::Action(a) if self.seen_calls.insert(a.id) => {
                 t.tool_calls += 1;
+                if !figures.compactor {
+                    note_footprint(&mut self.session.footprint, a);
+                }
                 self.calls.insert(
                     a.id,
                     Call {
@@ -531,6 +548,7 @@ impl Builder {
                         tool: a.tool,
                         check: a.check,
                         path: None,
+                        pr: false,
                     },
                 );
             }
@@ -575,6 +593,39 @@ impl Builder {
         if let Some(a) = credit {
             self.session.delegated(&a, 1);
         }
+    }
+}
+
+/// The project memory files: what Claude Code loads as instructions for the project.
+const MEMORY_FILES: [&str; 3] = ["CLAUDE.md", "CLAUDE.local.md", "AGENTS.md"];
+
+/// What one call (main thread or sub-agent) says about the stacks, the project memory and
+/// skills: one piece of stack evidence per file touched, one per stack a command runs.
+fn note_footprint(f: &mut Footprint, a: &Action) {
+    let mut stack = |s| *f.stacks.entry(s).or_insert(0) += 1;
+    match a.tool {
+        Tool::Read | Tool::Edit | Tool::Write => {
+            if let Some(s) = stack::of_path(&a.target) {
+                stack(s);
+            }
+            let file = a.target.rsplit(['/', '\\']).next().unwrap_or(&a.target);
+            if MEMORY_FILES.iter().any(|m| file.eq_ignore_ascii_case(m)) {
+                if a.tool == Tool::Read {
+                    f.memory_reads += 1;
+                } else {
+                    f.memory_edits += 1;
+                }
+            }
+        }
+        Tool::Bash if &*a.name == "Bash" => {
+            stack::each_of_command(&a.target, &mut stack);
+            // One search for the common part first: most commands name no markdown file.
+            if a.target.contains(".md") && MEMORY_FILES.iter().any(|m| a.target.contains(m)) {
+                f.memory_reads += 1;
+            }
+        }
+        _ if &*a.name == "Skill" => f.skills += 1,
+        _ => {}
     }
 }
 

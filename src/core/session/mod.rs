@@ -6,6 +6,6 @@ mod model;
 
 pub use builder::Builder;
 pub use model::{
-    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, ModeEvidence, Session, Status,
-    SubagentFigures, Tally, Turn, TurnPrompt, WorkMode,
+    ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Footprint, ModeEvidence, Session,
+    Status, SubagentFigures, Tally, Turn, TurnPrompt, WorkMode,
 };

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::core::checks::CheckKind;
 use crate::core::event::{EntryPoint, PromptSource};
+use crate::core::stack::Stack;
 use crate::core::{LineNo, Millis};
 
 /// Counts shared by a turn, a session and a sub-agent.
@@ -238,6 +239,52 @@ pub struct ModeEvidence {
     pub breakage: bool,
 }
 
+/// What the weekly review's lenses need beyond the tallies, counted as events arrive: the
+/// stacks worked in, pull requests opened, and the parts of the system around the model in
+/// play (project memory, skills).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Footprint {
+    /// Evidence per stack ([`crate::core::stack`]): files of that language read, edited or
+    /// written, and its toolchain's commands run, by the main thread and sub-agents.
+    pub stacks: BTreeMap<Stack, u32>,
+    /// `gh pr create` calls of the main thread that succeeded.
+    pub prs: u32,
+    /// Project memory files (`CLAUDE.md`, `CLAUDE.local.md`, `AGENTS.md`) read (the Read tool,
+    /// or a shell command naming one), and edited or written (main thread and sub-agents).
+    pub memory_reads: u32,
+    pub memory_edits: u32,
+    /// Skills invoked (the `Skill` tool).
+    pub skills: u32,
+}
+
+impl Footprint {
+    /// Adds a sub-agent file's footprint (read on its own) to its session's.
+    pub fn absorb_subagent(&mut self, sub: &Footprint) {
+        for (stack, n) in &sub.stacks {
+            *self.stacks.entry(*stack).or_insert(0) += n;
+        }
+        self.memory_reads += sub.memory_reads;
+        self.memory_edits += sub.memory_edits;
+        self.skills += sub.skills;
+    }
+
+    /// Takes back a footprint added with [`Self::absorb_subagent`] (a sub-agent file read
+    /// again, or set aside for a moment).
+    pub fn release_subagent(&mut self, sub: &Footprint) {
+        for (stack, n) in &sub.stacks {
+            if let Some(v) = self.stacks.get_mut(stack) {
+                *v = v.saturating_sub(*n);
+                if *v == 0 {
+                    self.stacks.remove(stack);
+                }
+            }
+        }
+        self.memory_reads = self.memory_reads.saturating_sub(sub.memory_reads);
+        self.memory_edits = self.memory_edits.saturating_sub(sub.memory_edits);
+        self.skills = self.skills.saturating_sub(sub.skills);
+    }
+}
+
 /// A whole session as read so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
@@ -273,6 +320,7 @@ pub struct Session {
     pub mode_evidence: ModeEvidence,
     /// Sub-agents spawned by main-thread calls, by id (see [`Session::attach_subagent`]).
     pub delegations: BTreeMap<String, Delegation>,
+    pub footprint: Footprint,
 }
 
 /// A sub-agent a main-thread call spawned.

@@ -225,6 +225,9 @@ impl Parser {
             && bytes.trim_ascii_end().ends_with(b"}")
         {
             self.stats.passed_over += 1;
+            if kind == b"progress" && !self.stats.user_hooks {
+                self.stats.user_hooks = peek::user_hook_progress(bytes);
+            }
             return;
         }
         // One UTF-8 check for the whole line; `from_str` then never re-validates the strings
@@ -293,7 +296,7 @@ impl Parser {
                     self.held = Some(Held { line, at, text });
                 }
             }
-            "attachment" => attachment(rec, &mut em),
+            "attachment" => self.stats.user_hooks |= attachment(rec, &mut em),
             "custom-title" => title(rec.custom_title.as_deref(), 3, &mut em),
             "agent-name" => title(rec.agent_name.as_deref(), 2, &mut em),
             "ai-title" => title(rec.ai_title.as_deref(), 1, &mut em),
@@ -725,7 +728,8 @@ fn slash_command(t: &str) -> Option<(String, String)> {
     })
 }
 
-fn attachment(rec: &Record<'_>, em: &mut Emitter<'_>) {
+/// Emits an attachment's events; true when it reports a hook of the user's.
+fn attachment(rec: &Record<'_>, em: &mut Emitter<'_>) -> bool {
     #[derive(serde::Deserialize)]
     struct Attachment<'a> {
         #[serde(rename = "type", borrow, default)]
@@ -734,13 +738,21 @@ fn attachment(rec: &Record<'_>, em: &mut Emitter<'_>) {
         prompt: Option<&'a RawValue>,
         #[serde(borrow, default)]
         content: Option<&'a RawValue>,
+        #[serde(borrow, default)]
+        command: Option<std::borrow::Cow<'a, str>>,
     }
     let Some(a) = rec
         .attachment
         .and_then(|raw| serde_json::from_str::<Attachment<'_>>(raw.get()).ok())
     else {
-        return;
+        return false;
     };
+    // Without a command, only ringside's own context is known not to be the user's hook.
+    let hook = a.kind.as_deref().is_some_and(|k| k.starts_with("hook_"))
+        && match a.command.as_deref() {
+            Some(c) => peek::is_user_hook(Some(c)),
+            None => !a.content.is_some_and(|c| c.get().contains(INJECTED_TAG)),
+        };
     match a.kind.as_deref() {
         Some("queued_command") if em.agent.is_none() => {
             queued(&a.prompt.map(raw_text).unwrap_or_default(), em);
@@ -753,6 +765,7 @@ fn attachment(rec: &Record<'_>, em: &mut Emitter<'_>) {
         }),
         _ => {}
     }
+    hook
 }
 
 fn title(text: Option<&str>, rank: u8, em: &mut Emitter<'_>) {

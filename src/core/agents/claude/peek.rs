@@ -99,9 +99,76 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Longest `progress` line [`user_hook_progress`] looks into: hook reports are a few hundred
+/// bytes; the long progress lines are sub-agent copies, never hook reports.
+pub const HOOK_LINE_MAX: usize = 4096;
+
+/// A `progress` line reporting a hook the user (or a plugin they installed) configured:
+/// `data.type` is `hook_progress` and its command is neither Claude Code's internal `callback`
+/// nor ringside's own hook.
+#[must_use]
+pub fn user_hook_progress(line: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Line<'a> {
+        #[serde(borrow, default)]
+        data: Option<Data<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Data<'a> {
+        #[serde(rename = "type", borrow, default)]
+        kind: Option<std::borrow::Cow<'a, str>>,
+        #[serde(borrow, default)]
+        command: Option<std::borrow::Cow<'a, str>>,
+    }
+    if line.len() > HOOK_LINE_MAX || memchr::memmem::find(line, b"\"hook_progress\"").is_none() {
+        return false;
+    }
+    serde_json::from_slice::<Line<'_>>(line)
+        .ok()
+        .and_then(|l| l.data)
+        .is_some_and(|d| {
+            d.kind.as_deref() == Some("hook_progress") && is_user_hook(d.command.as_deref())
+        })
+}
+
+/// A hook command that is the user's: not Claude Code's internal `callback`, not ringside's.
+#[must_use]
+pub fn is_user_hook(command: Option<&str>) -> bool {
+    let Some(c) = command.map(str::trim).filter(|c| !c.is_empty()) else {
+        return false;
+    };
+    let program = c.split_whitespace().next().unwrap_or(c);
+    let program = program.rsplit('/').next().unwrap_or(program);
+    c != "callback" && program != "ringside"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hook_reports_of_the_users_own_hooks() {
+        let line = |cmd: &str| {
+            format!(
+                r#"{{"type":"progress","data":{{"type":"hook_progress","hookEvent":"PostToolUse","hookName":"PostToolUse:Edit","command":"{cmd}"}},"timestamp":"2026-02-10T21:11:52.438Z"}}"#
+            )
+        };
+        assert!(user_hook_progress(
+            line("~/.claude/hooks/fmt.sh").as_bytes()
+        ));
+        assert!(user_hook_progress(
+            line("${CLAUDE_PLUGIN_ROOT}/scripts/capture.sh").as_bytes()
+        ));
+        assert!(!user_hook_progress(line("callback").as_bytes()));
+        assert!(!user_hook_progress(
+            line("/usr/local/bin/ringside hook").as_bytes()
+        ));
+        assert!(!user_hook_progress(
+            br#"{"type":"progress","data":{"type":"bash_progress","command":"x"}}"#
+        ));
+        let long = line(&"x".repeat(HOOK_LINE_MAX));
+        assert!(!user_hook_progress(long.as_bytes()), "too long to be one");
+    }
 
     fn peek(s: &str) -> Option<String> {
         top_level_type(s.as_bytes()).map(|t| String::from_utf8_lossy(t).into_owned())

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::short;
 use crate::core::LineNo;
 use crate::core::checks::{self, Bypass, CheckKind};
-use crate::core::engine::detector::{Act, Cx, Detector, PromptFacts};
+use crate::core::engine::detector::{Act, Cx, Detector, Evidence, PromptFacts, Trail};
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::event::{Event, EventKind, Outcome, Tool, ToolResult};
 use crate::core::sanitize::one_line;
@@ -33,7 +33,7 @@ pub(super) struct Checks {
     /// The agent's latest text in this turn (a completion claim?).
     last_agent_text: Option<Arc<str>>,
     /// Ends of edit turns without a check after the last edit.
-    unverified: Vec<LineNo>,
+    unverified: Trail,
     /// The turn S13 fired in.
     s13_turn: Option<usize>,
 }
@@ -41,9 +41,17 @@ pub(super) struct Checks {
 /// Failing runs of one kind of check since it last passed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct CheckLoop {
-    /// (result line, failing-id count, label, edits before this run)
-    runs: Vec<(LineNo, u32, String, u32)>,
+    /// Their result lines.
+    runs: Trail,
+    /// Failing ids the last run and the one before reported.
+    last_count: u32,
+    count_before: u32,
+    /// The first three distinct failure labels, in order (a label repeated by the next run once).
+    labels: Vec<String>,
+    /// Some run after the first came after an edit: the agent tried to fix it.
+    edited_between: bool,
     target: String,
+    /// Edits since the last failing run.
     edits_since: u32,
     episode: Option<usize>,
 }
@@ -146,7 +154,7 @@ impl Detector for Checks {
         let n = self.unverified.len();
         if n >= cx.rules.config.thresholds.s13_unverified_turns as usize && self.any_run {
             self.s13_turn = Some(turn);
-            let evidence = self.unverified.clone();
+            let evidence = Evidence::from(&self.unverified);
             self.unverified.clear();
             let detail =
                 format!("{n} turns of edits ended without a test or build after the last edit");
@@ -194,27 +202,24 @@ impl Checks {
             .as_ref()
             .map_or((1, String::new()), |f| (f.count, f.label.clone()));
         let edits = std::mem::take(&mut lp.edits_since);
-        lp.runs.push((line, count, label, edits));
+        lp.edited_between |= !lp.runs.is_empty() && edits > 0;
+        lp.runs.push(line);
+        lp.count_before = std::mem::replace(&mut lp.last_count, count);
+        let label = one_line(&label, 40);
+        if !label.is_empty() && lp.labels.len() < 3 && lp.labels.last() != Some(&label) {
+            lp.labels.push(label);
+        }
         lp.target = checks::gist(&act.target);
         let n = lp.runs.len();
-        let edited_between = lp.runs.iter().skip(1).any(|r| r.3 > 0);
-        let not_shrinking = n < 2 || lp.runs[n - 1].1 >= lp.runs[n - 2].1;
-        if n < need || !edited_between || !not_shrinking {
+        let not_shrinking = n < 2 || lp.last_count >= lp.count_before;
+        if n < need || !lp.edited_between || !not_shrinking {
             return;
         }
-        let evidence: Vec<LineNo> = lp.runs.iter().map(|r| r.0).collect();
-        let mut labels: Vec<String> = lp
-            .runs
-            .iter()
-            .map(|r| one_line(&r.2, 40))
-            .filter(|l| !l.is_empty())
-            .collect();
-        labels.dedup();
-        labels.truncate(3);
-        let what = if labels.is_empty() {
+        let evidence = Evidence::from(&lp.runs);
+        let what = if lp.labels.is_empty() {
             String::new()
         } else {
-            format!(" ({})", labels.join(", "))
+            format!(" ({})", lp.labels.join(", "))
         };
         let (detail, variant) = if kind == CheckKind::Commit {
             (

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{push_capped_vec, short_path};
-use crate::core::LineNo;
-use crate::core::engine::detector::{Act, Cx, Detector, PromptFacts};
+use crate::core::engine::detector::{Act, Cx, Detector, Evidence, PromptFacts, Trail};
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::event::{Event, EventKind, Outcome, Tool};
 
@@ -18,7 +17,7 @@ pub(super) struct Edits {
     /// Per file: hashes of the texts its edits replaced (a revert writes one back).
     olds: HashMap<String, Vec<u64>>,
     /// Per file: the lines its last edit wrote, and the chain of edits rewriting each other.
-    rewrites: HashMap<String, (Vec<u64>, Vec<LineNo>)>,
+    rewrites: HashMap<String, (Vec<u64>, Trail)>,
     /// Per file: the rewrite chain's firing in this turn.
     episodes: HashMap<String, usize>,
     /// The turn's prompt asked to revert or undo something.
@@ -96,7 +95,7 @@ impl Edits {
         if n < need {
             return;
         }
-        let evidence = chain.1.clone();
+        let evidence = Evidence::from(&chain.1);
         let detail = format!(
             "Claude rewrote its own edit of {} {} times in a row",
             short_path(&edit.path),

@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::LineNo;
-use crate::core::engine::detector::{Cx, Detector, PromptFacts};
+use crate::core::engine::detector::{Cx, Detector, PromptFacts, Trail};
 use crate::core::engine::ids::SignalId;
 use crate::core::event::{Event, EventKind, Outcome};
 
@@ -11,8 +10,8 @@ use crate::core::event::{Event, EventKind, Outcome};
 /// failures; siblings cancelled by a failed parallel call are not results of their own.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct Errors {
-    /// The failures in a row (published as `Standing::error_streak`).
-    streak: Vec<LineNo>,
+    /// The failures in a row (their count is published as `Standing::error_streak`).
+    streak: Trail,
     episode: Option<usize>,
 }
 
@@ -50,7 +49,7 @@ impl Errors {
         if n < need {
             return;
         }
-        let evidence = self.streak.clone();
+        let evidence = &self.streak;
         #[expect(clippy::cast_precision_loss, reason = "small counts")]
         let intensity = n as f64 / need as f64;
         let detail = format!("{n} tool errors in a row");

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::short_path;
-use crate::core::LineNo;
-use crate::core::engine::detector::{Cx, Detector, PromptFacts};
+use crate::core::engine::detector::{Cx, Detector, PromptFacts, Trail};
 use crate::core::engine::ids::SignalId;
 use crate::core::engine::text;
 use crate::core::event::{Event, EventKind, Outcome, Tool};
@@ -17,9 +16,9 @@ pub(super) struct Exploration {
     /// The turn's prompt is a question: exploring is the answer, not a stall.
     question: bool,
     /// Read-only steps since the last edit or substantial agent text.
-    read_streak: Vec<LineNo>,
+    read_streak: Trail,
     /// Reads by signature (file, offset, limit) since the last edit.
-    reads: HashMap<u64, Vec<LineNo>>,
+    reads: HashMap<u64, Trail>,
     /// The turn S14 fired in (once a turn).
     fired: Option<usize>,
 }
@@ -44,7 +43,7 @@ impl Detector for Exploration {
                         && !self.question
                     {
                         self.fired = Some(turn);
-                        let evidence = vec![self.read_streak[0], ev.line];
+                        let evidence = vec![self.read_streak.first().unwrap_or(ev.line), ev.line];
                         cx.fire(
                             SignalId::S14,
                             evidence,
@@ -62,7 +61,7 @@ impl Detector for Exploration {
                     let n = reads.len();
                     if n >= t.s14_same_file_reads as usize && self.fired != Some(turn) {
                         self.fired = Some(turn);
-                        let evidence = reads.clone();
+                        let evidence = &*reads;
                         let detail =
                             format!("{} was read {n} times in this turn", short_path(&a.target));
                         cx.fire(SignalId::S14, evidence, 1.0, detail, 1);

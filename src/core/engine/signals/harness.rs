@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::push_capped;
 use crate::core::LineNo;
 use crate::core::Millis;
-use crate::core::engine::detector::{Cx, Detector};
+use crate::core::engine::detector::{Cx, Detector, Trail};
 use crate::core::engine::ids::SignalId;
 use crate::core::engine::seconds_ms;
 use crate::core::event::{Event, EventKind, Outcome};
@@ -18,9 +18,9 @@ pub(super) struct Harness {
     /// API errors in the window (when, line).
     api_errors: VecDeque<(Millis, LineNo)>,
     /// Timed-out commands in a row.
-    timeouts: Vec<LineNo>,
+    timeouts: Trail,
     /// Calls refused by hooks or read-before-edit since the last success.
-    blocked: Vec<LineNo>,
+    blocked: Trail,
 }
 
 impl Detector for Harness {
@@ -84,11 +84,10 @@ impl Harness {
             )
         };
         if list.len() == need as usize {
-            let evidence = list.clone();
             let n = list.len();
             cx.fire(
                 SignalId::S18,
-                evidence,
+                &*list,
                 1.0,
                 format!("{n} {what} in a row"),
                 0,

@@ -27,7 +27,6 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::detector::Detector;
-use crate::core::LineNo;
 use crate::core::sanitize::one_line;
 
 /// Every family, as plain data (the engine is saved and cloned whole).
@@ -65,14 +64,6 @@ impl Detectors {
         f(&mut self.context);
         f(&mut self.silence);
     }
-}
-
-/// Sorted, without repeats.
-fn lines(v: &[LineNo]) -> Vec<LineNo> {
-    let mut v = v.to_vec();
-    v.sort_unstable();
-    v.dedup();
-    v
 }
 
 /// A command or target, on one line, for a detail.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::push_capped;
+use super::{push_capped, push_capped_vec};
 use crate::core::engine::detector::{Cx, Detector, PromptFacts};
 use crate::core::engine::ids::SignalId;
 use crate::core::event::{AgentText, Event, EventKind};
@@ -19,7 +19,7 @@ pub(super) struct Monologue {
     apologies: VecDeque<(usize, LineNo, Option<Millis>)>,
     /// The turn S16 last fired in.
     fired: Option<usize>,
-    /// The agent's messages since its last action: (message, text, line).
+    /// The agent's latest messages since its last action: (message, text, line).
     texts_since_action: Vec<(u64, Arc<str>, LineNo)>,
 }
 
@@ -66,7 +66,8 @@ impl Monologue {
         }
         let texts = &mut self.texts_since_action;
         if texts.last().is_none_or(|(m, _, _)| *m != t.message) {
-            texts.push((t.message, t.text.clone(), ev.line));
+            // Only the latest `need` are ever compared.
+            push_capped_vec(texts, (t.message, t.text.clone(), ev.line), need);
         }
         if texts.len() >= need && self.fired != Some(turn) {
             let last = &texts[texts.len() - need..];
@@ -75,7 +76,7 @@ impl Monologue {
                 rapidfuzz::fuzz::ratio(a.chars(), b.chars()) >= 0.8
             });
             if alike {
-                let evidence = last.iter().map(|x| x.2).collect();
+                let evidence: Vec<LineNo> = last.iter().map(|x| x.2).collect();
                 self.fired = Some(turn);
                 cx.fire(
                     SignalId::S16,

@@ -8,8 +8,8 @@ use std::collections::{HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use super::{lines, push_capped};
-use crate::core::engine::detector::{Cx, Detector, PromptFacts};
+use super::push_capped;
+use crate::core::engine::detector::{Cx, Detector, Evidence, PromptFacts};
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{seconds_ms, text};
 use crate::core::event::{Event, EventKind, Outcome, Tool};
@@ -191,13 +191,18 @@ impl Prompts {
     /// A correction (or a repeated prompt) on `line`: S10 from the threshold, the same firing
     /// growing while the chain goes on in this turn or the next.
     fn correction(&mut self, line: LineNo, cx: &mut Cx<'_>) {
-        cx.standing.corrections.push(line);
+        let s = &mut *cx.standing;
+        s.corrections += 1;
+        // Lines come in order; two corrections on one line (two rejected steps) show it once.
+        if s.correction_lines.last() != Some(line) {
+            s.correction_lines.push(line);
+        }
         let need = cx.rules.config.thresholds.s10_corrections as usize;
-        let n = cx.standing.corrections.len();
+        let n = cx.standing.corrections;
         if n < need {
             return;
         }
-        let evidence = lines(&cx.standing.corrections);
+        let evidence = Evidence::from(&cx.standing.correction_lines);
         let detail = format!("this is correction number {n} without a success in between");
         let turn = cx.turn_index();
         match self.s10 {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::push_capped;
 use crate::core::LineNo;
-use crate::core::engine::detector::{Cx, Detector, PromptFacts};
+use crate::core::engine::detector::{Cx, Detector, PromptFacts, Trail};
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::event::{Event, EventKind, Outcome, Tool};
 
@@ -24,11 +24,11 @@ pub(super) struct Steering {
     /// Rejections in this turn, counted in halves: one with feedback (a steer) counts 1, a bare
     /// one 2.
     rejection_units: u32,
-    rejection_lines: Vec<LineNo>,
+    rejection_lines: Trail,
     /// The turn S8 fired in for rejections.
     s8_turn: Option<usize>,
     /// Rejected plans in the session.
-    plan_rejections: Vec<LineNo>,
+    plan_rejections: Trail,
 }
 
 impl Detector for Steering {
@@ -94,7 +94,7 @@ impl Steering {
             && self.s7_turn.is_none_or(|x| x + window <= turn)
         {
             self.s7_turn = Some(turn);
-            let evidence = recent.iter().map(|(_, l)| *l).collect();
+            let evidence: Vec<LineNo> = recent.iter().map(|(_, l)| *l).collect();
             let detail = format!(
                 "you interrupted Claude in {} of the last {window} turns",
                 turns.len()
@@ -111,7 +111,7 @@ impl Steering {
         if self.rejection_units >= 2 * t.s8_rejections && self.s8_turn != Some(turn) {
             self.s8_turn = Some(turn);
             let n = self.rejection_lines.len();
-            let evidence = self.rejection_lines.clone();
+            let evidence = &self.rejection_lines;
             cx.fire(
                 SignalId::S8,
                 evidence,
@@ -123,7 +123,7 @@ impl Steering {
         if plan {
             self.plan_rejections.push(line);
             if self.plan_rejections.len() == 2 {
-                let evidence = self.plan_rejections.clone();
+                let evidence = &self.plan_rejections;
                 cx.fire(
                     SignalId::S8,
                     evidence,
