@@ -78,7 +78,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
                     rules,
                     live_hint: dirs.as_ref().and_then(|d| live_hint(&d.data)),
                 },
-                roots,
+                roots: Box::new(roots),
                 dismissed: dirs
                     .as_ref()
                     .map(|d| ringside::source::feedback::dismissals(&d.data))

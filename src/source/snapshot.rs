@@ -44,8 +44,9 @@ use super::tail::Notice;
 /// Bump when the saved shape changes in a way serde would not notice (3: the engine keeps its
 /// detector state by signal family; 4: with the parser and builder fields of issue 14; 5: the
 /// session's footprint for the review's lenses; 6: bounded evidence, with its count; 7: the
-/// whole session reader, sub-agent files included).
-pub const FORMAT: u32 = 7;
+/// whole session reader, sub-agent files included; 8: every agent format's reader, and the
+/// engine's format).
+pub const FORMAT: u32 = 8;
 
 /// What identifies a saved state as usable for this run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
