@@ -241,6 +241,17 @@ pub fn time(raw: Option<&RawValue>) -> Option<Millis> {
     text(raw).as_deref().and_then(Millis::parse)
 }
 
+/// A text that is only a publisher's redaction placeholder (`[REDACTED_TEXT len=64 sha=7d53…]`,
+/// as sanitised public transcripts carry): it says how long the text was, not what it said, so
+/// nothing may compare or read it as words.
+#[must_use]
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("[REDACTED")
+        && t.ends_with(']')
+        && !t[1..t.len() - 1].contains(['[', ']', '\n'])
+}
+
 /// Where the events of one record go, stamped with its line, time and thread.
 pub struct Emitter<'o> {
     pub line: LineNo,
@@ -476,6 +487,14 @@ mod tests {
         assert!(present(Some(&raw("null"))).is_none());
         assert!(time(Some(&raw(r#""[trimmed for fixture]""#))).is_none());
         assert!(time(Some(&raw(r#""2026-01-01T10:00:00Z""#))).is_some());
+    }
+
+    #[test]
+    fn placeholders_are_told_from_text() {
+        assert!(is_placeholder("[REDACTED_MESSAGE len=64 sha=7d538904]"));
+        assert!(is_placeholder(" [REDACTED] "));
+        assert!(!is_placeholder("[REDACTED] but then the real words"));
+        assert!(!is_placeholder("fix [REDACTED_TEXT] in a.rs [x]"));
     }
 
     #[test]

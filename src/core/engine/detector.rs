@@ -147,6 +147,10 @@ pub(super) struct TurnState {
     pub agent_asked: bool,
     /// Words of the previous prompt (for reframes).
     pub(super) prompt_words: usize,
+    /// This turn's prompt was typed but its words are not in the transcript: the rules that read
+    /// a prompt's words are off for it.
+    #[serde(default)]
+    pub(super) prompt_unread: bool,
 }
 
 /// Actions of the current turn kept for loop detection (S1–S3).
@@ -271,7 +275,9 @@ impl<'a> Cx<'a> {
         detail: String,
         variant: u8,
     ) -> usize {
-        if !signal.available_in(self.format) {
+        let prompt_words_unknown =
+            self.turn.prompt_unread && signal.needs().covers(crate::core::agents::Shows::PROMPTS);
+        if !signal.available_in(self.format) || prompt_words_unknown {
             // Off for this format: it cannot show what the rule reads (no firing to update).
             return usize::MAX;
         }

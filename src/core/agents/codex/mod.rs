@@ -31,7 +31,7 @@ use serde_json::value::RawValue;
 
 use self::tools::{CallKind, Said, output_text, read_output};
 use super::common::{
-    self, Emitter, JsonLines, LineParser, commit_line, first_line, flag, int, line_text,
+    self, Emitter, JsonLines, LineParser, commit_line, first_line, flag, int, is_placeholder, line_text,
     observation_hash, parse_object, present, text, unknown_kind, unknown_subkind,
 };
 use super::{ParseStats, Role, SkipReason};
@@ -613,7 +613,7 @@ impl Parser {
         match sub {
             "user_message" => self.user_message(p, em),
             "agent_message" => {
-                if let Some(t) = text(p.message).filter(|t| !t.trim().is_empty()) {
+                if let Some(t) = text(p.message).filter(|t| !t.trim().is_empty() && !is_placeholder(t)) {
                     em.emit(agent_text(
                         hash(format!("codex msg {}", em.line.0).as_bytes()),
                         &t,
@@ -787,8 +787,10 @@ impl Parser {
         if t.is_empty() && images == 0 {
             return;
         }
+        // A sanitised transcript's placeholder: a prompt was typed, its words are unknown.
+        let words = if is_placeholder(&message) { "" } else { &message };
         let prompt = HeldPrompt {
-            text: prefix(&message, PROMPT_KEEP).to_owned(),
+            text: prefix(words, PROMPT_KEEP).to_owned(),
             len: message.len(),
             images,
             plan_mode: self.plan_mode,

@@ -110,7 +110,13 @@ pub fn function_call(id: u64, name: &str, arguments: Option<&str>) -> Call {
             let command = command_of(args.cmd)
                 .or_else(|| command_of(args.command))
                 .unwrap_or_default();
-            Call::of(command_action(id, name, &command), CallKind::Exec)
+            let mut a = command_action(id, name, &command);
+            if command.is_empty() {
+                // Arguments that are not the usual object (a sanitised placeholder): the same
+                // text is the same call, different text a different one.
+                a.sig = text_sig(name, raw);
+            }
+            Call::of(a, CallKind::Exec)
         }
         "write_stdin" => {
             let session = int(args.session_id);
@@ -252,6 +258,12 @@ pub fn patch_call(id: u64, name: &str, patch: &str) -> Call {
     a.bypass = files
         .iter()
         .find_map(|f| checks::edit_bypass(&f.path, &f.old, &f.new));
+    if files.is_empty() {
+        // Not a patch we can read (a sanitised placeholder): an edit of no known file, the same
+        // text the same call.
+        a.edit = None;
+        a.sig = text_sig(name, patch);
+    }
     Call {
         action: a,
         kind: CallKind::Patch,
