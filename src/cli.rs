@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// A terminal coach for people who work with coding agents.
 ///
-/// ringside reads Claude Code's session transcripts (read-only, offline), scores every prompt
+/// ringside reads coding agents' session transcripts (Claude Code, Codex CLI, Copilot CLI, Gemini
+/// CLI; read-only, offline), scores every prompt
 /// (agent actions per instruction, errors, checks, output), spots stalls (failing-test loops,
 /// error streaks, repeated corrections…) and suggests how to reframe before you give up.
 #[derive(Debug, Parser)]
@@ -72,6 +73,47 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// Which agent's sessions to take (`--agent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Agent {
+    /// Claude Code.
+    #[value(alias = "claude-code")]
+    Claude,
+    /// OpenAI Codex CLI (CLI, VS Code, Desktop).
+    #[value(alias = "codex-cli")]
+    Codex,
+    /// GitHub Copilot CLI.
+    #[value(alias = "copilot-cli")]
+    Copilot,
+    /// Gemini CLI.
+    #[value(alias = "gemini-cli")]
+    Gemini,
+}
+
+impl Agent {
+    /// The formats this agent writes.
+    #[must_use]
+    pub fn formats(self) -> Vec<ringside::core::agents::Format> {
+        use ringside::core::agents::Format;
+        match self {
+            Agent::Claude => vec![Format::Claude],
+            Agent::Codex => vec![Format::Codex],
+            Agent::Copilot => vec![Format::Copilot],
+            Agent::Gemini => vec![Format::Gemini, Format::GeminiJson],
+        }
+    }
+}
+
+/// The roots of the environment, narrowed to `--agent` when given.
+#[must_use]
+pub fn roots_for(agent: Option<Agent>) -> ringside::source::discover::Roots {
+    let roots = ringside::source::discover::roots_from_env();
+    match agent {
+        Some(a) => roots.only(&a.formats()),
+        None => roots,
+    }
+}
+
 /// A playback speed: a finite number above zero (0 would freeze the player).
 fn speed(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -105,6 +147,9 @@ pub struct ReviewArgs {
     /// Only sessions working under this folder.
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
+    /// Only this agent's sessions (default: every agent's).
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Option<Agent>,
     /// How to show it. Default: tui when stdout is a terminal, else markdown.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<ReviewFormat>,
@@ -180,6 +225,9 @@ pub struct WatchArgs {
     /// Follow sessions of every project, even when started inside a repository.
     #[arg(long)]
     pub all: bool,
+    /// Only follow this agent's sessions (default: the newest of any agent's).
+    #[arg(long, value_enum, value_name = "AGENT", conflicts_with = "demo")]
+    pub agent: Option<Agent>,
     /// Play the demo session shipped with ringside (the default when no transcripts exist).
     #[arg(long, conflicts_with_all = ["session", "project", "all"])]
     pub demo: bool,
@@ -261,6 +309,9 @@ pub struct SessionsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Only this agent's sessions (default: every agent's).
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Option<Agent>,
     /// Show at most this many sessions (0 = all).
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub limit: usize,

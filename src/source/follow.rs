@@ -269,6 +269,12 @@ impl Follower {
             .format_of(path)
             .unwrap_or_else(|| discover::format_of_file(path));
         let id = discover::session_id(format, path).unwrap_or_else(|| "session".to_owned());
+        // Claude Code is the default; another agent's session is named as its.
+        let id = if format == Format::Claude {
+            id
+        } else {
+            format!("{} {id}", format.short())
+        };
         self.current = Some(Followed {
             path: path.to_path_buf(),
             format,

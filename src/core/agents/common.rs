@@ -247,9 +247,7 @@ pub fn time(raw: Option<&RawValue>) -> Option<Millis> {
 #[must_use]
 pub fn is_placeholder(text: &str) -> bool {
     let t = text.trim();
-    t.starts_with("[REDACTED")
-        && t.ends_with(']')
-        && !t[1..t.len() - 1].contains(['[', ']', '\n'])
+    t.starts_with("[REDACTED") && t.ends_with(']') && !t[1..t.len() - 1].contains(['[', ']', '\n'])
 }
 
 /// Where the events of one record go, stamped with its line, time and thread.

@@ -93,6 +93,12 @@ impl Format {
         }
     }
 
+    /// The (first) format whose [`Format::id`] is `id`.
+    #[must_use]
+    pub fn by_id(id: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.id() == id)
+    }
+
     /// The formats of the agent named `name` (an [`Format::id`], or `claude` for Claude Code);
     /// `None` for a name no format has.
     #[must_use]

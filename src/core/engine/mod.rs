@@ -418,8 +418,7 @@ impl Engine {
         if let Some(prompt) = session.turns[turn].prompt.as_ref() {
             // A prompt whose words the transcript withheld (a sanitised placeholder): what its
             // words would say is not known.
-            self.turn.prompt_unread =
-                prompt.text.trim().is_empty() && prompt.len > 0;
+            self.turn.prompt_unread = prompt.text.trim().is_empty() && prompt.len > 0;
             self.on_prompt(ev, &prompt.text, prompt.plan_mode, session);
         }
     }

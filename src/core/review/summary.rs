@@ -20,7 +20,7 @@ use crate::core::{Millis, engine::ids::SignalId};
 /// Version of the summary's meaning. Bump it when the parser, the session model, the engine or
 /// this summary change what a transcript summarises to: cached summaries of another version are
 /// rebuilt.
-pub const SUMMARY_VERSION: u32 = 3;
+pub const SUMMARY_VERSION: u32 = 4;
 
 /// Longest first-prompt excerpt kept (terminal columns).
 pub const PROMPT_EXCERPT: usize = 100;
@@ -30,6 +30,9 @@ pub const PROMPT_EXCERPT: usize = 100;
 pub struct SessionSummary {
     /// The session id (the file stem).
     pub id: String,
+    /// The agent that wrote it ([`crate::core::agents::Format::id`]).
+    #[serde(default = "claude_code")]
+    pub agent: String,
     /// The main transcript file.
     pub path: String,
     /// The project's working directory, sanitised.
@@ -75,6 +78,10 @@ pub struct SessionSummary {
     /// No time-based rule can change this summary any more: the session has been quiet longer
     /// than every silence threshold. Unsettled summaries are not reused from a cache.
     pub settled: bool,
+}
+
+fn claude_code() -> String {
+    crate::core::agents::Format::Claude.id().to_owned()
 }
 
 /// The per-turn figures the review needs.
@@ -140,6 +147,7 @@ impl SessionSummary {
         let settled = session.last.is_none_or(|l| now.since(l) > quiet_ms);
         Self {
             id: session.id.clone().unwrap_or_default(),
+            agent: engine.format().id().to_owned(),
             path: path.to_owned(),
             cwd: session.cwd.as_deref().map(|c| sanitize::one_line(c, 4096)),
             first_prompt: session

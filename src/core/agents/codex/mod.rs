@@ -31,8 +31,8 @@ use serde_json::value::RawValue;
 
 use self::tools::{CallKind, Said, output_text, read_output};
 use super::common::{
-    self, Emitter, JsonLines, LineParser, commit_line, first_line, flag, int, is_placeholder, line_text,
-    observation_hash, parse_object, present, text, unknown_kind, unknown_subkind,
+    self, Emitter, JsonLines, LineParser, commit_line, first_line, flag, int, is_placeholder,
+    line_text, observation_hash, parse_object, present, text, unknown_kind, unknown_subkind,
 };
 use super::{ParseStats, Role, SkipReason};
 use crate::core::checks::{self, CheckKind};
@@ -613,7 +613,9 @@ impl Parser {
         match sub {
             "user_message" => self.user_message(p, em),
             "agent_message" => {
-                if let Some(t) = text(p.message).filter(|t| !t.trim().is_empty() && !is_placeholder(t)) {
+                if let Some(t) =
+                    text(p.message).filter(|t| !t.trim().is_empty() && !is_placeholder(t))
+                {
                     em.emit(agent_text(
                         hash(format!("codex msg {}", em.line.0).as_bytes()),
                         &t,
@@ -788,7 +790,11 @@ impl Parser {
             return;
         }
         // A sanitised transcript's placeholder: a prompt was typed, its words are unknown.
-        let words = if is_placeholder(&message) { "" } else { &message };
+        let words = if is_placeholder(&message) {
+            ""
+        } else {
+            &message
+        };
         let prompt = HeldPrompt {
             text: prefix(words, PROMPT_KEEP).to_owned(),
             len: message.len(),
