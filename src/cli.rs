@@ -55,10 +55,12 @@ pub enum Command {
     Cache(CacheArgs),
     /// Claude Code's status line: reads its JSON on stdin, prints actions, risk and the nudge.
     Statusline(StatuslineArgs),
-    /// Claude Code hook handler (SessionStart, UserPromptSubmit, Stop, Notification): records
-    /// the live session and shows a due nudge. Never blocks.
+    /// Claude Code hook handler (SessionStart, UserPromptSubmit, Stop, Notification), or Codex's
+    /// notify program (`--agent codex`): records the live session and shows a due nudge. Never
+    /// blocks.
     Hook(HookArgs),
-    /// Add ringside's status line or hooks to Claude Code's settings.json (shows the diff first).
+    /// Add ringside's status line or hooks to Claude Code's settings.json, or its notify program to
+    /// Codex's config.toml (shows the diff first).
     Install(InstallArgs),
     /// Print a shell completion script (`ringside completions bash > …`; see the README).
     Completions(CompletionsArgs),
@@ -189,6 +191,19 @@ pub struct HookArgs {
     /// Evaluate time-based rules at this RFC 3339 time instead of now (tests).
     #[arg(long, value_name = "TIME", hide = true)]
     pub now: Option<String>,
+    /// Which agent calls: Claude Code (the default; its hook JSON on stdin) or Codex (its
+    /// `notify` program: the notification JSON as the last argument, after the program you had
+    /// before, if any, which ringside then runs).
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Option<Agent>,
+    /// With `--agent codex`: your previous notify program and its arguments, then Codex's
+    /// notification JSON (Codex appends it).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<String>,
 }
 
 /// What `install` adds.
@@ -198,6 +213,9 @@ pub enum InstallWhat {
     Statusline,
     /// `hooks`: ringside hook on SessionStart, UserPromptSubmit, Stop and Notification.
     Hooks,
+    /// Codex's `notify` program in `config.toml`: `ringside hook --agent codex` (a program you
+    /// already have is kept and run after it).
+    CodexNotify,
 }
 
 #[derive(Debug, Args)]

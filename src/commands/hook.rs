@@ -30,14 +30,18 @@ use super::inside;
 
 /// Which nudges were already handed out for one transcript (indexes into the engine's list).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct Shown {
-    user: Option<usize>,
-    agent: Option<usize>,
+pub(super) struct Shown {
+    pub user: Option<usize>,
+    pub agent: Option<usize>,
 }
 
 /// Handles one hook call; every problem is logged, none is returned.
 pub fn run(args: &HookArgs, global: &Global) {
     inside::init_log();
+    if args.agent == Some(crate::cli::Agent::Codex) {
+        super::codex_notify::run(args, global);
+        return;
+    }
     let Some(payload) = inside::read_stdin().and_then(|b| inside::parse_payload(&b)) else {
         return;
     };
@@ -118,7 +122,7 @@ pub fn run(args: &HookArgs, global: &Global) {
 }
 
 /// The text shown to the user (all of it sanitised, well under Claude Code's 10,000 characters).
-fn system_message(n: &NudgeCard) -> String {
+pub(super) fn system_message(n: &NudgeCard) -> String {
     format!("ringside ⚠ {} — {}", n.headline, n.text)
 }
 
@@ -130,12 +134,12 @@ fn additional_context(n: &NudgeCard) -> String {
     )
 }
 
-fn marks_file(cache: &Path, transcript: &Path) -> std::path::PathBuf {
+pub(super) fn marks_file(cache: &Path, transcript: &Path) -> std::path::PathBuf {
     let key = hash(transcript.as_os_str().as_encoded_bytes());
     cache.join("hook").join(format!("{key:016x}.json"))
 }
 
-fn read_shown(path: &Path) -> Shown {
+pub(super) fn read_shown(path: &Path) -> Shown {
     std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns `anyhow::Result<()>` and prints only its own output.
 
+pub mod codex_notify;
 pub mod config;
 pub mod generate;
 pub mod hook;

@@ -2,6 +2,7 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 pub mod review;
+pub mod rollout;
 pub mod transcript;
 
 use std::path::{Path, PathBuf};

@@ -767,8 +767,11 @@ impl Parser {
         if !self.main_thread() {
             return; // a sub-agent's instructions are never the person's prompt
         }
-        // Older versions said what a message was in `kind`; only `plain` is typed.
-        if text(p.message_kind).is_some_and(|k| k != "plain") {
+        // Older versions said what a message was in `kind`: instructions and the environment are
+        // Codex's own (`plain` is typed; a kind it does not name is taken as typed).
+        if text(p.message_kind)
+            .is_some_and(|k| matches!(&*k, "user_instructions" | "environment_context"))
+        {
             return;
         }
         let message = text(p.message).unwrap_or_default();

@@ -8,6 +8,8 @@
 //! parent's file is not on this machine). The date folders are the file's local start date, not
 //! its activity: nothing here reads dates from them.
 
+pub mod config;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -329,6 +331,23 @@ pub fn is_part_of(path: &Path, session: &Path) -> bool {
             .is_some_and(|p| session_id(session).is_some_and(|own| own == p))
 }
 
+/// The rollout of thread `thread` under these folders (the newest, if it was copied).
+#[must_use]
+pub fn rollout_of(folders: &[PathBuf], thread: &str) -> Option<PathBuf> {
+    let thread = thread.trim();
+    if thread.is_empty() {
+        return None;
+    }
+    let mut files = Vec::new();
+    for f in folders {
+        rollouts(f, DEPTH, &mut files);
+    }
+    files
+        .into_iter()
+        .filter(|p| session_id(p).as_deref() == Some(thread))
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+}
+
 /// The working directory the rollout's `session_meta` names.
 #[must_use]
 pub fn first_cwd(path: &Path) -> Option<String> {
@@ -423,5 +442,10 @@ mod tests {
         assert!(!is_part_of(&orphan, &main));
         assert_eq!(first_cwd(&main).as_deref(), Some("/w"));
         assert!(claims(&main).is_some() && claims(Path::new("/x/abc.jsonl")).is_none());
+        assert_eq!(
+            rollout_of(&[tmp.path().join("sessions")], parent_id),
+            Some(main.clone())
+        );
+        assert_eq!(rollout_of(&[tmp.path().join("sessions")], "nope"), None);
     }
 }
