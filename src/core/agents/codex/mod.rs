@@ -284,6 +284,11 @@ const SCAFFOLDING: &[&str] = &[
 
 impl LineParser for Parser {
     fn parse_line(&mut self, line: LineNo, bytes: &[u8], out: &mut Vec<Event>) {
+        if passes_over(bytes) {
+            self.stats.lines += 1;
+            self.stats.passed_over += 1;
+            return;
+        }
         let Some((text, repaired)) = line_text(&mut self.stats, bytes) else {
             return;
         };
@@ -506,8 +511,19 @@ impl Parser {
             return;
         };
         let raw = p.output.map_or("", RawValue::get);
-        let (body, success) = output_text(p.output);
-        let (said, inner) = read_output(&body);
+        // The head says how it ended; the whole text is read only where a rule reads it (a
+        // check's output, an error's excerpt, a patch's verdict).
+        let head = tools::output_head(p.output);
+        let (said, inner) = read_output(&head);
+        let needs_all = inner.is_none()
+            && (pending.check.is_some()
+                || pending.kind == CallKind::Patch
+                || !matches!(said, Said::Exit(0) | Said::Running(_)));
+        let (body, success) = if needs_all || head.len() < tools::HEAD {
+            output_text(p.output)
+        } else {
+            (head, None)
+        };
         let body = inner.map_or(body, std::borrow::Cow::Owned);
         if let Said::Running(session) = said {
             // Still running: a check waits for its exit (a later `write_stdin` output); anything
@@ -898,6 +914,24 @@ impl Parser {
                 .filter(|w| *w > 0),
         }));
     }
+}
+
+/// Bulky records that carry nothing the rules use (the model's reasoning, the model's copies of
+/// messages counted from their events, snapshots), told by the envelope Codex writes first
+/// (`{"timestamp":…,"type":…,"payload":{"type":…`): passed over without parsing. A line that does
+/// not end like a complete object gets the full parse (and its skip is counted if broken).
+fn passes_over(bytes: &[u8]) -> bool {
+    const BULKY: [&[u8]; 4] = [
+        br#""type":"response_item","payload":{"type":"reasoning""#,
+        br#""type":"response_item","payload":{"type":"message""#,
+        br#""type":"response_item","payload":{"type":"ghost_snapshot""#,
+        br#""type":"event_msg","payload":{"type":"agent_reasoning""#,
+    ];
+    let head = &bytes[..bytes.len().min(160)];
+    bytes.trim_ascii_end().ends_with(b"}")
+        && BULKY
+            .iter()
+            .any(|p| memchr::memmem::find(head, p).is_some())
 }
 
 fn emit_prompt(p: HeldPrompt, source: PromptSource, em: &mut Emitter<'_>) {

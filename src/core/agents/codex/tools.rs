@@ -358,6 +358,37 @@ fn js_string_at(s: &str) -> Option<String> {
     None
 }
 
+/// How much of an output's start is decoded to learn how the call ended (unified exec and shell
+/// outputs say it in their first lines).
+pub const HEAD: usize = 4096;
+
+/// The start of an output's text (at least [`HEAD`] bytes of it when it is a long string), for
+/// [`read_output`]; the whole text when it is short or not a plain string.
+#[must_use]
+pub fn output_head(raw: Option<&RawValue>) -> Cow<'_, str> {
+    let Some(r) = present(raw) else {
+        return Cow::Borrowed("");
+    };
+    let g = r.get();
+    if !g.starts_with('"') || g.len() <= HEAD + 2 {
+        return output_text(raw).0;
+    }
+    // A prefix of the JSON string, cut before any escape that may be unfinished, and closed.
+    let mut cut = crate::core::sanitize::prefix(g, HEAD + 1).len();
+    if let Some(b) = g.as_bytes()[..cut].iter().rposition(|c| *c == b'\\')
+        && cut - b < 8
+    {
+        cut = b;
+    }
+    let mut head = String::with_capacity(cut + 1);
+    head.push_str(&g[..cut]);
+    head.push('"');
+    match serde_json::from_str::<String>(&head) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => output_text(raw).0,
+    }
+}
+
 /// What an output's text says about how the call ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Said {
