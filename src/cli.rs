@@ -59,6 +59,9 @@ pub enum Command {
     Hook(HookArgs),
     /// Add ringside's status line or hooks to Claude Code's settings.json (shows the diff first).
     Install(InstallArgs),
+    /// Take ringside's status line or hooks out of settings.json again: exactly what install
+    /// added, and a status line it chained put back (shows the diff first).
+    Uninstall(InstallArgs),
     /// Print a shell completion script (`ringside completions bash > …`; see the README).
     Completions(CompletionsArgs),
     /// Print ringside's man page (roff; `ringside man | man -l -`).

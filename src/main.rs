@@ -31,7 +31,12 @@ fn main() -> std::process::ExitCode {
             commands::hook::run(args, &cli.global);
             Ok(())
         }
-        Some(cli::Command::Install(args)) => commands::install::run(args),
+        Some(cli::Command::Install(args)) => {
+            commands::install::run(args, commands::install::Mode::Install)
+        }
+        Some(cli::Command::Uninstall(args)) => {
+            commands::install::run(args, commands::install::Mode::Uninstall)
+        }
         Some(cli::Command::Score(args)) => commands::score::run(args, &cli.global),
         Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
         Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),

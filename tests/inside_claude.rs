@@ -440,7 +440,7 @@ fn install_merges_keeps_keys_chains_backs_up_and_asks() {
     let (code, out) = sb.run(&["install", "statusline", "--dry-run"], b"");
     assert_eq!(code, 0);
     assert!(
-        out.contains("+    \"command\": ") && out.contains("--chain 'bash ~/line.sh'"),
+        out.contains("+{\"model\":\"opus\",") && out.contains("--chain 'bash ~/line.sh'"),
         "{out}"
     );
     assert!(out.contains("dry run"));
