@@ -50,6 +50,9 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
+            if let Some(i) = e.downcast_ref::<ringside::tui::signals::Interrupted>() {
+                return std::process::ExitCode::from(i.exit_code());
+            }
             eprintln!("ringside: {e:#}");
             std::process::ExitCode::FAILURE
         }
