@@ -309,3 +309,35 @@ fn score_wraps_the_advice_instead_of_cutting_it_when_piped() {
         "{coaching}"
     );
 }
+
+/// Logging is never fatal: a data dir that cannot be created, or a folder where the log file
+/// should be, gives one warning and the command's output as usual.
+#[test]
+fn an_unwritable_log_warns_once_and_runs_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    // RINGSIDE_HOME is a file: the data dir under it cannot be created.
+    let file_home = tmp.path().join("not-a-dir");
+    std::fs::write(&file_home, "x").unwrap();
+    // A folder named ringside.log where the log file goes.
+    let dir_log = tmp.path().join("rs");
+    std::fs::create_dir_all(dir_log.join("data/ringside.log")).unwrap();
+    for home in [&file_home, &dir_log] {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+            .args([
+                "review",
+                "--format",
+                "markdown",
+                "--now",
+                "2026-02-20T12:00:00Z",
+            ])
+            .env("RINGSIDE_HOME", home)
+            .env("CLAUDE_CONFIG_DIR", tmp.path().join("claude"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{}: {err}", home.display());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("# Weekly review"));
+        assert_eq!(err.matches("cannot write the log").count(), 1, "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

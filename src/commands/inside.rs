@@ -81,28 +81,7 @@ pub fn parse_payload(bytes: &[u8]) -> Option<Payload> {
 /// Logs to `ringside.log` in the data dir (opened only when something is logged), never to the
 /// terminal. `RINGSIDE_LOG` sets the filter (default `info`).
 pub fn init_log() {
-    let Some(dir) = settings::dirs().map(|d| d.data) else {
-        return;
-    };
-    let file = dir.join("ringside.log");
-    let make = move || -> Box<dyn std::io::Write> {
-        let _ = std::fs::create_dir_all(&dir);
-        match std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&file)
-        {
-            Ok(f) => Box::new(f),
-            Err(_) => Box::new(std::io::sink()),
-        }
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RINGSIDE_LOG")
-        .unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_writer(make)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init();
+    super::log::init_quiet(settings::dirs().as_ref().map(|d| d.data.as_path()));
 }
 
 /// The rules, and the complaint when the config file is bad (then the defaults are used).

@@ -5,6 +5,7 @@ pub mod generate;
 pub mod hook;
 mod inside;
 pub mod install;
+mod log;
 pub mod replay;
 pub mod review;
 pub mod score;

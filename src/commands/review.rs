@@ -44,7 +44,7 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         tz_name,
     };
     let dirs = settings::dirs();
-    let _log = super::watch::init_log(dirs.as_ref().map(|d| d.data.as_path()));
+    let _log = super::log::init(dirs.as_ref().map(|d| d.data.as_path()));
 
     let roots = discover::roots_from_env();
     for m in &roots.missing {
