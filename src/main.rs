@@ -50,6 +50,10 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
+            // The reader of our output went away (`| head`): stop quietly, as Unix tools do.
+            if commands::is_broken_pipe(&e) {
+                return std::process::ExitCode::SUCCESS;
+            }
             if let Some(i) = e.downcast_ref::<ringside::tui::signals::Interrupted>() {
                 return std::process::ExitCode::from(i.exit_code());
             }

@@ -341,3 +341,69 @@ fn an_unwritable_log_warns_once_and_runs_on() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// Every printing command exits quietly with status 0 when its reader has gone
+/// (`ringside score --demo | head -1`): no panic, no message, like Unix tools that stop writing.
+#[test]
+fn a_closed_stdout_ends_every_printing_command_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let claude = tmp.path().join("claude");
+    let proj = claude.join("projects/-home-u-app");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(
+        proj.join("d3m0.jsonl"),
+        include_bytes!("../assets/demo/session.jsonl"),
+    )
+    .unwrap();
+    let commands: &[&[&str]] = &[
+        &["score", "--demo"],
+        &["score", "--demo", "--json"],
+        &["sessions"],
+        &["sessions", "--json"],
+        &["config"],
+        &["config", "--print-defaults"],
+        &["replay", "--report", "--demo"],
+        &["replay", "--report", "--demo", "--format", "json"],
+        &[
+            "review",
+            "--format",
+            "markdown",
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ],
+        &[
+            "review",
+            "--format",
+            "json",
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ],
+        &["cache", "clear"],
+        &["install", "statusline", "--dry-run"],
+        &["uninstall", "statusline", "--dry-run"],
+        &["completions", "bash"],
+        &["man"],
+        &["--help"],
+        &["--version"],
+    ];
+    for args in commands {
+        // The pipe's reading end is closed before ringside starts: its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+            .args(*args)
+            .env("HOME", tmp.path())
+            .env("RINGSIDE_HOME", tmp.path().join("rs"))
+            .env("CLAUDE_CONFIG_DIR", &claude)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -65,19 +65,19 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
     let mut edited = edit(snap.text.as_deref().unwrap_or(""))?;
     if edited.change == Change::Unchanged {
         match mode {
-            Mode::Install => println!(
+            Mode::Install => outln!(
                 "ringside's {} already in {shown}: nothing to change",
                 part.label()
-            ),
-            Mode::Uninstall => println!(
+            )?,
+            Mode::Uninstall => outln!(
                 "no {} of ringside's in {shown}: nothing to remove",
                 part.label()
-            ),
+            )?,
         }
         return Ok(());
     }
-    print!("{}", diff(&snap, &edited.text, &path));
-    say_what(&edited.change);
+    out!("{}", diff(&snap, &edited.text, &path))?;
+    say_what(&edited.change)?;
     if snap.read_only() {
         bail!(
             "{shown} is read-only (mode {:04o}): ringside leaves it alone. Make it writable \
@@ -87,19 +87,19 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
         );
     }
     if args.dry_run {
-        println!("\n(dry run: nothing written)");
+        outln!("\n(dry run: nothing written)")?;
         return Ok(());
     }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
             bail!("not writing {shown} without confirmation: run with --yes");
         }
-        print!("\nWrite this to {shown}? [y/N] ");
+        out!("\nWrite this to {shown}? [y/N] ")?;
         std::io::stdout().flush().ok();
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            println!("Nothing written.");
+            outln!("Nothing written.")?;
             return Ok(());
         }
     }
@@ -114,11 +114,11 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
             claude_settings::commit(&real, &snap, &edited.text, &path, &stamp(), &mut || {});
         match result {
             Ok(done) => {
-                println!("Wrote {shown}.");
+                outln!("Wrote {shown}.")?;
                 if let Some(b) = done.backup {
-                    println!("The previous file is at {}.", b.display());
+                    outln!("The previous file is at {}.", b.display())?;
                 }
-                println!("Claude Code picks the change up in new sessions.");
+                outln!("Claude Code picks the change up in new sessions.")?;
                 return Ok(());
             }
             Err(CommitError::Changed(now)) => {
@@ -132,7 +132,7 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
                 snap = now;
                 edited = edit(snap.text.as_deref().unwrap_or(""))?;
                 if edited.change == Change::Unchanged {
-                    println!("{shown} already has what was asked: nothing to change");
+                    outln!("{shown} already has what was asked: nothing to change")?;
                     return Ok(());
                 }
             }
@@ -161,16 +161,16 @@ fn diff(snap: &Snapshot, new: &str, path: &Path) -> String {
         .to_string()
 }
 
-fn say_what(change: &Change) {
+fn say_what(change: &Change) -> std::io::Result<()> {
     match change {
-        Change::Added { chained: Some(c) } => println!(
+        Change::Added { chained: Some(c) } => outln!(
             "\nYour status line command `{c}` is kept: ringside runs it first (--chain); \
              `ringside uninstall statusline` puts it back."
         ),
         Change::Removed { restored: Some(c) } => {
-            println!("\nYour status line command `{c}` is put back.");
+            outln!("\nYour status line command `{c}` is put back.")
         }
-        _ => {}
+        _ => Ok(()),
     }
 }
 

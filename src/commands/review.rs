@@ -126,11 +126,11 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         ReviewFormat::Markdown
     });
     match format {
-        ReviewFormat::Json => println!(
+        ReviewFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&review).context("serialising the review")?
-        ),
-        ReviewFormat::Markdown => print!("{}", report::markdown(&review)),
+        )?,
+        ReviewFormat::Markdown => out!("{}", report::markdown(&review))?,
         ReviewFormat::Tui => {
             if !std::io::stdout().is_terminal() {
                 bail!("the review screen needs a terminal; use --format markdown or json");
@@ -176,13 +176,13 @@ pub fn cache(args: &CacheArgs) -> Result<()> {
             let cleared = cache::clear(&d.cache)
                 .with_context(|| format!("removing the cache in {}", d.cache.display()))?;
             if cleared.is_empty() {
-                println!("Nothing cached in {}.", d.cache.display());
+                outln!("Nothing cached in {}.", d.cache.display())?;
             } else {
-                println!(
+                outln!(
                     "Cleared {} in {}.",
                     cleared.join(" and "),
                     d.cache.display()
-                );
+                )?;
             }
             Ok(())
         }
