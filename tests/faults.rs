@@ -1,0 +1,136 @@
+//! Faults at the reading edge: a stdin that never closes, FIFOs where transcripts should be.
+//! Nothing hangs: each run must end by itself (a generous limit catches a hang; it is not a
+//! speed target).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Longer than any budget ringside sets itself; reaching it means ringside hung.
+const HANG: Duration = Duration::from_secs(30);
+
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin!("ringside"));
+        c.args(args)
+            .env("HOME", self.path())
+            .env("RINGSIDE_HOME", self.path().join("rs"))
+            .env("CLAUDE_CONFIG_DIR", self.path().join("claude"))
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "100")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    fn fifo(&self, name: &str) -> PathBuf {
+        let p = self.path().join(name);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let ok = Command::new("mkfifo").arg(&p).status().unwrap().success();
+        assert!(ok, "mkfifo failed");
+        p
+    }
+}
+
+/// Waits for `child` to end by itself; kills it and fails when it does not within [`HANG`].
+fn finish(mut child: Child, what: &str) -> (i32, String) {
+    let deadline = ringside::source::clock::instant() + HANG;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+            return (status.code().unwrap_or(-1), out);
+        }
+        if ringside::source::clock::instant() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {HANG:?} (hung)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn payload(transcript: &Path, event: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "session_id": "d3m0",
+        "transcript_path": transcript,
+        "cwd": "/home/dev/projects/logslice",
+        "hook_event_name": event,
+    }))
+    .unwrap()
+}
+
+const DEMO: &[u8] = include_bytes!("../assets/demo/session.jsonl");
+
+#[test]
+fn a_stdin_left_open_after_the_payload_does_not_hang_the_status_line_or_the_hook() {
+    let sb = Sandbox::new();
+    let t = sb.path().join("d3m0.jsonl");
+    std::fs::write(&t, DEMO).unwrap();
+    for args in [&["statusline"][..], &["hook"]] {
+        let mut child = sb.cmd(args).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&payload(&t, "UserPromptSubmit")).unwrap();
+        stdin.flush().unwrap();
+        // stdin stays open (held here) until the child has ended.
+        let (code, out) = finish(child, &format!("{args:?}"));
+        drop(stdin);
+        assert_eq!(code, 0, "{args:?}");
+        if args == ["statusline"] {
+            assert!(
+                out.contains("/prompt"),
+                "the status line still shows: {out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_stdin_that_stays_open_and_silent_does_not_hang() {
+    let sb = Sandbox::new();
+    for args in [&["statusline"][..], &["hook"]] {
+        let mut child = sb.cmd(args).spawn().unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let (code, out) = finish(child, &format!("{args:?}"));
+        drop(stdin);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+}
+
+#[test]
+fn a_fifo_as_the_transcript_path_does_not_hang_the_status_line_or_the_hook() {
+    let sb = Sandbox::new();
+    let fifo = sb.fifo("pipe.jsonl");
+    for args in [&["statusline"][..], &["hook"]] {
+        let mut child = sb.cmd(args).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&payload(&fifo, "Stop")).unwrap();
+        drop(stdin);
+        let (code, out) = finish(child, &format!("{args:?}"));
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+}
