@@ -343,3 +343,76 @@ fn settings_with_two_status_lines_are_refused() {
     assert!(stderr(&out).contains("twice"), "{}", stderr(&out));
     assert_eq!(sb.text(), original);
 }
+
+/// The interactive case: the diff is shown, Claude Code (here: the test) writes the file while
+/// the user reads it, then the user says yes. ringside refuses rather than drop that change.
+#[test]
+fn a_change_made_while_the_user_confirms_is_never_dropped() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("NOTICE: tmux is not installed; skipping the interactive install test");
+        return;
+    }
+    let sb = Sandbox::new();
+    std::fs::write(sb.settings(), "{\n  \"model\": \"opus\"\n}\n").unwrap();
+    let name = format!("ringside-install-{}", std::process::id());
+    let script = format!(
+        "env HOME={h} RINGSIDE_HOME={h}/rs CLAUDE_CONFIG_DIR={c} {bin} install statusline; echo EXIT$((40+2))=$?; sleep 60",
+        h = sb.dir.path().display(),
+        c = sb.claude().display(),
+        bin = bin(),
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &script
+        ])
+        .status
+        .success()
+    );
+    let screen =
+        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &name]).stdout).into_owned();
+    let wait_for = |what: &str| {
+        for _ in 0..200 {
+            let s = screen();
+            if s.contains(what) {
+                return s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let s = screen();
+        tmux(&["kill-session", "-t", &name]);
+        panic!("no {what:?} on screen:\n{s}");
+    };
+    wait_for("[y/N]");
+    let theirs = "{\n  \"model\": \"sonnet\",\n  \"env\": {\"A\": \"1\"}\n}\n";
+    std::fs::write(sb.settings(), theirs).unwrap();
+    tmux(&["send-keys", "-t", &name, "y", "Enter"]);
+    let s = wait_for("EXIT42=");
+    tmux(&["kill-session", "-t", &name]);
+    assert!(s.contains("EXIT42=1"), "{s}");
+    assert!(s.contains("changed after the diff was shown"), "{s}");
+    assert_eq!(sb.text(), theirs, "the change made meanwhile is kept");
+}
+
+fn bin() -> String {
+    assert_cmd::cargo::cargo_bin!("ringside")
+        .display()
+        .to_string()
+}

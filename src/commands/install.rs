@@ -107,8 +107,21 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
     let lock_dir = dirs
         .as_ref()
         .map_or_else(std::env::temp_dir, |d| d.data.join("locks"));
-    let _lock = claude_settings::lock(&lock_dir, &real)
-        .with_context(|| format!("cannot lock {} (nothing was changed)", path.display()))?;
+    // Another ringside holding the lock past the wait is an error; a lock that cannot be made at
+    // all (an unwritable data dir) is not: the re-read before the rename still guards the file.
+    let _lock = match claude_settings::lock(&lock_dir, &real) {
+        Ok(l) => Some(l),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+            bail!("{e} (nothing was changed)")
+        }
+        Err(e) => {
+            eprintln!(
+                "note: cannot take ringside's lock in {} ({e}); writing without it",
+                lock_dir.display()
+            );
+            None
+        }
+    };
     for _ in 0..ATTEMPTS {
         let result =
             claude_settings::commit(&real, &snap, &edited.text, &path, &stamp(), &mut || {});
