@@ -84,13 +84,9 @@ fn sandbox() -> (tempfile::TempDir, Command) {
     (tmp, c)
 }
 
-#[test]
-fn review_markdown_escapes_prompts_and_project_names() {
-    let (_tmp, mut c) = sandbox();
-    let out = c
-        .args(["review", "--now", NOW, "--format", "markdown"])
-        .output()
-        .unwrap();
+/// Runs `c` and checks its markdown shows the hostile text, with nothing of it active.
+fn assert_escaped(mut c: Command) {
+    let out = c.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -105,20 +101,16 @@ fn review_markdown_escapes_prompts_and_project_names() {
 }
 
 #[test]
+fn review_markdown_escapes_prompts_and_project_names() {
+    let (_tmp, mut c) = sandbox();
+    c.args(["review", "--now", NOW, "--format", "markdown"]);
+    assert_escaped(c);
+}
+
+#[test]
 fn the_session_report_escapes_the_same_way() {
     let (tmp, mut c) = sandbox();
     let path = tmp.path().join("claude/projects/hostile/h0571le.jsonl");
-    let out = c
-        .args(["replay", "--report", "--now", NOW])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let md = String::from_utf8(out.stdout).unwrap();
-    assert!(md.contains("onerror=alert(1)"), "{md}");
-    assert_eq!(active(&md), Vec::<&str>::new(), "{md}");
+    c.args(["replay", "--report", "--now", NOW]).arg(&path);
+    assert_escaped(c);
 }
