@@ -342,6 +342,56 @@ fn an_unwritable_log_warns_once_and_runs_on() {
     }
 }
 
+/// The case an earlier `sudo ringside` leaves: the log belongs to root and this user may not
+/// write it. Run as `nobody` through setpriv; skipped where the tests are not root.
+#[test]
+fn a_log_owned_by_root_warns_once_and_runs_on() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output();
+    if !is_root || setpriv.is_err() {
+        eprintln!("NOTICE: not root or no setpriv; skipping the root-owned log test");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("rs");
+    std::fs::create_dir_all(home.join("data")).unwrap();
+    std::fs::write(home.join("data/ringside.log"), "root's lines\n").unwrap();
+    for (p, mode) in [
+        (tmp.path(), 0o755),
+        (home.as_path(), 0o755),
+        (&home.join("data"), 0o755),
+        (&home.join("data/ringside.log"), 0o644),
+    ] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(assert_cmd::cargo::cargo_bin!("ringside"))
+        .args([
+            "review",
+            "--format",
+            "markdown",
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ])
+        .env("HOME", tmp.path())
+        .env("RINGSIDE_HOME", &home)
+        .env("CLAUDE_CONFIG_DIR", tmp.path().join("claude"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("# Weekly review"));
+    assert_eq!(err.matches("cannot write the log").count(), 1, "{err}");
+    assert!(err.contains("Permission denied"), "{err}");
+}
+
 /// Every printing command exits quietly with status 0 when its reader has gone
 /// (`ringside score --demo | head -1`): no panic, no message, like Unix tools that stop writing.
 #[test]
