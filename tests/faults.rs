@@ -1,4 +1,7 @@
-//! Faults at the reading edge: a stdin that never closes, FIFOs where transcripts should be.
+//! Faults at the reading edge: a stdin that never closes, FIFOs where transcripts should be, a
+//! byte order mark. The two `#[ignore]`d tests fail today (a FIFO hangs `sessions`; a BOM loses
+//! line 1): their fixes belong in the one session reader being rewritten on another branch, and
+//! they are un-ignored with those fixes (`cargo test --test faults -- --ignored` shows them).
 //! Nothing hangs: each run must end by itself (a generous limit catches a hang; it is not a
 //! speed target).
 
@@ -133,4 +136,84 @@ fn a_fifo_as_the_transcript_path_does_not_hang_the_status_line_or_the_hook() {
         let (code, out) = finish(child, &format!("{args:?}"));
         assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
     }
+}
+
+/// A project folder with one real session, plus FIFOs named like transcripts: a flat
+/// `agent-*.jsonl`, one under the session's `subagents/`, and a main-session-looking one.
+fn project_with_fifos(sb: &Sandbox) -> PathBuf {
+    let proj = sb.path().join("claude/projects/-home-dev-app");
+    std::fs::create_dir_all(proj.join("d3m0/subagents")).unwrap();
+    let session = proj.join("d3m0.jsonl");
+    std::fs::write(&session, DEMO).unwrap();
+    sb.fifo("claude/projects/-home-dev-app/agent-f1f0.jsonl");
+    sb.fifo("claude/projects/-home-dev-app/d3m0/subagents/agent-f1f1.jsonl");
+    sb.fifo("claude/projects/-home-dev-app/f1f0f1f0.jsonl");
+    session
+}
+
+#[test]
+#[ignore = "defect 16.4, open: fixed in the session reader branch seam-format is rewriting; un-ignore with the fix"]
+fn fifos_named_like_transcripts_hang_no_command() {
+    let sb = Sandbox::new();
+    let session = project_with_fifos(&sb);
+    let session = session.to_string_lossy().into_owned();
+    let runs: &[&[&str]] = &[
+        &["sessions"],
+        &["sessions", "--json"],
+        &["score", "--json", &session],
+        &["score", "d3m0"],
+        &[
+            "review",
+            "--format",
+            "json",
+            "--now",
+            "2026-02-20T12:00:00Z",
+            "--since",
+            "52w",
+        ],
+        &["replay", "--report", &session],
+    ];
+    for args in runs {
+        let mut child = sb.cmd(args).spawn().unwrap();
+        drop(child.stdin.take());
+        let (code, out) = finish(child, &format!("{args:?}"));
+        assert_eq!(code, 0, "{args:?}");
+        assert!(!out.is_empty(), "{args:?}: the real session is still shown");
+    }
+    // The FIFO is never opened as a transcript, for the status line either.
+    let fifo = sb
+        .path()
+        .join("claude/projects/-home-dev-app/f1f0f1f0.jsonl");
+    let mut child = sb.cmd(&["score", "--json"]).arg(&fifo).spawn().unwrap();
+    drop(child.stdin.take());
+    let (code, _) = finish(child, "score of a FIFO");
+    assert_eq!(code, 1, "a FIFO is refused with a message");
+}
+
+#[test]
+#[ignore = "defect 16.8, open: fixed in the session reader branch seam-format is rewriting; un-ignore with the fix"]
+fn a_byte_order_mark_before_the_first_line_loses_nothing() {
+    let sb = Sandbox::new();
+    let plain = sb.path().join("plain.jsonl");
+    let bom = sb.path().join("bom.jsonl");
+    std::fs::write(&plain, DEMO).unwrap();
+    std::fs::write(&bom, [&b"\xef\xbb\xbf"[..], DEMO].concat()).unwrap();
+    let score = |p: &Path| {
+        let mut child = sb
+            .cmd(&["score", "--json", "--now", "2026-02-20T12:00:00Z"])
+            .arg(p)
+            .spawn()
+            .unwrap();
+        drop(child.stdin.take());
+        let (code, out) = finish(child, "score");
+        assert_eq!(code, 0);
+        let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        // What names the file differs; every figure must not.
+        v.as_object_mut().unwrap().remove("file");
+        let s = v["session"].as_object_mut().unwrap();
+        s.remove("id");
+        s.remove("bytes");
+        v
+    };
+    assert_eq!(score(&bom), score(&plain));
 }
