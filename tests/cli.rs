@@ -310,6 +310,15 @@ fn score_wraps_the_advice_instead_of_cutting_it_when_piped() {
     );
 }
 
+/// A command that writes the log and prints: the review as markdown.
+const REVIEW_MARKDOWN: [&str; 5] = [
+    "review",
+    "--format",
+    "markdown",
+    "--now",
+    "2026-02-20T12:00:00Z",
+];
+
 /// Logging is never fatal: a data dir that cannot be created, or a folder where the log file
 /// should be, gives one warning and the command's output as usual.
 #[test]
@@ -323,13 +332,7 @@ fn an_unwritable_log_warns_once_and_runs_on() {
     std::fs::create_dir_all(dir_log.join("data/ringside.log")).unwrap();
     for home in [&file_home, &dir_log] {
         let out = Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
-            .args([
-                "review",
-                "--format",
-                "markdown",
-                "--now",
-                "2026-02-20T12:00:00Z",
-            ])
+            .args(REVIEW_MARKDOWN)
             .env("RINGSIDE_HOME", home)
             .env("CLAUDE_CONFIG_DIR", tmp.path().join("claude"))
             .output()
@@ -373,13 +376,7 @@ fn a_log_owned_by_root_warns_once_and_runs_on() {
     let out = std::process::Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(assert_cmd::cargo::cargo_bin!("ringside"))
-        .args([
-            "review",
-            "--format",
-            "markdown",
-            "--now",
-            "2026-02-20T12:00:00Z",
-        ])
+        .args(REVIEW_MARKDOWN)
         .env("HOME", tmp.path())
         .env("RINGSIDE_HOME", &home)
         .env("CLAUDE_CONFIG_DIR", tmp.path().join("claude"))
