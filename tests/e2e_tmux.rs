@@ -208,6 +208,8 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
     t.send(&["?"]);
     t.wait_for("show or hide this help", 5);
     t.send(&["q"]);
+    // Keys typed before ringside has left would go to it, not to the shell.
+    t.wait_until_exited(10);
     // The marker is computed by the shell, so the echoed command line does not contain it.
     t.send(&["stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo; echo DONE$((40+2))", "Enter"]);
     let screen = t.wait_for("DONE42", 10);
@@ -247,6 +249,28 @@ impl Tmux {
         let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
         assert!(!pid.is_empty(), "ringside is not running");
         pid
+    }
+
+    /// Waits until the pane's shell runs no program any more (ringside has exited).
+    fn wait_until_exited(&self, secs: u64) {
+        let shell = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
+        let deadline = ringside::source::clock::instant() + Duration::from_secs(secs);
+        while Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty())
+        {
+            assert!(
+                ringside::source::clock::instant() < deadline,
+                "ringside did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The pane's modes as tmux tracks them: alternate screen, cursor shown, mouse reporting.
