@@ -1,7 +1,7 @@
 //! Faults at the reading edge: a stdin that never closes, FIFOs where transcripts should be, a
-//! byte order mark. The two `#[ignore]`d tests fail today (a FIFO hangs `sessions`; a BOM loses
-//! line 1): their fixes belong in the one session reader being rewritten on another branch, and
-//! they are un-ignored with those fixes (`cargo test --test faults -- --ignored` shows them).
+//! byte order mark. The `#[ignore]`d FIFO test fails today (a FIFO named like a transcript hangs
+//! `sessions`): its fix belongs in the session reader's file opening, and it is un-ignored with
+//! that fix (`cargo test --test faults -- --ignored` shows it).
 //! Nothing hangs: each run must end by itself (a generous limit catches a hang; it is not a
 //! speed target).
 
@@ -191,7 +191,6 @@ fn fifos_named_like_transcripts_hang_no_command() {
 }
 
 #[test]
-#[ignore = "defect 16.8, open: fixed in the session reader branch seam-format is rewriting; un-ignore with the fix"]
 fn a_byte_order_mark_before_the_first_line_loses_nothing() {
     let sb = Sandbox::new();
     let plain = sb.path().join("plain.jsonl");
