@@ -9,6 +9,7 @@ pub mod agents;
 pub mod checks;
 pub mod config;
 pub mod engine;
+pub mod eval;
 pub mod event;
 pub mod format;
 pub mod hash;

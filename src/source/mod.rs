@@ -8,6 +8,7 @@ pub mod cache;
 pub mod claude_settings;
 pub mod clock;
 pub mod discover;
+pub mod eval;
 pub mod feedback;
 pub mod follow;
 pub mod listing;
