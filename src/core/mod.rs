@@ -7,6 +7,7 @@
 
 pub mod agents;
 pub mod checks;
+pub mod classify;
 pub mod config;
 pub mod engine;
 pub mod eval;
