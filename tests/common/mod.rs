@@ -6,6 +6,9 @@ pub mod transcript;
 
 use std::path::{Path, PathBuf};
 
+/// Scenario transcripts in the real client's shape.
+pub mod scenario;
+
 /// `../shared/corpus`, or `None` (with a printed notice) where it is absent.
 pub fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
