@@ -140,6 +140,9 @@ pub struct SessionScore {
     pub sidechain_stalls: usize,
     pub quiet_stretches: usize,
     pub noise: Vec<NoiseHit>,
+    /// Signals that fired (nudged or not) inside a quiet stretch: timeline markers in a stretch
+    /// that goes well. Not scored; a marker the user cannot act on there is noise too.
+    pub quiet_markers: Vec<NoiseHit>,
     /// Nudges covered by no label (no opinion).
     pub unlabelled: Vec<NudgeAt>,
     pub nudges: usize,
@@ -184,20 +187,23 @@ pub fn score_session(
             }
         })
         .collect();
-    let noise = labels
-        .quiet
-        .iter()
-        .flat_map(|q| {
-            nudges
-                .iter()
-                .filter(move |n| inside(n, q.start, q.end))
-                .map(|n| NoiseHit {
-                    quiet_start: q.start,
-                    quiet_end: q.end,
-                    nudge: n.clone(),
-                })
-        })
-        .collect();
+    let in_quiet = |list: &[NudgeAt]| -> Vec<NoiseHit> {
+        labels
+            .quiet
+            .iter()
+            .flat_map(|q| {
+                list.iter()
+                    .filter(move |n| inside(n, q.start, q.end))
+                    .map(|n| NoiseHit {
+                        quiet_start: q.start,
+                        quiet_end: q.end,
+                        nudge: n.clone(),
+                    })
+            })
+            .collect()
+    };
+    let noise = in_quiet(nudges);
+    let quiet_markers = in_quiet(firings);
     // Every stall label (sub-agent ones too) is an opinion: a nudge there is not "unlabelled".
     let unlabelled = nudges
         .iter()
@@ -213,6 +219,7 @@ pub fn score_session(
         sidechain_stalls: labels.stalls.iter().filter(|s| !s.is_main()).count(),
         quiet_stretches: labels.quiet.len(),
         noise,
+        quiet_markers,
         unlabelled,
         nudges: nudges.len(),
     }
@@ -257,6 +264,8 @@ pub struct Totals {
     pub on_topic: usize,
     pub quiet_stretches: usize,
     pub noise: usize,
+    /// Signals that fired inside quiet stretches (reported, not a target).
+    pub quiet_markers: usize,
     pub nudges: usize,
     pub targets: Targets,
     pub timely_met: bool,
@@ -307,6 +316,7 @@ pub fn totals(scores: &[SessionScore], targets: Targets) -> Totals {
         on_topic: timely + late,
         quiet_stretches: scores.iter().map(|s| s.quiet_stretches).sum(),
         noise,
+        quiet_markers: scores.iter().map(|s| s.quiet_markers.len()).sum(),
         nudges: scores.iter().map(|s| s.nudges).sum(),
         targets,
         timely_met: share_met(severe_timely, severe.len(), targets.timely),
@@ -378,6 +388,14 @@ pub fn render(scores: &[SessionScore], t: &Totals) -> String {
                 h.nudge.signal, h.nudge.line, h.quiet_start, h.quiet_end
             );
         }
+        if !s.quiet_markers.is_empty() {
+            let marks: Vec<NudgeAt> = s.quiet_markers.iter().map(|h| h.nudge.clone()).collect();
+            let _ = writeln!(
+                out,
+                "  markers in quiet stretches (not scored): {}",
+                list(&marks)
+            );
+        }
         if !s.unlabelled.is_empty() {
             let _ = writeln!(out, "  unlabelled (no opinion): {}", list(&s.unlabelled));
         }
@@ -405,13 +423,14 @@ pub fn render(scores: &[SessionScore], t: &Totals) -> String {
     );
     let _ = writeln!(
         out,
-        "noise: {} nudges in {} quiet stretches (target at most {}: {}); {} nudges in {} sessions",
+        "noise: {} nudges in {} quiet stretches (target at most {}: {}); {} nudges in {} sessions; {} signals fired inside quiet stretches",
         t.noise,
         t.quiet_stretches,
         t.targets.max_noise,
         mark(t.noise_met),
         t.nudges,
-        t.sessions
+        t.sessions,
+        t.quiet_markers
     );
     out
 }
@@ -495,6 +514,7 @@ mod tests {
             &[],
         );
         let r = score_session(&s, &[n(15), n(90)], &[n(15), n(65)]);
+        assert!(r.quiet_markers.is_empty());
         assert_eq!(r.stalls.len(), 1);
         assert_eq!(
             r.stalls[0].fired,
@@ -516,13 +536,14 @@ mod tests {
         let scores = [
             // a: severe one timely; the borderline one late.
             score_session(&a, &[n(110), n(215)], &[]),
-            // b: missed, one nudge in its quiet stretch.
-            score_session(&b, &[n(50)], &[]),
+            // b: missed, one nudge in its quiet stretch, and a signal that fired there.
+            score_session(&b, &[n(50)], &[n(50), n(60)]),
         ];
         let t = totals(&scores, Targets::default());
         assert_eq!((t.stalls, t.severe, t.severe_timely), (3, 2, 1));
         assert_eq!((t.timely, t.late, t.missed, t.on_topic), (1, 1, 1, 2));
         assert_eq!((t.noise, t.quiet_stretches, t.nudges), (1, 2, 3));
+        assert_eq!(t.quiet_markers, 2);
         assert!(!t.timely_met, "1 of 2 is under 80%");
         assert!(!t.on_topic_met, "2 of 3 is under 80%");
         assert!(!t.noise_met);
@@ -541,6 +562,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("stall 200..210..220"), "{text}");
+        assert_eq!(scores[1].quiet_markers.len(), 2);
+        assert!(
+            text.contains("markers in quiet stretches (not scored): S5@50 S5@60"),
+            "{text}"
+        );
     }
 
     #[test]
