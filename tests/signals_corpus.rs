@@ -16,8 +16,9 @@
 //! - l.1209 ([CREDO]), l.1343 and l.1366 ([DIALYZER]): `git commit` rejected by the pre-commit
 //!   hook, with Edits in between: S5 from the third rejection, nudged; it grows to 7 rejections
 //!   (…, l.1463).
-//! - l.1458: `git add -A && git commit --no-verify …` after the hook kept failing: a check bypass
-//!   (S20), always nudged.
+//! - l.1403: a `# dialyzer:ignore-warnings` comment added while the hook keeps failing: a check
+//!   bypass (S20), always nudged; l.1458: `git add -A && git commit --no-verify …`, the same
+//!   signal again (fired, not nudged twice in a row).
 //! - l.1473: "Perfect! I have successfully completed two full tasks…" while the last commit had
 //!   failed: claimed done with a failing check (S13, variant 2).
 //! - l.1478 (14:34:19) to the user's /compact at 14:47:08: 13 quiet minutes after a troubled turn
@@ -111,12 +112,18 @@ fn manual_compact_session_shows_the_hook_loop_the_bypass_and_the_silence() {
         !fired(&p).iter().any(|(s, _)| *s == SignalId::S12),
         "\"continue implementation\" is a continuation"
     );
+    let bypasses: Vec<u64> = fired(&p)
+        .iter()
+        .filter(|(s, _)| *s == SignalId::S20)
+        .map(|(_, l)| *l)
+        .collect();
+    assert_eq!(bypasses, vec![1403, 1458]);
     let nudges: Vec<(SignalId, u64)> = e.nudges.iter().map(|n| (n.signal, n.at_line.0)).collect();
     assert_eq!(
         nudges,
         vec![
             (SignalId::S5, 1366),
-            (SignalId::S20, 1458),
+            (SignalId::S20, 1403),
             (SignalId::S19, 1478)
         ]
     );

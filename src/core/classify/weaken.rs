@@ -80,7 +80,7 @@ static ANY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Test case definitions.
 static TEST_CASE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?m)^\s*(?:(?:async\s+)?def test_\w+|func Test\w+|#\[(?:tokio::)?test\]|test\s+["']|(?:it|test|specify)\s*\(\s*["'`]|it\s+["']|@Test\b|\[(?:Test|Fact|Theory)\]|describe\s+["'])"#,
+        r#"(?m)^\s*(?:(?:async\s+)?def test_\w+|func Test\w+|#\[(?:\w+::)?test\]|test\s+["']|(?:it|test|specify)\s*\(\s*["'`]|it\s+["']|@Test\b|\[(?:Test|Fact|Theory)\]|describe\s+["'])"#,
     )
 });
 
@@ -90,6 +90,12 @@ pub static SKIP_MARKER: LazyLock<Regex> = LazyLock::new(|| {
         r"#\[ignore\b|@pytest\.mark\.(?:skip|xfail)|@unittest\.(?:skip|expectedFailure)|pytest\.(?:skip|xfail)\(|\b(?:it|test|describe|context)\.(?:skip|todo)\(|\bx(?:it|describe|test)\(|\bt\.Skip(?:Now|f)?\(|@Disabled\b|@Ignore\b|\[Ignore\]|\[Fact\(Skip|@tag :skip|@moduletag :skip|\bskip\(\s*\)|\bpending\(",
     )
 });
+
+/// The text defines test cases (a test module inside a source file, say).
+#[must_use]
+pub fn has_test_cases(text: &str) -> bool {
+    TEST_CASE.is_match(text)
+}
 
 fn count(r: &Regex, text: &str) -> usize {
     r.find_iter(text).count()
