@@ -17,8 +17,8 @@
 //!   hook, with Edits in between: S5 from the third rejection, nudged; it grows to 7 rejections
 //!   (…, l.1463).
 //! - l.1403: a `# dialyzer:ignore-warnings` comment added while the hook keeps failing: a check
-//!   bypass (S20), always nudged; l.1458: `git add -A && git commit --no-verify …`, the same
-//!   signal again (fired, not nudged twice in a row).
+//!   bypass (S20), always nudged; l.1430 a `.dialyzerignore` written, l.1458 `git add -A && git
+//!   commit --no-verify …`: the same signal again (fired, not nudged twice in a row).
 //! - l.1473: "Perfect! I have successfully completed two full tasks…" while the last commit had
 //!   failed: claimed done with a failing check (S13, variant 2).
 //! - l.1478 (14:34:19) to the user's /compact at 14:47:08: 13 quiet minutes after a troubled turn
@@ -117,7 +117,7 @@ fn manual_compact_session_shows_the_hook_loop_the_bypass_and_the_silence() {
         .filter(|(s, _)| *s == SignalId::S20)
         .map(|(_, l)| *l)
         .collect();
-    assert_eq!(bypasses, vec![1403, 1458]);
+    assert_eq!(bypasses, vec![1403, 1430, 1458]);
     let nudges: Vec<(SignalId, u64)> = e.nudges.iter().map(|n| (n.signal, n.at_line.0)).collect();
     assert_eq!(
         nudges,

@@ -482,6 +482,34 @@ pub fn edit_bypass(path: &str, old: &str, new: &str) -> Option<Bypass> {
     None
 }
 
+/// Does writing a whole file get around a check? Only where the file is a lint configuration, a
+/// checker's ignore or baseline file, or a CI configuration (a new source file with a marker in
+/// it is new code, not a silenced failure).
+#[must_use]
+pub fn write_bypass(path: &str, content: &str) -> Option<Bypass> {
+    use crate::core::classify::suppress::{self, Suppression};
+    if is_lint_config(path) {
+        return edit_bypass(path, "", content);
+    }
+    match suppress::in_edit(path, "", content) {
+        Some(Suppression::IgnoreFile) => Some(Bypass::IgnoreFile),
+        Some(Suppression::CiGate) => Some(Bypass::CiGate),
+        _ => None,
+    }
+}
+
+/// For an edit of a test, the hashes of the literals it newly asserts
+/// ([`crate::core::classify::weaken::assertion_literals`]); empty for other files.
+#[must_use]
+pub fn assertion_literals(path: &str, old: &str, new: &str) -> Vec<u64> {
+    use crate::core::classify::weaken;
+    if is_test_path(path) || weaken::has_test_cases(old) {
+        weaken::assertion_literals(old, new)
+    } else {
+        Vec::new()
+    }
+}
+
 /// More matches in the new text than in the old; the old text is only searched when the new
 /// one has any (almost never), so an ordinary edit costs one pass per pattern.
 fn gains(r: &Regex, old: &str, new: &str) -> bool {
@@ -756,6 +784,16 @@ mod tests {
             ),
             Some(Bypass::CiGate)
         );
+        assert_eq!(
+            write_bypass(".dialyzerignore", "lib/a.ex:58:13\n"),
+            Some(Bypass::IgnoreFile)
+        );
+        assert_eq!(write_bypass("lib/a.py", "x = 1  # noqa\n"), None);
+        assert_eq!(
+            assertion_literals("tests/t.py", "assert f() == 2", "assert f() == 3").len(),
+            1
+        );
+        assert!(assertion_literals("src/a.py", "x = 2", "x = 3").is_empty());
         // A Rust test module inside a source file is a test too.
         assert_eq!(
             edit_bypass(
