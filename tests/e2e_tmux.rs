@@ -147,23 +147,23 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
     launch(&t, tmp.path(), "");
     t.wait_for("Waiting for a Claude Code session", 10);
 
-    // The autocompact session, appended a few lines at a time; one line arrives in two halves.
-    let real = std::fs::read(corpus.join(common::AUTOCOMPACT)).unwrap();
+    // The manual-compact session, appended a few lines at a time; one line arrives in two halves.
+    let real = std::fs::read(corpus.join(common::MANUAL_COMPACT)).unwrap();
     let lines: Vec<&[u8]> = real.split_inclusive(|b| *b == b'\n').collect();
-    let session = proj.join("258c7280-ae70-4798-800f-63464d01a85d.jsonl");
-    // Line 5 is the first prompt ("Implement spotter-gqc"); it arrives torn in two halves.
-    append(&session, &lines[..4].concat());
-    let torn = lines[4];
+    let session = proj.join("ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl");
+    // Line 7 is the first prompt ("Work on bead spotter-4te"); it arrives torn in two halves.
+    append(&session, &lines[..6].concat());
+    let torn = lines[6];
     append(&session, &torn[..torn.len() / 2]);
     std::thread::sleep(Duration::from_millis(300));
     let screen = t.screen();
     assert!(
-        !screen.contains("Implement spotter-gqc"),
+        !screen.contains("Work on bead spotter-4te"),
         "a half-written prompt must not show:\n{screen}"
     );
     append(&session, &torn[torn.len() / 2..]);
     let deadline = ringside::source::clock::instant() + Duration::from_secs(10);
-    while !t.screen().contains("Implement spotter-gqc") {
+    while !t.screen().contains("Work on bead spotter-4te") {
         if ringside::source::clock::instant() > deadline {
             let log = std::fs::read_to_string(tmp.path().join("rs/data/ringside.log"))
                 .unwrap_or_default();
@@ -171,25 +171,21 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    for chunk in lines[5..1100].chunks(60) {
+    for chunk in lines[7..1370].chunks(60) {
         append(&session, &chunk.concat());
         std::thread::sleep(Duration::from_millis(40));
     }
+    // By line 1370 the commit hook has rejected the commit twice for the same Dialyzer finding.
     let screen = t.wait_for("Check keeps failing", 15);
-    // By line 1100: "Implement spotter-gqc" and the two queued steering prompts.
-    assert!(screen.contains("3 prompts"), "prompt count:\n{screen}");
+    assert!(screen.contains("1 prompt"), "prompt count:\n{screen}");
     assert!(
-        screen.contains("mix test"),
+        screen.contains("DIALYZER"),
         "the failing check is named:\n{screen}"
     );
     // The card says what the evidence was in words; its lines are in the prompt's detail.
-    assert!(
-        screen.contains("3 failing runs of `mix test"),
-        "evidence in words:\n{screen}"
-    );
-    assert!(!screen.contains("945, 988, 1035"), "{screen}");
+    assert!(!screen.contains("1343, 1366"), "{screen}");
     t.send(&["Enter"]);
-    t.wait_for("evidence lines 945, 988, 1035", 5);
+    t.wait_for("evidence lines 1343, 1366", 5);
     t.send(&["Escape"]);
 
     // A second session starts: ringside switches and says so.

@@ -47,8 +47,10 @@ use super::tail::Notice;
 /// Bump when the saved shape changes in a way serde would not notice (3: the engine keeps its
 /// detector state by signal family; 4: with the parser and builder fields of issue 14; 5: the
 /// session's footprint for the review's lenses; 6: bounded evidence, with its count; 7: the
-/// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes).
-pub const FORMAT: u32 = 8;
+/// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes; 9:
+/// failing runs keep their signatures, edits their back-and-forth history, prompts a pending
+/// concession).
+pub const FORMAT: u32 = 9;
 /// Bytes of the checksum after the encoded state.
 const CHECKSUM: usize = 8;
 

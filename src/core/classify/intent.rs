@@ -86,22 +86,25 @@ static OFFER: LazyLock<Regex> = LazyLock::new(|| {
 /// act), then a skip; a skip inside options put to the user is an offer.
 #[must_use]
 pub fn intent(text: &str) -> Option<Intent> {
+    intent_with_words(text).map(|(i, _)| i)
+}
+
+/// [`intent`] and the words that express it (the match, for evidence).
+#[must_use]
+pub fn intent_with_words(text: &str) -> Option<(Intent, &str)> {
     if text.len() < 12 {
         return None;
     }
-    if unnegated(&DISMISS, text) {
-        return Some(Intent::Dismiss);
+    if let Some(m) = first_unnegated(&DISMISS, text) {
+        return Some((Intent::Dismiss, m.as_str()));
     }
-    first_unnegated(&SKIP, text)?;
-    Some(if OFFER.is_match(text) {
+    let m = first_unnegated(&SKIP, text)?;
+    let kind = if OFFER.is_match(text) {
         Intent::Offer
     } else {
         Intent::Skip
-    })
-}
-
-fn unnegated(r: &Regex, text: &str) -> bool {
-    first_unnegated(r, text).is_some()
+    };
+    Some((kind, m.as_str()))
 }
 
 /// The first match not ruled out by a negation just before it, in its sentence.
@@ -164,6 +167,18 @@ mod tests {
         assert_eq!(
             intent("Alternatively, we could disable the type check for this module."),
             Some(Intent::Offer)
+        );
+    }
+
+    #[test]
+    fn the_words_are_returned_for_evidence() {
+        assert_eq!(
+            intent_with_words("Given that this is a false positive, let me move on."),
+            Some((Intent::Dismiss, "false positive"))
+        );
+        assert_eq!(
+            intent_with_words("Let me try skipping the pre-commit hook.").map(|x| x.1),
+            Some("skipping the pre-commit hook")
         );
     }
 
