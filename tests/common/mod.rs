@@ -29,6 +29,15 @@ pub fn claude_files(corpus: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every `.jsonl` file under `dir`, sorted.
+pub fn jsonl_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.retain(|p| p.extension().is_some_and(|e| e == "jsonl"));
+    out.sort();
+    out
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

@@ -246,6 +246,29 @@ impl Transcript {
         line
     }
 
+    /// An automatic compaction of the context.
+    pub fn auto_compact(&mut self) -> u64 {
+        self.t += 1_000;
+        self.record(json!({
+            "type": "system", "subtype": "compact_boundary", "content": "Conversation compacted",
+            "compactMetadata": {"trigger": "auto", "preTokens": 167_094},
+        }))
+    }
+
+    /// The user rejects `n` parallel calls of one response at once (one decision).
+    pub fn reject_parallel(&mut self, commands: &[&str]) -> u64 {
+        let ids: Vec<String> = commands
+            .iter()
+            .map(|c| self.call("Bash", json!({"command": c, "description": "Run"})))
+            .collect();
+        let text = "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.";
+        let mut last = 0;
+        for id in ids {
+            last = self.result(&id, text, true, json!("User rejected tool use"));
+        }
+        last
+    }
+
     /// The end of the agent's turn (not written in headless sessions).
     pub fn turn_end(&mut self) -> Option<u64> {
         if self.headless {
