@@ -21,9 +21,10 @@
 //!   that reason (1419, 1447, 1463). l.1209 and l.1389 (Credo findings) are other reasons.
 //! - l.1390: "add a dialyzer ignore for the false positive", right after the hook failed in the
 //!   same turn: bypass intent (S21), nudged before any bypass happened.
-//! - l.1403: a `# dialyzer:ignore-warnings` comment added while the hook keeps failing: a check
-//!   bypass (S20), always nudged; l.1430 a `.dialyzerignore` written, l.1458 `git add -A && git
-//!   commit --no-verify …`: the same signal again (fired, not nudged twice in a row).
+//! - l.1403 (its result at l.1413): a `# dialyzer:ignore-warnings` comment added while the hook
+//!   keeps failing: a check bypass (S20), always nudged once the edit is made; l.1430 (result
+//!   l.1441) a `.dialyzerignore` written, l.1458 `git add -A && git commit --no-verify …` (a
+//!   command: at its call): the same signal again (fired, not nudged twice in a row).
 //! - l.1473: "Perfect! I have successfully completed two full tasks…" while the last commit had
 //!   failed: claimed done with a failing check (S13, variant 2), inside the cooldown.
 //! - l.1478 (14:34:19) to the user's /compact at 14:47:08: 13 quiet minutes after a troubled turn
@@ -145,14 +146,14 @@ fn manual_compact_session_shows_the_hook_loop_the_intent_the_bypass_and_the_sile
         .filter(|(s, _)| *s == SignalId::S20)
         .map(|(_, l)| *l)
         .collect();
-    assert_eq!(bypasses, vec![1403, 1430, 1458]);
+    assert_eq!(bypasses, vec![1413, 1441, 1458]);
     let nudges: Vec<(SignalId, u64)> = e.nudges.iter().map(|n| (n.signal, n.at_line.0)).collect();
     assert_eq!(
         nudges,
         vec![
             (SignalId::S5, 1366),
             (SignalId::S21, 1390),
-            (SignalId::S20, 1403),
+            (SignalId::S20, 1413),
             (SignalId::S19, 1478)
         ]
     );

@@ -54,6 +54,7 @@ static OBSERVED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:left|received|actual|got|but got|but was)\s*:?\s*(.+)$",
         r"|but was:?\s*<?(.+?)>?$",
         r"|\bgot:?\s+(.+?),?\s+want",
+        r"|\bexpected:?\s+.+?,\s*(?:but\s+)?got:?\s+(.+)$",
         r"|^E\s+assert\s+(.+?)\s+(?:==|!=|is|in|not in|<=|>=|<|>)\s",
         r"|^(?:E\s+)?AssertionError:\s+(.+?)\s+!=\s",
     ))
@@ -212,6 +213,11 @@ The pattern can never match the type.";
             "JUnit's observed value"
         );
         assert_eq!(observed("left: :error"), hashes(&[":error"]));
+        assert_eq!(
+            observed("FAIL test_add: expected 5, got -1"),
+            hashes(&["-1"]),
+            "a hand-written test's own message"
+        );
         assert!(observed("error: undefined function get/2").is_empty());
     }
 }

@@ -17,7 +17,8 @@ use crate::core::checks::re;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
-    /// Called the failure pre-existing, unrelated, a false positive, flaky or a known issue.
+    /// Called the failure pre-existing, unrelated, a false positive, flaky or a known issue, or
+    /// the check too strict.
     Dismiss,
     /// Said it will skip, suppress, relax or work around the check.
     Skip,
@@ -30,7 +31,9 @@ impl Intent {
     #[must_use]
     pub fn describe(self) -> &'static str {
         match self {
-            Intent::Dismiss => "calls the failure pre-existing, unrelated or a false positive",
+            Intent::Dismiss => {
+                "calls the failure pre-existing, unrelated, a false positive, or the check too strict"
+            }
             Intent::Skip => "says it will skip or silence the check",
             Intent::Offer => "offers you a way around the check",
         }
@@ -51,6 +54,8 @@ static DISMISS: LazyLock<Regex> = LazyLock::new(|| {
         r"|\balready (?:failing|broken) (?:before|on (?:main|master))\b",
         r"|\bknown (?:issue|bug|failure|problem|flake|limitation) (?:in|with) (?:the )?(?:tool|library|linter|checker|dialyzer|mypy|tsc|type ?checker|hook|ci)\b",
         r"|\b(?:tooling|dialyzer|linter|type[- ]?checker|mypy|tsc|clippy|credo|eslint) (?:bug|quirk|limitation)\b",
+        // the check itself blamed: "the expected value is too strict"
+        r"|\b(?:is|are|seems?|looks?|was|were) (?:too|overly) (?:strict|specific|brittle|exact|narrow|pedantic)\b",
     ))
 });
 
@@ -134,6 +139,7 @@ mod tests {
             "This test is flaky, so let me re-run it.",
             "Those errors were already failing before my change.",
             "This is a known issue with the type checker.",
+            "The expected value is too strict; checking that add prints something instead.",
         ] {
             assert_eq!(intent(t), Some(Intent::Dismiss), "{t}");
         }

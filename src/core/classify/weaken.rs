@@ -54,6 +54,8 @@ static EXACT: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bto eql?\(|\bassert\.(?:strict|deep|deepStrict)?[Ee]qual\(|\b(?:assert|require)\.Equal\w*\(|\bXCTAssertEqual\(",
         r"|\b(?:assert|refute)\b[^\n]*?(?:===|==|!=)",
         r"|\bif\s+got\s*!=\s*want\b",
+        // shell tests: `[ "$got" != 5 ]`, `test "$n" -eq 3`
+        r#"|(?:\[\[?|\btest)\s+"?\$\{?\w+\}?"?\s+(?:!=|==|=|-eq|-ne)\s"#,
     ))
 });
 
@@ -67,6 +69,8 @@ static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
         r"|\brefute is_nil\(|\bassert is_\w+\(|\bmatch\?\(|\bassertNotNull\(|\.isNotNull\(\)|\.isNotEmpty\(\)",
         r"|\bAssert\.IsNotNull\(|\bXCTAssertNotNil\(|\blen\([^)]*\)\s*>\s*0",
         r"|^\s*assert!?\(?\s*[\w.]+\s*\)?\s*;?\s*$",
+        // shell tests: `[ -z "$got" ]`, `test -n "$out"`
+        r"|(?:\[\[?|\btest)\s+-[zn]\s",
     ))
 });
 
@@ -123,22 +127,20 @@ pub fn in_edit(old: &str, new: &str) -> Option<Weakening> {
     if cases_old > 0 && cases_new < cases_old {
         return Some(Weakening::TestsRemoved);
     }
-    let (asserts_old, asserts_new) = (assertion_lines(old).count(), assertion_lines(new).count());
-    if asserts_old == 0 {
-        return None;
-    }
+    // In a test every comparison is a check, whether or not an assert word introduces it (a
+    // shell test's `if [ "$got" != 5 ]`).
     let (exact_old, exact_new) = (count_lines(&EXACT, old), count_lines(&EXACT, new));
     let (loose_old, loose_new) = (count_lines(&LOOSE, old), count_lines(&LOOSE, new));
-    let any_gained = assertion_lines(new)
-        .map(|l| count(&ANY_VALUE, l))
-        .sum::<usize>()
-        > assertion_lines(old)
+    let any = |t: &str| {
+        assertion_lines(t)
             .map(|l| count(&ANY_VALUE, l))
-            .sum::<usize>();
-    if (exact_new < exact_old && loose_new > loose_old) || any_gained {
+            .sum::<usize>()
+    };
+    if (exact_new < exact_old && loose_new > loose_old) || any(new) > any(old) {
         return Some(Weakening::Loosened);
     }
-    if asserts_new < asserts_old {
+    let (asserts_old, asserts_new) = (assertion_lines(old).count(), assertion_lines(new).count());
+    if asserts_old > 0 && asserts_new < asserts_old {
         return Some(Weakening::AssertionsRemoved);
     }
     None
@@ -203,6 +205,7 @@ mod tests {
                 "mock.assert_called_with(3, 'a')",
                 "mock.assert_called_with(ANY, ANY)",
             ),
+            ("if [ \"$got\" != 5 ]; then", "if [ -z \"$got\" ]; then"),
         ] {
             assert_eq!(
                 in_edit(old, new),
@@ -256,6 +259,7 @@ mod tests {
             ),
             ("assert a == 1", "assert a == 1\nassert b == 2"),
             ("expect(x).toBe(1);", "expect(y).toBe(1);"),
+            ("if [ -z \"$got\" ]; then", "if [ \"$got\" != 5 ]; then"),
             // a new test case
             (
                 "def test_a():\n    assert f()",
