@@ -18,55 +18,80 @@ pub const MAX_CAUSES: usize = 12;
 /// Most observed values kept per run.
 pub const MAX_OBSERVED: usize = 16;
 
-/// A line that says why something failed, in the formats of the common runners and checkers.
+/// A line that says why something failed, in the formats of the common runners and checkers
+/// (matched at the start of a line, after its indentation; one pass over the whole output).
 static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
+        r"(?m)^[ \t]*(?:",
         // ExUnit / Elixir exceptions: `** (RuntimeError) no :secret_key_base ...`
-        r"^\*\* \([\w.]+\) .+",
+        r"\*\* \([\w.]+\) .+",
         // an assertion expression as runners print it (ExUnit `code:`, rspec `Failure/Error:`)
-        r"|^(?:code|Failure/Error):\s+.+",
-        r"|^Assertion with \S+ failed.*",
-        r"|^assertion .+ failed.*",
+        r"|(?:code|Failure/Error):[ \t]+.+",
+        r"|Assertion with \S+ failed.*",
+        r"|assertion .+ failed.*",
         // Rust panics, pytest's E lines, Python/JS/Java exceptions
-        r"|^thread '.+' panicked at .+",
-        r"|^E\s+\S.*",
-        r"|^(?:[\w$]+\.)*\w*(?:Error|Exception|Failure|Panic)\b(?::.*)?$",
+        r"|thread '.+' panicked at .+",
+        r"|E[ \t]+\S.*",
+        r"|(?:[\w$]+\.)*\w*(?:Error|Exception|Failure|Panic)\b(?::.*)?\r?$",
         // compilers and linters: `error[E0308]: …`, `a.py:3: error: …`, `a.ts(3,5): error TS2322: …`
-        r"|^(?:fatal )?error(?:\[\w+\])?:\s*.+",
-        r"|^\S+?:\d+(?::\d+)?:\s*(?:error|fatal|fail)\b.*",
-        r"|^\S+?\(\d+,\d+\):\s*error\b.*",
+        r"|(?:fatal )?error(?:\[\w+\])?:.+",
+        r"|\S+?:\d+(?::\d+)?:[ \t]*(?:error|fatal|fail)\b.*",
+        r"|\S+?\(\d+,\d+\):[ \t]*error\b.*",
         // Dialyzer: `lib/a.ex:57:13:pattern_match`; Go: `a_test.go:12: got 1 want 2`
-        r"|^\S+?\.\w+:\d+(?::\d+)?:[a-z_]+$",
-        r"|^\S+_test\.go:\d+: .+",
+        r"|\S+?\.\w+:\d+(?::\d+)?:[a-z_]+\r?$",
+        r"|\S+_test\.go:\d+: .+",
         // Credo-style findings: `┃ [F] → Function is too complex (…)`
-        r"|^[┃│]?\s*\[[A-Z]\]\s+\S+\s+.+",
+        r"|[┃│]?[ \t]*\[[A-Z]\][ \t]+\S+[ \t]+.+",
         // pytest's short summary: `FAILED tests/a.py::test_x - AssertionError: …`
-        r"|^FAILED \S+ - .+",
-        r"|^npm ERR! .+",
-        r"|^●\s+.+",
+        r"|FAILED \S+ - .+",
+        r"|npm ERR! .+",
+        r"|●[ \t]+.+",
+        r")",
     ))
 });
 
 /// What an assertion observed, in the runners' words: `left: 7`, `Received: 7`, `got 7`,
-/// `but was:<7>`, pytest's `assert 7 == 5`, unittest's `AssertionError: 7 != 5`.
+/// `but was:<7>`, pytest's `assert 7 == 5`, unittest's `AssertionError: 7 != 5`. One pass over
+/// the whole output; the value is the capture that took part.
 static OBSERVED: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"(?i)^(?:left|received|actual|got|but got|but was)\s*:?\s*(.+)$",
-        r"|but was:?\s*<?(.+?)>?$",
-        r"|\bgot:?\s+(.+?),?\s+want",
-        r"|\bexpected:?\s+.+?,\s*(?:but\s+)?got:?\s+(.+)$",
-        r"|^E\s+assert\s+(.+?)\s+(?:==|!=|is|in|not in|<=|>=|<|>)\s",
-        r"|^(?:E\s+)?AssertionError:\s+(.+?)\s+!=\s",
+        r"(?mi)^[ \t]*(?:",
+        r"(?:left|received|actual|got|but got|but was)[ \t]*:?[ \t]*([^\n]+?)\r?$",
+        r"|[^\n]*?but was:?[ \t]*<?([^\n]+?)>?\r?$",
+        r"|[^\n]*?\bgot:?[ \t]+([^\n]+?),?[ \t]+want",
+        r"|[^\n]*?\bexpected:?[ \t]+[^\n]+?,[ \t]*(?:but[ \t]+)?got:?[ \t]+([^\n]+?)\r?$",
+        r"|E[ \t]+assert[ \t]+([^\n]+?)[ \t]+(?:==|!=|is|in|not in|<=|>=|<|>)[ \t]",
+        r"|(?:E[ \t]+)?AssertionError:[ \t]+([^\n]+?)[ \t]+!=[ \t]",
+        r")",
     ))
 });
 
-/// Splits a tool output into trimmed lines, also on the literal `\n` some hook outputs carry.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n')
-        .flat_map(|l| l.split("\\n"))
-        .map(|l| l.trim().trim_end_matches('\r'))
-        .filter(|l| !l.is_empty())
+/// Output read for causes and values: its first and last [`EDGE`] bytes (runners print what
+/// failed at the top or in a closing summary; a huge log's middle is progress), with the literal
+/// `\n` some hook outputs carry turned into line breaks.
+fn unescaped(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = if text.len() > 2 * EDGE {
+        let head = crate::core::sanitize::prefix(text, EDGE);
+        let mut from = text.len() - EDGE;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        std::borrow::Cow::Owned(format!("{head}\n{}", &text[from..]))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    if memchr::memmem::find(text.as_bytes(), b"\\n").is_some() {
+        std::borrow::Cow::Owned(text.replace("\\n", "\n"))
+    } else {
+        text
+    }
 }
+
+/// Bytes read at each end of a long output.
+const EDGE: usize = 64 * 1024;
+
+/// Longest line read as a cause.
+const MAX_LINE: usize = 2000;
 
 /// A cause line made comparable: digit runs and long hex ids blanked, whitespace collapsed,
 /// cut to 160 bytes.
@@ -97,9 +122,14 @@ fn blank_hex(s: &str) -> String {
 /// [`MAX_CAUSES`]). Empty when the output names no cause.
 #[must_use]
 pub fn causes(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = lines(text)
-        .filter(|l| l.len() <= 2000 && CAUSE.is_match(l))
-        .map(normalise)
+    let text = unescaped(text);
+    let mut out: Vec<String> = CAUSE
+        .find_iter(&text)
+        .filter_map(|m| {
+            let rest = &text[m.start()..];
+            let line = rest.split('\n').next().unwrap_or(rest).trim();
+            (line.len() <= MAX_LINE).then(|| normalise(line))
+        })
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -111,14 +141,15 @@ pub fn causes(text: &str) -> Vec<String> {
 /// test edited to expect them would now "pass" with. At most [`MAX_OBSERVED`].
 #[must_use]
 pub fn observed(text: &str) -> Vec<u64> {
+    let text = unescaped(text);
     let mut out = Vec::new();
-    for l in lines(text).filter(|l| l.len() <= 2000) {
-        let Some(c) = OBSERVED.captures(l) else {
-            continue;
-        };
+    for c in OBSERVED.captures_iter(&text) {
         let Some(value) = c.iter().skip(1).flatten().next().map(|m| m.as_str().trim()) else {
             continue;
         };
+        if value.len() > MAX_LINE {
+            continue;
+        }
         let mut found = false;
         for lit in super::literals(value) {
             found = true;

@@ -148,7 +148,11 @@ impl Detector for Checks {
         self.last_check_seq = None;
         self.last_agent_text = None;
         self.verification_asked = p.asks_verification;
-        self.bypass_asked = intent::intent(&p.typed).is_some();
+        // Only a prompt that names the bypass can have asked for it (most prompts are not read).
+        self.bypass_asked = ["verify", "hook", "skip", "bypass"]
+            .iter()
+            .any(|w| memchr::memmem::find(p.typed.as_bytes(), w.as_bytes()).is_some())
+            && intent::intent(&p.typed).is_some();
         self.failed_this_turn = false;
     }
 
