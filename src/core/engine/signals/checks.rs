@@ -62,7 +62,6 @@ pub(super) struct Checks {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Attempt {
     id: u64,
-    call: LineNo,
     edit: bool,
     bypass: Option<Bypass>,
     /// For edits of tests: the literals newly asserted.
@@ -71,10 +70,9 @@ struct Attempt {
 }
 
 impl Attempt {
-    fn of(a: &Action, call: LineNo) -> Self {
+    fn of(a: &Action) -> Self {
         Self {
             id: a.id,
-            call,
             edit: matches!(a.tool, Tool::Edit | Tool::Write),
             bypass: a.bypass,
             literals: a
@@ -168,7 +166,7 @@ impl Detector for Checks {
                 if a.bypass.is_none() && !literals {
                     return;
                 }
-                let attempt = Attempt::of(a, ev.line);
+                let attempt = Attempt::of(a);
                 if is_edit {
                     // An edit gets around a check once it is made: judged on its result.
                     self.pending_edit = Some(attempt);
@@ -184,7 +182,7 @@ impl Detector for Checks {
                 if let Some(p) = self.pending_edit.take_if(|p| p.id == r.id)
                     && r.outcome == Outcome::Ok
                 {
-                    self.bypass_act(&p, vec![p.call, ev.line], cx);
+                    self.bypass_act(&p, vec![ev.line], cx);
                 }
                 let Some(act) = cx.act().cloned() else { return };
                 if r.outcome == Outcome::Ok {

@@ -114,7 +114,12 @@ impl Edits {
             short_path(&edit.path),
             versions
         );
-        let evidence: Vec<LineNo> = chain.iter().copied().chain([act.result_line]).collect();
+        // Each edit once: the earlier ones by their call, this one by its result.
+        let evidence: Vec<LineNo> = chain[..chain.len() - 1]
+            .iter()
+            .copied()
+            .chain([act.result_line])
+            .collect();
         match self.episodes.get(&edit.path).copied() {
             Some(i) => cx.update(i, evidence, 1.0, detail),
             None => {
