@@ -9,9 +9,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
-use crate::core::checks::{normalize_line, re};
+use crate::core::checks::{bytes_re as re, normalize_line};
 
 /// Most cause lines kept per run (sorted, distinct).
 pub const MAX_CAUSES: usize = 12;
@@ -41,7 +41,7 @@ static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
         r"|\S+?\.\w+:\d+(?::\d+)?:[a-z_]+\r?$",
         r"|\S+_test\.go:\d+: .+",
         // Credo-style findings: `┃ [F] → Function is too complex (…)`
-        r"|[┃│]?[ \t]*\[[A-Z]\][ \t]+\S+[ \t]+.+",
+        r"|(?:┃|│)?[ \t]*\[[A-Z]\][ \t]+\S+[ \t]+.+",
         // pytest's short summary: `FAILED tests/a.py::test_x - AssertionError: …`
         r"|FAILED \S+ - .+",
         r"|npm ERR! .+",
@@ -111,8 +111,8 @@ fn normalise(line: &str) -> String {
 /// Hex runs of 7+ characters (object ids, hashes, pointers) become `#`.
 fn blank_hex(s: &str) -> String {
     static HEX: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:0x)?[0-9a-fA-F]{7,}\b"));
-    if HEX.is_match(s) {
-        HEX.replace_all(s, "#").into_owned()
+    if HEX.is_match(s.as_bytes()) {
+        String::from_utf8_lossy(&HEX.replace_all(s.as_bytes(), &b"#"[..])).into_owned()
     } else {
         s.to_owned()
     }
@@ -124,7 +124,7 @@ fn blank_hex(s: &str) -> String {
 pub fn causes(text: &str) -> Vec<String> {
     let text = unescaped(text);
     let mut out: Vec<String> = CAUSE
-        .find_iter(&text)
+        .find_iter(text.as_bytes())
         .filter_map(|m| {
             let rest = &text[m.start()..];
             let line = rest.split('\n').next().unwrap_or(rest).trim();
@@ -143,8 +143,15 @@ pub fn causes(text: &str) -> Vec<String> {
 pub fn observed(text: &str) -> Vec<u64> {
     let text = unescaped(text);
     let mut out = Vec::new();
-    for c in OBSERVED.captures_iter(&text) {
-        let Some(value) = c.iter().skip(1).flatten().next().map(|m| m.as_str().trim()) else {
+    for c in OBSERVED.captures_iter(text.as_bytes()) {
+        let Some(value) = c
+            .iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .and_then(|m| std::str::from_utf8(m.as_bytes()).ok())
+            .map(str::trim)
+        else {
             continue;
         };
         if value.len() > MAX_LINE {

@@ -9,9 +9,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
-use crate::core::checks::re;
+use crate::core::checks::bytes_re as re;
 
 /// What the agent said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -105,32 +105,38 @@ pub fn intent(text: &str) -> Option<Intent> {
 /// [`intent`] and the words that express it (the match, for evidence).
 #[must_use]
 pub fn intent_with_words(text: &str) -> Option<(Intent, &str)> {
-    if text.len() < 12 || !STEMS.is_match(text) {
+    let bytes = text.as_bytes();
+    if text.len() < 12 || !STEMS.is_match(bytes) {
         return None;
     }
+    let words = |(s, e): (usize, usize)| text.get(s..e).unwrap_or("");
     if let Some(m) = first_unnegated(&DISMISS, text) {
-        return Some((Intent::Dismiss, m.as_str()));
+        return Some((Intent::Dismiss, words(m)));
     }
     let m = first_unnegated(&SKIP, text)?;
-    let kind = if OFFER.is_match(text) {
+    let kind = if OFFER.is_match(bytes) {
         Intent::Offer
     } else {
         Intent::Skip
     };
-    Some((kind, m.as_str()))
+    Some((kind, words(m)))
 }
 
-/// The first match not ruled out by a negation just before it, in its sentence.
-fn first_unnegated<'t>(r: &Regex, text: &'t str) -> Option<regex::Match<'t>> {
-    r.find_iter(text).find(|m| {
-        let start = sentence_start(text, m.start());
-        !NEGATED.is_match(&text[start..m.start()])
-    })
+/// The first match (its byte range) not ruled out by a negation just before it, in its sentence.
+fn first_unnegated(r: &Regex, text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    r.find_iter(bytes)
+        .find(|m| {
+            let start = sentence_start(text, m.start());
+            !NEGATED.is_match(&bytes[start..m.start()])
+        })
+        .map(|m| (m.start(), m.end()))
 }
 
 fn sentence_start(text: &str, at: usize) -> usize {
-    text[..at]
-        .rfind(['.', '!', '?', '\n', ':', ';'])
+    text.as_bytes()[..at]
+        .iter()
+        .rposition(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b';'))
         .map_or(0, |i| i + 1)
 }
 

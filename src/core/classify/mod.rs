@@ -15,11 +15,11 @@ pub mod weaken;
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 /// Literal values in code or output: numbers, quoted strings, booleans and nil-likes.
 static LITERAL: LazyLock<Regex> = LazyLock::new(|| {
-    crate::core::checks::re(
+    crate::core::checks::bytes_re(
         r#"-?\b\d+(?:\.\d+)?\b|"(?:[^"\\\n]|\\.){1,80}"|'(?:[^'\\\n]|\\.){1,80}'|\b(?:true|false|True|False|nil|None|null|undefined)\b"#,
     )
 });
@@ -39,5 +39,7 @@ pub fn literal_hash(lit: &str) -> u64 {
 
 /// The literals of a text, in order.
 pub fn literals(text: &str) -> impl Iterator<Item = &str> {
-    LITERAL.find_iter(text).map(|m| m.as_str())
+    LITERAL
+        .find_iter(text.as_bytes())
+        .filter_map(|m| std::str::from_utf8(m.as_bytes()).ok())
 }

@@ -12,9 +12,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
-use crate::core::checks::re;
+use crate::core::checks::bytes_re as re;
 
 /// How a check was silenced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -103,15 +103,15 @@ static THRESHOLD: LazyLock<Regex> = LazyLock::new(|| {
 #[must_use]
 pub fn in_edit(path: &str, old: &str, new: &str) -> Option<Suppression> {
     let gains = |r: &Regex| {
-        let n = r.find_iter(new).count();
-        n > 0 && n > r.find_iter(old).count()
+        let n = r.find_iter(new.as_bytes()).count();
+        n > 0 && n > r.find_iter(old.as_bytes()).count()
     };
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let lower = file.to_ascii_lowercase();
     let named = ["ignore", "baseline", "todo"]
         .iter()
         .any(|w| lower.contains(w));
-    if named && IGNORE_FILE.is_match(file) && added_lines(old, new) {
+    if named && IGNORE_FILE.is_match(file.as_bytes()) && added_lines(old, new) {
         return Some(Suppression::IgnoreFile);
     }
     if is_ci_config(path) && gains(&CI_PASS_ANYWAY) {
@@ -120,7 +120,7 @@ pub fn in_edit(path: &str, old: &str, new: &str) -> Option<Suppression> {
     if lowers_threshold(path, old, new) {
         return Some(Suppression::Coverage);
     }
-    if MARKER_WORDS.is_match(new) && gains(&MARKER) {
+    if MARKER_WORDS.is_match(new.as_bytes()) && gains(&MARKER) {
         return Some(Suppression::Marker);
     }
     None
@@ -155,13 +155,16 @@ fn is_config_like(path: &str) -> bool {
 }
 
 fn lowers_threshold(path: &str, old: &str, new: &str) -> bool {
-    if !is_config_like(path) || !THRESHOLD.is_match(new) {
+    if !is_config_like(path) || !THRESHOLD.is_match(new.as_bytes()) {
         return false;
     }
     let pairs = |t: &str| -> Vec<(String, f64)> {
         THRESHOLD
-            .captures_iter(t)
-            .filter_map(|c| Some((c[1].to_ascii_lowercase(), c[2].parse().ok()?)))
+            .captures_iter(t.as_bytes())
+            .filter_map(|c| {
+                let key = std::str::from_utf8(&c[1]).ok()?.to_ascii_lowercase();
+                Some((key, std::str::from_utf8(&c[2]).ok()?.parse().ok()?))
+            })
             .collect()
     };
     let about_coverage = |key: &str| {
@@ -185,10 +188,10 @@ static DESELECT: LazyLock<Regex> = LazyLock::new(|| {
 /// the command runs tests (deselecting only applies to them).
 #[must_use]
 pub fn in_command(command: &str, is_test: bool) -> Option<Suppression> {
-    if MASKED.is_match(command) {
+    if MASKED.is_match(command.as_bytes()) {
         return Some(Suppression::ExitMasked);
     }
-    if is_test && DESELECT.is_match(command) {
+    if is_test && DESELECT.is_match(command.as_bytes()) {
         return Some(Suppression::Deselected);
     }
     None

@@ -7,9 +7,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
-use crate::core::checks::re;
+use crate::core::checks::bytes_re as re;
 
 /// How a test was weakened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -89,20 +89,27 @@ static TEST_CASE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Skip and expected-failure markers.
-pub static SKIP_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+static SKIP_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"#\[ignore\b|@pytest\.mark\.(?:skip|xfail)|@unittest\.(?:skip|expectedFailure)|pytest\.(?:skip|xfail)\(|\b(?:it|test|describe|context)\.(?:skip|todo)\(|\bx(?:it|describe|test)\(|\bt\.Skip(?:Now|f)?\(|@Disabled\b|@Ignore\b|\[Ignore\]|\[Fact\(Skip|@tag :skip|@moduletag :skip|\bskip\(\s*\)|\bpending\(",
     )
 });
 
+/// The new text adds a skip or expected-failure marker (for files that are not tests by name).
+#[must_use]
+pub fn gains_skip_marker(old: &str, new: &str) -> bool {
+    let n = count(&SKIP_MARKER, new);
+    n > 0 && n > count(&SKIP_MARKER, old)
+}
+
 /// The text defines test cases (a test module inside a source file, say).
 #[must_use]
 pub fn has_test_cases(text: &str) -> bool {
-    TEST_CASE.is_match(text)
+    TEST_CASE.is_match(text.as_bytes())
 }
 
 fn count(r: &Regex, text: &str) -> usize {
-    r.find_iter(text).count()
+    r.find_iter(text.as_bytes()).count()
 }
 
 /// The lines of `text` with a match of `r`, each once, in order: one pass of the regex over the
@@ -110,16 +117,18 @@ fn count(r: &Regex, text: &str) -> usize {
 fn matching_lines<'t>(r: &Regex, text: &'t str) -> Vec<&'t str> {
     let mut out: Vec<&str> = Vec::new();
     let mut last_start = usize::MAX;
-    for m in r.find_iter(text) {
-        let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+    let bytes = text.as_bytes();
+    for m in r.find_iter(bytes) {
+        // Line bounds are at `\n` bytes, so always character boundaries.
+        let start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
         if start == last_start {
             continue;
         }
         last_start = start;
-        let end = text[m.end()..]
-            .find('\n')
-            .map_or(text.len(), |i| m.end() + i);
-        out.push(text[start..end].trim_end_matches('\r'));
+        let end = memchr::memchr(b'\n', &bytes[m.end()..]).map_or(text.len(), |i| m.end() + i);
+        if let Some(line) = text.get(start..end) {
+            out.push(line.trim_end_matches('\r'));
+        }
     }
     out
 }
@@ -161,7 +170,7 @@ pub fn in_edit(old: &str, new: &str) -> Option<Weakening> {
             .map(|l| count(&ANY_VALUE, l))
             .sum()
     };
-    if ANY_VALUE.is_match(new) && asserted_any(new) > asserted_any(old) {
+    if ANY_VALUE.is_match(new.as_bytes()) && asserted_any(new) > asserted_any(old) {
         return Some(Weakening::Loosened);
     }
     let (asserts_old, asserts_new) = (assertion_lines(old).len(), assertion_lines(new).len());

@@ -262,7 +262,7 @@ impl Prompts {
 
 /// The agent's reply starts by owning up to a mistake: the prompt before it was a correction.
 static CONCESSION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    crate::core::checks::re(
+    crate::core::checks::ascii_re(
         r"(?i)^\W*(?:(?:you'?re|you are) (?:absolutely |totally |completely |quite )?(?:right|correct)\b|good (?:catch|point|eye)\b|my (?:mistake|bad|apologies)\b|i apologi[sz]e\b|(?:i'?m )?sorry\b|oops\b)",
     )
 });
@@ -270,7 +270,7 @@ static CONCESSION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 /// A prompt that asks for something new rather than pointing at what is wrong ("can you also…",
 /// "now add…"): a concession to it is politeness, not a correction.
 static NEW_REQUEST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    crate::core::checks::re(
+    crate::core::checks::ascii_re(
         r"(?i)^\W*(?:(?:can|could|would|will) you\b|please\b|pls\b|let'?s\b|also\b|next\b|now\b|and\b|ok(?:ay)?\b|great\b|thanks?\b|thank you\b)",
     )
 });
