@@ -371,6 +371,25 @@ fn s20_a_suppression_added_while_the_type_checker_fails() {
     assert!(fired(&calm.coach(60), "S20").is_empty());
 }
 
+#[test]
+fn s20_a_failing_check_run_again_with_its_exit_masked() {
+    let mut t = started();
+    t.prompt("The discount must not apply to items already on sale");
+    t.bash("mix test test/cart_test.exs", false, ASSERTION_FAILED);
+    let masked = t.bash(
+        "mix test test/cart_test.exs || true",
+        true,
+        ASSERTION_FAILED,
+    );
+    let p = t.coach(60);
+    assert_eq!(fired(&p, "S20"), vec![masked - 1], "at the command's call");
+    // Near miss: the same habit while nothing is failing.
+    let mut calm = started();
+    calm.prompt("Show me the full test output");
+    calm.bash("mix test || true", true, "12 tests, 0 failures");
+    assert!(fired(&calm.coach(60), "S20").is_empty());
+}
+
 // -- S13: done without proof ------------------------------------------------------------------
 
 #[test]

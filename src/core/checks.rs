@@ -59,7 +59,7 @@ pub enum Bypass {
     CiGate,
     /// A coverage threshold lowered.
     LowerCoverage,
-    /// A commit or push run so that its hook's failure cannot show (`git commit … || true`).
+    /// A check run so that its failure cannot fail the step (`cargo test || true`).
     MaskExit,
     /// Tests run with the failing ones deselected (`-k "not …"`, `--skip`).
     DeselectTests,
@@ -145,11 +145,9 @@ pub fn classify_command(command: &str) -> CommandClass {
     if class.bypass.is_none() && class.check.is_some() {
         use crate::core::classify::suppress::{self, Suppression};
         class.bypass = match suppress::in_command(command, class.check == Some(CheckKind::Test)) {
-            // A test or lint run with `|| true` only changes what the agent sees (its output
-            // is still read for failures); on the commit itself it hides the hook's verdict.
-            Some(Suppression::ExitMasked) if class.check == Some(CheckKind::Commit) => {
-                Some(Bypass::MaskExit)
-            }
+            // Its exit status can no longer fail the step (the engine counts it only while a
+            // check is failing: `cargo test || true` after the tests failed).
+            Some(Suppression::ExitMasked) => Some(Bypass::MaskExit),
             Some(Suppression::Deselected) => Some(Bypass::DeselectTests),
             _ => None,
         };
@@ -802,8 +800,15 @@ mod tests {
             classify_command("uv run pytest -k 'not test_login'").bypass,
             Some(Bypass::DeselectTests)
         );
-        // Seeing a failing run's whole output is not hiding it: the output is still read.
-        assert_eq!(classify_command("cargo test 2>&1 || true").bypass, None);
+        assert_eq!(
+            classify_command("cargo test 2>&1 || true").bypass,
+            Some(Bypass::MaskExit)
+        );
+        assert_eq!(
+            classify_command("ls missing || true").bypass,
+            None,
+            "not a check"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl Suppression {
             Suppression::IgnoreFile => "added an entry to a checker's ignore file",
             Suppression::CiGate => "let a CI step fail without failing the build",
             Suppression::Coverage => "lowered a coverage threshold",
-            Suppression::ExitMasked => "ran the check so that its failure cannot show",
+            Suppression::ExitMasked => "ran the check so that its failure cannot fail the step",
             Suppression::Deselected => "ran the tests with the failing ones left out",
         }
     }
