@@ -10,6 +10,7 @@ pub mod checks;
 pub mod config;
 pub mod engine;
 pub mod event;
+pub mod export;
 pub mod format;
 pub mod hash;
 pub mod lines;
