@@ -44,6 +44,18 @@ pub fn agent_of(_s: &SessionSummary) -> &'static str {
     "claude-code"
 }
 
+/// Whether a session was active in `[since, until)`: started before its end and last active
+/// at or after its start, as the review places sessions in its period. A session with no time
+/// at all is in only an unbounded window.
+#[must_use]
+pub fn active_in(s: &SessionSummary, since: Option<Millis>, until: Option<Millis>) -> bool {
+    let Some(start) = s.started.or(s.last) else {
+        return since.is_none() && until.is_none();
+    };
+    let end = s.end().unwrap_or(start);
+    until.is_none_or(|u| start < u.0) && since.is_none_or(|f| end >= f.0)
+}
+
 /// The provider behind an agent (`gen_ai.provider.name`), where it is fixed.
 #[must_use]
 pub fn provider_of(agent: &str) -> Option<&'static str> {
