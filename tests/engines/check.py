@@ -2,12 +2,13 @@
 
 Run by tests/team_engines.rs (never on its own in CI):
 
-    python check.py tables DIR SINCE UNTIL [BODIES]
-        DuckDB over DIR's files with docs/team/duckdb.sql; chDB (ClickHouse in-process) with
-        docs/team/clickhouse-tables.sql and docs/team/clickhouse.sql, fed from the files, and,
-        when BODIES (a file of OTLP log request bodies, one per line) is given, fed again from
-        those through the otel_logs materialized views; and every record checked against
-        docs/export.schema.json.
+    python check.py tables SPEC
+        SPEC is a JSON list of jobs {"name", "sessions", "prompts" (file globs), "since",
+        "until", "bodies" (optional)}. Per job: DuckDB over the files with docs/team/duckdb.sql;
+        chDB (ClickHouse in-process) with docs/team/clickhouse-tables.sql and
+        docs/team/clickhouse.sql, fed from the files, and, when "bodies" (a file of OTLP log
+        request bodies, one per line) is given, fed again from those through the otel_logs
+        materialized views; and every record checked against docs/export.schema.json.
     python check.py proto BODIES
         Every body parsed strictly (unknown fields are errors) as an ExportLogsServiceRequest or
         ExportMetricsServiceRequest with opentelemetry-proto's JSON mapping; the log records and
@@ -42,14 +43,11 @@ def plain(v):
     return v
 
 
-def duckdb_figures(out_dir, since, until):
+def duckdb_figures(job, since, until):
     import duckdb
 
     con = duckdb.connect()
-    for k, v in [
-        ("sessions_files", os.path.join(out_dir, "sessions.jsonl")),
-        ("prompts_files", os.path.join(out_dir, "prompts.jsonl")),
-    ]:
+    for k, v in [("sessions_files", job["sessions"]), ("prompts_files", job["prompts"])]:
         con.execute(f"SET VARIABLE {k} = ?", [v])
     con.execute(f"SET VARIABLE since = TIMESTAMPTZ '{since}'")
     con.execute(f"SET VARIABLE until = TIMESTAMPTZ '{until}'")
@@ -73,7 +71,7 @@ def ch_rows(sess, sql):
     return [json.loads(l) for l in text.splitlines() if l.strip()]
 
 
-def clickhouse_figures(out_dir, since, until, bodies):
+def clickhouse_figures(job, since, until, bodies):
     from chdb import session
 
     work = tempfile.mkdtemp(prefix="ringside-chdb-")
@@ -104,8 +102,7 @@ def clickhouse_figures(out_dir, since, until, bodies):
 
     result = {}
     if bodies is None:
-        for t, f in [("ringside_sessions", "sessions.jsonl"), ("ringside_prompts", "prompts.jsonl")]:
-            path = os.path.join(out_dir, f)
+        for t, path in [("ringside_sessions", job["sessions"]), ("ringside_prompts", job["prompts"])]:
             # Twice: a file loaded again changes nothing (the highest version per key wins).
             for _ in range(2):
                 sess.query(f"INSERT INTO {t} SELECT * FROM file('{path}', JSONEachRow)")
@@ -145,16 +142,20 @@ def clickhouse_figures(out_dir, since, until, bodies):
     return result
 
 
-def schema_errors(out_dir):
+def schema_errors(job):
+    import glob
+
     import jsonschema
 
     schema = json.load(open(os.path.join(ROOT, "docs/export.schema.json"), encoding="utf-8"))
     errors = []
     checked = 0
-    for name, kind in [("sessions.jsonl", "session"), ("prompts.jsonl", "prompt")]:
+    files = [(f, "session") for f in sorted(glob.glob(job["sessions"]))]
+    files += [(f, "prompt") for f in sorted(glob.glob(job["prompts"]))]
+    for name, kind in files:
         sub = {"$ref": f"#/$defs/{kind}", "$defs": schema["$defs"]}
         validator = jsonschema.Draft202012Validator(sub, format_checker=jsonschema.FormatChecker())
-        for i, line in enumerate(open(os.path.join(out_dir, name), encoding="utf-8"), 1):
+        for i, line in enumerate(open(name, encoding="utf-8"), 1):
             rec = json.loads(line)
             checked += 1
             for e in validator.iter_errors(rec):
@@ -230,20 +231,22 @@ def proto(bodies):
 def main():
     mode = sys.argv[1]
     if mode == "tables":
-        out_dir, since, until = sys.argv[2:5]
-        bodies = sys.argv[5] if len(sys.argv) > 5 else None
-        checked, errors = schema_errors(out_dir)
-        result = {
-            "versions": versions(),
-            "duckdb": duckdb_figures(out_dir, since, until),
-            "clickhouse": clickhouse_figures(out_dir, since, until, None)["files"],
-            "schema_checked": checked,
-            "schema_errors": errors,
-        }
-        if bodies:
-            c = clickhouse_figures(out_dir, since, until, bodies)
-            result["clickhouse_otlp"] = c["otlp"]
-            result["otel_logs_rows"] = c["otel_logs_rows"]
+        jobs = json.load(open(sys.argv[2], encoding="utf-8"))
+        result = {"versions": versions(), "jobs": {}}
+        for job in jobs:
+            since, until = job["since"], job["until"]
+            checked, errors = schema_errors(job)
+            r = {
+                "duckdb": duckdb_figures(job, since, until),
+                "clickhouse": clickhouse_figures(job, since, until, None)["files"],
+                "schema_checked": checked,
+                "schema_errors": errors,
+            }
+            if job.get("bodies"):
+                c = clickhouse_figures(job, since, until, job["bodies"])
+                r["clickhouse_otlp"] = c["otlp"]
+                r["otel_logs_rows"] = c["otel_logs_rows"]
+            result["jobs"][job["name"]] = r
     elif mode == "proto":
         result = proto(sys.argv[2])
     else:
