@@ -1,7 +1,8 @@
 -- ringside: the team review in DuckDB, over `ringside export` files (schema 1).
 --
---   duckdb -c ".read docs/team/duckdb.sql"            (after editing the three SET lines)
---   duckdb -c "SET VARIABLE since = TIMESTAMPTZ '2026-02-01'; SET VARIABLE until = now(); .read docs/team/duckdb.sql"
+--   duckdb < docs/team/duckdb.sql                      (the last 7 days of team/*/…)
+--   duckdb -cmd "SET VARIABLE since = TIMESTAMPTZ '2026-02-09'; SET VARIABLE until = TIMESTAMPTZ '2026-02-16'" < docs/team/duckdb.sql
+--   (sessions_files and prompts_files name other folders the same way)
 --
 -- Each person's export folder (one per laptop: `ringside export --out DIR`) synced into one
 -- place, e.g. team/<anyone>/sessions.jsonl. Records are versioned: the views below keep the
