@@ -142,7 +142,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only this agent's sessions.
-    #[arg(long, value_name = "AGENT", value_parser = clap::builder::PossibleValuesParser::new(ringside::core::export::AGENTS))]
+    #[arg(long, value_name = "AGENT", value_parser = clap::builder::PossibleValuesParser::new(ringside::core::export::agents()))]
     pub agent: Option<String>,
     /// Write `sessions.jsonl` and `prompts.jsonl` in this folder, appending only what is new
     /// since the last export there (made if missing).

@@ -34,8 +34,7 @@ pub struct Undelivered(pub String);
 const BATCH_RECORDS: usize = 500;
 
 fn say(line: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}")
+    outln!("{line}")
 }
 
 fn plural(n: usize, one: &str) -> String {
@@ -84,7 +83,7 @@ pub fn run(args: &ExportArgs, global: &Global) -> Result<()> {
     let Some(dirs) = settings::dirs() else {
         bail!("no home directory: ringside has nowhere to keep the export's salt and state")
     };
-    let _log = super::watch::init_log(Some(dirs.data.as_path()));
+    let _log = super::log::init(Some(dirs.data.as_path()));
 
     // Where the records go, each locked for this run.
     let mut targets: Vec<Target> = Vec::new();
@@ -130,7 +129,10 @@ pub fn run(args: &ExportArgs, global: &Global) -> Result<()> {
         }
     }
     for e in &scanned.errors {
-        eprintln!("note: {}", ringside::core::sanitize::one_line(e, 500));
+        eprintln!(
+            "note: {}",
+            ringside::core::sanitize::one_line(&e.to_string(), 500)
+        );
     }
     let mut open = 0usize;
     let mut summaries: Vec<&SessionSummary> = scanned
@@ -151,7 +153,7 @@ pub fn run(args: &ExportArgs, global: &Global) -> Result<()> {
     if all.is_empty() {
         eprintln!(
             "note: no Claude Code transcripts found ({}); nothing to export",
-            super::score::describe_roots(&roots)
+            roots.describe()
         );
     }
 

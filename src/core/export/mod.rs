@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::core::Millis;
+use crate::core::agents::Format;
 use crate::core::engine::ids::SignalId;
 use crate::core::hash::Fnv;
 use crate::core::review::{SessionSummary, TurnBrief, geomean, lenses::Around};
@@ -34,14 +35,17 @@ use crate::core::review::{SessionSummary, TurnBrief, geomean, lenses::Around};
 /// changing what one means, bumps it (and `docs/export.schema.json`).
 pub const SCHEMA: u32 = 1;
 
-/// Every agent a record can name, for `--agent` (the ids `sessions --json` uses).
-pub const AGENTS: &[&str] = &["claude-code"];
-
-/// The agent of a session, as records name it. Every session is Claude Code's today: this is
-/// the one place to read the summary's own field once other agents' sessions arrive.
+/// Every agent a record can name, for `--agent`: the ids `sessions --json` uses.
 #[must_use]
-pub fn agent_of(_s: &SessionSummary) -> &'static str {
-    "claude-code"
+pub fn agents() -> Vec<&'static str> {
+    Format::ALL.iter().map(|f| f.id()).collect()
+}
+
+/// The agent of a session, as records name it (`claude-code`): the one place a record's
+/// `agent` comes from, the format the session was read in.
+#[must_use]
+pub fn agent_of(s: &SessionSummary) -> &'static str {
+    s.format.id()
 }
 
 /// Whether a session was active in `[since, until)`: started before its end and last active

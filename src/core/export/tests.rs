@@ -49,6 +49,7 @@ fn summary() -> SessionSummary {
         started: Some(T0),
         last: Some(T0 + 600_000),
         mode: Some(WorkMode::Fix),
+        format: crate::core::agents::Format::Claude,
         entry_point: Some(EntryPoint::Cli),
         model: Some("claude-opus-4".into()),
         totals: Tally {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::lenses::SessionLenses;
-use crate::core::agents::ParseStats;
+use crate::core::agents::{Format, ParseStats};
 use crate::core::engine::Engine;
 use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::sanitize;
@@ -42,6 +42,9 @@ pub struct SessionSummary {
     pub started: Option<i64>,
     pub last: Option<i64>,
     pub mode: Option<WorkMode>,
+    /// The agent format the session was read in (its agent: `sessions --json` `agent`).
+    #[serde(default)]
+    pub format: Format,
     /// The front end that wrote it (`score --json` `session.entry_point`).
     #[serde(default)]
     pub entry_point: Option<EntryPoint>,
@@ -233,6 +236,7 @@ impl SessionSummary {
             started: session.started.map(|m| m.0),
             last: session.last.map(|m| m.0),
             mode: session.work_mode(),
+            format: Format::default(),
             entry_point: session.entry_point,
             model: session.model.as_deref().map(|m| sanitize::one_line(m, 200)),
             totals: session.totals.clone(),
