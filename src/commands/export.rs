@@ -2,7 +2,6 @@
 //! `--otlp` as OpenTelemetry logs and metrics. What a record holds is `core::export`'s; where
 //! it goes and what was sent is `source::export_state` and `source::otlp`.
 
-use std::collections::HashSet;
 use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
@@ -13,13 +12,12 @@ use crate::progress::Progress;
 use ringside::core::Millis;
 use ringside::core::export::{self, Changes, Ledger, Options, Pseudonyms, otlp as payload};
 use ringside::core::review::SessionSummary;
-use ringside::source::cache::Cache;
 use ringside::source::export_state::{
     self, Destination, Lengths, PROMPTS_FILE, SESSIONS_FILE, STATE_FORMAT, State, Tail,
 };
 use ringside::source::feedback::{self, Verdict};
 use ringside::source::otlp::{self, Batch, Signal, Spool};
-use ringside::source::{clock, discover, scan, settings};
+use ringside::source::{discover, settings};
 
 /// Exit status of an export whose OTLP batches wait in the spool (sysexits' `EX_TEMPFAIL`:
 /// nothing is lost; run it again later).
@@ -43,12 +41,7 @@ fn plural(n: usize, one: &str) -> String {
 
 pub fn run(args: &ExportArgs, global: &Global) -> Result<()> {
     let rules = super::score::rules(global)?;
-    let now = match &args.now {
-        Some(t) => {
-            Millis::parse(t).with_context(|| format!("--now '{t}' is not an RFC 3339 time"))?
-        }
-        None => clock::now(),
-    };
+    let now = super::review::now_or(args.now.as_deref())?;
     let tz = jiff::tz::TimeZone::system();
     let since = args
         .since
@@ -114,29 +107,18 @@ pub fn run(args: &ExportArgs, global: &Global) -> Result<()> {
         .filter(|f| since.is_none_or(|s| f.modified.is_none_or(|m| m >= s)))
         .cloned()
         .collect();
-    let mut cache = if args.no_cache {
-        Cache::disabled()
-    } else {
-        Cache::load(&dirs.cache, &rules)
-    };
-    let progress = Progress::new("reading sessions", files.len() as u64);
-    let scanned = scan::scan(&files, &cache, &rules, now, &|| progress.add(1));
-    progress.finish();
-    if !args.no_cache {
-        let keep: HashSet<String> = all.iter().map(|f| f.path.display().to_string()).collect();
-        if let Err(e) = cache.store(&rules, scanned.fresh, &keep) {
-            tracing::warn!("cannot write the review cache: {e}");
-        }
-    }
-    for e in &scanned.errors {
-        eprintln!(
-            "note: {}",
-            ringside::core::sanitize::one_line(&e.to_string(), 500)
-        );
-    }
+    let cache_dir = Some(dirs.cache.as_path()).filter(|_| !args.no_cache);
+    let summaries_read = super::review::summaries(
+        &all,
+        &files,
+        &rules,
+        now,
+        cache_dir,
+        "export",
+        "reading sessions",
+    );
     let mut open = 0usize;
-    let mut summaries: Vec<&SessionSummary> = scanned
-        .summaries
+    let mut summaries: Vec<&SessionSummary> = summaries_read
         .iter()
         .filter(|s| export::active_in(s, since, until))
         .filter(|s| {
