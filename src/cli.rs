@@ -124,14 +124,15 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-ringside export --out ~/ringside-export                 # sessions.jsonl, prompts.jsonl (appends what is new)\n  \
+ringside export --out ~/ringside-export       # sessions.jsonl, prompts.jsonl: appends what is new\n  \
 ringside export --out DIR --since 2026-02-01 --until 2026-02-28\n  \
-ringside export --otlp http://collector:4318            # logs and metrics to an OpenTelemetry collector\n  \
+ringside export --otlp http://collector:4318  # logs and metrics to an OpenTelemetry collector\n  \
 duckdb -c \"SELECT count(*) FROM read_json_auto('DIR/sessions.jsonl')\"\n\n\
 Records are versioned: a session that changed since the last export is written again with a \
 higher `version`; readers keep the highest version per session (and prompt). Sessions active in \
-the last half hour wait for the next export. The schema, the team queries and a collector \
-config are in the README (\"Team view\") and docs/.")]
+the last half hour wait for the next export. Exit status 75: the collector did not take \
+everything, the rest is spooled for the next export. The schema, the team queries and a \
+collector config are in the README (\"Team view\") and docs/.")]
 pub struct ExportArgs {
     /// Only sessions active since then: a span back from now (`30d`, `2w`), a date (local
     /// midnight) or an RFC 3339 time. Default: every session.

@@ -327,26 +327,28 @@ fn write_files(
         eprintln!("note: {n}");
     }
     let versions = c.sessions.iter().filter(|s| s.version > 1).count();
-    say(&format!(
-        "{}: {} ({} of them new versions), {} → {}{}",
-        dir.display(),
-        plural(c.sessions.len(), "session record"),
-        versions,
-        plural(c.prompts.len(), "prompt record"),
-        if c.is_empty() {
-            "nothing new"
-        } else {
-            "appended"
-        },
-        if c.unchanged > 0 {
-            format!(
-                "; {} already there as they are",
-                plural(c.unchanged, "session")
-            )
-        } else {
-            String::new()
-        }
-    ))?;
+    let line = if c.is_empty() {
+        format!(
+            "{}: nothing new ({} exported before, unchanged)",
+            dir.display(),
+            plural(c.unchanged, "session")
+        )
+    } else {
+        format!(
+            "{}: appended {} and {}{}",
+            dir.display(),
+            plural(c.sessions.len(), "session"),
+            plural(c.prompts.len(), "prompt"),
+            if versions > 0 {
+                format!(
+                    " ({versions} of the sessions changed since they were exported: new versions)"
+                )
+            } else {
+                String::new()
+            }
+        )
+    };
+    say(&line)?;
     Ok(())
 }
 
