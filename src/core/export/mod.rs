@@ -365,13 +365,18 @@ pub fn records(
     o: &Options,
 ) -> (SessionRecord, Vec<PromptRecord>) {
     let agent = agent_of(s).to_owned();
-    let (session_id, project) = if o.with_names {
-        (s.id.clone(), s.project().to_owned())
+    // A session without an id (none today: the file stem names it) is keyed by its file, so
+    // two of them never share a record (and a path never leaves, even with names).
+    let key = if s.id.is_empty() { &s.path } else { &s.id };
+    let session_id = if o.with_names && !s.id.is_empty() {
+        s.id.clone()
     } else {
-        (
-            o.pseudonyms.id("session", &s.id),
-            o.pseudonyms.id("project", s.project()),
-        )
+        o.pseudonyms.id("session", key)
+    };
+    let project = if o.with_names {
+        s.project().to_owned()
+    } else {
+        o.pseudonyms.id("project", s.project())
     };
     let entry_point = s.entry_point.map(|e| e.key().to_owned());
     let work_mode = s.mode.map_or("unknown", |m| m.label()).to_owned();
