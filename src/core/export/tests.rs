@@ -402,3 +402,13 @@ fn metrics_count_each_session_and_prompt_once_when_first_exported() {
         .is_none()
     );
 }
+
+#[test]
+fn signals_this_build_does_not_know_are_kept_after_the_known_ones() {
+    let mut s = summary();
+    s.signals.insert("S99".into(), 1);
+    s.signals.insert("S10".into(), 3);
+    let (session, _) = records(&s, &[], &options(false));
+    let ids: Vec<&str> = session.signals.iter().map(|x| x.id.as_str()).collect();
+    assert_eq!(ids, vec!["S5", "S10", "S99"]);
+}
