@@ -41,6 +41,7 @@ fn main() -> std::process::ExitCode {
         Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
         Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),
         Some(cli::Command::Review(args)) => commands::review::run(args, &cli.global),
+        Some(cli::Command::Export(args)) => commands::export::run(args, &cli.global),
         Some(cli::Command::Cache(args)) => commands::review::cache(args),
         Some(cli::Command::Watch(args)) => commands::watch::run(args, &cli.global),
         Some(cli::Command::Completions(args)) => commands::generate::completions(args.shell),
@@ -58,6 +59,10 @@ fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::from(i.exit_code());
             }
             eprintln!("ringside: {e:#}");
+            // An export whose records wait in the spool: try again later (sysexits' TEMPFAIL).
+            if e.downcast_ref::<commands::export::Undelivered>().is_some() {
+                return std::process::ExitCode::from(commands::export::UNDELIVERED);
+            }
             std::process::ExitCode::FAILURE
         }
     }

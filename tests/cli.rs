@@ -402,6 +402,7 @@ fn a_closed_stdout_ends_every_printing_command_quietly() {
         include_bytes!("../assets/demo/session.jsonl"),
     )
     .unwrap();
+    let export_dir = tmp.path().join("export").display().to_string();
     let commands: &[&[&str]] = &[
         &["score", "--demo"],
         &["score", "--demo", "--json"],
@@ -422,6 +423,13 @@ fn a_closed_stdout_ends_every_printing_command_quietly() {
             "review",
             "--format",
             "json",
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ],
+        &[
+            "export",
+            "--out",
+            &export_dir,
             "--now",
             "2026-02-20T12:00:00Z",
         ],

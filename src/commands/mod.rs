@@ -16,6 +16,7 @@ macro_rules! outln {
 }
 
 pub mod config;
+pub mod export;
 pub mod generate;
 pub mod hook;
 mod inside;

@@ -12,6 +12,7 @@ pub mod config;
 pub mod engine;
 pub mod eval;
 pub mod event;
+pub mod export;
 pub mod format;
 pub mod hash;
 pub mod lines;

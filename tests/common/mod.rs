@@ -1,7 +1,9 @@
 //! Shared test helpers: the real corpus (skipped with a notice where absent) and fixtures.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod otlp_receiver;
 pub mod review;
+pub mod team;
 pub mod transcript;
 
 use std::path::{Path, PathBuf};

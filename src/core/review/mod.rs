@@ -23,7 +23,7 @@ use crate::core::format;
 
 pub use self::lenses::{
     AroundModel, Behaviours, HardSignals, Headless, MixShare, MixWeek, Outcomes, SessionLenses,
-    StackRow,
+    StackRow, TurnLenses,
 };
 pub use self::summary::{SUMMARY_VERSION, SessionSummary, TurnBrief};
 
@@ -293,7 +293,7 @@ fn place(s: &SessionSummary, w: &Window) -> Option<Place> {
 }
 
 /// Geometric mean of `1 + x`, minus one.
-fn geomean(values: impl Iterator<Item = u32>) -> f64 {
+pub(crate) fn geomean(values: impl Iterator<Item = u32>) -> f64 {
     let (sum, n) = values.fold((0.0f64, 0u64), |(s, n), a| {
         (s + f64::from(a).ln_1p(), n + 1)
     });
