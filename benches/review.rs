@@ -17,6 +17,8 @@
 //!
 //! - cold: `review --no-cache --format json` (every transcript parsed, modelled and scored);
 //! - warm: `review --format json` after one run filled the cache (summaries only);
+//! - export: `export --no-cache --out NEW` (cold, a first export), `export --out NEW` (from the
+//!   cache the review filled, every record written), `export --out SAME` again (nothing new);
 //! - ccusage 20.0.24 (`npm install --prefix target/bench-data/ccusage`, skipped with a notice when
 //!   npm is missing): `ccusage claude daily --offline --json -z UTC` on the same folder.
 //!
@@ -87,6 +89,57 @@ fn main() {
     let _ = run_timed(ringside(true));
     let warm = measure("ringside review (warm, cached)", runs, || ringside(true));
     report(&warm, bytes);
+
+    // `ringside export` over the same month, beside the review it reads from: cold (no summary
+    // cache), from the cache the review filled, each into a new folder (a first export: every
+    // record written), and again into one folder (nothing new: the incremental case).
+    let out_root = data.join(format!("export-out-{mb}mb"));
+    let _ = std::fs::remove_dir_all(&out_root);
+    let fresh = std::cell::Cell::new(0u32);
+    let export = |cached: bool, dir: Option<&str>| {
+        let mut c = Command::new(&bin);
+        let out = match dir {
+            Some(d) => out_root.join(d),
+            None => {
+                fresh.set(fresh.get() + 1);
+                out_root.join(format!("new-{}", fresh.get()))
+            }
+        };
+        c.args(["export", "--now", NOW, "--out"])
+            .arg(out)
+            .env("CLAUDE_CONFIG_DIR", &root)
+            .env("RINGSIDE_HOME", &home)
+            .env("TZ", "UTC");
+        if !cached {
+            c.arg("--no-cache");
+        }
+        c
+    };
+    let export_cold = measure("ringside export --no-cache (first export)", runs, || {
+        export(false, None)
+    });
+    report(&export_cold, bytes);
+    let export_warm = measure("ringside export (cached, first export)", runs, || {
+        export(true, None)
+    });
+    report(&export_warm, bytes);
+    let _ = run_timed(export(true, Some("again")));
+    let export_again = measure("ringside export (cached, nothing new)", runs, || {
+        export(true, Some("again"))
+    });
+    report(&export_again, bytes);
+    let size = |f: &str| {
+        std::fs::metadata(out_root.join("again").join(f)).map_or(0, |m| m.len()) as f64 / MB
+    };
+    println!(
+        "export: sessions.jsonl {:.1} MB, prompts.jsonl {:.1} MB; cold export {:.2}x a cold review's time, cached first export {:.2}x a warm review's, nothing new {:.2}x",
+        size("sessions.jsonl"),
+        size("prompts.jsonl"),
+        median(&export_cold.secs) / median(&cold.secs),
+        median(&export_warm.secs) / median(&warm.secs),
+        median(&export_again.secs) / median(&warm.secs)
+    );
+    let _ = std::fs::remove_dir_all(&out_root);
 
     if std::env::var_os("RINGSIDE_BENCH_NO_CCUSAGE").is_some() {
         println!("ccusage: skipped (RINGSIDE_BENCH_NO_CCUSAGE)");

@@ -50,6 +50,9 @@ pub enum Command {
     Config(ConfigArgs),
     /// Your weekly review: this week beside your own previous four weeks.
     Review(ReviewArgs),
+    /// Export your sessions' figures for a team view: JSON Lines files, and OpenTelemetry over
+    /// OTLP/HTTP with --otlp. No prompt text, path, command, branch or file name; ids salted.
+    Export(ExportArgs),
     /// Manage ringside's cache (`cache clear` deletes the review's summaries and the status line's
     /// and hook's saved state; all are rebuilt from the transcripts).
     Cache(CacheArgs),
@@ -62,6 +65,9 @@ pub enum Command {
     /// Add ringside's status line or hooks to Claude Code's settings.json, or its notify program to
     /// Codex's config.toml (shows the diff first).
     Install(InstallArgs),
+    /// Take ringside's status line or hooks out of settings.json again: exactly what install
+    /// added, and a status line it chained put back (shows the diff first).
+    Uninstall(InstallArgs),
     /// Print a shell completion script (`ringside completions bash > …`; see the README).
     Completions(CompletionsArgs),
     /// Print ringside's man page (roff; `ringside man | man -l -`).
@@ -159,6 +165,59 @@ pub struct ReviewArgs {
     #[arg(long)]
     pub no_cache: bool,
     /// Review as if it were this RFC 3339 time (reproducible output).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+ringside export --out ~/ringside-export       # sessions.jsonl, prompts.jsonl: appends what is new\n  \
+ringside export --out DIR --since 2026-02-01 --until 2026-02-28\n  \
+ringside export --otlp http://collector:4318  # logs and metrics to an OpenTelemetry collector\n  \
+duckdb -c \"SELECT count(*) FROM read_json_auto('DIR/sessions.jsonl')\"\n\n\
+Records are versioned: a session that changed since the last export is written again with a \
+higher `version`; readers keep the highest version per session (and prompt). Sessions active in \
+the last half hour wait for the next export. Exit status 75: the collector did not take \
+everything, the rest is spooled for the next export. The schema, the team queries and a \
+collector config are in the README (\"Team view\") and docs/.")]
+pub struct ExportArgs {
+    /// Only sessions active since then: a span back from now (`30d`, `2w`), a date (local
+    /// midnight) or an RFC 3339 time. Default: every session.
+    #[arg(long, value_name = "SPAN|DATE")]
+    pub since: Option<String>,
+    /// Only sessions active before then: a date (through the end of that day) or an RFC 3339
+    /// time. Default: now.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only this agent's sessions.
+    #[arg(long, value_name = "AGENT", value_parser = clap::builder::PossibleValuesParser::new(ringside::core::export::agents()))]
+    pub agent: Option<String>,
+    /// Write `sessions.jsonl` and `prompts.jsonl` in this folder, appending only what is new
+    /// since the last export there (made if missing).
+    #[arg(long, value_name = "DIR", required_unless_present = "otlp")]
+    pub out: Option<PathBuf>,
+    /// Put Claude Code's session ids and the projects' folder names in the records instead of
+    /// salted hashes (so they join Claude Code's own telemetry). Paths, prompts, commands,
+    /// branches and file names never leave.
+    #[arg(long)]
+    pub with_names: bool,
+    /// Your name in every record: an opt-in, for the team queries' per-person figures.
+    #[arg(long, value_name = "NAME")]
+    pub person: Option<String>,
+    /// Also send the records as OpenTelemetry logs, plus a few metrics, over OTLP/HTTP JSON.
+    /// URL is the collector's base endpoint; without one, OTEL_EXPORTER_OTLP_ENDPOINT, else
+    /// http://localhost:4318. The standard OTEL_EXPORTER_OTLP_* variables apply (headers,
+    /// timeouts, per-signal endpoints).
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub otlp: Option<String>,
+    /// Tries after the first for a batch the collector does not take (waits from 250 ms,
+    /// doubling to 8 s); what is not delivered stays spooled for the next export.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub otlp_retries: u32,
+    /// Read every transcript again instead of using (and updating) the review's summary cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Export as if it were this RFC 3339 time (reproducible output).
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 }

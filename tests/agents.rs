@@ -260,7 +260,7 @@ fn copilot_fixture() -> String {
             t + 3,
             "tool.execution_complete",
             &format!(
-                r#"{{"toolCallId":"c{i}","success":false,"result":{{"content":"test result: FAILED. 1 failed\n<exited with exit code 101>"}}}}"#
+                r#"{{"toolCallId":"c{i}","success":false,"result":{{"content":"---- tests::adds stdout ----\nthread 'tests::adds' panicked at src/lib.rs:9:5:\nassertion `left == right` failed\n\nfailures:\n    tests::adds\n\ntest result: FAILED. 3 passed; 1 failed\n<exited with exit code 101>"}}}}"#
             ),
         );
         s += &ev(
@@ -724,4 +724,28 @@ fn install_codex_notify_shows_the_diff_keeps_the_users_program_and_backs_up() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to change"));
+    let out = ringside(home)
+        .args(["uninstall", "codex-notify", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("`my-notifier --loud` is put back"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(codex.join("config.toml")).unwrap(),
+        original,
+        "uninstall takes out exactly what install added"
+    );
+    let none = ringside(home)
+        .args(["uninstall", "codex-notify", "--yes"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&none.stdout).contains("nothing to remove"));
 }

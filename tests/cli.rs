@@ -309,3 +309,156 @@ fn score_wraps_the_advice_instead_of_cutting_it_when_piped() {
         "{coaching}"
     );
 }
+
+/// A command that writes the log and prints: the review as markdown.
+const REVIEW_MARKDOWN: [&str; 5] = [
+    "review",
+    "--format",
+    "markdown",
+    "--now",
+    "2026-02-20T12:00:00Z",
+];
+
+/// Logging is never fatal: a data dir that cannot be created, or a folder where the log file
+/// should be, gives one warning and the command's output as usual.
+#[test]
+fn an_unwritable_log_warns_once_and_runs_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    // RINGSIDE_HOME is a file: the data dir under it cannot be created.
+    let file_home = tmp.path().join("not-a-dir");
+    std::fs::write(&file_home, "x").unwrap();
+    // A folder named ringside.log where the log file goes.
+    let dir_log = tmp.path().join("rs");
+    std::fs::create_dir_all(dir_log.join("data/ringside.log")).unwrap();
+    for home in [&file_home, &dir_log] {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+            .args(REVIEW_MARKDOWN)
+            .env("RINGSIDE_HOME", home)
+            .env("CLAUDE_CONFIG_DIR", tmp.path().join("claude"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{}: {err}", home.display());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("# Weekly review"));
+        assert_eq!(err.matches("cannot write the log").count(), 1, "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// The case an earlier `sudo ringside` leaves: the log belongs to root and this user may not
+/// write it. Run as `nobody` through setpriv; skipped where the tests are not root.
+#[test]
+fn a_log_owned_by_root_warns_once_and_runs_on() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output();
+    if !is_root || setpriv.is_err() {
+        eprintln!("NOTICE: not root or no setpriv; skipping the root-owned log test");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("rs");
+    std::fs::create_dir_all(home.join("data")).unwrap();
+    std::fs::write(home.join("data/ringside.log"), "root's lines\n").unwrap();
+    for (p, mode) in [
+        (tmp.path(), 0o755),
+        (home.as_path(), 0o755),
+        (&home.join("data"), 0o755),
+        (&home.join("data/ringside.log"), 0o644),
+    ] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(assert_cmd::cargo::cargo_bin!("ringside"))
+        .args(REVIEW_MARKDOWN)
+        .env("HOME", tmp.path())
+        .env("RINGSIDE_HOME", &home)
+        .env("CLAUDE_CONFIG_DIR", tmp.path().join("claude"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("# Weekly review"));
+    assert_eq!(err.matches("cannot write the log").count(), 1, "{err}");
+    assert!(err.contains("Permission denied"), "{err}");
+}
+
+/// Every printing command exits quietly with status 0 when its reader has gone
+/// (`ringside score --demo | head -1`): no panic, no message, like Unix tools that stop writing.
+#[test]
+fn a_closed_stdout_ends_every_printing_command_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let claude = tmp.path().join("claude");
+    let proj = claude.join("projects/-home-u-app");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(
+        proj.join("d3m0.jsonl"),
+        include_bytes!("../assets/demo/session.jsonl"),
+    )
+    .unwrap();
+    let export_dir = tmp.path().join("export").display().to_string();
+    let commands: &[&[&str]] = &[
+        &["score", "--demo"],
+        &["score", "--demo", "--json"],
+        &["sessions"],
+        &["sessions", "--json"],
+        &["config"],
+        &["config", "--print-defaults"],
+        &["replay", "--report", "--demo"],
+        &["replay", "--report", "--demo", "--format", "json"],
+        &[
+            "review",
+            "--format",
+            "markdown",
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ],
+        &[
+            "review",
+            "--format",
+            "json",
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ],
+        &[
+            "export",
+            "--out",
+            &export_dir,
+            "--now",
+            "2026-02-20T12:00:00Z",
+        ],
+        &["cache", "clear"],
+        &["install", "statusline", "--dry-run"],
+        &["uninstall", "statusline", "--dry-run"],
+        &["completions", "bash"],
+        &["man"],
+        &["--help"],
+        &["--version"],
+    ];
+    for args in commands {
+        // The pipe's reading end is closed before ringside starts: its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+            .args(*args)
+            .env("HOME", tmp.path())
+            .env("RINGSIDE_HOME", tmp.path().join("rs"))
+            .env("CLAUDE_CONFIG_DIR", &claude)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -147,23 +147,23 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
     launch(&t, tmp.path(), "");
     t.wait_for("Waiting for a Claude Code session", 10);
 
-    // The autocompact session, appended a few lines at a time; one line arrives in two halves.
-    let real = std::fs::read(corpus.join(common::AUTOCOMPACT)).unwrap();
+    // The manual-compact session, appended a few lines at a time; one line arrives in two halves.
+    let real = std::fs::read(corpus.join(common::MANUAL_COMPACT)).unwrap();
     let lines: Vec<&[u8]> = real.split_inclusive(|b| *b == b'\n').collect();
-    let session = proj.join("258c7280-ae70-4798-800f-63464d01a85d.jsonl");
-    // Line 5 is the first prompt ("Implement spotter-gqc"); it arrives torn in two halves.
-    append(&session, &lines[..4].concat());
-    let torn = lines[4];
+    let session = proj.join("ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl");
+    // Line 7 is the first prompt ("Work on bead spotter-4te"); it arrives torn in two halves.
+    append(&session, &lines[..6].concat());
+    let torn = lines[6];
     append(&session, &torn[..torn.len() / 2]);
     std::thread::sleep(Duration::from_millis(300));
     let screen = t.screen();
     assert!(
-        !screen.contains("Implement spotter-gqc"),
+        !screen.contains("Work on bead spotter-4te"),
         "a half-written prompt must not show:\n{screen}"
     );
     append(&session, &torn[torn.len() / 2..]);
     let deadline = ringside::source::clock::instant() + Duration::from_secs(10);
-    while !t.screen().contains("Implement spotter-gqc") {
+    while !t.screen().contains("Work on bead spotter-4te") {
         if ringside::source::clock::instant() > deadline {
             let log = std::fs::read_to_string(tmp.path().join("rs/data/ringside.log"))
                 .unwrap_or_default();
@@ -171,25 +171,21 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    for chunk in lines[5..1100].chunks(60) {
+    for chunk in lines[7..1370].chunks(60) {
         append(&session, &chunk.concat());
         std::thread::sleep(Duration::from_millis(40));
     }
+    // By line 1370 the commit hook has rejected the commit twice for the same Dialyzer finding.
     let screen = t.wait_for("Check keeps failing", 15);
-    // By line 1100: "Implement spotter-gqc" and the two queued steering prompts.
-    assert!(screen.contains("3 prompts"), "prompt count:\n{screen}");
+    assert!(screen.contains("1 prompt"), "prompt count:\n{screen}");
     assert!(
-        screen.contains("mix test"),
+        screen.contains("DIALYZER"),
         "the failing check is named:\n{screen}"
     );
     // The card says what the evidence was in words; its lines are in the prompt's detail.
-    assert!(
-        screen.contains("3 failing runs of `mix test"),
-        "evidence in words:\n{screen}"
-    );
-    assert!(!screen.contains("945, 988, 1035"), "{screen}");
+    assert!(!screen.contains("1343, 1366"), "{screen}");
     t.send(&["Enter"]);
-    t.wait_for("evidence lines 945, 988, 1035", 5);
+    t.wait_for("evidence lines 1343, 1366", 5);
     t.send(&["Escape"]);
 
     // A second session starts: ringside switches and says so.
@@ -208,6 +204,8 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
     t.send(&["?"]);
     t.wait_for("show or hide this help", 5);
     t.send(&["q"]);
+    // Keys typed before ringside has left would go to it, not to the shell.
+    t.wait_until_exited(10);
     // The marker is computed by the shell, so the echoed command line does not contain it.
     t.send(&["stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo; echo DONE$((40+2))", "Enter"]);
     let screen = t.wait_for("DONE42", 10);
@@ -234,41 +232,116 @@ fn a_panic_restores_the_terminal_and_shows_its_message() {
     assert_cooked(&t.wait_for("DONE42", 10), &["icanon", "echo"]);
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+impl Tmux {
+    /// The pid of the one program the pane's shell runs (`env` execs it). Found this way, not
+    /// by name, so another test's ringside running in parallel is never the one signalled.
+    fn child_pid(&self) -> String {
+        let shell = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
+        let pid = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
+        assert!(!pid.is_empty(), "ringside is not running");
+        pid
+    }
+
+    /// Waits until the pane's shell runs no program any more (ringside has exited).
+    fn wait_until_exited(&self, secs: u64) {
+        let shell = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
+        let deadline = ringside::source::clock::instant() + Duration::from_secs(secs);
+        while Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty())
+        {
+            assert!(
+                ringside::source::clock::instant() < deadline,
+                "ringside did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The pane's modes as tmux tracks them: alternate screen, cursor shown, mouse reporting.
+    fn modes(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                &self.name,
+                "alternate=#{alternate_on} cursor=#{cursor_flag} mouse=#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}#{mouse_all_flag}#{mouse_sgr_flag}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
+
+/// Runs `ringside <args>` until `ready` shows, sends it each of SIGTERM, SIGINT, SIGHUP and
+/// SIGQUIT in turn (a fresh run for each), and checks it exits with 128 + the signal's number
+/// and leaves the terminal as it found it: main screen, cursor shown, no mouse reporting,
+/// cooked mode with echo.
+fn every_signal_restores_the_terminal(args: &str, ready: &str) {
     let Some(t) = Tmux::start(80, 24) else { return };
     let (tmp, _) = home();
-    launch(&t, tmp.path(), "");
-    t.wait_for("Waiting for a Claude Code session", 10);
-    // The pane's shell runs ringside as its only child (env execs it). Found this way, not by
-    // name, so another test's ringside running in parallel is never the one signalled.
-    let shell = Command::new("tmux")
-        .args(["display-message", "-p", "-t", &t.name, "#{pane_pid}"])
-        .output()
-        .unwrap();
-    let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
-    let pid = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
-    assert!(!pid.is_empty(), "ringside is not running");
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let deadline = ringside::source::clock::instant() + Duration::from_secs(10);
-    while Command::new("kill")
-        .args(["-0", &pid])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        assert!(
-            ringside::source::clock::instant() < deadline,
-            "ringside did not exit on SIGTERM"
+    for (sig, number) in [("TERM", 15), ("INT", 2), ("HUP", 1), ("QUIT", 3)] {
+        t.send(&["clear", "Enter"]);
+        let cmd = format!(
+            "env HOME={h} CLAUDE_CONFIG_DIR={h}/claude RINGSIDE_HOME={h}/rs TERM=xterm-256color TZ=UTC {bin} {args}; echo EXIT$((40+2))=$?",
+            h = tmp.path().display(),
+            bin = bin()
         );
-        std::thread::sleep(Duration::from_millis(50));
+        t.send(&[&cmd, "Enter"]);
+        t.wait_for(ready, 15);
+        assert!(t.modes().starts_with("alternate=1"), "{}", t.modes());
+        let pid = t.child_pid();
+        Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        let code = 128 + number;
+        let screen = t.wait_for(&format!("EXIT42={code}"), 10);
+        assert!(
+            !screen.contains(ready),
+            "SIG{sig}: still on screen:\n{screen}"
+        );
+        assert_eq!(
+            t.modes(),
+            "alternate=0 cursor=1 mouse=00000",
+            "SIG{sig}: modes left on"
+        );
+        t.send(&[
+            "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo; echo DONE$((40+2))",
+            "Enter",
+        ]);
+        assert_cooked(&t.wait_for("DONE42", 10), &["icanon", "echo"]);
     }
-    t.send(&[
-        "stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo DONE$((40+2))",
-        "Enter",
-    ]);
-    let screen = t.wait_for("DONE42", 10);
-    assert_cooked(&screen, &["icanon"]);
+}
+
+#[test]
+fn signals_restore_the_terminal_in_watch() {
+    every_signal_restores_the_terminal("watch --all", "Waiting for a Claude Code session");
+}
+
+#[test]
+fn signals_restore_the_terminal_in_replay() {
+    every_signal_restores_the_terminal("replay --demo --speed 1", "REPLAY");
+}
+
+#[test]
+fn signals_restore_the_terminal_in_review() {
+    every_signal_restores_the_terminal(
+        "review --now 2026-02-20T12:00:00Z --format tui",
+        "Weekly review",
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! `Notification`.
 //!
 //! It never blocks and never changes what the agent does by default:
-//! - it always exits 0 (exit 2 would block a prompt or a stop) and reads stdin only to EOF;
+//! - it always exits 0 (exit 2 would block a prompt or a stop), reads stdin to EOF or one whole
+//!   JSON value, and ends within a time budget whatever it is reading;
 //! - it records the live session in the data dir (`source::live_session`) for `watch`;
 //! - when a nudge is due (the same one the status line and `watch` show) it shows it to the user
 //!   once, as `systemMessage` JSON;
@@ -35,9 +36,13 @@ pub(super) struct Shown {
     pub agent: Option<usize>,
 }
 
+/// The call's time budget after stdin, well inside the 10 s Claude Code gives a hook.
+const BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// Handles one hook call; every problem is logged, none is returned.
 pub fn run(args: &HookArgs, global: &Global) {
     inside::init_log();
+    inside::watchdog(inside::STDIN_WAIT + BUDGET, "the hook");
     if args.agent == Some(crate::cli::Agent::Codex) {
         super::codex_notify::run(args, global);
         return;

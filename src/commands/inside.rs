@@ -1,11 +1,16 @@
 //! What `statusline` and `hook` share: Claude Code runs both as short processes with JSON on
-//! stdin, and neither may ever break the agent's UI. So: stdin is read to EOF with a size cap
-//! (never from a terminal), problems go to the log in the data dir, never to the screen, and the
-//! session is scored through the saved state in the cache dir (see `source::snapshot`).
+//! stdin, and neither may ever break the agent's UI. So: stdin is read with a size cap (never
+//! from a terminal) until EOF or until it holds one whole JSON value, and never waited on for
+//! longer than [`STDIN_WAIT`]; the whole call has a time budget ([`watchdog`]) after which it
+//! ends with exit 0 and whatever it printed so far; problems go to the log in the data dir,
+//! never to the screen; and the session is scored through the saved state in the cache dir (see
+//! `source::snapshot`).
 
 use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use crate::cli::Global;
 use ringside::core::Millis;
@@ -29,24 +34,104 @@ pub struct Payload {
     pub notification_type: Option<String>,
 }
 
-/// Stdin read to EOF, or `None` (logged) when it is a terminal, unreadable or too large.
+/// Longest wait for the payload on stdin (Claude Code writes it at once and closes).
+pub const STDIN_WAIT: Duration = Duration::from_secs(2);
+/// How long stdin may stay open once it holds a whole JSON value (the writer's last newline).
+const STDIN_LINGER: Duration = Duration::from_millis(100);
+
+enum Chunk {
+    Data(Vec<u8>),
+    End,
+    Failed(std::io::Error),
+}
+
+/// Stdin read to EOF, or to one whole JSON value when the writer keeps it open; `None` (logged)
+/// when it is a terminal, unreadable, too large, or nothing came within [`STDIN_WAIT`].
 pub fn read_stdin() -> Option<Vec<u8>> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
+    if std::io::stdin().is_terminal() {
         tracing::info!("stdin is a terminal: no payload (Claude Code pipes JSON in)");
         return None;
     }
+    // A thread reads, so a stdin that never closes cannot hold the call; it is left blocked
+    // when the call ends.
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("ringside-stdin".into())
+        .spawn(move || {
+            let mut stdin = std::io::stdin().lock();
+            let mut buf = vec![0u8; 64 << 10];
+            loop {
+                let msg = match stdin.read(&mut buf) {
+                    Ok(0) => Chunk::End,
+                    Ok(n) => Chunk::Data(buf[..n].to_vec()),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => Chunk::Failed(e),
+                };
+                let last = !matches!(msg, Chunk::Data(_));
+                if tx.send(msg).is_err() || last {
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot read stdin: {e}");
+        return None;
+    }
+    let mut deadline = clock::instant() + STDIN_WAIT;
     let mut buf = Vec::new();
-    match stdin.lock().take(STDIN_LIMIT + 1).read_to_end(&mut buf) {
-        Ok(_) if buf.len() as u64 > STDIN_LIMIT => {
-            tracing::warn!("stdin is larger than {STDIN_LIMIT} bytes: ignored");
-            None
+    loop {
+        let left = deadline.saturating_duration_since(clock::instant());
+        match rx.recv_timeout(left) {
+            Ok(Chunk::Data(d)) => {
+                buf.extend_from_slice(&d);
+                if buf.len() as u64 > STDIN_LIMIT {
+                    tracing::warn!("stdin is larger than {STDIN_LIMIT} bytes: ignored");
+                    return None;
+                }
+                if whole_json(&buf) {
+                    deadline = deadline.min(clock::instant() + STDIN_LINGER);
+                }
+            }
+            Ok(Chunk::End) | Err(RecvTimeoutError::Disconnected) => return Some(buf),
+            Ok(Chunk::Failed(e)) => {
+                tracing::warn!("cannot read stdin: {e}");
+                return None;
+            }
+            Err(RecvTimeoutError::Timeout) if whole_json(&buf) => return Some(buf),
+            Err(RecvTimeoutError::Timeout) => {
+                tracing::warn!(
+                    bytes = buf.len(),
+                    "no whole payload on stdin within {STDIN_WAIT:?} and stdin still open: ignored"
+                );
+                return None;
+            }
         }
-        Ok(_) => Some(buf),
-        Err(e) => {
-            tracing::warn!("cannot read stdin: {e}");
-            None
-        }
+    }
+}
+
+/// `bytes` start with one whole JSON value.
+fn whole_json(bytes: &[u8]) -> bool {
+    matches!(
+        serde_json::Deserializer::from_slice(bytes)
+            .into_iter::<serde::de::IgnoredAny>()
+            .next(),
+        Some(Ok(_))
+    )
+}
+
+/// Ends the process with exit 0 after `budget`, whatever it is doing then (a transcript that is
+/// huge, a FIFO, a slow disk): Claude Code waits for the status line and the hook, and a slow
+/// one is worse than a missing one. What was printed so far stays printed.
+pub fn watchdog(budget: Duration, what: &'static str) {
+    let spawned = std::thread::Builder::new()
+        .name("ringside-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(budget);
+            tracing::warn!("{what} took longer than its budget of {budget:?}: stopped");
+            std::process::exit(0);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the {what} watchdog: {e}");
     }
 }
 
@@ -82,28 +167,7 @@ pub fn parse_payload(bytes: &[u8]) -> Option<Payload> {
 /// Logs to `ringside.log` in the data dir (opened only when something is logged), never to the
 /// terminal. `RINGSIDE_LOG` sets the filter (default `info`).
 pub fn init_log() {
-    let Some(dir) = settings::dirs().map(|d| d.data) else {
-        return;
-    };
-    let file = dir.join("ringside.log");
-    let make = move || -> Box<dyn std::io::Write> {
-        let _ = std::fs::create_dir_all(&dir);
-        match std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&file)
-        {
-            Ok(f) => Box::new(f),
-            Err(_) => Box::new(std::io::sink()),
-        }
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RINGSIDE_LOG")
-        .unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_writer(make)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init();
+    super::log::init_quiet(settings::dirs().as_ref().map(|d| d.data.as_path()));
 }
 
 /// The rules, and the complaint when the config file is bad (then the defaults are used).

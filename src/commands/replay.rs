@@ -29,11 +29,11 @@ pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
         read.engine.tick(now, &read.session);
         let report = SessionReport::new(&ScoreReport::new(&read));
         match args.format {
-            ReportFormat::Markdown => print!("{}", report.markdown()),
-            ReportFormat::Json => println!(
+            ReportFormat::Markdown => out!("{}", report.markdown())?,
+            ReportFormat::Json => outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).context("serialising the report")?
-            ),
+            )?,
         }
         return Ok(());
     }

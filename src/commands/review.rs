@@ -20,12 +20,7 @@ pub const BASELINE_DAYS: i64 = 28;
 
 pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
     let rules = super::score::rules(global)?;
-    let now = match &args.now {
-        Some(t) => {
-            Millis::parse(t).with_context(|| format!("--now '{t}' is not an RFC 3339 time"))?
-        }
-        None => clock::now(),
-    };
+    let now = now_or(args.now.as_deref())?;
     let tz = jiff::tz::TimeZone::system();
     let tz_name = tz.iana_name().unwrap_or("local").to_owned();
     let since = parse_since(&args.since, now, &tz)?;
@@ -44,7 +39,7 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         tz_name,
     };
     let dirs = settings::dirs();
-    let _log = super::watch::init_log(dirs.as_ref().map(|d| d.data.as_path()));
+    let _log = super::log::init(dirs.as_ref().map(|d| d.data.as_path()));
 
     let roots = discover::roots_from_env();
     for m in &roots.missing {
@@ -60,39 +55,21 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         .filter(|f| agent.as_ref().is_none_or(|a| a.contains(&f.format)))
         .cloned()
         .collect();
-    let mut cache = match (&dirs, args.no_cache) {
-        (Some(d), false) => Cache::load(&d.cache, &rules),
-        _ => Cache::disabled(),
-    };
-    let progress = Progress::new("reviewing sessions", files.len() as u64);
-    let started = clock::instant();
-    let scanned = scan::scan(&files, &cache, &rules, now, &|| progress.add(1));
-    progress.finish();
-    tracing::info!(
-        "review: {} sessions ({} from cache, {} bytes read) in {:?}",
-        scanned.summaries.len(),
-        scanned.cached,
-        scanned.bytes_read,
-        started.elapsed()
+    let cache_dir = dirs.as_ref().map(|d| d.cache.as_path());
+    let scanned = summaries(
+        &all,
+        &files,
+        &rules,
+        now,
+        cache_dir.filter(|_| !args.no_cache),
+        "review",
+        "reviewing sessions",
     );
-    if !args.no_cache {
-        let keep: HashSet<String> = all.iter().map(|f| f.path.display().to_string()).collect();
-        if let Err(e) = cache.store(&rules, scanned.fresh, &keep) {
-            tracing::warn!("cannot write the review cache: {e}");
-        }
-    }
-    for e in &scanned.errors {
-        eprintln!(
-            "note: {}",
-            ringside::core::sanitize::one_line(&e.to_string(), 500)
-        );
-    }
     let project = args
         .project
         .as_ref()
         .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()));
     let summaries: Vec<_> = scanned
-        .summaries
         .into_iter()
         .filter(|s| {
             project.as_ref().is_none_or(|dir| {
@@ -129,11 +106,11 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         ReviewFormat::Markdown
     });
     match format {
-        ReviewFormat::Json => println!(
+        ReviewFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&review).context("serialising the review")?
-        ),
-        ReviewFormat::Markdown => print!("{}", report::markdown(&review)),
+        )?,
+        ReviewFormat::Markdown => out!("{}", report::markdown(&review))?,
         ReviewFormat::Tui => {
             if !std::io::stdout().is_terminal() {
                 bail!("the review screen needs a terminal; use --format markdown or json");
@@ -142,6 +119,46 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The summaries of `files` (of `all` the sessions found), from the summary cache in
+/// `cache_dir` where current and read where not, with a progress line; the cache is then
+/// stored (`None`: neither read nor written). Unreadable files are noted on stderr. `review`
+/// and `export` read sessions this one way.
+pub fn summaries(
+    all: &[discover::SessionFile],
+    files: &[discover::SessionFile],
+    rules: &std::sync::Arc<ringside::core::engine::Rules>,
+    now: Millis,
+    cache_dir: Option<&std::path::Path>,
+    what: &str,
+    label: &'static str,
+) -> Vec<ringside::core::review::SessionSummary> {
+    let mut cache = cache_dir.map_or_else(Cache::disabled, |d| Cache::load(d, rules));
+    let progress = Progress::new(label, files.len() as u64);
+    let started = clock::instant();
+    let scanned = scan::scan(files, &cache, rules, now, &|| progress.add(1));
+    progress.finish();
+    tracing::info!(
+        "{what}: {} sessions ({} from cache, {} bytes read) in {:?}",
+        scanned.summaries.len(),
+        scanned.cached,
+        scanned.bytes_read,
+        started.elapsed()
+    );
+    if cache_dir.is_some() {
+        let keep: HashSet<String> = all.iter().map(|f| f.path.display().to_string()).collect();
+        if let Err(e) = cache.store(rules, scanned.fresh, &keep) {
+            tracing::warn!("cannot write the review cache: {e}");
+        }
+    }
+    for e in &scanned.errors {
+        eprintln!(
+            "note: {}",
+            ringside::core::sanitize::one_line(&e.to_string(), 500)
+        );
+    }
+    scanned.summaries
 }
 
 /// The review screen; a session opened with Enter is replayed, then the review comes back.
@@ -179,16 +196,24 @@ pub fn cache(args: &CacheArgs) -> Result<()> {
             let cleared = cache::clear(&d.cache)
                 .with_context(|| format!("removing the cache in {}", d.cache.display()))?;
             if cleared.is_empty() {
-                println!("Nothing cached in {}.", d.cache.display());
+                outln!("Nothing cached in {}.", d.cache.display())?;
             } else {
-                println!(
+                outln!(
                     "Cleared {} in {}.",
                     cleared.join(" and "),
                     d.cache.display()
-                );
+                )?;
             }
             Ok(())
         }
+    }
+}
+
+/// `--now TIME` (an RFC 3339 time), else the clock.
+pub fn now_or(arg: Option<&str>) -> Result<Millis> {
+    match arg {
+        Some(t) => Millis::parse(t).with_context(|| format!("--now '{t}' is not an RFC 3339 time")),
+        None => Ok(clock::now()),
     }
 }
 

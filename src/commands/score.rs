@@ -32,9 +32,9 @@ pub fn run(args: &ScoreArgs, global: &Global) -> Result<()> {
     let report = ScoreReport::new(&read);
     if args.json {
         let json = serde_json::to_string_pretty(&report).context("serialising the report")?;
-        println!("{json}");
+        outln!("{json}")?;
     } else {
-        print!("{}", text::score_table(&report, super::output_width()));
+        out!("{}", text::score_table(&report, super::output_width()))?;
     }
     // Lines, none of them a record: the wrong file, not an empty session.
     let s = &read.stats;

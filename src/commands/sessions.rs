@@ -39,15 +39,15 @@ pub fn run(args: &SessionsArgs) -> Result<()> {
             schema: SCHEMA,
             sessions: rows,
         };
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("serialising sessions")?
-        );
+        )?;
     } else if rows.is_empty() {
-        println!("No sessions found ({}).", roots.describe());
-        println!("Try `ringside score --demo` to see what ringside reports.");
+        outln!("No sessions found ({}).", roots.describe())?;
+        outln!("Try `ringside score --demo` to see what ringside reports.")?;
     } else {
-        print!("{}", table(&rows, super::output_width()));
+        out!("{}", table(&rows, super::output_width()))?;
     }
     Ok(())
 }

@@ -25,26 +25,44 @@ use super::inside;
 const DEFAULT_WIDTH: usize = 120;
 /// Most output taken from a chained command.
 const CHAIN_OUTPUT_LIMIT: u64 = 64 << 10;
+/// The call's time budget beyond stdin and the chained command's own timeout.
+const BUDGET: Duration = Duration::from_secs(2);
 
 /// Runs the status line; every problem is logged, none is returned.
 pub fn run(args: &StatuslineArgs, global: &Global) {
     inside::init_log();
-    let input = inside::read_stdin();
     let (rules, config_error) = inside::rules(global);
-    let mut out = String::new();
+    let chain_timeout = Duration::from_millis(rules.config.statusline.chain_timeout_ms);
+    let budget = inside::STDIN_WAIT
+        + BUDGET
+        + args
+            .chain
+            .as_ref()
+            .map_or(Duration::ZERO, |_| chain_timeout);
+    inside::watchdog(budget, "the status line");
+    let input = inside::read_stdin();
     if let Some(cmd) = &args.chain {
-        let timeout = Duration::from_millis(rules.config.statusline.chain_timeout_ms);
-        out.push_str(&chain(cmd, input.as_deref().unwrap_or_default(), timeout));
+        // Printed at once: should ringside's own part run out of time, the user's line stays.
+        let mut out = chain(cmd, input.as_deref().unwrap_or_default(), chain_timeout);
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
         }
+        print(&out);
     }
+    let mut out = String::new();
     for row in own_rows(input.as_deref(), &rules, config_error, args.now.as_deref()) {
         out.push_str(&row);
         out.push('\n');
     }
+    print(&out);
+}
+
+fn print(s: &str) {
+    if s.is_empty() {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.write_all(s.as_bytes());
     let _ = stdout.flush();
 }
 

@@ -22,7 +22,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
     let keymap = Keymap::new(&loaded.keys);
     let rules = ringside::core::engine::Rules::new(loaded.config.clone());
     let dirs = settings::dirs();
-    let _log = init_log(dirs.as_ref().map(|d| d.data.as_path()));
+    let _log = super::log::init(dirs.as_ref().map(|d| d.data.as_path()));
     let data_dir = dirs
         .as_ref()
         .filter(|_| loaded.config.coach.record_feedback)
@@ -123,25 +123,6 @@ pub(crate) fn command() -> String {
         Some(_) => "cargo run --".into(),
         None => "ringside".into(),
     }
-}
-
-/// Logs go to `ringside.log` in the data dir, never to the terminal the TUI owns.
-pub(crate) fn init_log(
-    data: Option<&std::path::Path>,
-) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = data?;
-    std::fs::create_dir_all(dir).ok()?;
-    let (writer, guard) =
-        tracing_appender::non_blocking(tracing_appender::rolling::never(dir, "ringside.log"));
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RINGSIDE_LOG")
-        .unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
-    Some(guard)
 }
 
 /// How long a hook's report of the live session stays worth believing.

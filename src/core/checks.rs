@@ -47,23 +47,58 @@ pub enum Bypass {
     SkipTest,
     /// Assertions removed from a test.
     WeakenTest,
-    /// A test file deleted.
+    /// An exact assertion turned into a presence, truthiness or "any" check.
+    LoosenTest,
+    /// A test file or test cases deleted.
     DeleteTest,
-    /// A lint suppression added, or a lint config loosened.
+    /// A lint or type-check suppression added, or a lint config loosened.
     LoosenLint,
+    /// An entry added to a checker's ignore or baseline file.
+    IgnoreFile,
+    /// A CI step or build script told to pass when its check fails (`continue-on-error`, `|| true`).
+    CiGate,
+    /// A coverage threshold lowered.
+    LowerCoverage,
+    /// A check run so that its failure cannot fail the step (`cargo test || true`).
+    MaskExit,
+    /// Tests run with the failing ones deselected (`-k "not …"`, `--skip`).
+    DeselectTests,
+    /// A way around the check offered to the user in a question.
+    Offered,
 }
 
 impl Bypass {
     /// A short phrase for evidence text.
     #[must_use]
     pub fn describe(self) -> &'static str {
+        use crate::core::classify::{suppress::Suppression as S, weaken::Weakening as W};
         match self {
             Bypass::NoVerify => "skipped the hooks with --no-verify",
-            Bypass::SkipTest => "marked a test as skipped",
-            Bypass::WeakenTest => "removed assertions from a test",
-            Bypass::DeleteTest => "deleted a test file",
-            Bypass::LoosenLint => "silenced a lint",
+            Bypass::SkipTest => W::Skipped.describe(),
+            Bypass::WeakenTest => W::AssertionsRemoved.describe(),
+            Bypass::LoosenTest => W::Loosened.describe(),
+            Bypass::DeleteTest => "deleted a test file or test cases",
+            Bypass::LoosenLint => "silenced a lint or type check",
+            Bypass::IgnoreFile => S::IgnoreFile.describe(),
+            Bypass::CiGate => S::CiGate.describe(),
+            Bypass::LowerCoverage => S::Coverage.describe(),
+            Bypass::MaskExit => S::ExitMasked.describe(),
+            Bypass::DeselectTests => S::Deselected.describe(),
+            Bypass::Offered => "offered you a way around the check",
         }
+    }
+
+    /// The bypass is about tests (it needs a failing test run to count).
+    #[must_use]
+    pub fn about_tests(self) -> bool {
+        matches!(
+            self,
+            Bypass::SkipTest
+                | Bypass::WeakenTest
+                | Bypass::LoosenTest
+                | Bypass::DeleteTest
+                | Bypass::DeselectTests
+        )
     }
 }
 
@@ -107,6 +142,16 @@ pub fn classify_command(command: &str) -> CommandClass {
         class.bypass = class.bypass.or(seg.bypass);
     }
     class.read_only &= any;
+    if class.bypass.is_none() && class.check.is_some() {
+        use crate::core::classify::suppress::{self, Suppression};
+        class.bypass = match suppress::in_command(command, class.check == Some(CheckKind::Test)) {
+            // Its exit status can no longer fail the step (the engine counts it only while a
+            // check is failing: `cargo test || true` after the tests failed).
+            Some(Suppression::ExitMasked) => Some(Bypass::MaskExit),
+            Some(Suppression::Deselected) => Some(Bypass::DeselectTests),
+            _ => None,
+        };
+    }
     class
 }
 
@@ -229,10 +274,18 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
     let git = if w0 == "git" { git_sub(words) } else { None };
     c.ships = matches!(git, Some("push"))
         || (w0 == "gh" && w1 == "pr" && matches!(w2, "create" | "merge"));
-    let skips_hooks = env
-        .iter()
-        .any(|e| e.starts_with("HUSKY=0") || e.starts_with("SKIP="))
-        || words.contains(&"--no-verify")
+    let skips_hooks = env.iter().any(|e| {
+        e.starts_with("HUSKY=0")
+            || e.starts_with("HUSKY_SKIP_HOOKS=")
+            || e.starts_with("SKIP=")
+            || e.starts_with("LEFTHOOK=0")
+            || e.starts_with("SKIP_SIMPLE_GIT_HOOKS=")
+            || e.starts_with("OVERCOMMIT_DISABLE=")
+    }) || words.contains(&"--no-verify")
+        || words.windows(2).any(|w| {
+            w[0] == "-c"
+                && (w[1].starts_with("core.hooksPath=") || w[1].starts_with("core.hookspath="))
+        })
         || (git == Some("commit") && words.iter().any(|w| is_short_flag_with(w, 'n')));
     if skips_hooks && matches!(git, Some("commit" | "push")) {
         c.bypass = Some(Bypass::NoVerify);
@@ -341,18 +394,6 @@ pub fn is_lint_config(path: &str) -> bool {
         )
 }
 
-static SKIP_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"#\[ignore\b|@pytest\.mark\.(skip|xfail)|@unittest\.skip|pytest\.skip\(|\b(it|test|describe|context)\.skip\(|\bx(it|describe|test)\(|\bt\.Skip(Now|f)?\(|@Disabled\b|@Ignore\b|\[Ignore\]|@tag :skip|@moduletag :skip|\bskip\(\s*\)",
-    )
-});
-static LINT_SUPPRESS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"#\s*noqa|#\s*type:\s*ignore|@ts-(ignore|expect-error|nocheck)|eslint-disable|#!?\[allow\(|//\s*nolint|pylint:\s*disable|@SuppressWarnings|credo:disable|@dialyzer\s*\{?:?nowarn|rubocop:disable|#\[expect\(",
-    )
-});
-static ASSERTION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(assert\w*|expect|should|refute\w*|t\.(Error|Fatal)\w*)\b\s*[(!.\s]"));
 static LOOSEN_WORD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(ignore|disable|allow|exclude|skip|off|false|warn)\b"));
 
@@ -360,6 +401,82 @@ static LOOSEN_WORD: LazyLock<Regex> =
 /// boundaries (see [`ascii_boundaries`]).
 pub(crate) fn re(pattern: &str) -> Regex {
     Regex::new(&ascii_boundaries(pattern)).expect("constant pattern compiles")
+}
+
+/// Compiles a pattern meant for ASCII code and tool output with ASCII classes: `\w`, `\s`, `\d`
+/// (and their negations, and inside brackets) become their ASCII sets and `\b` the ASCII
+/// boundary. Unicode `\w` and `\s` are large classes: a dozen patterns of them cost tens of
+/// millions of instructions to compile, paid by every short-lived process that reads one edit or
+/// one failed check (the status line, the hook). `.` and literal text stay Unicode.
+pub(crate) fn ascii_re(pattern: &str) -> Regex {
+    Regex::new(&ascii_classes(pattern)).expect("constant pattern compiles")
+}
+
+/// Compiles a byte pattern with Unicode off: ASCII classes, ASCII case folding, about ten times
+/// faster to build than its Unicode twin (see [`ascii_re`] for why that matters). Literal
+/// non-ASCII text in the pattern still matches as its UTF-8 bytes.
+pub(crate) fn bytes_re(pattern: &str) -> regex::bytes::Regex {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .expect("constant pattern compiles")
+}
+
+/// See [`ascii_re`].
+#[must_use]
+pub fn ascii_classes(pattern: &str) -> String {
+    const W: &str = "0-9A-Za-z_";
+    const S: &str = "\\t\\n\\x0B\\x0C\\r ";
+    let mut out = String::with_capacity(pattern.len() * 2);
+    let mut in_class = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            match c {
+                '[' if !in_class => {
+                    in_class = true;
+                    out.push(c);
+                    // `[]` and `[^]` open with a literal `]`.
+                    if chars.peek() == Some(&'^') {
+                        out.push('^');
+                        chars.next();
+                    }
+                    if chars.peek() == Some(&']') {
+                        out.push(']');
+                        chars.next();
+                    }
+                }
+                ']' if in_class => {
+                    in_class = false;
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+            continue;
+        }
+        let Some(n) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        match (n, in_class) {
+            ('w', true) => out.push_str(W),
+            ('s', true) => out.push_str(S),
+            ('d', true) => out.push_str("0-9"),
+            ('w', false) => out.push_str(&format!("[{W}]")),
+            ('s', false) => out.push_str(&format!("[{S}]")),
+            ('d', false) => out.push_str("[0-9]"),
+            ('W', false) => out.push_str(&format!("[^{W}]")),
+            ('S', false) => out.push_str(&format!("[^{S}]")),
+            ('D', false) => out.push_str("[^0-9]"),
+            ('b', false) => out.push_str("(?-u:\\b)"),
+            ('B', false) => out.push_str("(?-u:\\B)"),
+            _ => {
+                out.push('\\');
+                out.push(n);
+            }
+        }
+    }
+    out
 }
 
 /// `\b` becomes `(?-u:\b)`. A Unicode word boundary makes the regex engine leave its fast lazy
@@ -404,32 +521,74 @@ pub fn gist(command: &str) -> String {
         .join(" ")
 }
 
-/// Does an edit of `path` from `old` to `new` get around a check (S20)?
+/// Does an edit of `path` from `old` to `new` get around a check (S20)? Tests (files under a
+/// test folder or named like one, or text with test cases in it) are read for weakening
+/// ([`crate::core::classify::weaken`]); every file for suppressions
+/// ([`crate::core::classify::suppress`]) and lint configs for loosened rules.
 #[must_use]
 pub fn edit_bypass(path: &str, old: &str, new: &str) -> Option<Bypass> {
-    let count = |r: &Regex, s: &str| r.find_iter(s).count();
-    // More matches in the new text than in the old; the old text is only searched when the new
-    // one has any (almost never), so an ordinary edit costs one pass per pattern.
-    let gains = |r: &Regex| {
-        let n = count(r, new);
-        n > 0 && n > count(r, old)
-    };
-    if gains(&SKIP_MARKER) {
+    use crate::core::classify::{suppress, weaken};
+    if is_test_path(path) || weaken::has_test_cases(old) {
+        if let Some(w) = weaken::in_edit(old, new) {
+            return Some(match w {
+                weaken::Weakening::Skipped => Bypass::SkipTest,
+                weaken::Weakening::AssertionsRemoved => Bypass::WeakenTest,
+                weaken::Weakening::Loosened => Bypass::LoosenTest,
+                weaken::Weakening::TestsRemoved => Bypass::DeleteTest,
+            });
+        }
+    } else if weaken::gains_skip_marker(old, new) {
         return Some(Bypass::SkipTest);
     }
-    if gains(&LINT_SUPPRESS) {
-        return Some(Bypass::LoosenLint);
+    if let Some(sup) = suppress::in_edit(path, old, new) {
+        return Some(match sup {
+            suppress::Suppression::IgnoreFile => Bypass::IgnoreFile,
+            suppress::Suppression::CiGate => Bypass::CiGate,
+            suppress::Suppression::Coverage => Bypass::LowerCoverage,
+            suppress::Suppression::Marker
+            | suppress::Suppression::ExitMasked
+            | suppress::Suppression::Deselected => Bypass::LoosenLint,
+        });
     }
-    if is_lint_config(path) && gains(&LOOSEN_WORD) {
+    if is_lint_config(path) && gains(&LOOSEN_WORD, old, new) {
         return Some(Bypass::LoosenLint);
-    }
-    if is_test_path(path) {
-        let (before, after) = (count(&ASSERTION, old), count(&ASSERTION, new));
-        if before > 0 && after < before {
-            return Some(Bypass::WeakenTest);
-        }
     }
     None
+}
+
+/// Does writing a whole file get around a check? Only where the file is a lint configuration, a
+/// checker's ignore or baseline file, or a CI configuration (a new source file with a marker in
+/// it is new code, not a silenced failure).
+#[must_use]
+pub fn write_bypass(path: &str, content: &str) -> Option<Bypass> {
+    use crate::core::classify::suppress::{self, Suppression};
+    if is_lint_config(path) {
+        return edit_bypass(path, "", content);
+    }
+    match suppress::in_edit(path, "", content) {
+        Some(Suppression::IgnoreFile) => Some(Bypass::IgnoreFile),
+        Some(Suppression::CiGate) => Some(Bypass::CiGate),
+        _ => None,
+    }
+}
+
+/// For an edit of a test, the hashes of the literals it newly asserts
+/// ([`crate::core::classify::weaken::assertion_literals`]); empty for other files.
+#[must_use]
+pub fn assertion_literals(path: &str, old: &str, new: &str) -> Vec<u64> {
+    use crate::core::classify::weaken;
+    if is_test_path(path) || weaken::has_test_cases(old) {
+        weaken::assertion_literals(old, new)
+    } else {
+        Vec::new()
+    }
+}
+
+/// More matches in the new text than in the old; the old text is only searched when the new
+/// one has any (almost never), so an ordinary edit costs one pass per pattern.
+fn gains(r: &Regex, old: &str, new: &str) -> bool {
+    let n = r.find_iter(new).count();
+    n > 0 && n > r.find_iter(old).count()
 }
 
 static FAILED_COUNT: LazyLock<Regex> =
@@ -454,18 +613,23 @@ pub fn output_says_failed(text: &str) -> bool {
 /// How a check failed: its signature, how many failing ids, and the first one for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// Equal signatures failed the same way.
+    /// Equal signatures failed the same way (the same ids, for the same causes).
     pub signature: u64,
     /// Failing test ids (or hook checks, error codes) found; 1 when none could be named.
     pub count: u32,
     /// The first failing id, or the first error line (unsanitised, short).
     pub label: String,
+    /// The output named the failure (ids or cause lines): only then can two runs be compared.
+    pub named: bool,
+    /// Hashes of the values the failing assertions observed
+    /// ([`crate::core::classify::failure::observed`]).
+    pub observed: Vec<u64>,
 }
 
 /// Reads a failed check's output: see [`Failure`].
 #[must_use]
 pub fn failure(text: &str) -> Failure {
-    let (signature, count) = failure_signature(text);
+    let (signature, count, named) = signature_of(text);
     let label = FAIL_ID
         .captures_iter(text)
         .filter_map(|c| {
@@ -487,34 +651,50 @@ pub fn failure(text: &str) -> Failure {
         signature,
         count,
         label: crate::core::sanitize::prefix(&label, 120).to_owned(),
+        named,
+        observed: crate::core::classify::failure::observed(text),
     }
 }
 
 /// A failure signature: the sorted failing test ids (or hook check names, or error codes) found
-/// in the output, and how many there were. Two runs with the same signature failed the same way.
+/// in the output and the sorted cause lines ([`crate::core::classify::failure::causes`]), and
+/// how many ids there were. Two runs with the same signature failed the same way, for the same
+/// reasons; the same tests failing with a new exception are a new signature.
 #[must_use]
 pub fn failure_signature(text: &str) -> (u64, u32) {
+    let (signature, count, _) = signature_of(text);
+    (signature, count)
+}
+
+/// [`failure_signature`], and whether the output named anything (ids or causes).
+fn signature_of(text: &str) -> (u64, u32, bool) {
     let mut ids: Vec<&str> = FAIL_ID
         .captures_iter(text)
         .filter_map(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().trim()))
         .collect();
     ids.sort_unstable();
     ids.dedup();
+    let causes = crate::core::classify::failure::causes(text);
     let mut h = super::hash::Fnv::default();
-    if ids.is_empty() {
-        // No ids: the first line that reads like an error stands for the failure.
+    for id in &ids {
+        h.write(id.as_bytes()).byte(0);
+    }
+    h.byte(1);
+    for c in &causes {
+        h.write(c.as_bytes()).byte(0);
+    }
+    if ids.is_empty() && causes.is_empty() {
+        // Nothing named: the first line that reads like an error stands for the failure.
         let line = text
             .lines()
             .map(str::trim)
             .find(|l| FAIL_LINE.is_match(l) || l.to_ascii_lowercase().contains("error"))
             .unwrap_or("");
         h.write(normalize_line(line).as_bytes());
-        return (h.finish(), 1);
+        return (h.finish(), 1, false);
     }
-    for id in &ids {
-        h.write(id.as_bytes()).byte(0);
-    }
-    (h.finish(), u32::try_from(ids.len()).unwrap_or(u32::MAX))
+    let count = u32::try_from(ids.len()).unwrap_or(u32::MAX).max(1);
+    (h.finish(), count, true)
 }
 
 /// Digits runs become `#` so `took 12ms` and `took 15ms` compare equal.
@@ -593,6 +773,8 @@ mod tests {
             "git add -A && git commit --no-verify -m 'x'",
             "git commit -nm 'wip'",
             "HUSKY=0 git commit -m x",
+            "LEFTHOOK=0 git commit -m x",
+            "git -c core.hooksPath=/dev/null commit -m x",
             "git push --no-verify",
         ] {
             assert_eq!(
@@ -610,6 +792,23 @@ mod tests {
             Some(Bypass::DeleteTest)
         );
         assert_eq!(classify_command("rm build/out.o").bypass, None);
+        assert_eq!(
+            classify_command("git commit -m wip || true").bypass,
+            Some(Bypass::MaskExit)
+        );
+        assert_eq!(
+            classify_command("uv run pytest -k 'not test_login'").bypass,
+            Some(Bypass::DeselectTests)
+        );
+        assert_eq!(
+            classify_command("cargo test 2>&1 || true").bypass,
+            Some(Bypass::MaskExit)
+        );
+        assert_eq!(
+            classify_command("ls missing || true").bypass,
+            None,
+            "not a check"
+        );
     }
 
     #[test]
@@ -646,6 +845,45 @@ mod tests {
             ),
             Some(Bypass::LoosenLint)
         );
+        assert_eq!(
+            edit_bypass("tests/test_a.py", "assert r == 42", "assert r is not None"),
+            Some(Bypass::LoosenTest)
+        );
+        assert_eq!(
+            edit_bypass(
+                ".dialyzer_ignore.exs",
+                "[]",
+                "[{\"lib/a.ex\", :pattern_match}]"
+            ),
+            Some(Bypass::IgnoreFile)
+        );
+        assert_eq!(
+            edit_bypass(
+                ".github/workflows/ci.yml",
+                "run: npm test",
+                "run: npm test\ncontinue-on-error: true"
+            ),
+            Some(Bypass::CiGate)
+        );
+        assert_eq!(
+            write_bypass(".dialyzerignore", "lib/a.ex:58:13\n"),
+            Some(Bypass::IgnoreFile)
+        );
+        assert_eq!(write_bypass("lib/a.py", "x = 1  # noqa\n"), None);
+        assert_eq!(
+            assertion_literals("tests/t.py", "assert f() == 2", "assert f() == 3").len(),
+            1
+        );
+        assert!(assertion_literals("src/a.py", "x = 2", "x = 3").is_empty());
+        // A Rust test module inside a source file is a test too.
+        assert_eq!(
+            edit_bypass(
+                "src/parse.rs",
+                "#[test]\nfn parses() {\n    assert_eq!(parse(\"1\"), Some(1));\n}",
+                "#[test]\nfn parses() {\n    assert!(parse(\"1\").is_some());\n}"
+            ),
+            Some(Bypass::LoosenTest)
+        );
         // Near misses: moving an assertion, fixing code, a test that gains assertions.
         assert_eq!(
             edit_bypass("tests/t.py", "assert a\nassert b", "assert b\nassert a"),
@@ -671,13 +909,23 @@ mod tests {
     }
 
     #[test]
-    fn failure_signatures_compare_failing_ids() {
+    fn failure_signatures_compare_failing_ids_and_causes() {
         let a = "FAILED tests/test_a.py::test_x - assert 1 == 2\nFAILED tests/test_a.py::test_y";
-        let b = "FAILED tests/test_a.py::test_y\nFAILED tests/test_a.py::test_x - other message";
+        let b = "FAILED tests/test_a.py::test_y\nFAILED tests/test_a.py::test_x - assert 3 == 2";
         let c = "FAILED tests/test_a.py::test_y";
-        assert_eq!(failure_signature(a), failure_signature(b));
+        assert_eq!(
+            failure_signature(a),
+            failure_signature(b),
+            "order and digits aside"
+        );
         assert_eq!(failure_signature(a).1, 2);
         assert_ne!(failure_signature(a).0, failure_signature(c).0);
+        // The same test failing for another reason is another failure.
+        let d = "FAILED tests/test_a.py::test_y\nFAILED tests/test_a.py::test_x - KeyError: 'id'";
+        assert_ne!(failure_signature(a).0, failure_signature(d).0);
+        let f = failure(d);
+        assert!(f.named);
+        assert!(!failure("Exit code 1").named);
         // Real hook output arrives with its newlines escaped twice (`\\n` in the JSON).
         let dialyzer = r"Pre-commit validation failed:\n\n[DIALYZER]\nFinding suitable PLTs";
         let credo = r"Pre-commit validation failed:\n\n[CREDO]\nChecking 88 source files";
@@ -698,6 +946,21 @@ mod tests {
         let r = re(r"\bfailed\b");
         assert!(r.is_match("café: test failed, 日本"));
         assert!(!r.is_match("unfailedly"));
+    }
+
+    #[test]
+    fn ascii_classes_keep_the_meaning_on_ascii_text() {
+        assert_eq!(ascii_classes(r"\w+"), "[0-9A-Za-z_]+");
+        assert_eq!(ascii_classes(r"[\w.-]"), "[0-9A-Za-z_.-]");
+        assert_eq!(ascii_classes(r"\S+\b"), r"[^\t\n\x0B\x0C\r ]+(?-u:\b)");
+        assert_eq!(ascii_classes(r"\[\d\]"), r"\[[0-9]\]");
+        assert_eq!(ascii_classes(r"[^\s]x"), r"[^\t\n\x0B\x0C\r ]x");
+        let r = ascii_re(r"(?i)\bfoo_\w+\s*=\s*\d+\W");
+        assert!(r.is_match("x FOO_bar = 12;"));
+        assert!(!r.is_match("xfoo_bar = 12;"));
+        // Non-ASCII text is still searched (and `.` still matches a whole character).
+        assert!(ascii_re(r"^\S+ ok$").is_match("café ok"));
+        assert!(ascii_re(r"é.z").is_match("éßz"));
     }
 
     #[test]

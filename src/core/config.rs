@@ -187,6 +187,7 @@ pub struct Weights {
     pub s17: f64,
     pub s19: f64,
     pub s20: f64,
+    pub s21: f64,
 }
 
 impl Default for Weights {
@@ -208,9 +209,10 @@ impl Default for Weights {
             s14: 0.5,
             s15: 0.5,
             s16: 0.5,
-            s17: 0.5,
+            s17: 0.0,
             s19: 1.0,
             s20: 1.0,
+            s21: 1.0,
         }
     }
 }
@@ -296,7 +298,7 @@ impl Default for Thresholds {
             s9_similarity: 0.6,
             s9_window_minutes: 5.0,
             s9_min_words: 4,
-            s10_corrections: 3,
+            s10_corrections: 2,
             s12_max_words: 6,
             s13_unverified_turns: 2,
             s14_read_only_actions: 25,
@@ -630,7 +632,7 @@ impl Config {
 impl Weights {
     /// (key, value) for every weight.
     #[must_use]
-    pub fn named(&self) -> [(&'static str, f64); 19] {
+    pub fn named(&self) -> [(&'static str, f64); 20] {
         [
             ("s1", self.s1),
             ("s2", self.s2),
@@ -651,6 +653,7 @@ impl Weights {
             ("s17", self.s17),
             ("s19", self.s19),
             ("s20", self.s20),
+            ("s21", self.s21),
         ]
     }
 }

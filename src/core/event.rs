@@ -223,6 +223,9 @@ pub struct EditInfo {
     pub old_lines: Vec<u64>,
     /// Hashes of the substantial lines written, sorted, at most 64.
     pub new_lines: Vec<u64>,
+    /// For edits of tests: hashes of the literals newly asserted (at most 16), to compare with
+    /// the values the failing run observed.
+    pub assert_literals: Vec<u64>,
 }
 
 impl EditInfo {

@@ -4,7 +4,7 @@
 //! yields the same lines, with the same numbers, as the whole file at once. It keeps a torn last
 //! line until its newline arrives, strips a trailing `\r`, and refuses to buffer a line longer than
 //! its cap: such a line is reported as [`Line::Oversized`] (its length and number), so memory stays
-//! bounded by the cap, not by the file.
+//! bounded by the cap, not by the file. A UTF-8 byte order mark before line 1 is dropped.
 
 use super::LineNo;
 
@@ -110,14 +110,14 @@ impl LineAssembler {
         } else if self.tail.is_empty() {
             emit(Line::Complete {
                 no,
-                bytes: trim_cr(head),
+                bytes: trim(no, head),
             });
         } else {
             self.tail.extend_from_slice(head);
             let mut line = std::mem::take(&mut self.tail);
             emit(Line::Complete {
                 no,
-                bytes: trim_cr(&line),
+                bytes: trim(no, &line),
             });
             line.clear();
             self.tail = line;
@@ -137,13 +137,37 @@ impl LineAssembler {
     }
 }
 
-fn trim_cr(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\r").unwrap_or(line)
+/// The line without a trailing `\r`, and for line 1 without a UTF-8 byte order mark (some
+/// editors and tools write one; it would make the first record invalid JSON).
+fn trim(no: LineNo, line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if no.0 == 1 {
+        line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
+    } else {
+        line
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_before_line_1_is_dropped_in_any_chunking() {
+        let doc = b"\xef\xbb\xbf{\"a\":1}\n\xef\xbb\xbf{\"b\":2}\n";
+        for cut in 1..doc.len() {
+            let mut asm = LineAssembler::default();
+            let got = collect(&mut asm, &[&doc[..cut], &doc[cut..]], true);
+            assert_eq!(
+                got,
+                vec![
+                    (1, "{\"a\":1}".to_owned()),
+                    (2, "\u{feff}{\"b\":2}".to_owned())
+                ],
+                "cut at {cut}"
+            );
+        }
+    }
 
     fn collect(asm: &mut LineAssembler, chunks: &[&[u8]], finish: bool) -> Vec<(u64, String)> {
         let mut out = Vec::new();

@@ -7,9 +7,12 @@
 
 pub mod agents;
 pub mod checks;
+pub mod classify;
 pub mod config;
 pub mod engine;
+pub mod eval;
 pub mod event;
+pub mod export;
 pub mod format;
 pub mod hash;
 pub mod lines;

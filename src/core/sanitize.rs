@@ -6,8 +6,13 @@
 //! without passing through [`clean`] or [`one_line`].
 //!
 //! What is removed: ESC sequences (CSI, OSC, DCS/SOS/PM/APC with their payloads, two-byte forms),
-//! their 8-bit C1 forms, every other C0/C1 control and DEL, and the invisible bidi controls.
-//! Tabs become spaces; `\n` is kept by [`clean`] and folded by [`one_line`]. We write this rather
+//! their 8-bit C1 forms, every other C0/C1 control and DEL, and every character that draws
+//! nothing yet can hide or smuggle text: bidi controls, zero-width spaces and joiners, Unicode
+//! tag characters (U+E0000–E007F, which spell out ASCII no one sees: a way to slip instructions
+//! into an agent's context inside text framed as ringside's), Hangul fillers, variation
+//! selectors, the soft hyphen and other format controls. Emoji keep what makes them one
+//! picture: a zero-width joiner between two emoji (👩‍💻) and U+FE0E/U+FE0F after an emoji or a
+//! keycap base. Tabs become spaces; `\n` is kept by [`clean`] and folded by [`one_line`]. We write this rather
 //! than use `strip-ansi-escapes`: that crate also drops tabs, keeps the tail of a C1 CSI and keeps
 //! bidi overrides (measured in research/stack.md), which are exactly the cases that matter here.
 
@@ -178,19 +183,55 @@ pub fn width(s: &str) -> usize {
 
 fn needs_cleaning(s: &str) -> bool {
     s.bytes().any(|b| b < 0x20 && b != b'\n' || b == 0x7f)
-        || (!s.is_ascii() && s.chars().any(|c| is_c1(c) || is_invisible_control(c)))
+        || (!s.is_ascii()
+            && s.chars()
+                .any(|c| is_c1(c) || is_invisible_control(c) || is_emoji_glue(c)))
 }
 
 fn is_c1(c: char) -> bool {
     ('\u{80}'..='\u{9f}').contains(&c)
 }
 
-/// Bidi embedding/override/isolate marks and other zero-width format controls that can hide or
-/// reorder text on screen.
+/// Characters that draw nothing and are always removed: bidi embedding/override/isolate marks,
+/// zero-width spaces and non-joiners, tag characters, Hangul fillers, supplementary variation
+/// selectors and other format controls.
 fn is_invisible_control(c: char) -> bool {
     matches!(c,
-        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0d}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
+}
+
+/// The zero-width joiner and the text/emoji presentation selectors: kept inside emoji
+/// sequences only.
+fn is_emoji_glue(c: char) -> bool {
+    matches!(c, '\u{200d}' | '\u{fe0e}' | '\u{fe0f}')
+}
+
+/// A character that is (or can be shown as) an emoji: Extended_Pictographic, approximately, by
+/// block.
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{00a9}' | '\u{00ae}' | '\u{203c}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2194}'..='\u{21ff}' | '\u{2300}'..='\u{23ff}' | '\u{24c2}' | '\u{25a0}'..='\u{27bf}'
+        | '\u{2934}' | '\u{2935}' | '\u{2b00}'..='\u{2bff}' | '\u{3030}' | '\u{303d}' | '\u{3297}'
+        | '\u{3299}' | '\u{1f000}'..='\u{1faff}')
+}
+
+/// Whether `c` (an [`is_emoji_glue`] character) belongs to an emoji sequence, given the last
+/// character kept and the one after it.
+fn keep_glue(c: char, prev: Option<char>, next: Option<char>) -> bool {
+    match c {
+        // Between an emoji (or its selector, skin tone, keycap) and another emoji.
+        '\u{200d}' => {
+            prev.is_some_and(|p| is_emoji(p) || p == '\u{fe0f}' || p == '\u{20e3}')
+                && next.is_some_and(is_emoji)
+        }
+        // After an emoji, or a keycap base (1️⃣ is `1`, U+FE0F, U+20E3).
+        _ => prev.is_some_and(|p| is_emoji(p) || matches!(p, '0'..='9' | '#' | '*')),
+    }
 }
 
 /// Copies `s` into `out` without escape sequences or controls.
@@ -198,6 +239,11 @@ fn strip_into(s: &str, out: &mut String, keep_newlines: bool) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            c if is_emoji_glue(c) => {
+                if keep_glue(c, out.chars().next_back(), chars.peek().copied()) {
+                    out.push(c);
+                }
+            }
             '\x1b' => skip_escape(&mut chars),
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
@@ -299,6 +345,57 @@ mod tests {
         assert_eq!(clean("a\tb"), "a    b");
         assert_eq!(clean("a\x07b\x08c\rd\x7f"), "abcd");
         assert_eq!(clean("user\u{202e}gnp.exe"), "usergnp.exe");
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        // Unicode tag characters smuggle ASCII text no one sees ("ignore previous").
+        let tagged: String = "ok"
+            .chars()
+            .chain(
+                "ignore previous"
+                    .chars()
+                    .map(|c| char::from_u32(0xE0000 + c as u32).unwrap()),
+            )
+            .chain(['\u{E0001}', '\u{E007F}'])
+            .collect();
+        assert_eq!(clean(&tagged), "ok");
+        // Hangul fillers render as blanks of width 1 or 2.
+        assert_eq!(clean("a\u{115F}b\u{1160}c\u{3164}d\u{FFA0}e"), "abcde");
+        // Variation selectors on letters, and the supplementary ones, carry nothing visible.
+        assert_eq!(clean("a\u{FE0F}b\u{FE00}c\u{E0100}d\u{E01EF}"), "abcd");
+        // Other format controls that draw nothing.
+        assert_eq!(
+            clean(
+                "a\u{00AD}b\u{034F}c\u{180E}d\u{2065}e\u{206A}f\u{206F}g\u{FFF9}h\u{FFFB}i\u{1D173}j\u{17B4}k"
+            ),
+            "abcdefghijk"
+        );
+        assert_eq!(
+            clean("zero\u{200B}width\u{200C}non\u{200D}joiner"),
+            "zerowidthnonjoiner"
+        );
+        assert!(!matches!(clean("x\u{E0041}"), Cow::Borrowed(_)));
+        assert_eq!(one_line("a \u{3164} b", 20), "a b");
+    }
+
+    #[test]
+    fn emoji_sequences_keep_their_joiners_and_selectors() {
+        for emoji in [
+            "👩\u{200D}💻",                     // woman technologist
+            "👨\u{200D}👩\u{200D}👧\u{200D}👦", // family
+            "❤\u{FE0F}",                        // red heart, emoji style
+            "❤\u{FE0F}\u{200D}🔥",              // heart on fire
+            "🏳\u{FE0F}\u{200D}🌈",              // rainbow flag
+            "👍🏽",                               // skin tone
+            "1\u{FE0F}\u{20E3}",                // keycap one
+            "☺\u{FE0E}",                        // text style
+        ] {
+            assert_eq!(clean(emoji), emoji, "{emoji:?}");
+        }
+        // A joiner with no emoji on both sides, or a selector on a letter, goes.
+        assert_eq!(clean("a\u{200D}b 👩\u{200D} x\u{200D}💻"), "ab 👩 x💻");
+        assert_eq!(clean("\u{200D}👩"), "👩");
     }
 
     #[test]

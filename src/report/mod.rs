@@ -2,6 +2,7 @@
 //! the weekly review's text, and the status line inside Claude Code (`status`).
 
 pub mod lenses;
+pub mod markdown;
 pub mod review;
 pub mod session;
 pub mod status;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::core::format;
 use crate::core::review::{GroupRow, Period, Review, SessionRow};
 use crate::core::sanitize;
+use crate::report::markdown;
 
 /// `▁▂▃▄▅▆▇█` scaled to the largest value; a zero is a space.
 #[must_use]
@@ -251,8 +252,9 @@ pub fn day_lines(r: &Review) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// Untrusted text in the markdown (the one escaping shared with the session report).
 fn cell(s: &str, width: usize) -> String {
-    sanitize::one_line(s, width).replace('|', "\\|")
+    markdown::text(s, width)
 }
 
 fn group_table(out: &mut String, rows: &[GroupRow], what: &str) {
@@ -300,7 +302,7 @@ fn distribution(out: &mut String, w: &Period, b: &Period, r: &Review) {
 #[must_use]
 pub fn markdown(r: &Review) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", title(r));
+    let _ = writeln!(out, "# {}\n", cell(&title(r), 200));
     let _ = writeln!(
         out,
         "Baseline: your previous {} weeks (from {}), shown per week.",
@@ -312,7 +314,7 @@ pub fn markdown(r: &Review) -> String {
     }
     let _ = writeln!(out, "\n## Try this week\n");
     for (i, t) in r.try_this_week.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, sanitize::one_line(t, 1000));
+        let _ = writeln!(out, "{}. {}", i + 1, cell(t, 1000));
     }
     let _ = writeln!(out, "\n## Figures\n");
     let _ = writeln!(out, "| | {} | baseline / week |", period(r));
@@ -416,8 +418,8 @@ pub fn markdown(r: &Review) -> String {
     for s in &r.sessions {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
-            cell(short(&s.id), 8),
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            markdown::code_span(short(&s.id), 8),
             when(s),
             cell(&s.project, 40),
             s.prompts,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::core::agents::Format;
 use crate::core::engine::ids::SignalId;
 use crate::core::format;
-use crate::core::sanitize;
+use crate::report::markdown;
 
 use super::types::{
     AbandonedEntry, NudgeEntry, RecoveryEntry, ScoreReport, SignalEntry, TurnFigures,
@@ -179,16 +179,16 @@ impl SessionReport {
             facts.push(f.agent().to_owned());
         }
         if let Some(c) = &s.cwd {
-            facts.push(format!("`{}`", code(c)));
+            facts.push(markdown::code_span(c, 200));
         }
         if let Some(b) = &s.git_branch {
-            facts.push(format!("branch `{}`", code(b)));
+            facts.push(format!("branch {}", markdown::code_span(b, 200)));
         }
         if let Some(m) = &s.model {
-            facts.push(format!("model `{}`", code(m)));
+            facts.push(format!("model {}", markdown::code_span(m, 200)));
         }
         if let Some(id) = &s.id {
-            facts.push(format!("session `{}`", code(id)));
+            facts.push(format!("session {}", markdown::code_span(id, 200)));
         }
         if let Some(t) = s.started {
             facts.push(format!("started {t}"));
@@ -355,26 +355,9 @@ impl SessionReport {
     }
 }
 
-/// Untrusted text for a Markdown table cell or sentence: one sanitised line, with the
-/// characters that would break a table or start markup escaped.
+/// Untrusted text for a Markdown table cell or sentence (the one escaping for every report).
 fn md(text: &str, max: usize) -> String {
-    let one = sanitize::one_line(text, max);
-    let mut out = String::with_capacity(one.len());
-    for c in one.chars() {
-        if matches!(
-            c,
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Untrusted text inside a code span: no backticks.
-fn code(text: &str) -> String {
-    sanitize::one_line(text, 200).replace('`', "'")
+    markdown::text(text, max)
 }
 
 fn lines(ls: &[crate::core::LineNo]) -> String {
@@ -393,6 +376,5 @@ mod tests {
         assert_eq!(md("a | b", 20), "a \\| b");
         assert_eq!(md("<script>", 20), "\\<script\\>");
         assert_eq!(md("line\nbreak", 20), "line break");
-        assert_eq!(code("a`b"), "a'b");
     }
 }

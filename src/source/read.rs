@@ -45,6 +45,7 @@ impl ReadError {
             Notice::Deleted => "it was deleted".into(),
             Notice::Truncated => "it was truncated while being read".into(),
             Notice::Replaced => "it was replaced while being read".into(),
+            Notice::Readable => "it can be read again".into(),
         };
         Self {
             path: path.to_path_buf(),

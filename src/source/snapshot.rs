@@ -16,7 +16,10 @@
 //!   the offset, and the same bytes at its head and just before the offset (the [`Tailer`]'s
 //!   checks). A truncated, replaced or rewritten transcript starts over; so does a sub-agent
 //!   file, for its own part only.
-//! - A state that does not decode (corrupt, cut short, from another build) is logged and rebuilt.
+//! - A state ends in a 64-bit hash of its encoded bytes; one whose bytes do not match it (a
+//!   flipped bit, a cut, zeros from a crash) is logged and rebuilt, never decoded: a damaged
+//!   state could otherwise decode into other figures that then persist. One that does not decode
+//!   (from another build) is rebuilt too.
 //! - Writes are atomic: a temporary file in the same folder, then a rename. Two processes racing
 //!   (status line and hook) each write a whole, valid state; the later one wins. A call that read
 //!   nothing writes nothing.
@@ -34,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::agents::Format;
 use crate::core::config::Config;
 use crate::core::engine::Rules;
-use crate::core::hash::hash;
+use crate::core::hash::{hash, hash_words};
 use crate::core::pipeline::Pipeline;
 
 use super::atomic::{self, Durability, TMP_SUFFIX};
@@ -44,9 +47,12 @@ use super::tail::Notice;
 /// Bump when the saved shape changes in a way serde would not notice (3: the engine keeps its
 /// detector state by signal family; 4: with the parser and builder fields of issue 14; 5: the
 /// session's footprint for the review's lenses; 6: bounded evidence, with its count; 7: the
-/// whole session reader, sub-agent files included; 8: every agent format's reader, and the
-/// engine's format).
-pub const FORMAT: u32 = 8;
+/// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes; 9:
+/// failing runs keep their signatures, edits their back-and-forth history, prompts a pending
+/// concession; 10: every agent format's reader, and the engine's format).
+pub const FORMAT: u32 = 10;
+/// Bytes of the checksum after the encoded state.
+const CHECKSUM: usize = 8;
 
 /// What identifies a saved state as usable for this run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,9 +236,13 @@ fn load(path: &Path, header: &Header) -> Result<Saved, Fresh> {
             return Err(Fresh::Corrupt);
         }
     };
+    let Some(bytes) = verified(&bytes) else {
+        tracing::warn!(path = %path.display(), "saved state fails its checksum; rebuilding");
+        return Err(Fresh::Corrupt);
+    };
     // The header first: a state from another version may not decode past it, and that is a
     // mismatch, not damage.
-    match postcard::take_from_bytes::<Header>(&bytes) {
+    match postcard::take_from_bytes::<Header>(bytes) {
         Ok((h, _)) if h == *header => {}
         Ok(_) => return Err(Fresh::Mismatch),
         Err(e) => {
@@ -240,15 +250,24 @@ fn load(path: &Path, header: &Header) -> Result<Saved, Fresh> {
             return Err(Fresh::Corrupt);
         }
     }
-    postcard::from_bytes::<Saved>(&bytes).map_err(|e| {
+    postcard::from_bytes::<Saved>(bytes).map_err(|e| {
         tracing::warn!(path = %path.display(), "saved state is damaged ({e}); rebuilding");
         Fresh::Corrupt
     })
 }
 
 fn store(path: &Path, saved: &Saved) -> std::io::Result<()> {
-    let bytes = postcard::to_stdvec(saved).map_err(std::io::Error::other)?;
+    let mut bytes = postcard::to_stdvec(saved).map_err(std::io::Error::other)?;
+    let sum = hash_words(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
     atomic::write(path, &bytes, Durability::Unsynced)
+}
+
+/// The encoded state without its checksum, when the checksum matches.
+fn verified(file: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = file.split_at_checked(file.len().checked_sub(CHECKSUM)?)?;
+    let sum = u64::from_le_bytes(sum.try_into().ok()?);
+    (hash_words(body) == sum).then_some(body)
 }
 
 #[cfg(test)]
@@ -326,6 +345,61 @@ mod tests {
             0,
             "nothing else is old"
         );
+    }
+
+    /// A damaged state file is never read into other figures: whatever the damage (a flipped
+    /// bit, a changed byte, a cut, zeros), the call rebuilds from the transcript and ends equal
+    /// to a clean read.
+    #[test]
+    fn corrupted_states_never_decode_into_wrong_numbers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path().join("s.jsonl");
+        let cache = tmp.path().join("cache");
+        std::fs::write(&t, DEMO).unwrap();
+        let clean = catch_up(&cache, &t, &rules()).unwrap().pipeline;
+        let path = state_file(&cache, &t);
+        let good = std::fs::read(&path).unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut mutated = 0;
+        for round in 0..200u64 {
+            let mut bad = good.clone();
+            let at = usize::try_from(next() % good.len() as u64).unwrap();
+            match round % 4 {
+                0 => bad[at] ^= 1 << (next() % 8),
+                1 => bad[at] = bad[at].wrapping_add(u8::try_from(next() % 255 + 1).unwrap()),
+                2 => bad.truncate(at),
+                _ => bad[at..(at + 8).min(good.len())].fill(0),
+            }
+            if bad == good {
+                continue;
+            }
+            mutated += 1;
+            std::fs::write(&path, &bad).unwrap();
+            let c = catch_up(&cache, &t, &rules()).unwrap();
+            assert_eq!(
+                c.fresh,
+                Some(Fresh::Corrupt),
+                "round {round}: damage went unnoticed"
+            );
+            assert_eq!(c.pipeline.session(), clean.session(), "round {round}");
+            assert_eq!(
+                c.pipeline.engine().firings,
+                clean.engine().firings,
+                "round {round}"
+            );
+            assert_eq!(
+                c.pipeline.engine().nudges,
+                clean.engine().nudges,
+                "round {round}"
+            );
+        }
+        assert!(mutated > 170, "{mutated}");
     }
 
     #[test]

@@ -44,8 +44,10 @@ pub enum Notice {
     Replaced,
     /// The file is gone; what was read is kept.
     Deleted,
-    /// The file could not be read.
+    /// The file could not be read (said once per failing stretch).
     Error(String),
+    /// The file could not be read and now can again (said once, after an [`Notice::Error`]).
+    Readable,
 }
 
 impl Notice {
@@ -58,6 +60,7 @@ impl Notice {
             Notice::Replaced => format!("{p} was replaced by a new file; reading the new one"),
             Notice::Deleted => format!("{p} was deleted; keeping what was already read"),
             Notice::Error(e) => format!("cannot read {p}: {e}"),
+            Notice::Readable => format!("{p} can be read again"),
         }
     }
 
@@ -95,6 +98,9 @@ pub struct Tailer {
     verify_unchanged: bool,
     #[serde(skip)]
     buf: Vec<u8>,
+    /// The last poll failed: the error is said once, and its end is said too.
+    #[serde(skip)]
+    failing: bool,
 }
 
 /// (device, inode) where the platform has them.
@@ -131,6 +137,7 @@ impl Tailer {
             gone: false,
             verify_unchanged: false,
             buf: Vec::new(),
+            failing: false,
         }
     }
 
@@ -158,16 +165,28 @@ impl Tailer {
         let meta = match std::fs::metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
-            Err(e) => return error(e.to_string()),
+            Err(e) => return self.fail(e.to_string()),
         };
         if meta.is_dir() {
-            return error("is a directory".into());
+            return self.fail("is a directory".into());
+        }
+        if !meta.is_file() {
+            return self.fail(not_regular().to_string());
         }
         let identity = identity(&meta);
         let seen_before = self.identity.is_some() || self.offset > 0;
         let other_file = matches!((self.identity, identity), (Some(a), Some(b)) if a != b);
         if seen_before && (self.gone || other_file) {
-            return self.restart(identity, Notice::Replaced);
+            // Read the file put in its place only once it opens: an unreadable replacement
+            // keeps what was read (and the old identity, so the next poll tries again).
+            return match open(&self.path) {
+                Ok(file) => {
+                    let polled = self.restart(identity, Notice::Replaced);
+                    self.file = Some(file);
+                    polled
+                }
+                Err(e) => self.fail(e.to_string()),
+            };
         }
         self.gone = false;
         self.identity = identity.or(self.identity);
@@ -198,14 +217,21 @@ impl Tailer {
         match read {
             Ok(Some(bytes)) => Polled {
                 bytes,
-                notice: None,
+                notice: std::mem::take(&mut self.failing).then_some(Notice::Readable),
             },
             Ok(None) => self.restart(identity, Notice::Replaced),
-            Err(e) => {
-                self.file = None;
-                error(e.to_string())
-            }
+            Err(e) => self.fail(e.to_string()),
         }
+    }
+
+    /// A poll failed: the file is closed (opened again next time) and the error said once per
+    /// failing stretch, so a notice does not outlive the trouble it reports.
+    fn fail(&mut self, e: String) -> Polled {
+        self.file = None;
+        if std::mem::replace(&mut self.failing, true) {
+            return Polled::default();
+        }
+        error(e)
     }
 
     /// The path is gone: say so once if it had been read, else it never existed.
@@ -225,6 +251,7 @@ impl Tailer {
 
     fn restart(&mut self, identity: Option<Identity>, notice: Notice) -> Polled {
         self.file = None;
+        self.failing = false;
         self.offset = 0;
         self.marks = Marks::default();
         self.identity = identity;
@@ -307,13 +334,39 @@ impl Tailer {
     }
 }
 
-/// Opens a transcript: read-only (`File::open` never creates, truncates or locks). Every
-/// transcript ringside reads is opened here.
+/// Opens a transcript: read-only (never creates, truncates or locks), and only a regular file.
+/// Every transcript ringside reads is opened here.
+///
+/// A FIFO or device named like a transcript would block `open` (a FIFO until a writer comes)
+/// and then every read, so the file is opened non-blocking and its type checked on the open
+/// handle (no window between a check and the open); a regular file reads the same either way.
 ///
 /// # Errors
-/// As `File::open`.
+/// As `File::open`, and `InvalidInput` ("not a regular file") for anything else.
 pub fn open(path: &Path) -> io::Result<File> {
-    File::open(path)
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a directory",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
+fn not_regular() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")
 }
 
 fn error(e: String) -> Polled {
@@ -368,6 +421,113 @@ mod tests {
             .open(path)
             .unwrap();
         f.write_all(bytes).unwrap();
+    }
+
+    fn mkfifo(path: &Path) {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "mkfifo failed");
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agent-f1f0.jsonl");
+        mkfifo(&p);
+        // No writer ever opens it: a blocking open would wait here forever.
+        let e = open(&p).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        let mut t = Tailer::new(&p);
+        let (bytes, notice) = poll_all(&mut t);
+        assert!(bytes.is_empty());
+        assert_eq!(notice, Some(Notice::Error("not a regular file".into())));
+    }
+
+    #[test]
+    fn a_replacement_that_cannot_be_read_keeps_what_was_read_and_says_so_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        append(&p, b"one\ntwo\n");
+        let mut t = Tailer::new(&p);
+        assert_eq!(poll_all(&mut t).0, b"one\ntwo\n".to_vec());
+        // Something that cannot be read takes the file's place.
+        let kept = dir.path().join("kept.jsonl");
+        std::fs::rename(&p, &kept).unwrap();
+        mkfifo(&p);
+        let (bytes, notice) = poll_all(&mut t);
+        assert!(bytes.is_empty());
+        assert!(matches!(notice, Some(Notice::Error(_))), "{notice:?}");
+        assert_eq!(t.offset(), 8, "what was read is kept");
+        // Said once, not on every poll.
+        assert_eq!(poll_all(&mut t), (Vec::new(), None));
+        // A readable file again: read from its start, and the error is over.
+        std::fs::remove_file(&p).unwrap();
+        append(&p, b"new\n");
+        let (bytes, notice) = poll_all(&mut t);
+        assert_eq!(notice, Some(Notice::Replaced));
+        assert!(!t.failing, "the error notice ended");
+        let (more, _) = poll_all(&mut t);
+        assert_eq!([bytes, more].concat(), b"new\n".to_vec());
+    }
+
+    #[test]
+    fn an_unreadable_file_is_said_once_and_its_end_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        append(&p, b"one\n");
+        let mut t = Tailer::new(&p);
+        assert_eq!(poll_all(&mut t).0, b"one\n".to_vec());
+        // The same path becomes a directory for a while (unreadable as a transcript).
+        std::fs::remove_file(&p).unwrap();
+        std::fs::create_dir(&p).unwrap();
+        assert!(matches!(poll_all(&mut t).1, Some(Notice::Error(_))));
+        assert_eq!(poll_all(&mut t), (Vec::new(), None));
+        assert_eq!(t.offset(), 4);
+        std::fs::remove_dir(&p).unwrap();
+        append(&p, b"one\ntwo\n");
+        // A file at the path again (the file system may hand out the same inode, and its head
+        // is the same, so it may read as grown): either way the failing stretch is over, and
+        // said to be.
+        let (_, notice) = poll_all(&mut t);
+        assert!(
+            matches!(notice, Some(Notice::Readable | Notice::Replaced)),
+            "{notice:?}"
+        );
+        assert!(!t.failing);
+    }
+
+    #[test]
+    fn a_replacement_without_read_permission_keeps_what_was_read() {
+        use std::os::unix::fs::PermissionsExt;
+        // Root reads any file, so this variant can only run unprivileged.
+        if is_root() {
+            eprintln!(
+                "NOTICE: running as root, which reads a 0000 file; skipping the permission variant"
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        append(&p, b"one\n");
+        let mut t = Tailer::new(&p);
+        assert_eq!(poll_all(&mut t).0, b"one\n".to_vec());
+        let q = dir.path().join("new.jsonl");
+        append(&q, b"other\n");
+        std::fs::set_permissions(&q, std::fs::Permissions::from_mode(0o000)).unwrap();
+        std::fs::rename(&q, &p).unwrap();
+        assert!(matches!(poll_all(&mut t).1, Some(Notice::Error(_))));
+        assert_eq!(t.offset(), 4, "what was read is kept");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(poll_all(&mut t).1, Some(Notice::Replaced));
+    }
+
+    fn is_root() -> bool {
+        std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
     }
 
     #[test]

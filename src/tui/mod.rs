@@ -1,13 +1,14 @@
 //! The terminal front end for `watch` and `replay`: one select loop over terminal input,
 //! dashboards from the reader thread (or the replay player's clock), a slow tick and SIGTERM;
 //! drawing only when something changed. The terminal is restored on quit, on error, on panic
-//! and on SIGTERM.
+//! and on SIGTERM, SIGINT, SIGHUP and SIGQUIT ([`signals`], shared by every screen).
 
 pub mod app;
 pub mod keymap;
 pub mod keys;
 pub mod replay;
 pub mod review;
+pub mod signals;
 pub mod theme;
 pub mod view;
 
@@ -65,7 +66,7 @@ pub fn run(feed: Feed, opts: Options) -> anyhow::Result<()> {
     app.notice = opts.notice.clone().map(|n| (n, 0));
     let result = rt.block_on(event_loop(&mut terminal, &mut app, rx, &ctl, &opts));
     let _ = ctl.send(Msg::Control(Control::Quit));
-    result
+    result.and_then(|()| signals::check())
 }
 
 async fn event_loop(
@@ -78,7 +79,6 @@ async fn event_loop(
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(UI_TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut term = terminate_signal()?;
     // For the end-to-end test of the panic hook: panic once the first frame is on screen.
     let test_panic = std::env::var_os("RINGSIDE_TEST_PANIC").is_some();
     loop {
@@ -110,7 +110,7 @@ async fn event_loop(
                 app.on_tick();
                 Vec::new()
             }
-            _ = term.recv() => break,
+            _ = signals::received() => break,
         };
         for e in effects {
             perform(e, ctl, opts);
@@ -164,26 +164,6 @@ fn perform(e: Effect, ctl: &std::sync::mpsc::Sender<Msg>, opts: &Options) {
     }
 }
 
-#[cfg(unix)]
-fn terminate_signal() -> io::Result<tokio::signal::unix::Signal> {
-    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-}
-
-#[cfg(not(unix))]
-fn terminate_signal() -> io::Result<NeverSignal> {
-    Ok(NeverSignal)
-}
-
-#[cfg(not(unix))]
-struct NeverSignal;
-
-#[cfg(not(unix))]
-impl NeverSignal {
-    async fn recv(&mut self) -> Option<()> {
-        std::future::pending().await
-    }
-}
-
 /// Raw mode, the alternate screen and mouse reporting, with a panic hook that undoes them
 /// before the panic message prints.
 pub(crate) fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
@@ -192,6 +172,7 @@ pub(crate) fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         restore();
         previous(info);
     }));
+    signals::install();
     enable_raw_mode()?;
     ACTIVE.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut out = io::stdout();
@@ -207,6 +188,11 @@ pub(crate) fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 
 /// Whether the terminal is in the TUI's modes (raw, alternate screen, mouse).
 static ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a screen is up (the terminal is in the TUI's modes).
+pub(crate) fn is_active() -> bool {
+    ACTIVE.load(std::sync::atomic::Ordering::SeqCst)
+}
 
 /// Puts the terminal back, once. Never panics: errors are logged and ignored (there is nothing
 /// better to do while leaving). Idempotent because it runs from the panic hook and again from the

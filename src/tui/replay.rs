@@ -13,7 +13,7 @@ use crate::source::live::{Control, Update};
 use super::app::{App, Effect};
 use super::keymap::Keymap;
 use super::theme::Theme;
-use super::{Guard, enter, terminate_signal, view};
+use super::{Guard, enter, signals, view};
 
 /// Frames never come faster than this while playing (several stops may pass in one).
 const FRAME: Duration = Duration::from_millis(33);
@@ -33,7 +33,6 @@ pub fn run(mut player: Player, keymap: Keymap, theme: Theme) -> anyhow::Result<(
     app.on_replay(player.dashboard(&dismissed), player.bar());
     rt.block_on(async {
         let mut input = EventStream::new();
-        let mut term = terminate_signal()?;
         let mut last = clock::instant();
         loop {
             if app.dirty {
@@ -51,7 +50,7 @@ pub fn run(mut player: Player, keymap: Keymap, theme: Theme) -> anyhow::Result<(
                     None => break,
                 },
                 () = tokio::time::sleep(due), if player.playing() => Vec::new(),
-                _ = term.recv() => break,
+                _ = signals::received() => break,
             };
             // Wall time moves the player only while it plays.
             let now = clock::instant();
@@ -82,6 +81,7 @@ pub fn run(mut player: Player, keymap: Keymap, theme: Theme) -> anyhow::Result<(
                 break;
             }
         }
-        Ok(())
-    })
+        Ok::<(), anyhow::Error>(())
+    })?;
+    signals::check()
 }

@@ -544,6 +544,9 @@ pub fn render(f: &mut Frame<'_>, state: &mut ReviewState) {
     }
 }
 
+/// How often the screen looks for a signal while no key comes.
+const SIGNAL_POLL: Duration = Duration::from_millis(100);
+
 /// Runs the screen until the user quits or opens a session.
 ///
 /// # Errors
@@ -559,7 +562,9 @@ pub fn run(state: &mut ReviewState, theme: Theme) -> anyhow::Result<Exit> {
             height = usize::from(f.area().height.saturating_sub(1));
             render(f, state);
         })?;
-        if !event::poll(Duration::from_secs(60))? {
+        // Short polls, so a signal ends the screen through the same guard as a quit.
+        super::signals::check()?;
+        if !event::poll(SIGNAL_POLL)? {
             continue;
         }
         if let Event::Key(k) = event::read()?

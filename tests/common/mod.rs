@@ -1,11 +1,16 @@
 //! Shared test helpers: the real corpus (skipped with a notice where absent) and fixtures.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod otlp_receiver;
 pub mod review;
 pub mod rollout;
+pub mod team;
 pub mod transcript;
 
 use std::path::{Path, PathBuf};
+
+/// Scenario transcripts in the real client's shape.
+pub mod scenario;
 
 /// `../shared/corpus`, or `None` (with a printed notice) where it is absent.
 pub fn corpus() -> Option<PathBuf> {
@@ -22,6 +27,15 @@ pub fn corpus() -> Option<PathBuf> {
 pub fn claude_files(corpus: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     walk(&corpus.join("claude"), &mut out);
+    out.retain(|p| p.extension().is_some_and(|e| e == "jsonl"));
+    out.sort();
+    out
+}
+
+/// Every `.jsonl` file under `dir`, sorted.
+pub fn jsonl_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk(dir, &mut out);
     out.retain(|p| p.extension().is_some_and(|e| e == "jsonl"));
     out.sort();
     out

@@ -12,8 +12,6 @@ use super::server::{Script, Server};
 /// The switch: the Claude Code binary to drive. Unset, every test here prints a notice and
 /// passes; `.ci/run` installs the pinned client and sets it.
 pub const SWITCH: &str = "RINGSIDE_CLAUDE_BIN";
-/// The second switch: assertions that wait for detectors not written yet (see `pending.rs`).
-pub const PENDING_SWITCH: &str = "RINGSIDE_E2E_PENDING";
 /// Where to write scrubbed transcripts of each run, to refresh `tests/fixtures/real-client/`.
 pub const SAVE: &str = "RINGSIDE_E2E_SAVE";
 

@@ -419,9 +419,7 @@ pub fn edit_action(id: u64, name: &str, tool: Tool, path: &str, old: &str, new: 
     let mut a = bare_action(id, name, tool);
     a.target = one_line(path);
     a.bypass = if tool == Tool::Write {
-        checks::is_lint_config(path)
-            .then(|| checks::edit_bypass(path, "", new))
-            .flatten()
+        checks::write_bypass(path, new)
     } else {
         checks::edit_bypass(path, old, new)
     };
@@ -431,6 +429,7 @@ pub fn edit_action(id: u64, name: &str, tool: Tool, path: &str, old: &str, new: 
         new: crate::core::hash::hash_words(new.as_bytes()),
         old_lines: crate::core::event::EditInfo::line_hashes(old),
         new_lines: crate::core::event::EditInfo::line_hashes(new),
+        assert_literals: checks::assertion_literals(path, old, new),
     };
     let mut sig = Fnv::default();
     sig.write(b"edit")

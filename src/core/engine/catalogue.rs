@@ -281,8 +281,8 @@ catalogue! {
         gate: Gate::Risk,
         loops: Loop::Turn,
         headline: "Check keeps failing: root cause first",
-        advice: "Ask for the root cause before more edits: \"Why does it fail? Quote the failing line, make the smallest change that fixes it, and leave the test alone.\"",
-        // 1: the commit's own hooks keep rejecting it.
+        advice: "Ask for the root cause before more edits: \"Why does it still fail the same way? Quote the failing line, make the smallest change that fixes it, and leave the test alone.\"",
+        // 1: the commit's own hooks rejected it again.
         variants: &[(1, "Ask: \"Run the failing check yourself, fix exactly what it reports, then commit.\" Skipping the hook is not a fix.")],
     }
     S6 {
@@ -294,10 +294,9 @@ catalogue! {
         counts: Counts::Weighted,
         gate: Gate::Risk,
         loops: Loop::Turn,
-        headline: "Rewriting the same lines: test first",
-        advice: "Ask Claude to stop editing: \"Write the behaviour you want as a test first, then change the code once.\"",
-        // 1: an edit put back what an earlier one replaced.
-        variants: &[(1, "Ask: \"What did the first version get wrong? Settle on one approach before editing again.\"")],
+        headline: "Editing back and forth: pick one",
+        advice: "Ask: \"What did the first version get wrong? Settle on one approach, say how you will check it, then edit once.\"",
+        variants: &[],
     }
     S7 {
         name: "interrupt burst",
@@ -332,7 +331,8 @@ catalogue! {
         thresholds: &["s9_similarity", "s9_window_minutes", "s9_min_words"],
         trouble: Trouble::Pushback,
         counts: Counts::Weighted,
-        gate: Gate::Risk,
+        // The user's own evidence: said when it is typed (not later, not skipped for a cooldown).
+        gate: Gate::Urgent,
         loops: Loop::No,
         headline: "Asked twice: add what's missing",
         advice: "Rewording rarely helps. Add what is missing (the exact symptom, where it happens, how you will check it), or /clear and start fresh with that.",
@@ -345,10 +345,11 @@ catalogue! {
         thresholds: &["s10_corrections"],
         trouble: Trouble::Pushback,
         counts: Counts::Weighted,
-        gate: Gate::Risk,
+        // The user's own evidence: said when it is typed (not later, not skipped for a cooldown).
+        gate: Gate::Urgent,
         loops: Loop::No,
-        headline: "Third correction: /clear and restart",
-        advice: "After two failed corrections Claude Code's own advice is to /clear and restart with one specific prompt: what failed, the constraint, and how to verify.",
+        headline: "Corrected twice: restate it once, fully",
+        advice: "Correcting again rarely lands. Claude Code's own advice: /clear and restart with one specific prompt (what is wrong, the constraint it keeps missing, how you will check it).",
         variants: &[],
     }
     S11 {
@@ -384,7 +385,8 @@ catalogue! {
         thresholds: &["s13_unverified_turns"],
         trouble: Trouble::Mild,
         counts: Counts::Weighted,
-        gate: Gate::Risk,
+        // Whatever the tier: an unchecked "done" is worth saying before you accept it.
+        gate: Gate::Always,
         loops: Loop::No,
         headline: "Says done, nothing run: ask for proof",
         advice: "Ask: \"Run the tests (or the build) and show me the output\", or say how you will check it yourself.",
@@ -435,6 +437,7 @@ catalogue! {
         family: Family::Context,
         weight: Some(WeightKey { key: "s17", get: |w| w.s17 }),
         thresholds: &["s17_context_fraction", "s17_compactions"],
+        // Information: fired only while the session is in trouble, where a fresh context helps.
         trouble: Trouble::None,
         counts: Counts::Weighted,
         gate: Gate::Risk,
@@ -481,7 +484,27 @@ catalogue! {
         loops: Loop::No,
         headline: "Check bypassed: ask for the real fix",
         advice: "Ask: \"Don't skip or weaken checks. Show me the failure and fix its cause.\"",
-        variants: &[],
+        // 1: the expected value replaced by the observed one.
+        variants: &[(1, "Ask: \"Is the test wrong or the code? Put the expected value back unless you can show the spec says otherwise.\"")],
+    }
+    S21 {
+        name: "bypass intent",
+        family: Family::Checks,
+        weight: Some(WeightKey { key: "s21", get: |w| w.s21 }),
+        thresholds: &[],
+        trouble: Trouble::Pushback,
+        counts: Counts::Weighted,
+        // Before the bypass happens, even inside the cooldown.
+        gate: Gate::Urgent,
+        loops: Loop::No,
+        headline: "About to get around a check: stop it",
+        // 0: the failure called pre-existing, unrelated, a false positive or flaky.
+        advice: "Ask for evidence before accepting that: \"Show me it fails the same way without your change. Until then, treat it as yours and fix the cause.\"",
+        // 1: says it will skip or silence the check; 2: offers you a way around it.
+        variants: &[
+            (1, "Press Esc before it happens: \"Don't skip or silence the check. Show me the exact failure and fix its cause.\""),
+            (2, "Pick the fix, not the bypass: \"Fix the cause: show me the failing output and the smallest change that makes it pass.\""),
+        ],
     }
 }
 

@@ -417,6 +417,10 @@ impl Trail {
         self.len
     }
 
+    #[allow(
+        dead_code,
+        reason = "len's pair (clippy::len_without_is_empty); no family asks today"
+    )]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

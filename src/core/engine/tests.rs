@@ -347,7 +347,7 @@ fn s5_reads_commits_rejected_by_hooks_and_r5_marks_the_pass() {
     let p = s.run();
     let f = firing(&p, SignalId::S5);
     assert!(
-        f.detail.contains("commit was rejected") && f.detail.contains("DIALYZER"),
+        f.detail.contains("hooks rejected it") && f.detail.contains("DIALYZER"),
         "{}",
         f.detail
     );
@@ -359,23 +359,46 @@ fn s5_reads_commits_rejected_by_hooks_and_r5_marks_the_pass() {
 }
 
 #[test]
-fn s6_edit_thrash_is_claude_rewriting_its_own_edit() {
+fn s6_edit_thrash_is_editing_the_same_lines_back_and_forth() {
+    // A, B, A again: the third version puts back the lines the second one replaced.
     let mut s = with_code_written();
-    s.edit("src/lib.rs", "let total = a + b;", "let total = a - b;", 10);
     s.edit(
+        "src/lib.rs",
+        "let total = a + b;\nreturn total;",
+        "let total = a.checked_add(b)?;\nreturn total;",
+        10,
+    );
+    s.edit(
+        "src/lib.rs",
+        "let total = a.checked_add(b)?;\nreturn total;",
+        "let total = a + b;\nreturn total;",
+        10,
+    );
+    let p = s.run();
+    let f = firing(&p, SignalId::S6);
+    assert_eq!(
+        f.evidence.len(),
+        2,
+        "the edit away and the edit back: {:?}",
+        f.evidence
+    );
+    assert!(f.detail.contains("back and forth"), "{}", f.detail);
+    // Rewriting the same line forward three times is iteration, not thrash.
+    let mut forward = with_code_written();
+    forward.edit("src/lib.rs", "let total = a + b;", "let total = a - b;", 10);
+    forward.edit(
         "src/lib.rs",
         "let total = a - b;",
         "let total = (a - b).abs();",
         10,
     );
-    s.edit(
+    forward.edit(
         "src/lib.rs",
         "let total = (a - b).abs();",
         "let total = a.max(b) - a.min(b);",
         10,
     );
-    let p = s.run();
-    assert_eq!(firing(&p, SignalId::S6).evidence.len(), 3);
+    assert!(!has(&forward.run(), SignalId::S6));
     // Three edits to different lines of one small file: ordinary work.
     let mut near = with_code_written();
     near.edit(
@@ -405,7 +428,7 @@ fn s6_edit_thrash_is_claude_rewriting_its_own_edit() {
         "old body of the function",
         10,
     );
-    assert_eq!(firing(&revert.run(), SignalId::S6).variant, 1);
+    assert!(has(&revert.run(), SignalId::S6), "an exact revert");
     // A revert the user asked for is not thrash.
     let mut asked = with_code_written();
     asked.edit(
@@ -479,7 +502,7 @@ fn s9_near_duplicate_reprompt() {
 }
 
 #[test]
-fn s10_third_correction_without_success() {
+fn s10_repeated_correction_without_success() {
     let mut s = with_code_written();
     for text in [
         "no, the other button",
@@ -631,10 +654,18 @@ fn s16_apology_monologue() {
 }
 
 #[test]
-fn s17_context_pressure() {
+fn s17_context_pressure_only_in_trouble() {
+    // An automatic compaction while the same test keeps failing: worth a fresh context.
     let mut s = with_code_written();
+    s.failing_test("parser::torn_line");
+    s.edit("src/parser.rs", "v0", "v1", 40);
+    s.failing_test("parser::torn_line");
     s.push(r#"{"type":"system","subtype":"compact_boundary","compactMetadata":{"trigger":"auto","preTokens":167094},"timestamp":"2026-01-01T01:00:00Z"}"#.into());
     assert!(has(&s.run(), SignalId::S17));
+    // In a session that goes well it is information, shown as a compaction, not a warning.
+    let mut calm = with_code_written();
+    calm.push(r#"{"type":"system","subtype":"compact_boundary","compactMetadata":{"trigger":"auto","preTokens":167094},"timestamp":"2026-01-01T01:00:00Z"}"#.into());
+    assert!(!has(&calm.run(), SignalId::S17));
     let mut manual = with_code_written();
     manual.push(r#"{"type":"system","subtype":"compact_boundary","compactMetadata":{"trigger":"manual","preTokens":9000}}"#.into());
     assert!(

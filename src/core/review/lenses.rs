@@ -127,10 +127,41 @@ impl Around {
     }
 }
 
+/// What one turn gives the lenses: the same rules as [`SessionLenses`], per turn (the export's
+/// per-prompt records). A session's counts are the sums of its turns' (PRs aside: they are
+/// counted per session only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TurnLenses {
+    pub commits: u32,
+    pub tests_passed: u32,
+    /// A typed prompt (second or later) that opens by affirming the result.
+    pub affirmation: bool,
+    /// A typed prompt that sets the task up specifically.
+    pub specific: bool,
+    /// A typed prompt that asks for verification.
+    pub verification: bool,
+    /// A typed prompt (second or later) that corrects the agent.
+    pub correction: bool,
+    /// Sent in plan mode.
+    pub plan_mode: bool,
+    /// A custom slash command.
+    pub custom_command: bool,
+}
+
 impl SessionLenses {
     /// The lenses of a finished session; `engine` for the config's lexicons, `stats` for hooks.
     #[must_use]
     pub fn new(session: &Session, engine: &Engine, stats: &ParseStats) -> Self {
+        Self::with_turns(session, engine, stats).0
+    }
+
+    /// [`Self::new`], and the same rules turn by turn (one entry per `session.turns`).
+    #[must_use]
+    pub fn with_turns(
+        session: &Session,
+        engine: &Engine,
+        stats: &ParseStats,
+    ) -> (Self, Vec<TurnLenses>) {
         let lex = &engine.rules().lex;
         let f = &session.footprint;
         let mut l = SessionLenses {
@@ -143,33 +174,45 @@ impl SessionLenses {
             plan_mode: session.mode_evidence.plan_calls,
             ..SessionLenses::default()
         };
+        let mut turns = Vec::with_capacity(session.turns.len());
         for t in &session.turns {
+            let mut tl = TurnLenses::default();
             for c in &t.checks {
                 match (c.kind, c.passed) {
-                    (CheckKind::Commit, true) => l.commits += 1,
-                    (CheckKind::Test, true) => l.tests_passed += 1,
+                    (CheckKind::Commit, true) => tl.commits += 1,
+                    (CheckKind::Test, true) => tl.tests_passed += 1,
                     _ => {}
                 }
             }
-            let Some(p) = &t.prompt else { continue };
-            l.plan_mode += u32::from(p.plan_mode);
-            if p.source == PromptSource::Command {
-                l.commands += u32::from(is_custom_command(&p.text));
-                continue;
-            }
-            l.prompts += 1;
-            l.specific += u32::from(is_specific(&p.text));
-            l.verification += u32::from(asks_verification(lex, &p.text));
-            if t.number >= 2 {
-                let typed = typed_text(&p.text);
-                if lex.correction_in(&typed) {
-                    l.corrections += 1;
-                } else if lex.affirmation_in(&typed) {
-                    l.affirmations += 1;
+            if let Some(p) = &t.prompt {
+                tl.plan_mode = p.plan_mode;
+                if p.source == PromptSource::Command {
+                    tl.custom_command = is_custom_command(&p.text);
+                } else {
+                    l.prompts += 1;
+                    tl.specific = is_specific(&p.text);
+                    tl.verification = asks_verification(lex, &p.text);
+                    if t.number >= 2 {
+                        let typed = typed_text(&p.text);
+                        if lex.correction_in(&typed) {
+                            tl.correction = true;
+                        } else if lex.affirmation_in(&typed) {
+                            tl.affirmation = true;
+                        }
+                    }
                 }
             }
+            l.commits += tl.commits;
+            l.tests_passed += tl.tests_passed;
+            l.plan_mode += u32::from(tl.plan_mode);
+            l.commands += u32::from(tl.custom_command);
+            l.specific += u32::from(tl.specific);
+            l.verification += u32::from(tl.verification);
+            l.corrections += u32::from(tl.correction);
+            l.affirmations += u32::from(tl.affirmation);
+            turns.push(tl);
         }
-        l
+        (l, turns)
     }
 
     /// A commit or PR that succeeded, a test run that passed, or the user's yes.

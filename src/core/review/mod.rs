@@ -23,7 +23,7 @@ use crate::core::format;
 
 pub use self::lenses::{
     AroundModel, Behaviours, HardSignals, Headless, MixShare, MixWeek, Outcomes, SessionLenses,
-    StackRow,
+    StackRow, TurnLenses,
 };
 pub use self::summary::{SUMMARY_VERSION, SessionSummary, TurnBrief};
 
@@ -297,7 +297,7 @@ fn place(s: &SessionSummary, w: &Window) -> Option<Place> {
 }
 
 /// Geometric mean of `1 + x`, minus one.
-fn geomean(values: impl Iterator<Item = u32>) -> f64 {
+pub(crate) fn geomean(values: impl Iterator<Item = u32>) -> f64 {
     let (sum, n) = values.fold((0.0f64, 0u64), |(s, n), a| {
         (s + f64::from(a).ln_1p(), n + 1)
     });
@@ -430,12 +430,12 @@ impl Review {
         let modes = group(&week, |s| {
             s.mode.map_or("unknown", |m| m.label()).to_owned()
         });
-        let by_agent = group(&week, |s| s.agent.clone());
+        let by_agent = group(&week, |s| s.format.id().to_owned());
         let mut sessions: Vec<SessionRow> = week
             .iter()
             .map(|s| SessionRow {
                 id: s.id.clone(),
-                agent: s.agent.clone(),
+                agent: s.format.id().to_owned(),
                 path: s.path.clone(),
                 project: s.project().to_owned(),
                 started: s.started.map(Millis),

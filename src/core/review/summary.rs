@@ -4,23 +4,26 @@
 //! review needs for geometric means, distributions and day-by-day attribution.
 //!
 //! These are the review's own types (not derives on the pipeline's): the cache stores them as
-//! JSON, so every change to their meaning bumps [`SUMMARY_VERSION`].
+//! JSON, so every change to their meaning bumps [`SUMMARY_VERSION`]. `ringside export` reads the
+//! same summaries (its per-session and per-prompt records are built from them alone), so the
+//! per-turn detail it needs is kept here too, with zero fields left out of the cache.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::lenses::SessionLenses;
-use crate::core::agents::ParseStats;
+use crate::core::agents::{Format, ParseStats};
 use crate::core::engine::Engine;
+use crate::core::event::{EntryPoint, PromptSource};
 use crate::core::sanitize;
-use crate::core::session::{Session, WorkMode};
+use crate::core::session::{Session, Tally, WorkMode};
 use crate::core::{Millis, engine::ids::SignalId};
 
 /// Version of the summary's meaning. Bump it when the parser, the session model, the engine or
 /// this summary change what a transcript summarises to: cached summaries of another version are
 /// rebuilt.
-pub const SUMMARY_VERSION: u32 = 4;
+pub const SUMMARY_VERSION: u32 = 7;
 
 /// Longest first-prompt excerpt kept (terminal columns).
 pub const PROMPT_EXCERPT: usize = 100;
@@ -30,9 +33,6 @@ pub const PROMPT_EXCERPT: usize = 100;
 pub struct SessionSummary {
     /// The session id (the file stem).
     pub id: String,
-    /// The agent that wrote it ([`crate::core::agents::Format::id`]).
-    #[serde(default = "claude_code")]
-    pub agent: String,
     /// The main transcript file.
     pub path: String,
     /// The project's working directory, sanitised.
@@ -42,6 +42,18 @@ pub struct SessionSummary {
     pub started: Option<i64>,
     pub last: Option<i64>,
     pub mode: Option<WorkMode>,
+    /// The agent format the session was read in (its agent: `sessions --json` `agent`).
+    #[serde(default)]
+    pub format: Format,
+    /// The front end that wrote it (`score --json` `session.entry_point`).
+    #[serde(default)]
+    pub entry_point: Option<EntryPoint>,
+    /// The model named last (`score --json` `session.model`), sanitised.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The main thread's figures (`score --json`'s session `<figures>`).
+    #[serde(default)]
+    pub totals: Tally,
     /// Human prompts.
     pub prompts: u32,
     /// Successful tool calls of the main thread (`score --json` `session.actions`).
@@ -80,12 +92,9 @@ pub struct SessionSummary {
     pub settled: bool,
 }
 
-fn claude_code() -> String {
-    crate::core::agents::Format::Claude.id().to_owned()
-}
-
-/// The per-turn figures the review needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The per-turn figures the review needs, then those the export adds (left out of the cache
+/// when zero).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TurnBrief {
     /// Whether the turn began with a human prompt (false for work before the first prompt).
     pub prompt: bool,
@@ -94,6 +103,75 @@ pub struct TurnBrief {
     pub actions: u32,
     pub output_tokens: u64,
     pub lines_added: u64,
+    /// 1-based prompt number; 0 for work before the first prompt.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub number: u32,
+    /// How the prompt came (typed, queued, a slash command); `None` for the preamble.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PromptSource>,
+    /// The prompt's length in characters (never its text).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prompt_chars: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tool_calls: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tool_errors: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failed: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interrupts: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub model_calls: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub words: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lines_removed: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub checks_run: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub checks_failed: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub delegated_actions: u64,
+    /// Failure tier when the turn closed, and the highest during it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tier: u8,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub peak_tier: u8,
+    /// Firings per signal code in this turn.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signals: BTreeMap<String, u32>,
+    /// Recovery moves per code in this turn.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub recoveries: BTreeMap<String, u32>,
+    /// Nudges shown in this turn: signal code and the line it rested on (how feedback names it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nudges: Vec<(String, u64)>,
+    /// The lenses, turn by turn: passed commits and tests, and what the prompt was.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub commits: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tests_passed: u32,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub affirmation: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub specific: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub verification: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub correction: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub plan_mode: bool,
+}
+
+fn is_zero<T: Default + PartialEq>(x: &T) -> bool {
+    *x == T::default()
+}
+
+#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's signature")]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl SessionSummary {
@@ -130,6 +208,7 @@ impl SessionSummary {
         for n in &engine.nudges {
             *nudges.entry(n.signal.code().to_owned()).or_insert(0) += 1;
         }
+        let (lenses, turn_lenses) = SessionLenses::with_turns(session, engine, stats);
         let abandoned = engine.abandoned_at.is_some();
         let t = &engine.rules().config.thresholds;
         let quiet_ms = t
@@ -147,7 +226,6 @@ impl SessionSummary {
         let settled = session.last.is_none_or(|l| now.since(l) > quiet_ms);
         Self {
             id: session.id.clone().unwrap_or_default(),
-            agent: engine.format().id().to_owned(),
             path: path.to_owned(),
             cwd: session.cwd.as_deref().map(|c| sanitize::one_line(c, 4096)),
             first_prompt: session
@@ -158,6 +236,10 @@ impl SessionSummary {
             started: session.started.map(|m| m.0),
             last: session.last.map(|m| m.0),
             mode: session.work_mode(),
+            format: engine.format(),
+            entry_point: session.entry_point,
+            model: session.model.as_deref().map(|m| sanitize::one_line(m, 200)),
+            totals: session.totals.clone(),
             prompts: u32::try_from(session.prompts()).unwrap_or(u32::MAX),
             actions: u64::from(session.totals.actions),
             output_tokens: session.totals.output_tokens,
@@ -175,15 +257,62 @@ impl SessionSummary {
             turns: session
                 .turns
                 .iter()
-                .map(|t| TurnBrief {
-                    prompt: t.prompt.is_some(),
-                    at: t.started.map(|m| m.0),
-                    actions: t.tally.actions,
-                    output_tokens: t.tally.output_tokens,
-                    lines_added: t.tally.lines_added,
+                .enumerate()
+                .map(|(i, t)| {
+                    let mark = engine.turns.get(i);
+                    let lens = turn_lenses.get(i).copied().unwrap_or_default();
+                    let mut signals = BTreeMap::new();
+                    for f in engine.firings_in(i) {
+                        *signals.entry(f.signal.code().to_owned()).or_insert(0) += 1;
+                    }
+                    let mut recoveries = BTreeMap::new();
+                    for r in engine.recoveries.iter().filter(|r| r.turn == i) {
+                        *recoveries.entry(r.recovery.code().to_owned()).or_insert(0) += 1;
+                    }
+                    TurnBrief {
+                        prompt: t.prompt.is_some(),
+                        at: t.started.map(|m| m.0),
+                        actions: t.tally.actions,
+                        output_tokens: t.tally.output_tokens,
+                        lines_added: t.tally.lines_added,
+                        number: u32::try_from(t.number).unwrap_or(u32::MAX),
+                        source: t.prompt.as_ref().map(|p| p.source),
+                        prompt_chars: t
+                            .prompt
+                            .as_ref()
+                            .map_or(0, |p| u32::try_from(p.len).unwrap_or(u32::MAX)),
+                        duration_ms: t.duration_ms(),
+                        tool_calls: t.tally.tool_calls,
+                        tool_errors: t.tally.tool_errors,
+                        failed: t.tally.failed,
+                        interrupts: t.tally.interrupts,
+                        model_calls: t.tally.model_calls,
+                        words: t.tally.words,
+                        lines_removed: t.tally.lines_removed,
+                        checks_run: t.tally.checks_run,
+                        checks_failed: t.tally.checks_failed,
+                        delegated_actions: t.tally.delegated_actions,
+                        tier: mark.map_or(0, |m| m.tier),
+                        peak_tier: mark.map_or(0, |m| m.peak_tier),
+                        signals,
+                        recoveries,
+                        nudges: engine
+                            .nudges
+                            .iter()
+                            .filter(|n| n.turn == i)
+                            .map(|n| (n.signal.code().to_owned(), n.at_line.0))
+                            .collect(),
+                        commits: lens.commits,
+                        tests_passed: lens.tests_passed,
+                        affirmation: lens.affirmation,
+                        specific: lens.specific,
+                        verification: lens.verification,
+                        correction: lens.correction,
+                        plan_mode: lens.plan_mode,
+                    }
                 })
                 .collect(),
-            lenses: SessionLenses::new(session, engine, stats),
+            lenses,
             settled,
         }
     }

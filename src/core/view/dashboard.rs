@@ -499,9 +499,10 @@ mod tests {
         assert_eq!(d.header.model.as_deref(), Some("opus-4-6"));
         let nudge = d.nudge.expect("the S5 nudge");
         assert_eq!(nudge.signal, SignalId::S5);
+        // Shown at the second run failing the same way after a fix, nothing looked at between.
         assert_eq!(
             nudge.evidence.iter().map(|l| l.0).collect::<Vec<_>>(),
-            vec![47, 54, 61]
+            vec![47, 54]
         );
         let cur = d.current.expect("a current turn");
         assert_eq!(cur.number, 2);

@@ -210,15 +210,15 @@ mod tests {
         let words = describe(&n.evidence, s, at, two_minutes_on);
         assert_eq!(
             words,
-            "3 failing runs of `cargo test since_keeps_local_lines`, the last 2m ago"
+            "2 failing runs of `cargo test since_keeps_local_lines`, the last 2m ago"
         );
         assert_eq!(
             describe(&n.evidence, s, None, None),
-            "3 failing runs of `cargo test since_keeps_local_lines`"
+            "2 failing runs of `cargo test since_keeps_local_lines`"
         );
         assert_eq!(
             describe(&n.evidence, s, at, at),
-            "3 failing runs of `cargo test since_keeps_local_lines`, the last one just now"
+            "2 failing runs of `cargo test since_keeps_local_lines`, the last one just now"
         );
         assert_eq!(
             command_head("git add -A && git commit -m x 2>&1 | tail"),
@@ -231,16 +231,9 @@ mod tests {
     fn edits_prompts_and_unknown_lines() {
         let p = demo_until(97);
         let s = p.session();
-        let thrash = p
-            .engine()
-            .firings
-            .iter()
-            .find(|f| f.signal == crate::core::engine::ids::SignalId::S6)
-            .expect("the demo's edit thrash");
-        assert_eq!(
-            describe(&thrash.evidence, s, None, None),
-            "3 edits of src/filter.rs"
-        );
+        // The demo's three edits of parse_since (lines 49, 56, 63).
+        let edits = [LineNo(49), LineNo(56), LineNo(63)];
+        assert_eq!(describe(&edits, s, None, None), "3 edits of src/filter.rs");
         let prompts: Vec<LineNo> = s.turns.iter().skip(1).take(2).map(|t| t.line).collect();
         assert_eq!(
             describe(&prompts, s, None, None),

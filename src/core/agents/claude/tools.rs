@@ -151,7 +151,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
             a.bypass = if tool == Tool::Edit {
                 checks::edit_bypass(path, &old, &new)
             } else {
-                write_bypass(path, &new)
+                checks::write_bypass(path, &new)
             };
             let info = EditInfo {
                 path: a.target.clone(),
@@ -159,6 +159,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
                 new: hash_words(new.as_bytes()),
                 old_lines: EditInfo::line_hashes(&old),
                 new_lines: EditInfo::line_hashes(&new),
+                assert_literals: checks::assertion_literals(path, &old, &new),
             };
             sig.write(a.target.as_bytes())
                 .byte(0)
@@ -184,6 +185,15 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
                     .or(parsed.query.as_deref())
                     .unwrap_or(""),
             );
+            write_canonical(&mut sig, input);
+        }
+        (Tool::Ask, _) => {
+            // A question whose text or options offer a way around a check (read once, kept
+            // as a flag).
+            a.target = generic_target(input);
+            if input.is_some_and(|i| crate::core::classify::intent::intent(i.get()).is_some()) {
+                a.bypass = Some(Bypass::Offered);
+            }
             write_canonical(&mut sig, input);
         }
         (Tool::Task, _) => {
@@ -226,13 +236,6 @@ fn edit_texts<'a>(p: &'a Input<'a>, tool: Tool) -> (Cow<'a, str>, Cow<'a, str>) 
         Cow::Borrowed(p.old_string.as_deref().unwrap_or("")),
         Cow::Borrowed(new),
     )
-}
-
-/// A whole-file write is a bypass only where it loosens a lint configuration.
-fn write_bypass(path: &str, content: &str) -> Option<Bypass> {
-    checks::is_lint_config(path)
-        .then(|| checks::edit_bypass(path, "", content))
-        .flatten()
 }
 
 /// The top-level fields of an input object, in their order, values raw (not unescaped or

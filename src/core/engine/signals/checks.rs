@@ -1,28 +1,40 @@
-//! Checks: tests, builds, lints and commit hooks. A check failing again and again with fixes in
-//! between (S5), work called done without a check after the last edit (S13), a check got around
-//! instead of fixed (S20); and the recoveries a check or a commit brings (R5, R6).
+//! Checks: tests, builds, lints and commit hooks. The same check failing again for the same
+//! reason after a fix (S5), work called done without a check after the last edit (S13), a check
+//! got around instead of fixed (S20), the agent saying it will get around one (S21); and the
+//! recoveries a check or a commit brings (R5, R6).
+//!
+//! S5 compares failure signatures (the failing ids and the cause lines, see
+//! [`crate::core::classify::failure`]): a run failing for the same reason as an earlier one, with
+//! an edit in between and no look at the cause (no other file read, no search, no command run to
+//! investigate), is an early warning; the same reason a third time fires whatever happened in
+//! between. Runs failing for different reasons, each fixed at once, are progress.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::short;
+use super::{short, short_path};
 use crate::core::LineNo;
 use crate::core::checks::{self, Bypass, CheckKind};
+use crate::core::classify::intent::{self, Intent};
 use crate::core::engine::detector::{Act, Cx, Detector, Evidence, PromptFacts, Trail};
 use crate::core::engine::ids::{RecoveryId, SignalId};
-use crate::core::event::{Event, EventKind, Outcome, Tool, ToolResult};
+use crate::core::event::{Action, Event, EventKind, Outcome, Tool, ToolResult};
+use crate::core::hash::hash_str;
 use crate::core::sanitize::one_line;
 use crate::core::session::mode::{PathClass, classify_path};
 
-/// S5, S13, S20 and R5, R6.
+/// Failing runs kept per check (the oldest go first).
+const MAX_RUNS: usize = 16;
+/// Files read since a failure, kept per check.
+const MAX_READS: usize = 32;
+
+/// S5, S13, S20, S21 and R5, R6.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct Checks {
     /// Per kind of check: its failing runs since it last passed.
     loops: HashMap<CheckKind, CheckLoop>,
-    /// A check has failed at some point (skipping a test is then a bypass).
-    failed_seen: bool,
     /// A check has run at some point (the project has something to run).
     any_run: bool,
     /// Position in the turn of its last edit and its last check.
@@ -30,30 +42,102 @@ pub(super) struct Checks {
     last_check_seq: Option<u32>,
     /// The turn's prompt asked for a check: the user is verifying.
     verification_asked: bool,
+    /// The turn's prompt asked for the bypass itself ("commit with --no-verify").
+    bypass_asked: bool,
+    /// A check failed in this turn: only then is the agent's text read for bypass intent.
+    failed_this_turn: bool,
+    /// S21 fired in the current failing episode (until every failing check passes).
+    intent_fired: bool,
     /// The agent's latest text in this turn (a completion claim?).
     last_agent_text: Option<Arc<str>>,
     /// Ends of edit turns without a check after the last edit.
     unverified: Trail,
     /// The turn S13 fired in.
     s13_turn: Option<usize>,
+    /// An edit that may get around a check, waiting for its result.
+    pending_edit: Option<Attempt>,
+}
+
+/// What an action would do to a check, kept until it is judged (an edit: at its result).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Attempt {
+    id: u64,
+    edit: bool,
+    bypass: Option<Bypass>,
+    /// For edits of tests: the literals newly asserted.
+    literals: Vec<u64>,
+    target: String,
+}
+
+impl Attempt {
+    fn of(a: &Action) -> Self {
+        Self {
+            id: a.id,
+            edit: matches!(a.tool, Tool::Edit | Tool::Write),
+            bypass: a.bypass,
+            literals: a
+                .edit
+                .as_ref()
+                .map(|e| e.assert_literals.clone())
+                .unwrap_or_default(),
+            target: a.target.clone(),
+        }
+    }
 }
 
 /// Failing runs of one kind of check since it last passed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct CheckLoop {
-    /// Their result lines.
-    runs: Trail,
-    /// Failing ids the last run and the one before reported.
-    last_count: u32,
-    count_before: u32,
-    /// The first three distinct failure labels, in order (a label repeated by the next run once).
-    labels: Vec<String>,
-    /// Some run after the first came after an edit: the agent tried to fix it.
-    edited_between: bool,
+    runs: Vec<Run>,
+    kind: Option<CheckKind>,
     target: String,
-    /// Edits since the last failing run.
+    /// Edits since the latest failing run.
     edits_since: u32,
-    episode: Option<usize>,
+    /// What the agent looked at since the latest failing run.
+    look: Look,
+    /// The S5 firing of this loop, and the signature it is about.
+    episode: Option<(usize, u64)>,
+    /// Values the latest failing run's assertions observed.
+    observed: Vec<u64>,
+}
+
+/// One failing run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Run {
+    line: LineNo,
+    signature: u64,
+    /// The output named the failure (otherwise it is compared with nothing).
+    named: bool,
+    label: String,
+    /// Edits between the previous failing run and this one.
+    edits_before: u32,
+    /// The agent looked at the cause between the previous failing run and this one.
+    looked_before: bool,
+}
+
+/// Investigation since a failure: files read (and not edited since), and other looks (a search,
+/// the web, a sub-agent, a command run to see something, another check).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Look {
+    reads: Vec<u64>,
+    other: bool,
+}
+
+impl CheckLoop {
+    /// What failed, for a detail: the commit's hooks, or the command.
+    fn name(&self) -> String {
+        if self.kind == Some(CheckKind::Commit) {
+            "the commit's hooks".to_owned()
+        } else {
+            format!("`{}`", short(&self.target))
+        }
+    }
+}
+
+impl Look {
+    fn any(&self) -> bool {
+        self.other || !self.reads.is_empty()
+    }
 }
 
 impl Detector for Checks {
@@ -62,20 +146,44 @@ impl Detector for Checks {
         self.last_check_seq = None;
         self.last_agent_text = None;
         self.verification_asked = p.asks_verification;
+        // Only a prompt that names the bypass can have asked for it (most prompts are not read).
+        self.bypass_asked = ["verify", "hook", "skip", "bypass"]
+            .iter()
+            .any(|w| memchr::memmem::find(p.typed.as_bytes(), w.as_bytes()).is_some())
+            && intent::intent(&p.typed).is_some();
+        self.failed_this_turn = false;
     }
 
     fn observe(&mut self, ev: &Event, cx: &mut Cx<'_>) {
         match &ev.kind {
             EventKind::Action(a) => {
-                if let Some(b) = a.bypass
-                    && (b == Bypass::NoVerify || self.failed_seen)
-                {
-                    let detail = format!("Claude {}: `{}`", b.describe(), short(&a.target));
-                    cx.fire(SignalId::S20, vec![ev.line], 1.0, detail, 0);
+                self.looked_at(a);
+                let is_edit = matches!(a.tool, Tool::Edit | Tool::Write);
+                let literals = a
+                    .edit
+                    .as_ref()
+                    .is_some_and(|e| !e.assert_literals.is_empty());
+                if a.bypass.is_none() && !literals {
+                    return;
+                }
+                let attempt = Attempt::of(a);
+                if is_edit {
+                    // An edit gets around a check once it is made: judged on its result.
+                    self.pending_edit = Some(attempt);
+                } else {
+                    self.bypass_act(&attempt, vec![ev.line], cx);
                 }
             }
-            EventKind::AgentText(t) => self.last_agent_text = Some(t.text.clone()),
+            EventKind::AgentText(t) => {
+                self.last_agent_text = Some(t.text.clone());
+                self.bypass_intent(&t.text, ev.line, cx);
+            }
             EventKind::Result(r) => {
+                if let Some(p) = self.pending_edit.take_if(|p| p.id == r.id)
+                    && r.outcome == Outcome::Ok
+                {
+                    self.bypass_act(&p, vec![ev.line], cx);
+                }
                 let Some(act) = cx.act().cloned() else { return };
                 if r.outcome == Outcome::Ok {
                     if matches!(act.tool, Tool::Edit | Tool::Write) {
@@ -164,12 +272,158 @@ impl Detector for Checks {
 }
 
 impl Checks {
-    /// The most failing runs any kind of check has had since it last passed.
-    fn failing_runs(&self) -> usize {
-        self.loops.values().map(|c| c.runs.len()).max().unwrap_or(0)
+    /// A check is failing now (its last run failed); `tests` asks only about test runs and the
+    /// commit hooks that run them.
+    fn failing(&self, tests: bool) -> Option<&CheckLoop> {
+        self.loops
+            .iter()
+            .filter(|(k, lp)| {
+                !lp.runs.is_empty() && (!tests || matches!(k, CheckKind::Test | CheckKind::Commit))
+            })
+            .map(|(_, lp)| lp)
+            .max_by_key(|lp| lp.runs.last().map(|r| r.line))
     }
 
-    /// A check ran: R5 when it passed after failing, S5 when it keeps failing with edits between.
+    /// What an action says about investigation: see [`Look`].
+    fn looked_at(&mut self, a: &Action) {
+        if self.loops.values().all(|lp| lp.runs.is_empty()) {
+            return;
+        }
+        let path = hash_str(&a.target);
+        for (kind, lp) in self.loops.iter_mut().filter(|(_, lp)| !lp.runs.is_empty()) {
+            let look = &mut lp.look;
+            match a.tool {
+                Tool::Read if !look.reads.contains(&path) && look.reads.len() < MAX_READS => {
+                    look.reads.push(path);
+                }
+                // Reading a file to edit it is not a look at the cause.
+                Tool::Edit | Tool::Write => look.reads.retain(|r| *r != path),
+                Tool::Search | Tool::Web | Tool::Task => look.other = true,
+                Tool::Bash => match a.check {
+                    Some(k) if k == *kind => {}
+                    Some(_) => look.other = true,
+                    None if a.target.starts_with("git ") => {}
+                    None => look.other = true,
+                },
+                _ => {}
+            }
+        }
+    }
+
+    /// S20: an action that gets around a failing check (`--no-verify` always, unless the user
+    /// asked for it); S21 for a bypass offered in a question. `evidence` ends where it fires:
+    /// a command's call, an edit's successful result.
+    fn bypass_act(&mut self, a: &Attempt, evidence: Vec<LineNo>, cx: &mut Cx<'_>) {
+        let line = evidence.last().copied().unwrap_or_default();
+        let what = if a.edit {
+            format!("in {}", short_path(&a.target))
+        } else {
+            format!("`{}`", short(&checks::gist(&a.target)))
+        };
+        if let Some(b) = a.bypass {
+            if b == Bypass::Offered {
+                if let Some(lp) = self.failing(false)
+                    && !self.intent_fired
+                {
+                    let failed = lp.runs.last().map_or(line, |r| r.line);
+                    let detail = format!(
+                        "{} failed, and Claude asks you whether to get around it",
+                        lp.name()
+                    );
+                    self.intent_fired = true;
+                    cx.fire(SignalId::S21, vec![failed, line], 1.0, detail, 2);
+                }
+                return;
+            }
+            let failing = if b == Bypass::NoVerify {
+                !self.bypass_asked
+            } else {
+                self.failing(b.about_tests()).is_some()
+            };
+            if failing {
+                let detail = if a.edit {
+                    format!("while a check is failing, Claude {} {what}", b.describe())
+                } else {
+                    format!("Claude {}: {what}", b.describe())
+                };
+                cx.fire(SignalId::S20, evidence, 1.0, detail, 0);
+                return;
+            }
+        }
+        // The expected value replaced by the one the failing run observed.
+        if !a.literals.is_empty()
+            && let Some(lp) = self.failing(true)
+            && a.literals.iter().any(|h| lp.observed.contains(h))
+        {
+            let detail = format!(
+                "Claude changed an expected value {what} to the one the failing run got (line {})",
+                lp.runs.last().map_or(line, |r| r.line)
+            );
+            cx.fire(SignalId::S20, evidence, 1.0, detail, 1);
+        }
+    }
+
+    /// S21: after a check failed in this turn, the agent says in its own words that it will get
+    /// around it, calls the failure someone else's, or offers a bypass (once per failing episode).
+    fn bypass_intent(&mut self, text: &str, line: LineNo, cx: &mut Cx<'_>) {
+        if self.intent_fired || !self.failed_this_turn {
+            return;
+        }
+        let Some(lp) = self.failing(false) else {
+            return;
+        };
+        let Some((kind, words)) = intent::intent_with_words(text) else {
+            return;
+        };
+        let failed = lp.runs.last().map_or(line, |r| r.line);
+        let detail = if kind == Intent::Offer {
+            format!(
+                "{} failed, and Claude offers you a way around it: \"…{}…\"",
+                lp.name(),
+                one_line(words, 50)
+            )
+        } else {
+            format!(
+                "{} failed, and Claude now says \"…{}…\"",
+                lp.name(),
+                one_line(words, 50)
+            )
+        };
+        let variant = match kind {
+            Intent::Dismiss => 0,
+            Intent::Skip => 1,
+            Intent::Offer => 2,
+        };
+        self.intent_fired = true;
+        cx.fire(SignalId::S21, vec![failed, line], 1.0, detail, variant);
+    }
+
+    /// The most runs any kind of check has failed for one same reason since it last passed
+    /// (failures whose output names nothing count as one reason): two make tier 3. Runs failing
+    /// for different reasons, each fixed at once, are progress, not trouble.
+    fn failing_runs(&self) -> usize {
+        self.loops
+            .values()
+            .map(|lp| {
+                lp.runs
+                    .iter()
+                    .map(|r| {
+                        lp.runs
+                            .iter()
+                            .filter(|o| {
+                                o.named == r.named && (!r.named || o.signature == r.signature)
+                            })
+                            .count()
+                    })
+                    .max()
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// A check ran: R5 when it passed after failing; S5 when it failed again for a reason it
+    /// failed for before, after a fix (see the module docs).
     fn on_check(
         &mut self,
         kind: CheckKind,
@@ -194,54 +448,79 @@ impl Checks {
                 );
                 cx.recover(RecoveryId::R5, line, detail);
             }
+            if self.loops.values().all(|l| l.runs.is_empty()) {
+                self.intent_fired = false;
+            }
             return;
         }
-        self.failed_seen = true;
-        let (count, label) = r
+        self.failed_this_turn = true;
+        let (signature, named, label, observed) = r
             .failure
             .as_ref()
-            .map_or((1, String::new()), |f| (f.count, f.label.clone()));
-        let edits = std::mem::take(&mut lp.edits_since);
-        lp.edited_between |= !lp.runs.is_empty() && edits > 0;
-        lp.runs.push(line);
-        lp.count_before = std::mem::replace(&mut lp.last_count, count);
-        let label = one_line(&label, 40);
-        if !label.is_empty() && lp.labels.len() < 3 && lp.labels.last() != Some(&label) {
-            lp.labels.push(label);
-        }
+            .map_or((0, false, String::new(), Vec::new()), |f| {
+                (f.signature, f.named, f.label.clone(), f.observed.clone())
+            });
+        let run = Run {
+            line,
+            signature,
+            named,
+            label,
+            edits_before: std::mem::take(&mut lp.edits_since),
+            looked_before: std::mem::take(&mut lp.look).any(),
+        };
+        lp.observed = observed;
+        lp.kind = Some(kind);
         lp.target = checks::gist(&act.target);
-        let n = lp.runs.len();
-        let not_shrinking = n < 2 || lp.last_count >= lp.count_before;
-        if n < need || !lp.edited_between || !not_shrinking {
+        if lp.runs.len() >= MAX_RUNS {
+            lp.runs.remove(0);
+        }
+        lp.runs.push(run);
+        let Some(last) = lp.runs.last().filter(|r| r.named) else {
+            return;
+        };
+        let sig = last.signature;
+        // The earliest run of this episode that failed for the same reason.
+        let same: Vec<usize> = (0..lp.runs.len())
+            .filter(|i| lp.runs[*i].named && lp.runs[*i].signature == sig)
+            .collect();
+        if same.len() < 2 {
             return;
         }
-        let evidence = Evidence::from(&lp.runs);
-        let what = if lp.labels.is_empty() {
+        let prev = same[same.len() - 2];
+        let after = &lp.runs[prev + 1..];
+        let fixed = after.iter().any(|r| r.edits_before > 0);
+        let looked = after.iter().any(|r| r.looked_before);
+        let ongoing = matches!(lp.episode, Some((_, s)) if s == sig);
+        if !ongoing && (!fixed || (looked && same.len() < need)) {
+            return;
+        }
+        let n = same.len();
+        let evidence: Vec<LineNo> = same.iter().map(|i| lp.runs[*i].line).collect();
+        let label = one_line(&lp.runs[prev].label, 40);
+        let why = if label.is_empty() {
             String::new()
         } else {
-            format!(" ({})", lp.labels.join(", "))
+            format!(" ({label})")
+        };
+        let how = if looked || n > 2 {
+            format!("{n} times for the same reason{why}, with fixes in between")
+        } else {
+            format!("again for the same reason{why} after a fix, with nothing looked at in between")
         };
         let (detail, variant) = if kind == CheckKind::Commit {
-            (
-                format!(
-                    "the commit was rejected by its checks {n} times with edits in between{what}"
-                ),
-                1,
-            )
+            (format!("the commit's hooks rejected it {how}"), 1)
         } else {
-            (
-                format!(
-                    "`{}` failed {n} times with edits in between{what}",
-                    short(&lp.target)
-                ),
-                0,
-            )
+            (format!("`{}` failed {how}", short(&lp.target)), 0)
         };
-        #[expect(clippy::cast_precision_loss, reason = "small counts")]
-        let intensity = n as f64 / need as f64;
+        // Both ways in are the threshold: twice unexamined, or `need` times in any case.
+        let intensity = 1.0;
         match lp.episode {
-            Some(i) => cx.update(i, evidence, intensity, detail),
-            None => lp.episode = Some(cx.fire(SignalId::S5, evidence, intensity, detail, variant)),
+            Some((i, s)) if s == sig => cx.update(i, evidence, intensity, detail),
+            Some(_) => {}
+            None => {
+                let i = cx.fire(SignalId::S5, evidence, intensity, detail, variant);
+                lp.episode = Some((i, sig));
+            }
         }
     }
 }

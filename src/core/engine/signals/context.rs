@@ -1,5 +1,9 @@
 //! Context: the context window filling up (S17): compacted automatically, compacted again and
 //! again, or the last model call close to the window.
+//!
+//! Information, not trouble: it never raises the tier, and it fires only while the session is in
+//! trouble (tier 3), where a fresh or focused context is advice the user can act on. In a
+//! session that goes well, a compaction is shown as a compaction, not as a warning.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +33,9 @@ impl Context {
     fn on_compaction(&mut self, ev: &Event, auto: bool, cx: &mut Cx<'_>) {
         self.compactions += 1;
         self.full_fired = false;
+        if cx.tier() < 3 {
+            return;
+        }
         let n = self.compactions;
         let need = cx.rules.config.thresholds.s17_compactions;
         if auto {
@@ -60,7 +67,10 @@ impl Context {
         let used = m.input_tokens + m.cache_read_tokens + m.cache_creation_tokens;
         #[expect(clippy::cast_precision_loss, reason = "token counts")]
         let fraction = used as f64 / window as f64;
-        if fraction > cx.rules.config.thresholds.s17_context_fraction && !self.full_fired {
+        if fraction > cx.rules.config.thresholds.s17_context_fraction
+            && !self.full_fired
+            && cx.tier() >= 3
+        {
             self.full_fired = true;
             let detail = format!("the context is {:.0}% full", fraction * 100.0);
             cx.fire(SignalId::S17, vec![ev.line], 1.0, detail, 0);

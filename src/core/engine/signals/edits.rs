@@ -1,24 +1,31 @@
-//! Edits: the agent rewriting its own edits (S6); and the first lines written (R8).
+//! Edits: the agent editing the same lines back and forth (S6); and the first lines written
+//! (R8).
+//!
+//! Back and forth is "A, B, A again" on the same lines of one file within a turn: an edit puts
+//! back lines an earlier edit removed, while removing lines that edit wrote (or writes back the
+//! very text an earlier edit replaced). Many edits of one file that each move forward are
+//! ordinary work, and a revert the user asked for is not thrash.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::{push_capped_vec, short_path};
-use crate::core::engine::detector::{Act, Cx, Detector, Evidence, PromptFacts, Trail};
+use crate::core::LineNo;
+use crate::core::engine::detector::{Act, Cx, Detector, PromptFacts};
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::event::{Event, EventKind, Outcome, Tool};
 
-/// S6: a chain of edits each rewriting lines the previous edit of the file wrote, or an edit
-/// putting back what an earlier one replaced (unless the user asked to revert). R8: the session's
-/// first lines written.
+/// Earlier edits kept per file in a turn.
+const MAX_EDITS: usize = 16;
+
+/// S6 and R8.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct Edits {
-    /// Per file: hashes of the texts its edits replaced (a revert writes one back).
-    olds: HashMap<String, Vec<u64>>,
-    /// Per file: the lines its last edit wrote, and the chain of edits rewriting each other.
-    rewrites: HashMap<String, (Vec<u64>, Trail)>,
-    /// Per file: the rewrite chain's firing in this turn.
+    /// Per file, this turn's edits: where, the lines each removed and wrote, and the hashes of
+    /// the whole texts each replaced.
+    history: HashMap<String, Vec<Step>>,
+    /// Per file: the back-and-forth firing in this turn.
     episodes: HashMap<String, usize>,
     /// The turn's prompt asked to revert or undo something.
     revert_asked: bool,
@@ -26,9 +33,18 @@ pub(super) struct Edits {
     wrote: bool,
 }
 
+/// One edit of a file: its line, the substantial lines it removed and wrote, the text it replaced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Step {
+    line: LineNo,
+    removed: Vec<u64>,
+    added: Vec<u64>,
+    old: u64,
+}
+
 impl Detector for Edits {
     fn prompt(&mut self, p: &PromptFacts<'_>, _cx: &mut Cx<'_>) {
-        self.rewrites.clear();
+        self.history.clear();
         self.episodes.clear();
         self.revert_asked = REVERT_ASK.is_match(p.text);
     }
@@ -52,55 +68,58 @@ impl Detector for Edits {
     }
 }
 
+fn minus(a: &[u64], b: &[u64]) -> Vec<u64> {
+    a.iter()
+        .filter(|h| b.binary_search(h).is_err())
+        .copied()
+        .collect()
+}
+
+fn meets(a: &[u64], b: &[u64]) -> bool {
+    a.iter().any(|h| b.contains(h))
+}
+
 impl Edits {
     fn on_edit(&mut self, act: &Act, cx: &mut Cx<'_>) {
         let Some(edit) = act.edit.clone() else {
             return;
         };
-        let need = cx.rules.config.thresholds.s6_rewrites as usize;
         let empty = crate::core::hash::hash_words(b"");
-        // A revert: the new text is what an earlier edit of this file replaced.
-        let olds = self.olds.entry(edit.path.clone()).or_default();
-        let reverted = edit.new != empty && olds.contains(&edit.new);
-        if edit.old != empty {
-            push_capped_vec(olds, edit.old, 64);
-        }
-        if reverted && !self.revert_asked {
-            let detail = format!(
-                "an edit to {} put back text an earlier edit had replaced",
-                short_path(&edit.path)
-            );
-            cx.fire(
-                SignalId::S6,
-                vec![act.line, act.result_line],
-                1.0,
-                detail,
-                1,
-            );
+        let step = Step {
+            line: act.line,
+            removed: minus(&edit.old_lines, &edit.new_lines),
+            added: minus(&edit.new_lines, &edit.old_lines),
+            old: edit.old,
+        };
+        let history = self.history.entry(edit.path.clone()).or_default();
+        // The earliest edit this one undoes: it writes back what that one removed (or the whole
+        // text it replaced) and removes what that one wrote.
+        let undone = history.iter().position(|k| {
+            (edit.new != empty && edit.new == k.old)
+                || (meets(&step.added, &k.removed) && meets(&step.removed, &k.added))
+        });
+        push_capped_vec(history, step, MAX_EDITS);
+        let (Some(k), false) = (undone, self.revert_asked) else {
+            return;
+        };
+        // Versions of these lines so far: the first, every edit since, and this one.
+        let chain: Vec<LineNo> = history[k..].iter().map(|s| s.line).collect();
+        let versions = chain.len() + 1;
+        let need = cx.rules.config.thresholds.s6_rewrites as usize;
+        if versions < need {
             return;
         }
-        // A rewrite chain: each edit replaces lines the previous edit of this file wrote.
-        let chain = self.rewrites.entry(edit.path.clone()).or_default();
-        if chain.1.is_empty()
-            || !edit
-                .old_lines
-                .iter()
-                .any(|h| chain.0.binary_search(h).is_ok())
-        {
-            chain.1.clear();
-        }
-        chain.0.clone_from(&edit.new_lines);
-        chain.1.push(act.line);
-        let n = chain.1.len();
-        if n < need {
-            return;
-        }
-        let evidence = Evidence::from(&chain.1);
         let detail = format!(
-            "Claude rewrote its own edit of {} {} times in a row",
+            "Claude edited the same lines of {} back and forth: {} versions in this turn, the last one putting back what it had replaced",
             short_path(&edit.path),
-            n - 1
+            versions
         );
+        // Each edit once: the earlier ones by their call, this one by its result.
+        let evidence: Vec<LineNo> = chain[..chain.len() - 1]
+            .iter()
+            .copied()
+            .chain([act.result_line])
+            .collect();
         match self.episodes.get(&edit.path).copied() {
             Some(i) => cx.update(i, evidence, 1.0, detail),
             None => {

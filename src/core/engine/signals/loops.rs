@@ -1,5 +1,6 @@
 //! Loops: the same steps over and over in one turn (S1 same failing action, S2 same action with
-//! the same result, S3 ping-pong between two steps), and a long run in a troubled turn (S15).
+//! the same result, S3 ping-pong between two steps), and a long run in a troubled turn (S15):
+//! one where a loop signal fired or the errors come in a row.
 
 use serde::{Deserialize, Serialize};
 
@@ -141,7 +142,9 @@ impl Loops {
         let Some(current) = cx.session.turns.get(turn) else {
             return;
         };
-        let troubled = self.turn_errors >= t.s15_errors || cx.standing.turn_loop;
+        // Errors each answered at once are progress: the run is troubled when it loops (a loop
+        // signal fired in the turn) or keeps failing (this many errors in a row).
+        let troubled = cx.standing.turn_loop || cx.standing.error_streak >= t.s15_errors as usize;
         if !troubled {
             return;
         }

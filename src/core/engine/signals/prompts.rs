@@ -3,6 +3,11 @@
 //! prompt makes after trouble: a specific check (R1), new information (R2), plan mode (R3), a
 //! reframe (R4), an affirmation (R7). Feedback typed while rejecting a step is the user talking
 //! too: it can be a correction or frustrated.
+//!
+//! A correction is a prompt whose first clause corrects the agent ("no, …", "still broken"), a
+//! repeated prompt, or a prompt the agent itself answers by conceding it was wrong ("You're
+//! right! …" as the first words of its reply). Corrections in a row, with no success between and
+//! no new request between, are on the same point: the second one is nudged (S10).
 
 use std::collections::{HashSet, VecDeque};
 
@@ -23,6 +28,9 @@ pub(super) struct Prompts {
     prompts: VecDeque<PromptRec>,
     /// The correction chain's firing (S10).
     s10: Option<usize>,
+    /// This turn's prompt, until the agent's first reply says whether it was a correction (a
+    /// concession) or a new request (anything else, which ends the chain).
+    pending: Option<LineNo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,8 +73,14 @@ impl Detector for Prompts {
             };
             cx.fire(SignalId::S9, vec![prev_line, line], 1.0, detail, 0);
         }
+        self.pending = None;
         if p.correction || duplicate.is_some() {
-            self.correction(line, cx);
+            self.correction(line, None, cx);
+        } else if !p.continuation && !p.answered_question {
+            self.pending = (!NEW_REQUEST.is_match(&p.typed)).then_some(line);
+            if self.pending.is_none() {
+                end_chain(cx);
+            }
         }
         if p.frustrated {
             cx.fire(
@@ -108,6 +122,26 @@ impl Detector for Prompts {
     }
 
     fn observe(&mut self, ev: &Event, cx: &mut Cx<'_>) {
+        match &ev.kind {
+            EventKind::AgentText(t) => {
+                if let Some(prompt) = self.pending.take() {
+                    if CONCESSION.is_match(&t.text) {
+                        self.correction(prompt, Some(ev.line), cx);
+                    } else {
+                        end_chain(cx);
+                    }
+                }
+                return;
+            }
+            EventKind::Action(_) => {
+                // The agent went to work without conceding anything: a new request.
+                if self.pending.take().is_some() {
+                    end_chain(cx);
+                }
+                return;
+            }
+            _ => {}
+        }
         let EventKind::Result(r) = &ev.kind else {
             return;
         };
@@ -122,7 +156,7 @@ impl Detector for Prompts {
         }
         // Feedback typed while rejecting is the human talking: corrections and frustration count.
         if cx.rules.lex.is_correction(text) {
-            self.correction(ev.line, cx);
+            self.correction(ev.line, None, cx);
         }
         if cx.rules.lex.is_frustrated(text) {
             cx.fire(
@@ -188,9 +222,10 @@ impl Prompts {
         })
     }
 
-    /// A correction (or a repeated prompt) on `line`: S10 from the threshold, the same firing
-    /// growing while the chain goes on in this turn or the next.
-    fn correction(&mut self, line: LineNo, cx: &mut Cx<'_>) {
+    /// A correction (or a repeated prompt) on `line`, `conceded` on the agent's reply that owned
+    /// up to it: S10 from the threshold, the same firing growing while the chain goes on in this
+    /// turn or the next.
+    fn correction(&mut self, line: LineNo, conceded: Option<LineNo>, cx: &mut Cx<'_>) {
         let s = &mut *cx.standing;
         s.corrections += 1;
         // Lines come in order; two corrections on one line (two rejected steps) show it once.
@@ -202,8 +237,19 @@ impl Prompts {
         if n < need {
             return;
         }
-        let evidence = Evidence::from(&cx.standing.correction_lines);
-        let detail = format!("this is correction number {n} without a success in between");
+        let mut evidence = Evidence::from(&cx.standing.correction_lines);
+        if let Some(c) = conceded {
+            evidence.lines.push(c);
+            evidence.total += 1;
+        }
+        let first = cx.standing.correction_lines.first().unwrap_or(line);
+        let detail = if conceded.is_some() {
+            format!(
+                "you have corrected Claude {n} times in a row since line {first}, and it conceded again"
+            )
+        } else {
+            format!("you have corrected Claude {n} times in a row since line {first}")
+        };
         let turn = cx.turn_index();
         match self.s10 {
             Some(i) if cx.firing(i).is_some_and(|f| f.turn + 1 >= turn) => {
@@ -212,4 +258,25 @@ impl Prompts {
             _ => self.s10 = Some(cx.fire(SignalId::S10, evidence, 1.0, detail, 0)),
         }
     }
+}
+
+/// The agent's reply starts by owning up to a mistake: the prompt before it was a correction.
+static CONCESSION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::core::checks::ascii_re(
+        r"(?i)^\W*(?:(?:you'?re|you are) (?:absolutely |totally |completely |quite )?(?:right|correct)\b|good (?:catch|point|eye)\b|my (?:mistake|bad|apologies)\b|i apologi[sz]e\b|(?:i'?m )?sorry\b|oops\b)",
+    )
+});
+
+/// A prompt that asks for something new rather than pointing at what is wrong ("can you also…",
+/// "now add…"): a concession to it is politeness, not a correction.
+static NEW_REQUEST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::core::checks::ascii_re(
+        r"(?i)^\W*(?:(?:can|could|would|will) you\b|please\b|pls\b|let'?s\b|also\b|next\b|now\b|and\b|ok(?:ay)?\b|great\b|thanks?\b|thank you\b)",
+    )
+});
+
+/// A new request: the correction chain is over.
+fn end_chain(cx: &mut Cx<'_>) {
+    cx.standing.corrections = 0;
+    cx.standing.correction_lines.clear();
 }

@@ -1,6 +1,6 @@
 //! Steering: the user stopping the agent. Interrupts close together or followed by a correction
-//! (S7), rejected steps (S8); and taking control back after trouble: plan mode (R3), `/clear`
-//! (R4).
+//! (S7), rejected steps (S8: separate decisions; parallel calls rejected at once count once); and
+//! taking control back after trouble: plan mode (R3), `/clear` (R4).
 
 use std::collections::VecDeque;
 
@@ -29,6 +29,9 @@ pub(super) struct Steering {
     s8_turn: Option<usize>,
     /// Rejected plans in the session.
     plan_rejections: Trail,
+    /// The latest result was a rejection and no call came since: parallel calls the user
+    /// rejected together are one decision.
+    in_burst: bool,
 }
 
 impl Detector for Steering {
@@ -52,6 +55,9 @@ impl Detector for Steering {
     }
 
     fn observe(&mut self, ev: &Event, cx: &mut Cx<'_>) {
+        if matches!(ev.kind, EventKind::Action(_) | EventKind::Prompt(_)) {
+            self.in_burst = false;
+        }
         match &ev.kind {
             EventKind::Interrupt { .. } => self.on_interrupt(ev.line, cx),
             EventKind::Result(r) => {
@@ -106,7 +112,10 @@ impl Steering {
     fn on_rejection(&mut self, line: LineNo, plan: bool, feedback: bool, cx: &mut Cx<'_>) {
         let turn = cx.turn_index();
         let t = &cx.rules.config.thresholds;
-        self.rejection_units += if feedback { 1 } else { 2 };
+        // A second rejection in the same burst (siblings of one response) adds no decision.
+        if !std::mem::replace(&mut self.in_burst, true) {
+            self.rejection_units += if feedback { 1 } else { 2 };
+        }
         self.rejection_lines.push(line);
         if self.rejection_units >= 2 * t.s8_rejections && self.s8_turn != Some(turn) {
             self.s8_turn = Some(turn);
@@ -116,7 +125,7 @@ impl Steering {
                 SignalId::S8,
                 evidence,
                 1.0,
-                format!("you rejected {n} of Claude's steps in this turn"),
+                format!("you rejected Claude's steps {n} times in this turn"),
                 0,
             );
         }

@@ -90,6 +90,63 @@ pub fn merge_notify(original: &str, me: &str) -> Result<Merged, String> {
     })
 }
 
+/// What [`unmerge_notify`] left: the new file's text, and the program put back as `notify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmerged {
+    pub text: String,
+    pub restored: Option<Vec<String>>,
+}
+
+/// Takes ringside's hook out of Codex's `notify` in `original`: the program it ran after itself
+/// becomes the notify program again, or `notify` goes when there was none. `None`: ringside's
+/// hook is not the notify program (nothing to remove).
+///
+/// # Errors
+/// When the file is not valid TOML, or its `notify` is not a list of strings.
+pub fn unmerge_notify(original: &str) -> Result<Option<Unmerged>, String> {
+    let mut doc: DocumentMut = original
+        .parse()
+        .map_err(|e| format!("not valid TOML: {e}"))?;
+    let Some(item) = doc.get("notify") else {
+        return Ok(None);
+    };
+    let arr = item
+        .as_array()
+        .ok_or("`notify` is not a list of strings; fix it first")?;
+    let mut v = Vec::new();
+    for x in arr {
+        v.push(
+            x.as_str()
+                .ok_or("`notify` is not a list of strings; fix it first")?
+                .to_owned(),
+        );
+    }
+    let tail = &own_notify("")[1..];
+    let ours = v.len() > tail.len()
+        && v[1..=tail.len()] == *tail
+        && v[0].rsplit('/').next() == Some("ringside");
+    if !ours {
+        return Ok(None);
+    }
+    let kept: Vec<String> = v[tail.len() + 1..].to_vec();
+    if kept.is_empty() {
+        doc.remove("notify");
+        return Ok(Some(Unmerged {
+            text: doc.to_string(),
+            restored: None,
+        }));
+    }
+    let mut arr = Array::new();
+    for a in &kept {
+        arr.push(a.as_str());
+    }
+    doc.insert("notify", Item::Value(Value::Array(arr)));
+    Ok(Some(Unmerged {
+        text: doc.to_string(),
+        restored: Some(kept),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +194,38 @@ mod tests {
             merge_notify("", "ringside").map(|m| matches!(m, Merged::Added { .. })),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn uninstall_takes_out_exactly_what_install_added() {
+        let original = "# mine\nmodel = \"gpt-5.3-codex\"\n";
+        let Merged::Added { text, .. } = merge_notify(original, "/opt/bin/ringside").unwrap()
+        else {
+            panic!("added");
+        };
+        let back = unmerge_notify(&text).unwrap().expect("ours");
+        assert_eq!(back.text, original);
+        assert_eq!(back.restored, None);
+
+        let theirs = "notify = [\"notify-send-codex\", \"--urgent\"]\n";
+        let Merged::Added { text, .. } = merge_notify(theirs, "ringside").unwrap() else {
+            panic!("added");
+        };
+        let back = unmerge_notify(&text).unwrap().expect("ours");
+        assert_eq!(back.text.trim(), theirs.trim());
+        assert_eq!(
+            back.restored,
+            Some(vec!["notify-send-codex".into(), "--urgent".into()])
+        );
+        // Not ringside's: nothing to remove.
+        assert_eq!(unmerge_notify(theirs).unwrap(), None);
+        assert_eq!(unmerge_notify("model = \"x\"\n").unwrap(), None);
+        assert_eq!(
+            unmerge_notify("notify = [\"myringside-fork\", \"hook\", \"--agent\", \"codex\"]\n")
+                .unwrap(),
+            None
+        );
+        assert!(unmerge_notify("notify = 3\n").is_err());
     }
 
     #[test]

@@ -1,9 +1,6 @@
-//! Nudge assertions that wait for detectors being written for issue 13 (branch `coach-eval`):
-//! test weakening, bypass intent in the agent's words, done-without-proof whatever the tier.
-//!
-//! Compiled always, run only with the second switch `RINGSIDE_E2E_PENDING=1` (and the client
-//! switch): they fail today, by design, and the lead turns them on when the detectors land.
-//! Each names the record the nudge must be shown at.
+//! The issue-13 detectors on transcripts the real client wrote: test weakening, bypass intent in
+//! the agent's words, done-without-proof whatever the tier. Each names the record the nudge
+//! must be shown at.
 
 use serde_json::Value;
 
@@ -11,16 +8,8 @@ use super::harness::{self, Harness};
 use super::scenarios::{self, *};
 use super::truth;
 
-fn pending() -> Option<std::path::PathBuf> {
-    let claude = harness::claude_bin()?;
-    if std::env::var_os(harness::PENDING_SWITCH).is_none() {
-        eprintln!(
-            "NOTICE: {} is not set; skipping the nudge assertions that wait for the issue-13 detectors",
-            harness::PENDING_SWITCH
-        );
-        return None;
-    }
-    Some(claude)
+fn client() -> Option<std::path::PathBuf> {
+    harness::claude_bin()
 }
 
 fn nudges(score: &Value) -> Vec<(String, u64)> {
@@ -40,8 +29,8 @@ fn nudges(score: &Value) -> Vec<(String, u64)> {
 /// A test loosened right after it failed (exact comparison turned into a presence check) is
 /// nudged at that edit's result, before "All tests pass" is believed.
 #[test]
-fn pending_issue13_nudge_on_a_weakened_test() {
-    let Some(claude) = pending() else { return };
+fn nudge_on_a_weakened_test() {
+    let Some(claude) = client() else { return };
     let h = Harness::new("weakened-test", claude, scenarios::weakened_test);
     h.headless(WEAKEN_PROMPT, false);
     let file = h.transcript();
@@ -64,8 +53,8 @@ fn pending_issue13_nudge_on_a_weakened_test() {
 /// The agent calls the hook's failure "pre-existing and unrelated" and says it will skip the
 /// hook: nudged at those words, before the --no-verify commit runs.
 #[test]
-fn pending_issue13_nudge_on_bypass_intent_before_no_verify() {
-    let Some(claude) = pending() else { return };
+fn nudge_on_bypass_intent_before_no_verify() {
+    let Some(claude) = client() else { return };
     let h = Harness::new("blocked-commit", claude, scenarios::blocked_commit);
     h.failing_pre_commit_hook();
     h.headless(COMMIT_PROMPT, false);
@@ -92,8 +81,8 @@ fn pending_issue13_nudge_on_bypass_intent_before_no_verify() {
 /// "Done" after an edit with no check run, in a headless session with no trouble: nudged at
 /// the claim.
 #[test]
-fn pending_issue13_nudge_on_done_without_proof_in_a_headless_session() {
-    let Some(claude) = pending() else { return };
+fn nudge_on_done_without_proof_in_a_headless_session() {
+    let Some(claude) = client() else { return };
     let h = Harness::new("done-unverified", claude, scenarios::done_unverified);
     h.headless(DONE_PROMPT, false);
     let file = h.transcript();
