@@ -22,7 +22,13 @@
 //!
 //! After the runs it checks the session figures against the generator's ground truth and prints
 //! the peak RSS, which should stay far below the file size.
+//!
+//! Then the same for a generated Codex rollout (`RINGSIDE_BENCH_CODEX_MB`, default 100; 0 skips
+//! it; `benches/common/codex_gen.rs`): raw, the Codex reader alone, and the whole pipeline, its
+//! prompts, tool calls and model calls checked against the generator's.
 
+#[path = "common/codex_gen.rs"]
+mod codex_gen;
 #[path = "common/gen.rs"]
 mod generator;
 #[path = "common/util.rs"]
@@ -35,6 +41,8 @@ use std::io::{self, BufWriter, ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
 use ringside::core::agents::claude::Parser;
+use ringside::core::agents::{Format, Reader, Role};
+use ringside::core::engine::Rules;
 use ringside::core::lines::{Line, LineAssembler};
 use ringside::core::pipeline::Pipeline;
 use ringside::core::session::Builder;
@@ -209,6 +217,146 @@ fn parse_score(path: &Path, buf: &mut [u8]) -> io::Result<RunOut> {
         work_what: "signals and recoveries",
         figures: Some(figures),
     })
+}
+
+/// The Codex reader alone (framing and parsing), events dropped.
+fn codex_parse(path: &Path, buf: &mut [u8]) -> io::Result<RunOut> {
+    let mut r = Reader::new(Format::Codex, Role::Main);
+    let mut events = Vec::new();
+    let mut count = 0u64;
+    for_each_chunk(path, buf, |mut chunk| {
+        while !chunk.is_empty() {
+            let step = r.feed_record(chunk, &mut events);
+            chunk = &chunk[step.consumed..];
+            count += events.len() as u64;
+            events.clear();
+        }
+    })?;
+    r.finish(&mut events);
+    Ok(RunOut {
+        lines: r.stats().lines,
+        work: count,
+        work_what: "events",
+        figures: None,
+    })
+}
+
+/// A Codex rollout through the whole pipeline.
+fn codex_score(path: &Path, buf: &mut [u8]) -> io::Result<RunOut> {
+    let mut p = Pipeline::for_format(Format::Codex, Some("bench".into()), Rules::shared_default());
+    for_each_chunk(path, buf, |chunk| p.feed(chunk))?;
+    p.finish();
+    let s = p.session();
+    Ok(RunOut {
+        lines: p.stats().lines,
+        work: (p.engine().firings.len() + p.engine().recoveries.len()) as u64,
+        work_what: "signals and recoveries",
+        figures: Some(Figures {
+            prompts: s.prompts() as u64,
+            tool_calls: u64::from(s.totals.tool_calls),
+            model_calls: u64::from(s.totals.model_calls),
+            skipped: p.stats().skipped_total(),
+            ..Figures::default()
+        }),
+    })
+}
+
+/// The Codex part of the bench: its own generated file, table and checks.
+fn codex_bench(mb: u64, seed: u64, runs: usize, buf: &mut [u8]) -> io::Result<bool> {
+    let path = target_dir()
+        .join("bench-data")
+        .join(format!("codex-rollout-{mb}mb-seed{seed}.jsonl"));
+    let truth_path = path.with_extension("truth");
+    let stamp = format!("generator={}", codex_gen::CODEX_GENERATOR_VERSION);
+    let cached = fs::read_to_string(&truth_path)
+        .ok()
+        .filter(|t| t.lines().any(|l| l.trim() == stamp))
+        .and_then(|t| codex_gen::CodexTruth::from_kv(&t))
+        .filter(|t| fs::metadata(&path).is_ok_and(|m| m.len() == t.bytes));
+    let truth = match cached {
+        Some(t) => t,
+        None => {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            let tmp = path.with_extension("jsonl.tmp");
+            let t = codex_gen::write_rollout(
+                BufWriter::with_capacity(CHUNK, File::create(&tmp)?),
+                mb * 1_000_000,
+                seed,
+            )?;
+            fs::rename(&tmp, &path)?;
+            fs::write(&truth_path, format!("{}{stamp}\n", t.to_kv()))?;
+            t
+        }
+    };
+    println!();
+    println!(
+        "codex     {} ({:.1} MB, {} lines, {} prompts, {} tool calls)",
+        path.display(),
+        truth.bytes as f64 / MB,
+        thousands(truth.lines),
+        thousands(truth.prompts),
+        thousands(truth.tool_calls)
+    );
+    let variants = [
+        Variant {
+            name: "raw (read + memchr)",
+            run: raw,
+        },
+        Variant {
+            name: "codex parse only",
+            run: codex_parse,
+        },
+        Variant {
+            name: "codex parse+model+score",
+            run: codex_score,
+        },
+    ];
+    let mut rows = Vec::new();
+    for v in &variants {
+        rows.push(measure(v, &path, buf, runs)?);
+    }
+    let base = rows.first().map_or(f64::NAN, Row::median);
+    let mbps = |s: f64| truth.bytes as f64 / MB / s;
+    println!(
+        "{:<24} {:>11} {:>21} {:>10} {:>9}",
+        "variant", "median MB/s", "min–max MB/s", "median s", "time/raw"
+    );
+    println!("{}", "-".repeat(79));
+    for r in &rows {
+        let range = format!("{:.0} – {:.0}", mbps(r.max()), mbps(r.min()));
+        println!(
+            "{:<24} {:>11.0} {:>21} {:>10.3} {:>8.1}x",
+            r.name,
+            mbps(r.median()),
+            range,
+            r.median(),
+            r.median() / base
+        );
+    }
+    let mut ok = rows.iter().all(|r| r.out.lines == truth.lines);
+    if let Some(f) = rows.iter().rev().find_map(|r| r.out.figures.clone()) {
+        for (name, got, want) in [
+            ("prompts", f.prompts, truth.prompts),
+            ("tool calls", f.tool_calls, truth.tool_calls),
+            ("model calls", f.model_calls, truth.model_calls),
+            ("skipped lines", f.skipped, 0),
+        ] {
+            let verdict = if got == want {
+                "ok"
+            } else {
+                "<<<<<<<< MISMATCH"
+            };
+            ok &= got == want;
+            println!(
+                "  {name:<27} {:>14} {:>14}  {verdict}",
+                thousands(got),
+                thousands(want)
+            );
+        }
+    }
+    Ok(ok)
 }
 
 // =============================================================================================
@@ -515,6 +663,10 @@ fn main() -> io::Result<()> {
         } else {
             println!("  parser notes: 0 skipped lines, no unknown types or fields");
         }
+    }
+    let codex_mb = env_u64("RINGSIDE_BENCH_CODEX_MB", 100);
+    if codex_mb > 0 && external.is_none() {
+        ok &= codex_bench(codex_mb, seed, runs, &mut buf)?;
     }
     println!();
     if ok {

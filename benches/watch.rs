@@ -82,7 +82,7 @@ fn latency(appends: usize) -> io::Result<()> {
             rules: Rules::new(Config::default()),
             live_hint: None,
         },
-        roots,
+        roots: Box::new(roots),
         dismissed: Vec::new(),
         live_file: None,
     };

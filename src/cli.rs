@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// A terminal coach for people who work with coding agents.
 ///
-/// ringside reads Claude Code's session transcripts (read-only, offline), scores every prompt
+/// ringside reads coding agents' session transcripts (Claude Code, Codex CLI, Copilot CLI, Gemini
+/// CLI; read-only, offline), scores every prompt
 /// (agent actions per instruction, errors, checks, output), spots stalls (failing-test loops,
 /// error streaks, repeated corrections…) and suggests how to reframe before you give up.
 #[derive(Debug, Parser)]
@@ -57,10 +58,12 @@ pub enum Command {
     Cache(CacheArgs),
     /// Claude Code's status line: reads its JSON on stdin, prints actions, risk and the nudge.
     Statusline(StatuslineArgs),
-    /// Claude Code hook handler (SessionStart, UserPromptSubmit, Stop, Notification): records
-    /// the live session and shows a due nudge. Never blocks.
+    /// Claude Code hook handler (SessionStart, UserPromptSubmit, Stop, Notification), or Codex's
+    /// notify program (`--agent codex`): records the live session and shows a due nudge. Never
+    /// blocks.
     Hook(HookArgs),
-    /// Add ringside's status line or hooks to Claude Code's settings.json (shows the diff first).
+    /// Add ringside's status line or hooks to Claude Code's settings.json, or its notify program to
+    /// Codex's config.toml (shows the diff first).
     Install(InstallArgs),
     /// Take ringside's status line or hooks out of settings.json again: exactly what install
     /// added, and a status line it chained put back (shows the diff first).
@@ -76,6 +79,47 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Which agent's sessions to take (`--agent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Agent {
+    /// Claude Code.
+    #[value(alias = "claude-code")]
+    Claude,
+    /// OpenAI Codex CLI (CLI, VS Code, Desktop).
+    #[value(alias = "codex-cli")]
+    Codex,
+    /// GitHub Copilot CLI.
+    #[value(alias = "copilot-cli")]
+    Copilot,
+    /// Gemini CLI.
+    #[value(alias = "gemini-cli")]
+    Gemini,
+}
+
+impl Agent {
+    /// The formats this agent writes.
+    #[must_use]
+    pub fn formats(self) -> Vec<ringside::core::agents::Format> {
+        use ringside::core::agents::Format;
+        match self {
+            Agent::Claude => vec![Format::Claude],
+            Agent::Codex => vec![Format::Codex],
+            Agent::Copilot => vec![Format::Copilot],
+            Agent::Gemini => vec![Format::Gemini, Format::GeminiJson],
+        }
+    }
+}
+
+/// The roots of the environment, narrowed to `--agent` when given.
+#[must_use]
+pub fn roots_for(agent: Option<Agent>) -> ringside::source::discover::Roots {
+    let roots = ringside::source::discover::roots_from_env();
+    match agent {
+        Some(a) => roots.only(&a.formats()),
+        None => roots,
+    }
 }
 
 /// A playback speed: a finite number above zero (0 would freeze the player).
@@ -111,6 +155,9 @@ pub struct ReviewArgs {
     /// Only sessions working under this folder.
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
+    /// Only this agent's sessions (default: every agent's).
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Option<Agent>,
     /// How to show it. Default: tui when stdout is a terminal, else markdown.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<ReviewFormat>,
@@ -203,6 +250,19 @@ pub struct HookArgs {
     /// Evaluate time-based rules at this RFC 3339 time instead of now (tests).
     #[arg(long, value_name = "TIME", hide = true)]
     pub now: Option<String>,
+    /// Which agent calls: Claude Code (the default; its hook JSON on stdin) or Codex (its
+    /// `notify` program: the notification JSON as the last argument, after the program you had
+    /// before, if any, which ringside then runs).
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Option<Agent>,
+    /// With `--agent codex`: your previous notify program and its arguments, then Codex's
+    /// notification JSON (Codex appends it).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<String>,
 }
 
 /// What `install` adds.
@@ -212,6 +272,9 @@ pub enum InstallWhat {
     Statusline,
     /// `hooks`: ringside hook on SessionStart, UserPromptSubmit, Stop and Notification.
     Hooks,
+    /// Codex's `notify` program in `config.toml`: `ringside hook --agent codex` (a program you
+    /// already have is kept and run after it).
+    CodexNotify,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +302,9 @@ pub struct WatchArgs {
     /// Follow sessions of every project, even when started inside a repository.
     #[arg(long)]
     pub all: bool,
+    /// Only follow this agent's sessions (default: the newest of any agent's).
+    #[arg(long, value_enum, value_name = "AGENT", conflicts_with = "demo")]
+    pub agent: Option<Agent>,
     /// Play the demo session shipped with ringside (the default when no transcripts exist).
     #[arg(long, conflicts_with_all = ["session", "project", "all"])]
     pub demo: bool,
@@ -320,6 +386,9 @@ pub struct SessionsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Only this agent's sessions (default: every agent's).
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Option<Agent>,
     /// Show at most this many sessions (0 = all).
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub limit: usize,

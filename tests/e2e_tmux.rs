@@ -472,3 +472,87 @@ fn the_session_picker_filters_as_you_type() {
     t.wait_for("now following session aaaa1111", 10);
     t.send(&["q"]);
 }
+
+/// Watch follows the newest session of any agent: a Claude Code session, then a Codex rollout
+/// that starts and grows (the header names Codex; its failing check loop is nudged), then a new
+/// Claude Code session again.
+#[test]
+fn watch_follows_a_growing_codex_rollout_and_switches_between_agents() {
+    use common::rollout::{Rollout, thread_id};
+    let Some(t) = Tmux::start(80, 30) else { return };
+    let (tmp, proj) = home();
+    let home = tmp.path();
+    // Codex's folder for today's rollout exists before watch starts (Codex makes it on the
+    // first rollout of the day).
+    let start = ringside::source::clock::now().0 - 60_000;
+    let codex_home = home.join("codex");
+    let mut r = Rollout::new(&thread_id(42), "/home/USER/projects/spotter", start);
+    let day = r.write(&codex_home, start);
+    std::fs::remove_file(&day).unwrap();
+    let cmd = format!(
+        "cd {h} && env HOME={h} CLAUDE_CONFIG_DIR={h}/claude CODEX_HOME={h}/codex RINGSIDE_HOME={h}/rs RINGSIDE_LOG=debug TERM=xterm-256color {bin} watch --all",
+        h = home.display(),
+        bin = bin()
+    );
+    t.send(&[&cmd, "Enter"]);
+    t.wait_for("Waiting for", 10);
+
+    // A Claude Code session first.
+    let claude = proj.join("aaaa0000-0000-4000-8000-000000000001.jsonl");
+    append(
+        &claude,
+        format!(
+            r#"{{"type":"user","message":{{"role":"user","content":"claude lists the files"}},"sessionId":"aaaa0000","cwd":"/home/USER/projects/spotter","timestamp":"{}"}}"#,
+            ringside::core::Millis(start)
+        )
+        .as_bytes(),
+    );
+    append(&claude, b"\n");
+    t.wait_for("claude lists the files", 10);
+
+    // A Codex rollout starts: watch switches to it and the header names the agent.
+    r.prompt("codex makes the tests pass");
+    std::fs::write(&day, r.text()).unwrap();
+    let screen = t.wait_for("codex makes the tests pass", 10);
+    assert!(
+        screen.contains("now following session 019c002a (a Codex session: a new session started)"),
+        "the switch names the agent:\n{screen}"
+    );
+    assert!(
+        screen.contains("Codex · "),
+        "the header names Codex:\n{screen}"
+    );
+    // It grows: the same test fails run after run, with edits between.
+    for n in 0..5 {
+        let before = r.lines.len();
+        r.exec("cargo test", false);
+        r.patch("src/lib.rs", n);
+        let new: String = r.lines[before..].iter().map(|l| format!("{l}\n")).collect();
+        append(&day, new.as_bytes());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let screen = t.wait_for("Check keeps failing", 15);
+    assert!(screen.contains("cargo test"), "{screen}");
+    assert!(
+        !screen.contains("Claude"),
+        "a Codex nudge speaks of Codex:\n{screen}"
+    );
+
+    // A new Claude Code session starts: back to Claude Code.
+    let second = proj.join("bbbb0000-0000-4000-8000-000000000002.jsonl");
+    append(
+        &second,
+        br#"{"type":"user","message":{"role":"user","content":"claude again after codex"},"sessionId":"bbbb0000","cwd":"/home/USER/projects/spotter","timestamp":"2026-02-11T22:00:00Z"}
+"#,
+    );
+    let screen = t.wait_for("claude again after codex", 10);
+    assert!(
+        screen.contains("now following session bbbb0000"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Codex · "),
+        "the header is Claude Code's again:\n{screen}"
+    );
+    t.send(&["q"]);
+}

@@ -488,3 +488,122 @@ fn snapshots_of_the_review_screen_and_markdown() {
         Some(ringside::tui::review::Exit::Open(picked))
     );
 }
+
+/// A month of two agents: Claude Code sessions (the clean ones above) and Codex rollouts (two
+/// clean, one troubled and left, in the period; two in the baseline). The review counts them
+/// together and apart: `by_agent`, each session's `agent`, the markdown's "By agent" table, and
+/// `--agent` reads only one agent's sessions.
+#[test]
+fn a_generated_multi_agent_month_counts_each_agent_apart() {
+    use common::rollout::{Rollout, thread_id};
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let claude = home.join(".claude");
+    let codex = home.join(".codex");
+    let app = "/home/dev/app";
+    for i in 0..3 {
+        let start = NOW_MS - (i + 1) * DAY;
+        write(
+            &claude,
+            app,
+            &format!("mc{i}"),
+            &clean(&format!("mc{i}"), app, start, 2),
+        );
+    }
+    let rollout = |n: u32, start: i64, trouble: bool| {
+        let mut r = Rollout::new(&thread_id(n), app, start);
+        r.prompt("add the empty-input case to src/parse.rs");
+        r.exec("ls src", true);
+        r.patch("src/parse.rs", n);
+        if trouble {
+            r.prompt("the build of the parser crate fails: make cargo build pass");
+            for _ in 0..3 {
+                r.exec("cargo build -p parser", false);
+            }
+            r.say("The build still fails; I could not find the cause.");
+        } else {
+            r.exec("cargo test -p parser", true);
+            r.say("Done: the tests pass.");
+        }
+        r.end_turn();
+        r.write(&codex, start);
+    };
+    for (n, days, trouble) in [
+        (1, 1, false),
+        (2, 2, false),
+        (3, 3, true),
+        (4, 10, false),
+        (5, 20, false),
+    ] {
+        rollout(n, NOW_MS - days * DAY, trouble);
+    }
+    let roots = Roots {
+        projects: vec![claude.join("projects")],
+        codex: vec![codex.join("sessions")],
+        ..Roots::default()
+    };
+    let summaries = summaries_of(&roots);
+    assert_eq!(summaries.len(), 8);
+    let r = Review::build(&summaries, &window(), &[]);
+    assert_eq!(r.week.sessions, 6);
+    let by_agent: Vec<(&str, u64, u64, u64, u64)> = r
+        .by_agent
+        .iter()
+        .map(|g| {
+            (
+                g.key.as_str(),
+                g.sessions,
+                g.prompts,
+                g.lines_added,
+                g.trouble,
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_agent,
+        vec![("claude-code", 3, 6, 12, 0), ("codex", 3, 4, 6, 1)],
+        "each agent's sessions, prompts, lines (a patch adds two), trouble"
+    );
+    let codex_rows: Vec<&str> = r
+        .sessions
+        .iter()
+        .filter(|s| s.agent == "codex")
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(codex_rows.len(), 3);
+    assert!(codex_rows.contains(&thread_id(3).as_str()));
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["by_agent"][1]["key"], "codex");
+    assert_eq!(
+        json["sessions"][0]["agent"].as_str().map(|a| a.len() > 3),
+        Some(true)
+    );
+
+    // The command: markdown with the agents table; --agent reads one agent.
+    let review = |extra: &[&str]| {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("ringside"))
+            .env("HOME", &home)
+            .env("RINGSIDE_HOME", tmp.path().join("rs"))
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .env_remove("CODEX_HOME")
+            .env("TZ", "UTC")
+            .args(["review", "--now", NOW, "--no-cache"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let md = review(&["--format", "markdown"]);
+    assert!(md.contains("## By agent"), "{md}");
+    assert!(md.contains("| codex | 3 |"), "{md}");
+    let only: Value =
+        serde_json::from_str(&review(&["--format", "json", "--agent", "codex"])).unwrap();
+    assert_eq!(only["week"]["sessions"], 3);
+    assert_eq!(only["by_agent"].as_array().unwrap().len(), 1);
+    assert_eq!(only["baseline"]["sessions"], 2);
+}

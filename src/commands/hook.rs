@@ -31,9 +31,9 @@ use super::inside;
 
 /// Which nudges were already handed out for one transcript (indexes into the engine's list).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct Shown {
-    user: Option<usize>,
-    agent: Option<usize>,
+pub(super) struct Shown {
+    pub user: Option<usize>,
+    pub agent: Option<usize>,
 }
 
 /// The call's time budget after stdin, well inside the 10 s Claude Code gives a hook.
@@ -43,6 +43,10 @@ const BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
 pub fn run(args: &HookArgs, global: &Global) {
     inside::init_log();
     inside::watchdog(inside::STDIN_WAIT + BUDGET, "the hook");
+    if args.agent == Some(crate::cli::Agent::Codex) {
+        super::codex_notify::run(args, global);
+        return;
+    }
     let Some(payload) = inside::read_stdin().and_then(|b| inside::parse_payload(&b)) else {
         return;
     };
@@ -123,7 +127,7 @@ pub fn run(args: &HookArgs, global: &Global) {
 }
 
 /// The text shown to the user (all of it sanitised, well under Claude Code's 10,000 characters).
-fn system_message(n: &NudgeCard) -> String {
+pub(super) fn system_message(n: &NudgeCard) -> String {
     format!("ringside ⚠ {} — {}", n.headline, n.text)
 }
 
@@ -135,12 +139,12 @@ fn additional_context(n: &NudgeCard) -> String {
     )
 }
 
-fn marks_file(cache: &Path, transcript: &Path) -> std::path::PathBuf {
+pub(super) fn marks_file(cache: &Path, transcript: &Path) -> std::path::PathBuf {
     let key = hash(transcript.as_os_str().as_encoded_bytes());
     cache.join("hook").join(format!("{key:016x}.json"))
 }
 
-fn read_shown(path: &Path) -> Shown {
+pub(super) fn read_shown(path: &Path) -> Shown {
     std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::cli::Global;
 use ringside::core::Millis;
+use ringside::core::agents::Format;
 use ringside::core::engine::{Engine, Rules};
 use ringside::core::pipeline::Pipeline;
 use ringside::core::view::View;
@@ -220,8 +221,18 @@ pub fn dismissed(scored: &Scored) -> Vec<usize> {
 /// Catches up on the payload's transcript and ticks a copy of the engine; `None` (logged) when
 /// there is no transcript to read.
 pub fn score(transcript: &Path, rules: &Arc<Rules>, now: Millis) -> Option<Scored> {
+    score_format(Format::default(), transcript, rules, now)
+}
+
+/// [`score`] for a transcript of `format`.
+pub fn score_format(
+    format: Format,
+    transcript: &Path,
+    rules: &Arc<Rules>,
+    now: Millis,
+) -> Option<Scored> {
     let cache = settings::dirs()?.cache;
-    match snapshot::catch_up(&cache, transcript, rules) {
+    match snapshot::catch_up_format(&cache, format, transcript, rules) {
         Ok(c) => {
             let mut engine = c.pipeline.engine().clone();
             engine.tick(now, c.pipeline.session());

@@ -1,5 +1,6 @@
 //! `ringside install statusline|hooks` and `ringside uninstall statusline|hooks`: ringside in
-//! Claude Code's `settings.json`, and out of it again.
+//! Claude Code's `settings.json`, and out of it again; `ringside install|uninstall codex-notify`:
+//! ringside's hook as Codex's `notify` program in its `config.toml` (the same conversation).
 //!
 //! Shows the change as a unified diff, then writes it after confirmation (a prompt in a
 //! terminal, `--yes` in scripts; neither: nothing is written). `--dry-run` only shows the diff.
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{InstallArgs, InstallWhat};
+use ringside::source::agents::codex::config as codex_config;
 use ringside::source::claude_settings::{self, Change, CommitError, Edited, Part, Snapshot};
 use ringside::source::{clock, settings};
 
@@ -31,35 +33,108 @@ pub enum Mode {
 /// How often a file that keeps changing under `--yes` is merged again before giving up.
 const ATTEMPTS: usize = 5;
 
+/// The file a command edits, as the user knows it, and who reads it.
+struct Target {
+    path: PathBuf,
+    /// "Claude Code", "Codex".
+    agent: &'static str,
+    /// What is added or removed ("status line", "hooks", "notify program").
+    label: &'static str,
+}
+
 pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if mode == Mode::Install {
+        warn_if_build_folder();
+    }
+    if args.what == InstallWhat::CodexNotify {
+        let codex_home = std::env::var("CODEX_HOME").ok();
+        let Some(path) = codex_config::path(codex_home.as_deref(), home.as_deref()) else {
+            bail!("no home directory and no CODEX_HOME: cannot find Codex's config.toml");
+        };
+        // The arguments are written as a TOML list, not a shell line: no quoting.
+        let me = own_program();
+        let shown = path.display().to_string();
+        let target = Target {
+            path,
+            agent: "Codex",
+            label: "notify program",
+        };
+        return converse(args, mode, &target, &|text: &str| {
+            codex_edit(text, mode, &me)
+                .map_err(|e| anyhow::anyhow!("{shown}: {e} (nothing was changed)"))
+        });
+    }
     let part = match args.what {
         InstallWhat::Statusline => Part::Statusline,
-        InstallWhat::Hooks => Part::Hooks,
+        InstallWhat::Hooks | InstallWhat::CodexNotify => Part::Hooks,
     };
-    let home = std::env::var_os("HOME").map(PathBuf::from);
     let config_dir = std::env::var("CLAUDE_CONFIG_DIR").ok();
     let Some(path) = claude_settings::path(config_dir.as_deref(), home.as_deref()) else {
         bail!(
             "no home directory and no CLAUDE_CONFIG_DIR: cannot find Claude Code's settings.json"
         );
     };
-    let real = claude_settings::resolve(&path)
-        .with_context(|| format!("cannot follow {}", path.display()))?;
-    let shown = if real == path {
-        path.display().to_string()
-    } else {
-        format!("{} (-> {})", path.display(), real.display())
-    };
     let me = own_command();
-    if mode == Mode::Install {
-        warn_if_build_folder();
-    }
-    let edit = |text: &str| -> Result<Edited> {
+    let shown = path.display().to_string();
+    let target = Target {
+        path,
+        agent: "Claude Code",
+        label: part.label(),
+    };
+    converse(args, mode, &target, &|text: &str| {
         match mode {
             Mode::Install => claude_settings::install(text, part, &me),
             Mode::Uninstall => claude_settings::uninstall(text, part),
         }
-        .map_err(|e| anyhow::anyhow!("{}: {e} (nothing was changed)", path.display()))
+        .map_err(|e| anyhow::anyhow!("{shown}: {e} (nothing was changed)"))
+    })
+}
+
+/// Codex's `notify` in or out, as an edit of the file's text.
+fn codex_edit(text: &str, mode: Mode, me: &str) -> Result<Edited, String> {
+    Ok(match mode {
+        Mode::Install => match codex_config::merge_notify(text, me)? {
+            codex_config::Merged::AlreadyPresent => Edited {
+                text: text.to_owned(),
+                change: Change::Unchanged,
+            },
+            codex_config::Merged::Added { text, kept } => Edited {
+                text,
+                change: Change::Added {
+                    chained: kept.map(|k| k.join(" ")),
+                },
+            },
+        },
+        Mode::Uninstall => match codex_config::unmerge_notify(text)? {
+            None => Edited {
+                text: text.to_owned(),
+                change: Change::Unchanged,
+            },
+            Some(codex_config::Unmerged { text, restored }) => Edited {
+                text,
+                change: Change::Removed {
+                    restored: restored.map(|k| k.join(" ")),
+                },
+            },
+        },
+    })
+}
+
+/// Shows the change, asks, and writes it safely (see the module's notes).
+fn converse(
+    args: &InstallArgs,
+    mode: Mode,
+    target: &Target,
+    edit: &dyn Fn(&str) -> Result<Edited>,
+) -> Result<()> {
+    let path = &target.path;
+    let real = claude_settings::resolve(path)
+        .with_context(|| format!("cannot follow {}", path.display()))?;
+    let shown = if real == *path {
+        path.display().to_string()
+    } else {
+        format!("{} (-> {})", path.display(), real.display())
     };
     let mut snap = read(&real)?;
     let mut edited = edit(snap.text.as_deref().unwrap_or(""))?;
@@ -67,17 +142,17 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
         match mode {
             Mode::Install => outln!(
                 "ringside's {} already in {shown}: nothing to change",
-                part.label()
+                target.label
             )?,
             Mode::Uninstall => outln!(
                 "no {} of ringside's in {shown}: nothing to remove",
-                part.label()
+                target.label
             )?,
         }
         return Ok(());
     }
-    out!("{}", diff(&snap, &edited.text, &path))?;
-    say_what(&edited.change)?;
+    out!("{}", diff(&snap, &edited.text, path))?;
+    say_what(&edited.change, args.what)?;
     if snap.read_only() {
         bail!(
             "{shown} is read-only (mode {:04o}): ringside leaves it alone. Make it writable \
@@ -124,21 +199,22 @@ pub fn run(args: &InstallArgs, mode: Mode) -> Result<()> {
     };
     for _ in 0..ATTEMPTS {
         let result =
-            claude_settings::commit(&real, &snap, &edited.text, &path, &stamp(), &mut || {});
+            claude_settings::commit(&real, &snap, &edited.text, path, &stamp(), &mut || {});
         match result {
             Ok(done) => {
                 outln!("Wrote {shown}.")?;
                 if let Some(b) = done.backup {
                     outln!("The previous file is at {}.", b.display())?;
                 }
-                outln!("Claude Code picks the change up in new sessions.")?;
+                outln!("{} picks the change up in new sessions.", target.agent)?;
                 return Ok(());
             }
             Err(CommitError::Changed(now)) => {
                 if !args.yes {
                     bail!(
-                        "{shown} changed after the diff was shown (Claude Code or you wrote it \
-                         meanwhile): nothing written. Run the command again to see the new diff."
+                        "{shown} changed after the diff was shown ({} or you wrote \
+                         it meanwhile): nothing written. Run the command again to see the new diff.",
+                        target.agent
                     );
                 }
                 eprintln!("note: {shown} changed meanwhile; merging into the new version");
@@ -174,13 +250,20 @@ fn diff(snap: &Snapshot, new: &str, path: &Path) -> String {
         .to_string()
 }
 
-fn say_what(change: &Change) -> std::io::Result<()> {
-    match change {
-        Change::Added { chained: Some(c) } => outln!(
+fn say_what(change: &Change, what: InstallWhat) -> std::io::Result<()> {
+    match (change, what) {
+        (Change::Added { chained: Some(c) }, InstallWhat::CodexNotify) => outln!(
+            "\nYour notify program `{c}` is kept: ringside runs it after itself, with the same \
+             notification; `ringside uninstall codex-notify` puts it back."
+        ),
+        (Change::Added { chained: Some(c) }, _) => outln!(
             "\nYour status line command `{c}` is kept: ringside runs it first (--chain); \
              `ringside uninstall statusline` puts it back."
         ),
-        Change::Removed { restored: Some(c) } => {
+        (Change::Removed { restored: Some(c) }, InstallWhat::CodexNotify) => {
+            outln!("\nYour notify program `{c}` is put back.")
+        }
+        (Change::Removed { restored: Some(c) }, _) => {
             outln!("\nYour status line command `{c}` is put back.")
         }
         _ => Ok(()),
@@ -230,9 +313,9 @@ fn in_build_folder(exe: &Path) -> bool {
     })
 }
 
-/// How settings.json should call ringside: `ringside` when that is on `PATH` and is this
+/// This program as others should call it: `ringside` when that is on `PATH` and is this
 /// program, else this program's full path.
-fn own_command() -> String {
+fn own_program() -> String {
     let Ok(exe) = std::env::current_exe() else {
         return "ringside".into();
     };
@@ -247,7 +330,17 @@ fn own_command() -> String {
     if on_path {
         "ringside".into()
     } else {
-        claude_settings::shell_quote(&exe.display().to_string())
+        exe.display().to_string()
+    }
+}
+
+/// How settings.json should call ringside: [`own_program`], quoted for the shell.
+fn own_command() -> String {
+    let p = own_program();
+    if p == "ringside" {
+        p
+    } else {
+        claude_settings::shell_quote(&p)
     }
 }
 

@@ -15,6 +15,7 @@ macro_rules! outln {
     ($($t:tt)*) => { $crate::commands::write_out(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+pub mod codex_notify;
 pub mod config;
 pub mod export;
 pub mod generate;

@@ -47,9 +47,12 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
     }
     let all = discover::sessions(&roots);
     // A file last written before the baseline began holds nothing the review shows.
+    // `--agent` narrows what is read, not what the cache keeps (other agents' summaries stay).
+    let agent = args.agent.map(crate::cli::Agent::formats);
     let files: Vec<discover::SessionFile> = all
         .iter()
         .filter(|f| f.modified.is_none_or(|m| m >= window.baseline_since))
+        .filter(|f| agent.as_ref().is_none_or(|a| a.contains(&f.format)))
         .cloned()
         .collect();
     let cache_dir = dirs.as_ref().map(|d| d.cache.as_path());
@@ -93,7 +96,7 @@ pub fn run(args: &ReviewArgs, global: &Global) -> Result<()> {
     if all.is_empty() {
         // Nothing to widen the window to: say what is missing instead.
         review.try_this_week = vec![format!(
-            "No Claude Code transcripts found ({}). Work with `claude` for a while, then review again; `ringside --demo` shows what ringside coaches.",
+            "No transcripts found ({}). Work with your agent (`claude`, `codex`, …) for a while, then review again; `ringside --demo` shows what ringside coaches.",
             roots.describe()
         )];
     }

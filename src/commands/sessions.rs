@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::cli::SessionsArgs;
 use crate::progress::Progress;
+use ringside::core::agents::Format;
 use ringside::core::{Millis, format, sanitize};
 use ringside::source::discover;
 use ringside::source::listing::{self, SessionInfo};
@@ -22,7 +23,7 @@ struct Sessions {
 }
 
 pub fn run(args: &SessionsArgs) -> Result<()> {
-    let roots = discover::roots_from_env();
+    let roots = crate::cli::roots_for(args.agent);
     for m in &roots.missing {
         eprintln!("note: transcript root {} does not exist", m.display());
     }
@@ -72,6 +73,11 @@ fn table(rows: &[SessionInfo], width: usize) -> String {
         let place = match &r.git_branch {
             Some(b) => format!("{project} ({b})"),
             None => project.to_owned(),
+        };
+        // Claude Code is the default; another agent is named first.
+        let place = match Format::by_id(r.agent).filter(|f| *f != Format::Claude) {
+            Some(f) => format!("{} · {place}", f.short()),
+            None => place,
         };
         let what = match (&r.error, &r.first_prompt) {
             (Some(e), _) => format!("error: {e}"),

@@ -27,10 +27,15 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
         .as_ref()
         .filter(|_| loaded.config.coach.record_feedback)
         .map(|d| d.data.clone());
-    let roots = discover::roots_from_env();
-    // A fresh machine (no transcript folder at all) gets the demo; a machine with Claude Code
-    // but no session yet gets the waiting screen, which switches to the first session that starts.
-    let fresh_machine = roots.is_empty();
+    let all_roots = discover::roots_from_env();
+    // A fresh machine (no transcript folder of any agent) gets the demo; a machine with an agent
+    // but no session yet (or none of the `--agent` asked for) gets the waiting screen, which
+    // switches to the first session that starts.
+    let fresh_machine = all_roots.is_empty();
+    let roots = match args.agent {
+        Some(a) => all_roots.only(&a.formats()),
+        None => all_roots,
+    };
     let mut notice = None;
     let (feed, label) = if args.demo || (fresh_machine && args.session.is_none()) {
         notice = Some(if args.demo {
@@ -78,7 +83,7 @@ pub fn run(args: &WatchArgs, global: &Global) -> Result<()> {
                     rules,
                     live_hint: dirs.as_ref().and_then(|d| live_hint(&d.data)),
                 },
-                roots,
+                roots: Box::new(roots),
                 dismissed: dirs
                     .as_ref()
                     .map(|d| ringside::source::feedback::dismissals(&d.data))

@@ -165,6 +165,9 @@ pub struct Prompt {
     pub images: u32,
     /// Sent in plan mode.
     pub plan_mode: bool,
+    /// The agent writes this text again later as its own record (Claude Code's queued prompts):
+    /// that delivery is the same prompt, not a new one.
+    pub redelivered: bool,
 }
 
 /// Which tool family an action belongs to.
@@ -338,6 +341,8 @@ pub struct ModelCall {
     pub output_tokens: u64,
     pub cache_read_tokens: u64,
     pub cache_creation_tokens: u64,
+    /// The model's context window, when the record says (Codex's `model_context_window`).
+    pub window: Option<u64>,
 }
 
 /// Text the agent wrote.

@@ -131,7 +131,7 @@ impl Pipeline {
         Self::with_parts(
             Reader::new(format, Role::Main),
             Builder::new(id),
-            Engine::new(rules),
+            Engine::new(rules).for_format(format),
         )
     }
 

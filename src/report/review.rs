@@ -402,6 +402,11 @@ pub fn markdown(r: &Review) -> String {
     group_table(&mut out, &r.projects, "project");
     let _ = writeln!(out, "\n## Work modes\n");
     group_table(&mut out, &r.modes, "mode");
+    // Agents as a dimension, once there is more than one to compare.
+    if r.by_agent.len() > 1 {
+        let _ = writeln!(out, "\n## By agent\n");
+        group_table(&mut out, &r.by_agent, "agent");
+    }
     lens_markdown(&mut out, r);
     let _ = writeln!(out, "\n## Sessions\n");
     let _ = writeln!(out, "Open one with `ringside replay <id>`.\n");

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::core::agents::Format;
 use crate::core::engine::ids::SignalId;
 use crate::core::format;
 use crate::report::markdown;
@@ -37,6 +38,8 @@ pub struct SessionReport {
 /// The figures at a glance.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// The agent that wrote it (`claude-code`, `codex`, `copilot`, `gemini`).
+    pub agent: &'static str,
     pub id: Option<String>,
     pub cwd: Option<String>,
     pub git_branch: Option<String>,
@@ -56,6 +59,8 @@ pub struct Summary {
     pub output_tokens: u64,
     pub work_mode: Option<String>,
     pub outcome: Outcome,
+    /// Signals that are off for this session (its agent's records cannot show what they read).
+    pub signals_off: Vec<SignalId>,
 }
 
 /// Outcome proxies: what the transcript alone can say about how it went.
@@ -113,6 +118,7 @@ impl SessionReport {
             schema: SCHEMA,
             file: r.file.clone(),
             summary: Summary {
+                agent: s.agent,
                 id: s.id.clone(),
                 cwd: s.cwd.clone(),
                 git_branch: s.git_branch.clone(),
@@ -140,6 +146,7 @@ impl SessionReport {
                     verified,
                     likely_abandoned: abandoned,
                 },
+                signals_off: s.signals_off.clone(),
             },
             turns: r.turns.clone(),
             signals,
@@ -167,6 +174,10 @@ impl SessionReport {
             .unwrap_or("(untitled)");
         let _ = writeln!(out, "# Session report: {}\n", md(title, 100));
         let mut facts = Vec::new();
+        // Claude Code is the default; another agent is named first.
+        if let Some(f) = Format::by_id(s.agent).filter(|f| *f != Format::Claude) {
+            facts.push(f.agent().to_owned());
+        }
         if let Some(c) = &s.cwd {
             facts.push(markdown::code_span(c, 200));
         }

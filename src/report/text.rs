@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::core::agents::Format;
 use crate::core::event::EntryPoint;
 use crate::core::format;
 use crate::core::sanitize;
@@ -42,8 +43,9 @@ fn header(out: &mut String, r: &ScoreReport, width: usize) {
     if let Some(m) = &s.model {
         meta.push(m.clone());
     }
-    if let Some(v) = &s.claude_version {
-        meta.push(format!("Claude Code {v}"));
+    if let Some(v) = &s.agent_version {
+        let agent = Format::by_id(s.agent).unwrap_or_default().agent();
+        meta.push(format!("{agent} {v}"));
     }
     if let Some(e) = s.entry_point.filter(|e| *e != EntryPoint::Cli) {
         meta.push(e.key().to_owned());

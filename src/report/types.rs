@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::core::agents::{ParseStats, Skip};
+use crate::core::agents::{Format, ParseStats, Skip};
 use crate::core::checks::CheckKind;
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{Engine, Nudge, RiskView};
@@ -85,11 +85,15 @@ impl From<&Tally> for Figures {
 /// The top-level `session` object.
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionFigures {
+    /// The agent that wrote it (`claude-code`, `codex`, `copilot`, `gemini`).
+    pub agent: &'static str,
     pub id: Option<String>,
     pub cwd: Option<String>,
     pub git_branch: Option<String>,
     pub model: Option<String>,
     pub claude_version: Option<String>,
+    /// The agent's version, whichever agent it is (`claude_version` is Claude Code's only).
+    pub agent_version: Option<String>,
     /// `cli`, `headless`, `vscode`, `desktop`, `other`, or null when no line said.
     pub entry_point: Option<EntryPoint>,
     pub title: Option<String>,
@@ -119,6 +123,8 @@ pub struct SessionFigures {
     pub recoveries: Vec<RecoveryEntry>,
     /// Where the session was likely abandoned: silence after trouble with nothing written.
     pub abandoned_at: Option<AbandonedEntry>,
+    /// Signals that are off for this session: its agent's records cannot show what they read.
+    pub signals_off: Vec<SignalId>,
 }
 
 /// A signal that fired.
@@ -352,11 +358,17 @@ impl ScoreReport {
             schema: SCHEMA,
             file,
             session: SessionFigures {
+                agent: engine.format().id(),
                 id: clean(&s.id),
                 cwd: clean(&s.cwd),
                 git_branch: clean(&s.git_branch),
                 model: clean(&s.model),
-                claude_version: clean(&s.version),
+                claude_version: if engine.format() == Format::Claude {
+                    clean(&s.version)
+                } else {
+                    None
+                },
+                agent_version: clean(&s.version),
                 entry_point: s.entry_point,
                 title: clean(&s.title),
                 started: s.started,
@@ -394,6 +406,7 @@ impl ScoreReport {
                 abandoned_at: engine
                     .abandoned_at
                     .map(|(after_line, at)| AbandonedEntry { after_line, at }),
+                signals_off: engine.signals_off(),
             },
             turns: s
                 .turns

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::agents::claude;
+use super::agents::{claude, codex, copilot, gemini};
 use crate::core::Millis;
 use crate::core::agents::Format;
 
@@ -18,18 +18,30 @@ use crate::core::agents::Format;
 pub struct Roots {
     /// Claude Code's existing `projects/` folders, deduplicated.
     pub projects: Vec<PathBuf>,
+    /// Codex's existing session folders (live and archived).
+    pub codex: Vec<PathBuf>,
+    /// Copilot CLI's existing session folders.
+    pub copilot: Vec<PathBuf>,
+    /// Gemini CLI's existing session folders (both of its formats live there).
+    pub gemini: Vec<PathBuf>,
     /// Configured roots that do not exist (worth saying, not an error).
     pub missing: Vec<PathBuf>,
-    /// Whether the roots came from the agent's environment variable.
+    /// Whether Claude Code's roots came from its environment variable.
     pub from_env: bool,
+    /// The other formats whose roots came from their environment variable.
+    pub env: Vec<Format>,
 }
 
 impl Roots {
-    /// The existing folders of one format.
+    /// The existing folders of one format (Gemini CLI's, under its JSONL format, hold both).
     #[must_use]
     pub fn folders(&self, format: Format) -> &[PathBuf] {
         match format {
             Format::Claude => &self.projects,
+            Format::Codex => &self.codex,
+            Format::Copilot => &self.copilot,
+            Format::Gemini => &self.gemini,
+            Format::GeminiJson => &[],
         }
     }
 
@@ -46,44 +58,128 @@ impl Roots {
         self.all_folders().next().is_none()
     }
 
-    /// The format whose folders hold `path`, if any does.
+    /// The format whose folders hold `path`, if any does (refined by the file's name where an
+    /// agent keeps two formats in one folder).
     #[must_use]
     pub fn format_of(&self, path: &Path) -> Option<Format> {
         self.all_folders()
             .find(|(_, root)| path.starts_with(root))
-            .map(|(f, _)| f)
+            .map(|(f, _)| edge(f).claims.and_then(|c| c(path)).unwrap_or(f))
+    }
+
+    /// Only the folders of these formats (`--agent`).
+    #[must_use]
+    pub fn only(&self, formats: &[Format]) -> Roots {
+        let keep = |f: Format, v: &[PathBuf]| {
+            if formats.contains(&f) {
+                v.to_vec()
+            } else {
+                Vec::new()
+            }
+        };
+        Roots {
+            projects: keep(Format::Claude, &self.projects),
+            codex: keep(Format::Codex, &self.codex),
+            copilot: keep(Format::Copilot, &self.copilot),
+            gemini: if formats.contains(&Format::Gemini) || formats.contains(&Format::GeminiJson) {
+                self.gemini.clone()
+            } else {
+                Vec::new()
+            },
+            missing: self.missing.clone(),
+            from_env: self.from_env,
+            env: self.env.clone(),
+        }
+    }
+
+    /// Adds another format's roots (each adapter finds its own).
+    fn merge(&mut self, other: Roots) {
+        self.projects.extend(other.projects);
+        self.codex.extend(other.codex);
+        self.copilot.extend(other.copilot);
+        self.gemini.extend(other.gemini);
+        self.missing.extend(other.missing);
+        self.from_env |= other.from_env;
+        self.env.extend(other.env);
     }
 
     /// Where ringside looked, for error messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        Format::ALL
-            .into_iter()
-            .map(|f| match f {
-                Format::Claude => claude::describe_roots(self),
-            })
+        agents()
+            .map(|e| (e.describe_roots)(self))
             .collect::<Vec<_>>()
             .join("; ")
     }
 }
 
+/// One agent's edge adapter: where its files are and which files make up a session. Every
+/// format's folder under `source/agents/` fills one in; [`edge`] is the only `match` over formats
+/// at the edge, so a new format adds one arm here.
+pub struct Edge {
+    /// Every main session file under these folders (unsorted), with its sub-agent files.
+    pub sessions: fn(&[PathBuf], &mut Vec<SessionFile>),
+    /// The session id of a main session file.
+    pub session_id: fn(&Path) -> Option<String>,
+    /// The sub-agent files of one session file: (agent id, path).
+    pub subagents_of: fn(&Path) -> Vec<(String, PathBuf)>,
+    /// The folders whose entries decide `subagents_of` (listed again only when one changes).
+    pub listing_dirs: fn(&Path) -> Vec<PathBuf>,
+    /// A main session file (not a sub-agent's).
+    pub is_main_session: fn(&Path) -> bool,
+    /// A file that may belong to the session (its sub-agents).
+    pub is_part_of: fn(&Path, &Path) -> bool,
+    /// Whether a file event for this path can concern a transcript.
+    pub is_transcript: fn(&Path) -> bool,
+    /// The working directory a session file names first.
+    pub first_cwd: fn(&Path) -> Option<String>,
+    /// The format of a file by its name, when its name says (an agent with two formats).
+    pub claims: Option<fn(&Path) -> Option<Format>>,
+    /// Where the adapter looked, for error messages.
+    pub describe_roots: fn(&Roots) -> String,
+    /// Where the transcripts are, for `--help`.
+    pub where_: &'static str,
+    /// How to point ringside at transcripts elsewhere.
+    pub elsewhere: &'static str,
+}
+
+/// The edge adapter of a format.
+#[must_use]
+pub fn edge(format: Format) -> &'static Edge {
+    match format {
+        Format::Claude => &claude::EDGE,
+        Format::Codex => &codex::EDGE,
+        Format::Copilot => &copilot::EDGE,
+        Format::Gemini | Format::GeminiJson => &gemini::EDGE,
+    }
+}
+
+/// Each agent's adapter once (Gemini CLI's two formats share one).
+fn agents() -> impl Iterator<Item = &'static Edge> {
+    [
+        Format::Claude,
+        Format::Codex,
+        Format::Copilot,
+        Format::Gemini,
+    ]
+    .into_iter()
+    .map(edge)
+}
+
 /// Where to look, from the environment, for every format.
 #[must_use]
 pub fn roots_from_env() -> Roots {
-    // One format today: its roots are the roots. A second merges its folders in here.
-    claude::roots_from_env()
+    let mut roots = claude::roots_from_env();
+    roots.merge(codex::roots_from_env());
+    roots.merge(copilot::roots_from_env());
+    roots.merge(gemini::roots_from_env());
+    roots
 }
 
 /// Where the transcripts are, for `--help`.
 #[must_use]
 pub fn where_help() -> String {
-    Format::ALL
-        .into_iter()
-        .map(|f| match f {
-            Format::Claude => claude::WHERE,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    agents().map(|e| e.where_).collect::<Vec<_>>().join("\n")
 }
 
 /// One session's files.
@@ -105,8 +201,8 @@ pub fn sessions(roots: &Roots) -> Vec<SessionFile> {
     let mut out = Vec::new();
     for format in Format::ALL {
         let folders = roots.folders(format);
-        match format {
-            Format::Claude => claude::sessions(folders, &mut out),
+        if !folders.is_empty() {
+            (edge(format).sessions)(folders, &mut out);
         }
     }
     out.sort_by(|a, b| {
@@ -117,11 +213,31 @@ pub fn sessions(roots: &Roots) -> Vec<SessionFile> {
     out
 }
 
-/// The format of a session file named by path. Each adapter is asked in turn; Claude Code's
-/// is the default.
+/// The format of a session file named by path: by its name where an agent's files are named
+/// their own way (`rollout-*.jsonl`, `events.jsonl`, `session-*.json`), else by what its first
+/// lines hold; Claude Code's when nothing says otherwise.
 #[must_use]
-pub fn format_of_file(_path: &Path) -> Format {
-    Format::default()
+pub fn format_of_file(path: &Path) -> Format {
+    for e in agents() {
+        if let Some(f) = e.claims.and_then(|c| c(path)) {
+            return f;
+        }
+    }
+    head(path, 64 * 1024)
+        .and_then(|h| Format::sniff(&h))
+        .unwrap_or_default()
+}
+
+/// The first `max` bytes of a file.
+pub(crate) fn head(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    super::tail::open(path)
+        .ok()?
+        .take(max)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
 }
 
 /// The sub-agent files of one session file (for `score PATH`).
@@ -133,59 +249,45 @@ pub fn subagents_of(session: &Path) -> Vec<(String, PathBuf)> {
 /// The sub-agent files of one session file of `format`: (agent id, path).
 #[must_use]
 pub fn subagents_for(format: Format, session: &Path) -> Vec<(String, PathBuf)> {
-    match format {
-        Format::Claude => claude::subagents_of(session),
-    }
+    (edge(format).subagents_of)(session)
 }
 
 /// The folders whose entries decide [`subagents_for`]: while none of them changes, the list of
 /// sub-agent files stays the same (the live readers re-list only then).
 #[must_use]
 pub fn listing_dirs(format: Format, session: &Path) -> Vec<PathBuf> {
-    match format {
-        Format::Claude => claude::listing_dirs(session),
-    }
+    (edge(format).listing_dirs)(session)
 }
 
 /// A main session file of `format` (not a sub-agent's).
 #[must_use]
 pub fn is_main_session(format: Format, path: &Path) -> bool {
-    match format {
-        Format::Claude => claude::is_main_session(path),
-    }
+    (edge(format).is_main_session)(path)
 }
 
 /// A file that may belong to the session `session` (its sub-agents): a change there is a reason
 /// to read the session again.
 #[must_use]
 pub fn is_part_of(format: Format, path: &Path, session: &Path) -> bool {
-    match format {
-        Format::Claude => claude::is_part_of(path, session),
-    }
+    (edge(format).is_part_of)(path, session)
 }
 
 /// Whether a file event for `path` can concern a transcript of any format.
 #[must_use]
 pub fn may_be_transcript(path: &Path) -> bool {
-    Format::ALL.into_iter().any(|f| match f {
-        Format::Claude => claude::is_transcript(path),
-    })
+    agents().any(|e| (e.is_transcript)(path))
 }
 
 /// The working directory a session file names first, if it does early on.
 #[must_use]
 pub fn first_cwd(format: Format, path: &Path) -> Option<String> {
-    match format {
-        Format::Claude => claude::first_cwd(path),
-    }
+    (edge(format).first_cwd)(path)
 }
 
 /// The session id of a main session file.
 #[must_use]
 pub fn session_id(format: Format, path: &Path) -> Option<String> {
-    match format {
-        Format::Claude => claude::session_id(path),
-    }
+    (edge(format).session_id)(path)
 }
 
 /// A session file named by path, with its sub-agent files.
@@ -252,10 +354,7 @@ pub enum FindError {
 /// A missing file, no transcript folder, or no (or more than one) session with that id.
 pub fn resolve(target: &str) -> Result<SessionFile, FindError> {
     let path = Path::new(target);
-    let looks_like_path = target.contains('/')
-        || Format::ALL.into_iter().any(|f| match f {
-            Format::Claude => claude::is_transcript(path),
-        });
+    let looks_like_path = target.contains('/') || may_be_transcript(path);
     if path.exists() || looks_like_path {
         if !path.exists() {
             return Err(FindError::NoSuchFile(target.to_owned()));
@@ -270,11 +369,8 @@ pub fn resolve(target: &str) -> Result<SessionFile, FindError> {
         return Err(FindError::NoRoots {
             target: target.to_owned(),
             looked: roots.describe(),
-            elsewhere: Format::ALL
-                .into_iter()
-                .map(|f| match f {
-                    Format::Claude => claude::ELSEWHERE,
-                })
+            elsewhere: agents()
+                .map(|e| e.elsewhere)
                 .collect::<Vec<_>>()
                 .join(" or "),
         });

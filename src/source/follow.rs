@@ -269,16 +269,19 @@ impl Follower {
             .format_of(path)
             .unwrap_or_else(|| discover::format_of_file(path));
         let id = discover::session_id(format, path).unwrap_or_else(|| "session".to_owned());
+        // Claude Code is the default; another agent's session says whose it is.
+        let reason = if format == Format::Claude {
+            reason.to_owned()
+        } else {
+            format!("a {} session: {reason}", format.short())
+        };
         self.current = Some(Followed {
             path: path.to_path_buf(),
             format,
             reader: SessionReader::follow(format, path, self.opts.rules.clone()),
             last_growth: now,
         });
-        let mut changes = vec![Change::Switched {
-            id,
-            reason: reason.to_owned(),
-        }];
+        let mut changes = vec![Change::Switched { id, reason }];
         changes.extend(self.poll(now));
         changes
     }

@@ -59,7 +59,7 @@ pub fn describe(f: &SessionFile) -> SessionInfo {
         subagents: f.subagents.len(),
         error: None,
     };
-    match read::read_session(&f.path, &[], &Rules::shared_default()) {
+    match read::read_session_as(f.format, &f.path, &[], &Rules::shared_default()) {
         Ok(s) => {
             let s = s.session;
             r.cwd = s.cwd.as_deref().map(|c| sanitize::one_line(c, 4096));

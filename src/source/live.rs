@@ -30,7 +30,8 @@ pub enum Feed {
     /// Transcripts on disk.
     Live {
         opts: FollowOptions,
-        roots: Roots,
+        /// Every agent's folders (boxed: the demo variant is small).
+        roots: Box<Roots>,
         /// Nudges dismissed before this run (`feedback::dismissals`): still hidden.
         dismissed: Vec<Feedback>,
         /// `live-session.json` in the data dir, which `ringside hook` rewrites on every call:
@@ -146,7 +147,7 @@ pub fn spawn(
                 live_file,
             } => {
                 let hook = HookNote::new(live_file);
-                live(opts, roots, &dismissed, hook, &rx, &watcher_tx, &out);
+                live(opts, *roots, &dismissed, hook, &rx, &watcher_tx, &out);
             }
             Feed::Demo {
                 bytes,

@@ -404,7 +404,19 @@ pub fn read_session(
     subagents: &[(String, PathBuf)],
     rules: &Arc<Rules>,
 ) -> Result<ReadSession, ReadError> {
-    let format = discover::format_of_file(path);
+    read_session_as(discover::format_of_file(path), path, subagents, rules)
+}
+
+/// [`read_session`] of a file whose format is known (a discovered session).
+///
+/// # Errors
+/// When the main file cannot be read.
+pub fn read_session_as(
+    format: Format,
+    path: &Path,
+    subagents: &[(String, PathBuf)],
+    rules: &Arc<Rules>,
+) -> Result<ReadSession, ReadError> {
     SessionReader::new(
         format,
         path,

@@ -49,8 +49,8 @@ use super::tail::Notice;
 /// session's footprint for the review's lenses; 6: bounded evidence, with its count; 7: the
 /// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes; 9:
 /// failing runs keep their signatures, edits their back-and-forth history, prompts a pending
-/// concession).
-pub const FORMAT: u32 = 9;
+/// concession; 10: every agent format's reader, and the engine's format).
+pub const FORMAT: u32 = 10;
 /// Bytes of the checksum after the encoded state.
 const CHECKSUM: usize = 8;
 

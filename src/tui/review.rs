@@ -286,7 +286,12 @@ fn page(r: &Review, theme: Theme, width: usize) -> Vec<Row> {
             n.signal, n.shown, n.dismissed, n.helpful
         )));
     }
-    for (title, groups) in [("Projects", &r.projects), ("Work modes", &r.modes)] {
+    let mut groups_shown = vec![("Projects", &r.projects), ("Work modes", &r.modes)];
+    // Agents as a dimension, once there is more than one to compare.
+    if r.by_agent.len() > 1 {
+        groups_shown.push(("Agents", &r.by_agent));
+    }
+    for (title, groups) in groups_shown {
         rows.extend(head(
             &format!("{title} · sessions · prompts · actions/prompt · trouble · abandoned"),
             theme,

@@ -3,6 +3,7 @@
 
 pub mod otlp_receiver;
 pub mod review;
+pub mod rollout;
 pub mod team;
 pub mod transcript;
 

@@ -13,6 +13,7 @@
 //! 3. fire it from a detector in its family's file (`Cx::fire`), and write a positive and a
 //!    near-miss scenario test in `tests.rs`.
 
+use crate::core::agents::{Format, Shows};
 use crate::core::config::Weights;
 
 /// The detector family that fires a signal: one file under `signals/` each.
@@ -137,6 +138,46 @@ impl Signal {
     #[must_use]
     pub fn weight_in(&self, w: &Weights) -> f64 {
         self.weight.map_or(0.0, |k| (k.get)(w))
+    }
+}
+
+/// What a signal's rule reads that not every agent format records (the rest: prompts, tool calls,
+/// time, commands): a signal is off, never fired, for the sessions of a format that cannot show
+/// it ([`crate::core::agents::Format::shows`]). Signals not listed read only what every format
+/// has.
+const NEEDS: &[(SignalId, Shows)] = &[
+    (SignalId::S1, Shows::TOOL_RESULTS),
+    (SignalId::S2, Shows::TOOL_RESULTS),
+    (SignalId::S3, Shows::TOOL_RESULTS),
+    (SignalId::S4, Shows::TOOL_RESULTS),
+    (SignalId::S5, Shows::TOOL_RESULTS),
+    (SignalId::S6, Shows::EDIT_TEXT),
+    (SignalId::S7, Shows::INTERRUPTS),
+    (SignalId::S8, Shows::REJECTIONS),
+    (SignalId::S9, Shows::PROMPTS),
+    (SignalId::S10, Shows::PROMPTS),
+    (SignalId::S11, Shows::PROMPTS),
+    (SignalId::S12, Shows::PROMPTS),
+    (SignalId::S13, Shows::AGENT_TEXT),
+    (SignalId::S15, Shows::TOOL_RESULTS),
+    (SignalId::S16, Shows::AGENT_TEXT),
+    (SignalId::S17, Shows::CONTEXT),
+];
+
+impl SignalId {
+    /// What its rule reads that a format may not record ([`NEEDS`]).
+    #[must_use]
+    pub fn needs(self) -> Shows {
+        NEEDS
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or(Shows::NOTHING, |(_, n)| *n)
+    }
+
+    /// Whether it can fire on a session of `format`.
+    #[must_use]
+    pub fn available_in(self, format: Format) -> bool {
+        format.shows().covers(self.needs())
     }
 }
 
@@ -547,6 +588,26 @@ mod tests {
         // The one engine-wide threshold belongs to no signal.
         let unclaimed: Vec<&&str> = in_file.difference(&claimed).collect();
         assert_eq!(unclaimed, [&"idle_turn_end_seconds"]);
+    }
+
+    #[test]
+    fn needs_name_each_signal_once_and_formats_turn_off_only_what_they_lack() {
+        let mut seen = BTreeSet::new();
+        for (s, _) in NEEDS {
+            assert!(seen.insert(*s), "{s:?} listed twice");
+        }
+        for s in SignalId::ALL {
+            assert!(
+                s.available_in(Format::Claude),
+                "{s:?}: Claude Code shows everything"
+            );
+        }
+        let off: Vec<SignalId> = SignalId::ALL
+            .into_iter()
+            .filter(|s| !s.available_in(Format::Copilot))
+            .collect();
+        assert_eq!(off, [SignalId::S8]);
+        assert!(SignalId::S19.needs() == Shows::NOTHING);
     }
 
     #[test]

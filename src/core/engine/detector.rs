@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{RecoveryId, SignalId};
 use super::{Firing, RecoveryMark, Rules, TurnMark, catalogue::Loop};
+use crate::core::agents::Format;
 use crate::core::checks::CheckKind;
 use crate::core::event::{Event, Outcome, Tool};
 use crate::core::session::Session;
@@ -146,6 +147,10 @@ pub(super) struct TurnState {
     pub agent_asked: bool,
     /// Words of the previous prompt (for reframes).
     pub(super) prompt_words: usize,
+    /// This turn's prompt was typed but its words are not in the transcript: the rules that read
+    /// a prompt's words are off for it.
+    #[serde(default)]
+    pub(super) prompt_unread: bool,
 }
 
 /// Actions of the current turn kept for loop detection (S1–S3).
@@ -200,6 +205,8 @@ pub(super) struct Cx<'a> {
     pub(super) event_at: &'a mut Option<Millis>,
     pub(super) now: Option<Millis>,
     pub(super) trouble: bool,
+    /// The session's format: a signal it cannot show is never fired, and details name its agent.
+    pub(super) format: Format,
 }
 
 impl<'a> Cx<'a> {
@@ -268,6 +275,13 @@ impl<'a> Cx<'a> {
         detail: String,
         variant: u8,
     ) -> usize {
+        let prompt_words_unknown =
+            self.turn.prompt_unread && signal.needs().covers(crate::core::agents::Shows::PROMPTS);
+        if !signal.available_in(self.format) || prompt_words_unknown {
+            // Off for this format: it cannot show what the rule reads (no firing to update).
+            return usize::MAX;
+        }
+        let detail = self.format.speak(&detail);
         let row = signal.row();
         self.standing.had_loop |= row.loops == Loop::Sticky;
         self.standing.turn_loop |= row.loops != Loop::No;
@@ -300,6 +314,7 @@ impl<'a> Cx<'a> {
         detail: String,
     ) {
         if let Some(f) = self.firings.get_mut(i) {
+            let detail = self.format.speak(&detail);
             let evidence = evidence.into();
             f.evidence = evidence.lines;
             f.evidence_total = evidence.total;

@@ -51,7 +51,7 @@ impl Engine {
         let text = format!(
             "{}. {}",
             capitalise(&f.detail),
-            nudge::advice(f.signal, f.variant)
+            self.format.speak(nudge::advice(f.signal, f.variant))
         );
         self.last_nudge = Some((f.signal, f.at.or(self.now)));
         self.nudges.push(Nudge {

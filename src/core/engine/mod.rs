@@ -45,6 +45,7 @@ pub use self::detector::{EVIDENCE_FIRST, EVIDENCE_KEPT};
 use self::ids::{RecoveryId, SignalId};
 use self::signals::Detectors;
 use self::text::Lexicons;
+use super::agents::Format;
 use super::config::Config;
 use super::event::{Event, EventKind, Outcome, Tool};
 use super::session::Session;
@@ -226,6 +227,10 @@ pub struct Engine {
     last_nudge: Option<(SignalId, Option<Millis>)>,
     /// Line of the latest success marker (R5–R7): signals before it are answered.
     last_success: Option<LineNo>,
+    /// The session's format: what its records can show (a signal they cannot is off) and the
+    /// agent's words in nudges.
+    #[serde(default)]
+    format: Format,
 }
 
 impl Engine {
@@ -247,7 +252,30 @@ impl Engine {
             trouble: false,
             last_nudge: None,
             last_success: None,
+            format: Format::default(),
         }
+    }
+
+    /// The same engine for a session of `format`.
+    #[must_use]
+    pub fn for_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The format of the session it coaches.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The signals that are off for this session: its format cannot show what they read.
+    #[must_use]
+    pub fn signals_off(&self) -> Vec<SignalId> {
+        SignalId::ALL
+            .into_iter()
+            .filter(|s| !s.available_in(self.format))
+            .collect()
     }
 
     /// The rules in use.
@@ -356,6 +384,7 @@ impl Engine {
             detectors,
             trouble,
             last_success,
+            format,
             ..
         } = self;
         let mut cx = Cx {
@@ -372,6 +401,7 @@ impl Engine {
             event_at,
             now: *now,
             trouble: *trouble,
+            format: *format,
         };
         detectors.each(|d| f(d, &mut cx));
     }
@@ -386,6 +416,9 @@ impl Engine {
         }
         let turn = self.current_turn();
         if let Some(prompt) = session.turns[turn].prompt.as_ref() {
+            // A prompt whose words the transcript withheld (a sanitised placeholder): what its
+            // words would say is not known.
+            self.turn.prompt_unread = prompt.text.trim().is_empty() && prompt.len > 0;
             self.on_prompt(ev, &prompt.text, prompt.plan_mode, session);
         }
     }

@@ -217,6 +217,8 @@ pub struct DayRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionRow {
     pub id: String,
+    /// The agent that wrote it (`claude-code`, `codex`, `copilot`, `gemini`).
+    pub agent: String,
     pub path: String,
     pub project: String,
     pub started: Option<Millis>,
@@ -262,6 +264,8 @@ pub struct Review {
     pub nudges: Vec<NudgeRow>,
     pub projects: Vec<GroupRow>,
     pub modes: Vec<GroupRow>,
+    /// Per agent (`claude-code`, `codex`, …): the period's sessions of each, as `projects`.
+    pub by_agent: Vec<GroupRow>,
     /// Per stack the period's sessions worked in, with a note where one differs from the rest.
     pub by_stack: Vec<StackRow>,
     /// The work mix of each baseline week, then of the period.
@@ -426,10 +430,12 @@ impl Review {
         let modes = group(&week, |s| {
             s.mode.map_or("unknown", |m| m.label()).to_owned()
         });
+        let by_agent = group(&week, |s| s.format.id().to_owned());
         let mut sessions: Vec<SessionRow> = week
             .iter()
             .map(|s| SessionRow {
                 id: s.id.clone(),
+                agent: s.format.id().to_owned(),
                 path: s.path.clone(),
                 project: s.project().to_owned(),
                 started: s.started.map(Millis),
@@ -474,6 +480,7 @@ impl Review {
             nudges,
             projects,
             modes,
+            by_agent,
             by_stack,
             work_mix_trend,
             days,

@@ -23,7 +23,7 @@ use crate::core::{Millis, engine::ids::SignalId};
 /// Version of the summary's meaning. Bump it when the parser, the session model, the engine or
 /// this summary change what a transcript summarises to: cached summaries of another version are
 /// rebuilt.
-pub const SUMMARY_VERSION: u32 = 6;
+pub const SUMMARY_VERSION: u32 = 7;
 
 /// Longest first-prompt excerpt kept (terminal columns).
 pub const PROMPT_EXCERPT: usize = 100;
@@ -236,7 +236,7 @@ impl SessionSummary {
             started: session.started.map(|m| m.0),
             last: session.last.map(|m| m.0),
             mode: session.work_mode(),
-            format: Format::default(),
+            format: engine.format(),
             entry_point: session.entry_point,
             model: session.model.as_deref().map(|m| sanitize::one_line(m, 200)),
             totals: session.totals.clone(),

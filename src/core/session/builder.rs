@@ -255,6 +255,7 @@ impl Builder {
             source: PromptSource::Command,
             images: 0,
             plan_mode: false,
+            redelivered: false,
         };
         self.start_turn(line, at, p);
     }
@@ -268,6 +269,8 @@ impl Builder {
             return;
         }
         match p.source {
+            // Seen once in this format (a steering prompt in Codex): nothing to wait for.
+            PromptSource::Queued if !p.redelivered => {}
             PromptSource::Queued => {
                 self.queued.push_back(key);
                 if self.queued.len() > 8 {

@@ -2,6 +2,7 @@
 //! hook's nudge, as plain data with every transcript string already sanitised. Front ends get it
 //! through [`super::View::dashboard`].
 
+use crate::core::agents::Format;
 use crate::core::engine::ids::{RecoveryId, SignalId};
 use crate::core::engine::{self, Band, Engine};
 use crate::core::event::{EntryPoint, PromptSource};
@@ -54,6 +55,8 @@ pub struct Header {
     pub lines_removed: u64,
     /// The front end that wrote the session, when a line said so.
     pub entry_point: Option<EntryPoint>,
+    /// The agent that wrote the session.
+    pub agent: Format,
 }
 
 /// One row of the prompt timeline.
@@ -194,7 +197,10 @@ impl Dashboard {
             .collect();
         let cwd = s.cwd.as_deref();
         Self {
-            header: header(s, now),
+            header: Header {
+                agent: e.format(),
+                ..header(s, now)
+            },
             current: s.turns.last().map(|t| current(t, now, cwd, idle)),
             turns,
             risk: risk_panel(&assessment, nudge.as_ref(), e, now),
@@ -275,6 +281,7 @@ fn header(s: &Session, now: Option<Millis>) -> Header {
             .map(|b| sanitize::one_line(b, 80))
             .filter(|b| !b.is_empty() && b != "HEAD"),
         model: s.model.as_deref().map(short_model),
+        agent: Format::default(),
         session_id: session_id(s),
         title: s.title.as_deref().map(|t| sanitize::one_line(t, 120)),
         length_ms: s.last.zip(s.started).map(|(l, st)| l.since(st)),

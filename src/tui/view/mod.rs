@@ -34,6 +34,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::core::agents::Format;
 use crate::core::event::EntryPoint;
 use crate::core::format;
 use crate::core::replay::Command;
@@ -318,6 +319,10 @@ fn header(f: &mut Frame<'_>, area: Rect, d: &Dashboard, app: &App, theme: Theme)
     let w = usize::from(area.width);
     let h = &d.header;
     let mut right = Vec::new();
+    // Claude Code is the default; another agent is named first.
+    if h.agent != Format::Claude {
+        right.push(h.agent.short().to_owned());
+    }
     if h.entry_point.is_some_and(EntryPoint::is_headless) {
         right.push("headless".to_owned());
     }

@@ -17,14 +17,16 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use self::record::{Block, Content, Record, raw_text};
-use super::{ParseStats, Role, SkipReason, Step};
+use super::common::{
+    Emitter, JsonLines, LineParser, commit_line, first_line, json_kind, observation_hash,
+};
+use super::{ParseStats, Role, SkipReason};
 use crate::core::checks::{self, CheckKind};
 use crate::core::event::{
     AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, EntryPoint, Event, EventKind, ModelCall,
     Outcome, PROMPT_KEEP, Prompt, PromptSource, Tool, ToolResult,
 };
 use crate::core::hash::hash_str;
-use crate::core::lines::{Line, LineAssembler};
 use crate::core::sanitize::prefix;
 use crate::core::{LineNo, Millis};
 
@@ -33,82 +35,41 @@ use crate::core::{LineNo, Millis};
 /// `<system-reminder>`; text carrying the tag is never read as the user's.
 pub const INJECTED_TAG: &str = "[ringside]";
 
-/// Claude Code's reader: JSON lines, one record per line, only ever appended. Framing is the
-/// [`LineAssembler`]'s (a torn last line waits for its newline, an oversized one is skipped and
+/// Claude Code's reader: JSON lines, one record per line, only ever appended. Framing is
+/// [`JsonLines`]'s (a torn last line waits for its newline, an oversized one is skipped and
 /// counted); each complete line goes to the [`Parser`].
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-pub struct Reader {
-    lines: LineAssembler,
-    parser: Parser,
-}
+pub type Reader = JsonLines<Parser>;
 
 impl Reader {
     /// A reader for a main session file, or for a sub-agent's file.
     #[must_use]
     pub fn new(role: Role<'_>) -> Self {
-        Self {
-            lines: LineAssembler::default(),
-            parser: match role {
-                Role::Main => Parser::new(),
-                Role::Agent(agent) => Parser::for_agent(agent),
-            },
-        }
-    }
-
-    /// Caps one line's length (bytes).
-    pub fn set_max_record(&mut self, max: usize) {
-        self.lines = LineAssembler::new(max);
-    }
-
-    /// Feeds bytes up to the end of the next line; see [`super::Reader::feed_record`].
-    pub fn feed_record(&mut self, bytes: &[u8], out: &mut Vec<Event>) -> Step {
-        let parser = &mut self.parser;
-        let line = self.lines.next_line_no();
-        match self.lines.feed_one(bytes, |l| parse(parser, l, out)) {
-            Some(consumed) => Step {
-                consumed,
-                ended: Some(line),
-            },
-            None => Step {
-                consumed: bytes.len(),
-                ended: None,
-            },
-        }
-    }
-
-    /// The file ended: a last line without its newline is read as complete, and a prompt the
-    /// parser held for one more line is let go. Returns that last line, when there was one.
-    pub fn finish(&mut self, out: &mut Vec<Event>) -> Option<LineNo> {
-        let parser = &mut self.parser;
-        let line = self.lines.next_line_no();
-        self.lines.finish(|l| parse(parser, l, out));
-        self.parser.finish(out);
-        (self.lines.next_line_no() != line).then_some(line)
-    }
-
-    /// Skip and drift counters.
-    #[must_use]
-    pub fn stats(&self) -> &ParseStats {
-        &self.parser.stats
-    }
-
-    /// Takes the counters.
-    #[must_use]
-    pub fn into_stats(self) -> ParseStats {
-        self.parser.stats
-    }
-
-    /// Bytes held for a line whose newline has not arrived.
-    #[must_use]
-    pub fn pending_bytes(&self) -> u64 {
-        self.lines.pending_bytes()
+        Self::with_parser(match role {
+            Role::Main => Parser::new(),
+            Role::Agent(agent) => Parser::for_agent(agent),
+        })
     }
 }
 
-fn parse(parser: &mut Parser, line: Line<'_>, out: &mut Vec<Event>) {
-    match line {
-        Line::Complete { no, bytes } => parser.parse_line(no, bytes, out),
-        Line::Oversized { no, len } => parser.oversized(no, len),
+impl LineParser for Parser {
+    fn parse_line(&mut self, line: LineNo, bytes: &[u8], out: &mut Vec<Event>) {
+        Parser::parse_line(self, line, bytes, out);
+    }
+
+    fn oversized(&mut self, line: LineNo, len: u64) {
+        Parser::oversized(self, line, len);
+    }
+
+    fn finish(&mut self, out: &mut Vec<Event>) {
+        Parser::finish(self, out);
+    }
+
+    fn stats(&self) -> &ParseStats {
+        &self.stats
+    }
+
+    fn into_stats(self) -> ParseStats {
+        self.stats
     }
 }
 
@@ -584,6 +545,7 @@ impl Parser {
             output_tokens: u.output_tokens,
             cache_read_tokens: u.cache_read_input_tokens,
             cache_creation_tokens: u.cache_creation_input_tokens,
+            window: None,
         }));
         let blocks: &[Block<'_>] = msg.content.blocks();
         if let Content::Text(t) = &msg.content {
@@ -657,25 +619,6 @@ impl Parser {
             }
             _ => {}
         }
-    }
-}
-
-/// Where events of one line go, stamped with the line's number, time and thread.
-struct Emitter<'o> {
-    line: LineNo,
-    at: Option<Millis>,
-    agent: Option<Arc<str>>,
-    out: &'o mut Vec<Event>,
-}
-
-impl Emitter<'_> {
-    fn emit(&mut self, kind: EventKind) {
-        self.out.push(Event {
-            line: self.line,
-            at: self.at,
-            agent: self.agent.clone(),
-            kind,
-        });
     }
 }
 
@@ -784,6 +727,7 @@ fn prompt(text: &str, source: PromptSource, images: u32) -> Prompt {
         source,
         images,
         plan_mode: false,
+        redelivered: source == PromptSource::Queued,
     }
 }
 
@@ -997,95 +941,6 @@ fn error_excerpt(text: &str) -> String {
         out.push_str(next);
     }
     prefix(&out, ERROR_KEEP).to_owned()
-}
-
-fn first_line(text: &str, max: usize) -> String {
-    prefix(text.trim().lines().next().unwrap_or(""), max).to_owned()
-}
-
-/// `[main 1a2b3c4] message` or `[main (root-commit) 1a2b3c4] message` at the start of a line.
-fn commit_line(text: &str) -> bool {
-    text.lines().any(|l| {
-        let Some(inner) = l
-            .trim_start()
-            .strip_prefix('[')
-            .and_then(|r| r.split(']').next())
-        else {
-            return false;
-        };
-        let mut words = inner.split_whitespace();
-        let branch = words.next().is_some();
-        let sha = words.rfind(|w| *w != "(root-commit)");
-        branch && sha.is_some_and(|s| s.len() >= 7 && s.chars().all(|c| c.is_ascii_hexdigit()))
-    })
-}
-
-/// Hash of a result's raw JSON text (its first KiB and last 512 bytes), with digit runs of 3+
-/// and hex runs of 7+ folded to `#` and ANSI escapes (`\u001b[…m` in JSON) dropped, so timings
-/// and ids do not make two identical outcomes look different.
-fn observation_hash(raw: &str) -> u64 {
-    const HEAD: usize = 1024;
-    const TAIL: usize = 512;
-    let head = prefix(raw, HEAD);
-    let tail = if raw.len() > HEAD + TAIL {
-        crate::core::sanitize::suffix(raw, TAIL)
-    } else {
-        &raw[head.len()..]
-    };
-    let mut folded = Vec::with_capacity(head.len() + tail.len());
-    fold_into(head.as_bytes(), &mut folded);
-    folded.push(0);
-    fold_into(tail.as_bytes(), &mut folded);
-    crate::core::hash::hash_words(&folded)
-}
-
-fn fold_into(b: &[u8], out: &mut Vec<u8>) {
-    // Copy spans in bulk; stop only at digits (the start of a number or an id) and backslashes
-    // (the start of an escape sequence).
-    let (mut i, mut span) = (0, 0);
-    while i < b.len() {
-        let c = b[i];
-        if c == b'\\' && b[i..].starts_with(b"\\u001b[") {
-            out.extend_from_slice(&b[span..i]);
-            i += 7;
-            while i < b.len() && !b[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            i += 1;
-            span = i.min(b.len());
-        } else if c.is_ascii_digit() {
-            // The hex run around this digit: its extent and its longest run of digits.
-            let mut start = i;
-            while start > span && b[start - 1].is_ascii_hexdigit() {
-                start -= 1;
-            }
-            let (mut end, mut run, mut longest) = (i, 0, 0);
-            while end < b.len() && b[end].is_ascii_hexdigit() {
-                run = if b[end].is_ascii_digit() { run + 1 } else { 0 };
-                longest = longest.max(run);
-                end += 1;
-            }
-            if longest >= 3 || end - start >= 7 {
-                out.extend_from_slice(&b[span..start]);
-                out.push(b'#');
-                span = end;
-            }
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    out.extend_from_slice(&b[span.min(b.len())..]);
-}
-
-fn json_kind(bytes: &[u8]) -> &'static str {
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'"') => "string",
-        Some(b'[') => "array",
-        Some(b't' | b'f') => "boolean",
-        Some(b'n') => "null",
-        _ => "number",
-    }
 }
 
 #[cfg(test)]

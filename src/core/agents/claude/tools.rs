@@ -7,9 +7,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::super::common::one_line;
 use super::record::LStr;
 use crate::core::checks::{self, Bypass};
-use crate::core::event::{Action, EditInfo, TARGET_KEEP, Tool, ToolResult};
+use crate::core::event::{Action, EditInfo, Tool, ToolResult};
 use crate::core::hash::{Fnv, hash_words};
 use crate::core::sanitize::prefix;
 
@@ -235,16 +236,6 @@ fn edit_texts<'a>(p: &'a Input<'a>, tool: Tool) -> (Cow<'a, str>, Cow<'a, str>) 
         Cow::Borrowed(p.old_string.as_deref().unwrap_or("")),
         Cow::Borrowed(new),
     )
-}
-
-fn one_line(s: &str) -> String {
-    let first = s.trim().lines().next().unwrap_or("");
-    let more = s.trim().lines().nth(1).is_some();
-    let mut t = prefix(first, TARGET_KEEP).to_owned();
-    if more || first.len() > TARGET_KEEP {
-        t.push_str(" …");
-    }
-    t
 }
 
 /// The top-level fields of an input object, in their order, values raw (not unescaped or

@@ -58,7 +58,10 @@ impl Context {
     }
 
     fn on_model_call(&mut self, ev: &Event, m: &ModelCall, cx: &mut Cx<'_>) {
-        let Some(window) = cx.session.model.as_deref().and_then(context_window) else {
+        let Some(window) = m
+            .window
+            .or_else(|| cx.session.model.as_deref().and_then(context_window))
+        else {
             return;
         };
         let used = m.input_tokens + m.cache_read_tokens + m.cache_creation_tokens;

@@ -12,7 +12,23 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::core::agents::Format;
-use crate::source::discover::{Roots, SessionFile, modified};
+use crate::source::discover::{Edge, Roots, SessionFile, modified};
+
+/// Claude Code's edge adapter.
+pub const EDGE: Edge = Edge {
+    sessions,
+    session_id,
+    subagents_of,
+    listing_dirs,
+    is_main_session,
+    is_part_of,
+    is_transcript,
+    first_cwd,
+    claims: None,
+    describe_roots,
+    where_: WHERE,
+    elsewhere: ELSEWHERE,
+};
 
 /// Where the transcripts are, for `--help`.
 pub const WHERE: &str = "Transcripts are found under $CLAUDE_CONFIG_DIR (comma-separated), ~/.config/claude and ~/.claude.";
