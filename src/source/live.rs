@@ -242,6 +242,10 @@ fn live(
 struct HookNote {
     file: Option<PathBuf>,
     seen: Option<std::time::SystemTime>,
+    /// A fresh report of a transcript that did not exist yet (Claude Code writes it at the first
+    /// prompt, after `SessionStart`), and when it was made: handed out once the file appears,
+    /// while the report is fresh.
+    waiting: Option<(PathBuf, Millis)>,
 }
 
 /// How recent a hook's report must be to move `watch` to its session.
@@ -251,11 +255,37 @@ impl HookNote {
     /// Starts from the file as it is: what it said at start was the follower's starting hint.
     fn new(file: Option<PathBuf>) -> Self {
         let seen = file.as_deref().and_then(modified);
-        Self { file, seen }
+        Self {
+            file,
+            seen,
+            waiting: None,
+        }
     }
 
-    /// The transcript the user just prompted in or started, when the file changed to say so.
+    /// The transcript the user just prompted in or started, when the file changed to say so (or
+    /// when a transcript it named before it existed has appeared since).
     fn prompted_in(&mut self, now: Millis) -> Option<PathBuf> {
+        if let Some(fresh) = self.changed(now) {
+            self.waiting = None;
+            if fresh.0.is_file() {
+                return Some(fresh.0);
+            }
+            self.waiting = Some(fresh);
+            return None;
+        }
+        let (path, at) = self.waiting.take()?;
+        if now.since(at) > HOOK_FRESH_MS {
+            return None;
+        }
+        if path.is_file() {
+            return Some(path);
+        }
+        self.waiting = Some((path, at));
+        None
+    }
+
+    /// The note's transcript and time when the note changed to a fresh report of attention.
+    fn changed(&mut self, now: Millis) -> Option<(PathBuf, Millis)> {
         let file = self.file.as_deref()?;
         let m = modified(file)?;
         if self.seen == Some(m) {
@@ -268,7 +298,7 @@ impl HookNote {
             note.event.as_deref(),
             Some("UserPromptSubmit" | "SessionStart")
         );
-        (attention && now.since(at) <= HOOK_FRESH_MS).then_some(note.transcript_path)
+        (attention && now.since(at) <= HOOK_FRESH_MS).then_some((note.transcript_path, at))
     }
 }
 
@@ -582,10 +612,12 @@ mod tests {
         let file = live_session::file(tmp.path());
         let now = Millis::parse("2026-02-11T12:00:00Z").unwrap();
         let mut mtime = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let mut write = |event: &str, at: &str| {
+        let transcript = tmp.path().join("bbbb.jsonl");
+        std::fs::write(&transcript, "{}\n").unwrap();
+        let mut write = |event: &str, at: &str, transcript: &std::path::Path| {
             let note = LiveSession {
                 session_id: "bbbb".into(),
-                transcript_path: "/p/bbbb.jsonl".into(),
+                transcript_path: transcript.to_owned(),
                 cwd: None,
                 event: Some(event.into()),
                 at: at.into(),
@@ -602,26 +634,45 @@ mod tests {
         };
         let mut none = HookNote::new(None);
         assert_eq!(none.prompted_in(now), None);
-        write("UserPromptSubmit", "2026-02-11T11:59:30Z");
+        write("UserPromptSubmit", "2026-02-11T11:59:30Z", &transcript);
         let mut hook = HookNote::new(Some(file.clone()));
         assert_eq!(
             hook.prompted_in(now),
             None,
             "what it said at start was the hint"
         );
-        write("UserPromptSubmit", "2026-02-11T11:59:50Z");
-        assert_eq!(hook.prompted_in(now), Some(PathBuf::from("/p/bbbb.jsonl")));
+        write("UserPromptSubmit", "2026-02-11T11:59:50Z", &transcript);
+        assert_eq!(hook.prompted_in(now), Some(transcript.clone()));
         assert_eq!(hook.prompted_in(now), None, "unchanged file: nothing new");
-        write("Stop", "2026-02-11T11:59:55Z");
+        write("Stop", "2026-02-11T11:59:55Z", &transcript);
         assert_eq!(
             hook.prompted_in(now),
             None,
             "a session finishing is not the user's focus"
         );
-        write("SessionStart", "2026-02-11T11:50:00Z");
+        write("SessionStart", "2026-02-11T11:50:00Z", &transcript);
         assert_eq!(hook.prompted_in(now), None, "too old");
-        write("SessionStart", "2026-02-11T11:59:58Z");
-        assert_eq!(hook.prompted_in(now), Some(PathBuf::from("/p/bbbb.jsonl")));
+        write("SessionStart", "2026-02-11T11:59:58Z", &transcript);
+        assert_eq!(hook.prompted_in(now), Some(transcript.clone()));
+
+        // A session started before its transcript exists: reported once it appears, while fresh.
+        let later = tmp.path().join("cccc.jsonl");
+        write("SessionStart", "2026-02-11T11:59:58Z", &later);
+        assert_eq!(hook.prompted_in(now), None, "no file yet");
+        assert_eq!(hook.prompted_in(now), None, "still none");
+        std::fs::write(&later, "{}\n").unwrap();
+        assert_eq!(hook.prompted_in(now), Some(later.clone()), "it appeared");
+        assert_eq!(hook.prompted_in(now), None, "once");
+        let stale = tmp.path().join("dddd.jsonl");
+        write("SessionStart", "2026-02-11T11:59:59Z", &stale);
+        assert_eq!(hook.prompted_in(now), None);
+        std::fs::write(&stale, "{}\n").unwrap();
+        let much_later = Millis::parse("2026-02-11T12:05:00Z").unwrap();
+        assert_eq!(
+            hook.prompted_in(much_later),
+            None,
+            "the report went stale first"
+        );
     }
 
     #[test]
