@@ -24,6 +24,7 @@ fn a_failing_check_loop_then_a_reframe_recovers() {
     h.save();
     let file = h.transcript();
     let score = h.score(&file);
+    truth::assert_matches_client_cost(&Harness::lines(&file), &score);
     dump(&score);
     let lines = Harness::lines(&file);
     h.server.log(|log| {
@@ -93,6 +94,7 @@ fn a_commit_blocked_by_its_hook_is_retried_with_no_verify() {
     h.save();
     let file = h.transcript();
     let score = h.score(&file);
+    truth::assert_matches_client_cost(&Harness::lines(&file), &score);
     dump(&score);
     let lines = Harness::lines(&file);
     h.server.log(|log| {
@@ -151,6 +153,7 @@ fn a_test_weakened_to_pass() {
     h.save();
     let file = h.transcript();
     let score = h.score(&file);
+    truth::assert_matches_client_cost(&Harness::lines(&file), &score);
     dump(&score);
     h.server.log(|log| {
         assert_matches_server(log, &score, &[&["weaken"]]);
@@ -189,6 +192,7 @@ fn done_claimed_with_no_check_run() {
     h.save();
     let file = h.transcript();
     let score = h.score(&file);
+    truth::assert_matches_client_cost(&Harness::lines(&file), &score);
     dump(&score);
     let lines = Harness::lines(&file);
     h.server.log(|log| {
@@ -221,6 +225,7 @@ fn a_sub_agent_whose_only_call_failed() {
     h.save();
     let file = h.transcript();
     let score = h.score(&file);
+    truth::assert_matches_client_cost(&Harness::lines(&file), &score);
     dump(&score);
     h.server.log(|log| {
         assert_matches_server(log, &score, &[&["delegate"]]);

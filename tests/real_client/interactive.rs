@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::harness::{self, API_KEY, Harness};
 use super::scenarios::{self, *};
 use super::server::Thread;
-use super::truth::{self, assert_matches_server};
+use super::truth::{self, assert_matches_client_cost, assert_matches_server_with, written_ids};
 
 struct Tmux {
     name: String,
@@ -285,7 +285,13 @@ fn interactive_queued_prompt_nudge_hooks_status_line_and_esc() {
     }
     let lines = Harness::lines(&file);
     h.server.log(|log| {
-        assert_matches_server(log, &score, &[&["slow"], &["steer"], &["explain"]]);
+        assert_matches_server_with(
+            log,
+            &score,
+            &[&["slow"], &["steer"], &["explain"]],
+            &written_ids(&lines),
+        );
+        assert_matches_client_cost(&lines, &score);
         let turns = score["turns"].as_array().unwrap();
         let sources: Vec<&str> = turns
             .iter()

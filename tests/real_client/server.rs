@@ -103,6 +103,9 @@ pub struct Sent {
     pub aborted: bool,
 }
 
+/// The output tokens a stream's `message_start` reports (all a stream cut short carries).
+pub const START_OUTPUT_TOKENS: u64 = 1;
+
 /// Everything the server saw and sent.
 #[derive(Debug, Default)]
 pub struct Log {
@@ -620,7 +623,7 @@ fn stream(
         &json!({"type": "message_start", "message": {
         "id": id, "type": "message", "role": "assistant", "model": model, "content": [],
         "stop_reason": null, "stop_sequence": null,
-        "usage": {"input_tokens": 1200, "output_tokens": 1, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}}),
+        "usage": {"input_tokens": 1200, "output_tokens": START_OUTPUT_TOKENS, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}}),
     )?;
     for (i, b) in blocks.iter().enumerate() {
         if b["type"] == "text" {

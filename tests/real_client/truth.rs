@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use super::server::{Log, Sent, Thread};
+use std::collections::BTreeSet;
+
+use super::server::{Log, START_OUTPUT_TOKENS, Sent, Thread};
 
 /// Figures of a set of replies, as ringside should count them.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -18,7 +20,12 @@ pub fn figures<'a>(log: &Log, sent: impl Iterator<Item = &'a Sent>) -> Figures {
     let mut f = Figures::default();
     for s in sent {
         f.model_calls += 1;
-        f.output_tokens += s.output_tokens;
+        // A stream the client hung up on carries the usage of its `message_start` only.
+        f.output_tokens += if s.aborted {
+            START_OUTPUT_TOKENS
+        } else {
+            s.output_tokens
+        };
         f.tool_calls += s.tools.len() as u64;
         f.tool_errors += s
             .tools
@@ -27,6 +34,39 @@ pub fn figures<'a>(log: &Log, sent: impl Iterator<Item = &'a Sent>) -> Figures {
             .count() as u64;
     }
     f
+}
+
+/// The message ids of a transcript's assistant lines.
+pub fn written_ids(lines: &[Value]) -> BTreeSet<String> {
+    lines
+        .iter()
+        .filter(|l| l["type"] == "assistant")
+        .filter_map(|l| l["message"]["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Where the client writes its own running cost (`cost-state`, 2.1.3xx), the output tokens it
+/// counted over every model, sub-agents included: ringside's session and sub-agents together
+/// must say the same.
+pub fn assert_matches_client_cost(lines: &[Value], score: &Value) {
+    let Some(cost) = lines.iter().rev().find(|l| l["type"] == "cost-state") else {
+        return;
+    };
+    let client: u64 = cost["modelUsage"]
+        .as_object()
+        .map(|m| m.values().filter_map(|u| u["outputTokens"].as_u64()).sum())
+        .unwrap_or(0);
+    let ours = score["session"]["output_tokens"].as_u64().unwrap_or(0)
+        + score["subagents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["output_tokens"].as_u64())
+            .sum::<u64>();
+    assert_eq!(
+        ours, client,
+        "output tokens against the client's cost-state"
+    );
 }
 
 pub fn figures_of(v: &Value) -> Figures {
@@ -43,13 +83,25 @@ pub fn figures_of(v: &Value) -> Figures {
 }
 
 /// Checks the session, each prompted turn (`turns[i]` lists the scripts answered in prompt
-/// `i + 1`) and the sub-agents against the log. Replies the client hung up on (Esc) are left
-/// out: the client writes no assistant line for a stream it aborted before the end.
+/// `i + 1`) and the sub-agents against the log.
 pub fn assert_matches_server(log: &Log, score: &Value, turns: &[&[&str]]) {
+    assert_matches_server_with(log, score, turns, &BTreeSet::new());
+}
+
+/// [`assert_matches_server`] where replies the client hung up on (Esc) count only when the
+/// client wrote them (`written`: the message ids of the transcript's assistant lines). Claude
+/// Code 2.1.197 writes no assistant line for a stream it aborted before the end; 2.1.332 writes
+/// what had streamed, with the `message_start` usage.
+pub fn assert_matches_server_with(
+    log: &Log,
+    score: &Value,
+    turns: &[&[&str]],
+    written: &BTreeSet<String>,
+) {
     let main = || {
         log.sent
             .iter()
-            .filter(|s| s.thread == Thread::Main && !s.aborted)
+            .filter(|s| s.thread == Thread::Main && (!s.aborted || written.contains(&s.message_id)))
     };
     let session = &score["session"];
     for s in main() {

@@ -119,6 +119,12 @@ const IGNORED_TYPES: &[&str] = &[
     "relocated",
     "bridge-session",
     "atis-latch",
+    // 2.1.3xx: the request's shape and body, the tools offered, the client's running cost.
+    "api-request",
+    "api-request-blob",
+    "api-request-shape",
+    "tools-used",
+    "cost-state",
     "started",
     "result",
 ];

@@ -387,6 +387,28 @@ fn bad_lines_are_counted_with_their_numbers() {
 }
 
 #[test]
+fn the_bookkeeping_records_of_2_1_332_are_known_not_skipped() {
+    // Shapes as Claude Code 2.1.332 writes them (values cut); a near miss stays unknown.
+    let lines = [
+        r#"{"type":"api-request-shape","sessionId":"s","shapeHash":"42","version":"2.1.332","shape":{"system":[]}}"#,
+        r#"{"type":"api-request-blob","sessionId":"s","content":[{"type":"text","text":"hi"}]}"#,
+        r#"{"type":"api-request","sessionId":"s","id":"a9","querySource":"repl_main_thread","params":{"model":"m"}}"#,
+        r#"{"type":"tools-used","tools":["Bash"],"sessionId":"s"}"#,
+        r#"{"type":"cost-state","sessionId":"s","totalCostUSD":0.05,"modelUsage":{"m":{"outputTokens":215}}}"#,
+        r#"{"type":"api-requests","sessionId":"s"}"#,
+    ];
+    let (ev, stats) = parse(&lines);
+    // The envelope's session and version are read; nothing else.
+    assert!(
+        ev.iter().all(|e| matches!(e.kind, EventKind::Context(_))),
+        "{ev:?}"
+    );
+    assert_eq!(stats.skipped[&SkipReason::UnknownType], 1);
+    assert_eq!(stats.unknown_types["api-requests"], 1);
+    assert_eq!(stats.skips.len(), 1);
+}
+
+#[test]
 fn invalid_utf8_is_repaired_not_dropped() {
     let mut bytes = br#"{"type":"user","message":{"content":"caf"#.to_vec();
     bytes.extend_from_slice(&[0xff, 0xfe]);
