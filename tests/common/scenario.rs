@@ -269,6 +269,21 @@ impl Transcript {
         last
     }
 
+    /// The user presses Esc: `[Request interrupted by user]`, or `… for tool use` right after a
+    /// rejected call.
+    pub fn interrupt(&mut self, for_tool_use: bool) -> u64 {
+        self.t += 500;
+        let text = if for_tool_use {
+            "[Request interrupted by user for tool use]"
+        } else {
+            "[Request interrupted by user]"
+        };
+        self.record(json!({
+            "type": "user",
+            "message": {"role": "user", "content": [{"type": "text", "text": text}]},
+        }))
+    }
+
     /// The end of the agent's turn (not written in headless sessions).
     pub fn turn_end(&mut self) -> Option<u64> {
         if self.headless {
