@@ -411,6 +411,9 @@ impl Engine {
         if !self.turns.is_empty() {
             self.close_turn(session);
         }
+        // What the prompt fires happens when it was typed, not at the event before it (the
+        // previous turn's end keeps that event's time, above).
+        self.event_at = ev.at;
         while self.turns.len() < session.turns.len() {
             self.turns.push(TurnMark::default());
         }

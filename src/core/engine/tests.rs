@@ -502,6 +502,39 @@ fn s9_near_duplicate_reprompt() {
 }
 
 #[test]
+fn what_a_prompt_fires_carries_the_prompts_own_time() {
+    // The user comes back four minutes after the agent's last line and asks again, correcting:
+    // the re-prompt (S9), the correction chain (S10) and the check asked for (R1) happen when the
+    // prompt was typed, which is what the nudge's time and its cooldown go by.
+    let mut s = with_code_written();
+    s.failing_test("login_rejects_wrong_password");
+    s.edit("src/login.rs", "check(pw)", "check(pw.trim())", 4);
+    s.failing_test("login_rejects_wrong_password");
+    s.prompt("no, the login form must show an error when the password is wrong");
+    s.say("I'll fix that.");
+    let said = s.t;
+    s.wait(240);
+    s.prompt("no, the login form must show an error when the password is wrong, run the tests");
+    let typed = s.t;
+    let p = s.run();
+    for sig in [SignalId::S9, SignalId::S10] {
+        let f = firing(&p, sig);
+        assert_eq!(f.at, Some(Millis(typed)), "{sig}");
+        assert_ne!(f.at, Some(Millis(said)), "{sig}");
+    }
+    let r1 = p
+        .engine()
+        .recoveries
+        .iter()
+        .find(|r| r.recovery == RecoveryId::R1)
+        .expect("R1");
+    assert_eq!(r1.at, Some(Millis(typed)));
+    // Near miss: a firing on a tool result keeps the result's own time.
+    let s5 = firing(&p, SignalId::S5);
+    assert!(s5.at.is_some_and(|at| at.0 < said), "{:?}", s5.at);
+}
+
+#[test]
 fn s10_repeated_correction_without_success() {
     let mut s = with_code_written();
     for text in [
