@@ -1,0 +1,363 @@
+//! The stall kinds that unseen sessions show, across ecosystems and agents: the same rules must
+//! hold whatever runs the check (cargo, pytest, jest, vitest, go, Maven, Gradle, tsc, eslint,
+//! ruff, rspec) and whichever agent runs it (Claude Code's Bash and Edit, Codex's exec_command
+//! and apply_patch). For each kind: a positive case and a near miss, per ecosystem, per agent.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
+mod common;
+
+use common::rollout::{Rollout, thread_id};
+use common::scenario::Transcript;
+use ringside::core::Millis;
+use ringside::core::agents::Format;
+use ringside::core::engine::Rules;
+use ringside::core::pipeline::Pipeline;
+
+/// One ecosystem's check: the command, the file the agent edits, and three failing outputs:
+/// `same` twice (the same failure with shifted line numbers, timings and seeds) and `other`
+/// (another cause in the same check).
+struct Eco {
+    name: &'static str,
+    cmd: &'static str,
+    file: &'static str,
+    same: [&'static str; 2],
+    other: &'static str,
+}
+
+const ECOS: &[Eco] = &[
+    Eco {
+        name: "cargo",
+        cmd: "cargo test -p shop",
+        file: "/w/shop/src/cart.rs",
+        same: [
+            "running 4 tests\ntest cart::tests::discount ... FAILED\n\nfailures:\n\n---- cart::tests::discount stdout ----\nthread 'cart::tests::discount' panicked at src/cart.rs:41:9:\nassertion `left == right` failed\n  left: 30\n right: 25\n\ntest result: FAILED. 3 passed; 1 failed; finished in 0.01s",
+            "running 4 tests\ntest cart::tests::discount ... FAILED\n\nfailures:\n\n---- cart::tests::discount stdout ----\nthread 'cart::tests::discount' panicked at src/cart.rs:43:9:\nassertion `left == right` failed\n  left: 30\n right: 25\n\ntest result: FAILED. 3 passed; 1 failed; finished in 0.02s",
+        ],
+        other: "error[E0425]: cannot find value `rate` in this scope\n  --> src/cart.rs:12:20\n\nerror: could not compile `shop` (lib) due to 1 previous error",
+    },
+    Eco {
+        name: "pytest",
+        cmd: "python -m pytest tests/test_cart.py -q",
+        file: "/w/shop/shop/cart.py",
+        same: [
+            "F...\n=================================== FAILURES ===================================\n________________________________ test_discount _________________________________\n    def test_discount():\n>       assert total([10, 20], 5) == 25\nE       assert 30 == 25\n\ntests/test_cart.py:12: AssertionError\n=========================== short test summary info ============================\nFAILED tests/test_cart.py::test_discount - assert 30 == 25\n1 failed, 3 passed in 0.05s",
+            "F...\n=================================== FAILURES ===================================\n________________________________ test_discount _________________________________\n    def test_discount():\n>       assert total([10, 20], 5) == 25\nE       assert 30 == 25\n\ntests/test_cart.py:14: AssertionError\n=========================== short test summary info ============================\nFAILED tests/test_cart.py::test_discount - assert 30 == 25\n1 failed, 3 passed in 0.07s",
+        ],
+        other: "E   ModuleNotFoundError: No module named 'shop.pricing'\n=========================== short test summary info ============================\nERROR tests/test_cart.py\n1 error in 0.04s",
+    },
+    Eco {
+        name: "jest",
+        cmd: "npx jest src/cart.test.js",
+        file: "/w/shop/src/cart.js",
+        same: [
+            "FAIL src/cart.test.js\n  cart\n    ✕ applies the discount (4 ms)\n\n  ● cart › applies the discount\n\n    expect(received).toBe(expected) // Object.is equality\n\n    Expected: 25\n    Received: 30\n\n      10 |   it('applies the discount', () => {\n    > 11 |     expect(total([10, 20], 5)).toBe(25);\n\nTests:       1 failed, 3 passed, 4 total",
+            "FAIL src/cart.test.js\n  cart\n    ✕ applies the discount (6 ms)\n\n  ● cart › applies the discount\n\n    expect(received).toBe(expected) // Object.is equality\n\n    Expected: 25\n    Received: 30\n\n      12 |   it('applies the discount', () => {\n    > 13 |     expect(total([10, 20], 5)).toBe(25);\n\nTests:       1 failed, 3 passed, 4 total",
+        ],
+        other: "FAIL src/cart.test.js\n  ● Test suite failed to run\n\n    Cannot find module './pricing' from 'src/cart.js'\n\nTests:       0 total",
+    },
+    Eco {
+        name: "vitest",
+        cmd: "npx vitest run src/cart.test.ts",
+        file: "/w/shop/src/cart.ts",
+        same: [
+            " FAIL  src/cart.test.ts > cart > applies the discount\nAssertionError: expected 30 to be 25 // Object.is equality\n ❯ src/cart.test.ts:11:32\n\n Test Files  1 failed (1)\n      Tests  1 failed | 3 passed (4)\n   Duration  312ms",
+            " FAIL  src/cart.test.ts > cart > applies the discount\nAssertionError: expected 30 to be 25 // Object.is equality\n ❯ src/cart.test.ts:13:32\n\n Test Files  1 failed (1)\n      Tests  1 failed | 3 passed (4)\n   Duration  298ms",
+        ],
+        other: " FAIL  src/cart.test.ts [ src/cart.test.ts ]\nError: Failed to resolve import \"./pricing\" from \"src/cart.ts\". Does the file exist?\n\n Test Files  1 failed (1)\n      Tests  no tests",
+    },
+    Eco {
+        name: "go",
+        cmd: "go test ./cart/...",
+        file: "/w/shop/cart/cart.go",
+        same: [
+            "--- FAIL: TestDiscount (0.00s)\n    cart_test.go:12: total() = 30, want 25\nFAIL\nFAIL\texample.com/shop/cart\t0.003s\nFAIL",
+            "--- FAIL: TestDiscount (0.00s)\n    cart_test.go:14: total() = 30, want 25\nFAIL\nFAIL\texample.com/shop/cart\t0.004s\nFAIL",
+        ],
+        other: "# example.com/shop/cart\ncart/cart.go:12:9: undefined: rate\nFAIL\texample.com/shop/cart [build failed]\nFAIL",
+    },
+    Eco {
+        name: "maven",
+        cmd: "mvn -q clean test -Dtest=CartTest",
+        file: "/w/shop/src/main/java/shop/Cart.java",
+        same: [
+            "[ERROR] Tests run: 4, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.051 s <<< FAILURE! -- in shop.CartTest\n[ERROR] shop.CartTest.appliesDiscount -- Time elapsed: 0.012 s <<< FAILURE!\norg.opentest4j.AssertionFailedError: expected: <25> but was: <30>\n\tat shop.CartTest.appliesDiscount(CartTest.java:12)\n[ERROR] Failures: \n[ERROR]   CartTest.appliesDiscount:12 expected: <25> but was: <30>\n[ERROR] Tests run: 4, Failures: 1, Errors: 0, Skipped: 0\n[INFO] BUILD FAILURE",
+            "[ERROR] Tests run: 4, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.048 s <<< FAILURE! -- in shop.CartTest\n[ERROR] shop.CartTest.appliesDiscount -- Time elapsed: 0.010 s <<< FAILURE!\norg.opentest4j.AssertionFailedError: expected: <25> but was: <30>\n\tat shop.CartTest.appliesDiscount(CartTest.java:14)\n[ERROR] Failures: \n[ERROR]   CartTest.appliesDiscount:14 expected: <25> but was: <30>\n[ERROR] Tests run: 4, Failures: 1, Errors: 0, Skipped: 0\n[INFO] BUILD FAILURE",
+        ],
+        other: "[ERROR] COMPILATION ERROR : \n[ERROR] /w/shop/src/main/java/shop/Cart.java:[12,20] cannot find symbol\n  symbol:   variable rate\n[INFO] BUILD FAILURE",
+    },
+    Eco {
+        name: "gradle",
+        cmd: "./gradlew :app:test --tests shop.CartTest",
+        file: "/w/shop/app/src/main/kotlin/shop/Cart.kt",
+        same: [
+            "> Task :app:test FAILED\n\nCartTest > appliesDiscount() FAILED\n    org.opentest4j.AssertionFailedError at CartTest.kt:12\n\n4 tests completed, 1 failed\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':app:test'.\n\nBUILD FAILED in 3s",
+            "> Task :app:test FAILED\n\nCartTest > appliesDiscount() FAILED\n    org.opentest4j.AssertionFailedError at CartTest.kt:14\n\n4 tests completed, 1 failed\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':app:test'.\n\nBUILD FAILED in 4s",
+        ],
+        other: "> Task :app:compileKotlin FAILED\ne: file:///w/shop/app/src/main/kotlin/shop/Cart.kt:12:20 Unresolved reference: rate\n\nFAILURE: Build failed with an exception.\n\nBUILD FAILED in 2s",
+    },
+    Eco {
+        name: "npm build (Next.js)",
+        cmd: "npm run build",
+        file: "/w/shop/src/app/cart/page.tsx",
+        same: [
+            "> shop@0.1.0 build\n> next build\n\n   Creating an optimized production build ...\nFailed to compile.\n\n./src/app/cart/page.tsx:12:7\nType error: Type 'string' is not assignable to type 'number'.\n\n  10 |   const total = useTotal();\n> 12 |   const n: number = total.label;\n\nNext.js build worker exited with code: 1",
+            "> shop@0.1.0 build\n> next build\n\n   Creating an optimized production build ...\nFailed to compile.\n\n./src/app/cart/page.tsx:14:7\nType error: Type 'string' is not assignable to type 'number'.\n\n  12 |   const total = useTotal();\n> 14 |   const n: number = total.label;\n\nNext.js build worker exited with code: 1",
+        ],
+        other: "> shop@0.1.0 build\n> next build\n\nFailed to compile.\n\n./src/app/cart/page.tsx\nModule not found: Can't resolve '@/lib/pricing'\n\n> Build failed because of webpack errors",
+    },
+    Eco {
+        name: "tsc",
+        cmd: "npx tsc --noEmit",
+        file: "/w/shop/src/cart.ts",
+        same: [
+            "src/cart.ts(12,7): error TS2322: Type 'string' is not assignable to type 'number'.\n\nFound 1 error in src/cart.ts:12",
+            "src/cart.ts(14,7): error TS2322: Type 'string' is not assignable to type 'number'.\n\nFound 1 error in src/cart.ts:14",
+        ],
+        other: "src/cart.ts(3,24): error TS2307: Cannot find module './pricing' or its corresponding type declarations.\n\nFound 1 error in src/cart.ts:3",
+    },
+    Eco {
+        name: "eslint",
+        cmd: "npx eslint src",
+        file: "/w/shop/src/cart.js",
+        same: [
+            "/w/shop/src/cart.js\n  12:7  error  'rate' is assigned a value but never used  no-unused-vars\n\n✖ 1 problem (1 error, 0 warnings)",
+            "/w/shop/src/cart.js\n  14:7  error  'rate' is assigned a value but never used  no-unused-vars\n\n✖ 1 problem (1 error, 0 warnings)",
+        ],
+        other: "/w/shop/src/cart.js\n  3:10  error  'format' is defined but never used  no-unused-vars\n  20:1  error  Expected indentation of 2 spaces but found 4  indent\n\n✖ 2 problems (2 errors, 0 warnings)",
+    },
+    Eco {
+        name: "ruff",
+        cmd: "ruff check shop",
+        file: "/w/shop/shop/cart.py",
+        same: [
+            "shop/cart.py:12:5: F841 Local variable `rate` is assigned to but never used\nFound 1 error.",
+            "shop/cart.py:14:5: F841 Local variable `rate` is assigned to but never used\nFound 1 error.",
+        ],
+        other: "shop/cart.py:1:8: F401 [*] `os` imported but unused\nFound 1 error.\n[*] 1 fixable with the `--fix` option.",
+    },
+    Eco {
+        name: "rspec",
+        cmd: "bundle exec rspec spec/cart_spec.rb",
+        file: "/w/shop/app/models/cart.rb",
+        same: [
+            "F...\n\nFailures:\n\n  1) Cart#total applies the discount\n     Failure/Error: expect(cart.total).to eq(25)\n\n       expected: 25\n            got: 30\n     # ./spec/cart_spec.rb:12:in `block (3 levels)'\n\nFinished in 0.02 seconds\n4 examples, 1 failure\n\nFailed examples:\n\nrspec ./spec/cart_spec.rb:10 # Cart#total applies the discount",
+            "F...\n\nFailures:\n\n  1) Cart#total applies the discount\n     Failure/Error: expect(cart.total).to eq(25)\n\n       expected: 25\n            got: 30\n     # ./spec/cart_spec.rb:14:in `block (3 levels)'\n\nFinished in 0.03 seconds\n4 examples, 1 failure\n\nFailed examples:\n\nrspec ./spec/cart_spec.rb:12 # Cart#total applies the discount",
+        ],
+        other: "An error occurred while loading ./spec/cart_spec.rb.\nFailure/Error: require 'pricing'\n\nLoadError:\n  cannot load such file -- pricing\n\nFinished in 0.0001 seconds\n0 examples, 0 failures, 1 error occurred outside of examples",
+    },
+];
+
+const PASSED: &str = "All checks passed: 4 passed, 0 failed.";
+
+/// The agent under test: how a session is written and read.
+#[derive(Clone, Copy, Debug)]
+enum Agent {
+    Claude,
+    Codex,
+}
+
+/// A session written for one agent, with the lines of what it did (for Claude Code: the line of
+/// each check's result; for Codex: the line of each command's output).
+struct Session {
+    agent: Agent,
+    claude: Transcript,
+    codex: Rollout,
+}
+
+impl Session {
+    fn new(agent: Agent, prompt: &str) -> Self {
+        let mut s = Self {
+            agent,
+            claude: Transcript::new(),
+            codex: Rollout::new(&thread_id(1), "/w/shop", 1_771_000_000_000),
+        };
+        s.prompt(prompt);
+        s
+    }
+
+    fn prompt(&mut self, text: &str) -> u64 {
+        match self.agent {
+            Agent::Claude => self.claude.prompt(text),
+            Agent::Codex => {
+                self.codex.prompt(text);
+                self.codex.lines.len() as u64
+            }
+        }
+    }
+
+    fn say(&mut self, text: &str) -> u64 {
+        match self.agent {
+            Agent::Claude => self.claude.say(text),
+            Agent::Codex => {
+                self.codex.say(text);
+                self.codex.lines.len() as u64
+            }
+        }
+    }
+
+    /// A check; `None` passes.
+    fn check(&mut self, cmd: &str, failing: Option<&str>) -> u64 {
+        match self.agent {
+            Agent::Claude => self
+                .claude
+                .bash(cmd, failing.is_none(), failing.unwrap_or(PASSED)),
+            Agent::Codex => {
+                self.codex.exec_output(
+                    cmd,
+                    i32::from(failing.is_some()),
+                    failing.unwrap_or(PASSED),
+                );
+                self.codex.lines.len() as u64
+            }
+        }
+    }
+
+    /// A small edit of `path` (the `n`th).
+    fn edit(&mut self, path: &str, n: u32) -> u64 {
+        match self.agent {
+            Agent::Claude => self.claude.edit(
+                path,
+                &format!("old line {n}"),
+                &format!("new line {n}\nmore {n}"),
+            ),
+            Agent::Codex => {
+                self.codex.patch(path, n);
+                self.codex.lines.len() as u64
+            }
+        }
+    }
+
+    fn end_turn(&mut self) {
+        match self.agent {
+            Agent::Claude => {
+                self.claude.turn_end();
+            }
+            Agent::Codex => self.codex.end_turn(),
+        }
+    }
+
+    /// Reads the session, then lets `idle_secs` pass.
+    fn coach(&self, idle_secs: i64) -> Pipeline {
+        let (format, text, t) = match self.agent {
+            Agent::Claude => (Format::Claude, self.claude.text(), None),
+            Agent::Codex => (Format::Codex, self.codex.text(), Some(self.codex.t)),
+        };
+        let mut p = Pipeline::for_format(format, Some("eco".into()), Rules::shared_default());
+        p.feed(text.as_bytes());
+        p.finish();
+        let end = t.or(p.engine().now().map(|m| m.0)).unwrap_or(0);
+        p.tick(Millis(end + idle_secs * 1000));
+        p
+    }
+}
+
+const AGENTS: [Agent; 2] = [Agent::Claude, Agent::Codex];
+
+fn fired(p: &Pipeline, code: &str) -> Vec<u64> {
+    p.engine()
+        .firings
+        .iter()
+        .filter(|f| f.signal.code() == code)
+        .map(|f| f.at_line.0)
+        .collect()
+}
+
+fn nudges(p: &Pipeline) -> Vec<(String, u64)> {
+    p.engine()
+        .nudges
+        .iter()
+        .map(|n| (n.signal.code().to_owned(), n.at_line.0))
+        .collect()
+}
+
+// -- The same failing check retried with small edits --------------------------------------------
+
+#[test]
+fn the_same_check_failing_the_same_way_after_a_small_edit_is_nudged_in_every_ecosystem() {
+    let mut missed = Vec::new();
+    for agent in AGENTS {
+        for eco in ECOS {
+            let mut s = Session::new(
+                agent,
+                "make the cart discount work and keep the tests green",
+            );
+            s.edit(eco.file, 1);
+            s.check(eco.cmd, Some(eco.same[0]));
+            // A guess: the same file edited again, nothing looked at.
+            s.edit(eco.file, 2);
+            let second = s.check(eco.cmd, Some(eco.same[1]));
+            let p = s.coach(60);
+            let s5 = fired(&p, "S5");
+            let nudged = nudges(&p).contains(&("S5".to_owned(), second));
+            if s5 != [second] || !nudged {
+                missed.push(format!(
+                    "{agent:?} {}: S5 at {s5:?}, nudges {:?}, want S5 at {second}",
+                    eco.name,
+                    nudges(&p)
+                ));
+            }
+        }
+    }
+    assert!(missed.is_empty(), "{missed:#?}");
+}
+
+#[test]
+fn near_miss_a_check_failing_for_different_causes_each_fixed_at_once_stays_silent_everywhere() {
+    let mut noisy = Vec::new();
+    for agent in AGENTS {
+        for eco in ECOS {
+            let mut s = Session::new(
+                agent,
+                "make the cart discount work and keep the tests green",
+            );
+            s.edit(eco.file, 1);
+            s.check(eco.cmd, Some(eco.other));
+            s.edit(eco.file, 2);
+            s.check(eco.cmd, Some(eco.same[0]));
+            s.edit(eco.file, 3);
+            s.check(eco.cmd, None);
+            s.say("Done: the discount applies and the checks pass.");
+            s.end_turn();
+            let p = s.coach(3600);
+            if !nudges(&p).is_empty() || !fired(&p, "S5").is_empty() {
+                noisy.push(format!("{agent:?} {}: {:?}", eco.name, nudges(&p)));
+            }
+        }
+    }
+    assert!(noisy.is_empty(), "{noisy:#?}");
+}
+
+#[test]
+fn every_ecosystems_check_is_recognised_and_its_failure_named() {
+    // What the two rules above stand on: each command is a check, and each failing output names
+    // its failure, the same for the same cause and another for another cause.
+    use ringside::core::checks::{classify_command, failure};
+    use ringside::core::classify::failure::causes;
+    let mut wrong = Vec::new();
+    for eco in ECOS {
+        if classify_command(eco.cmd).check.is_none() {
+            wrong.push(format!("{}: `{}` is not a check", eco.name, eco.cmd));
+        }
+        let [a, b] = eco.same.map(failure);
+        let other = failure(eco.other);
+        let why = || {
+            format!(
+                "same: {:?} / {:?}, other: {:?}",
+                causes(eco.same[0]),
+                causes(eco.same[1]),
+                causes(eco.other)
+            )
+        };
+        if !(a.named && b.named && other.named) {
+            wrong.push(format!("{}: not named ({})", eco.name, why()));
+        } else if a.signature != b.signature || a.signature == other.signature {
+            wrong.push(format!("{}: signatures ({})", eco.name, why()));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
