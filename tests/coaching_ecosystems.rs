@@ -232,6 +232,32 @@ impl Session {
         }
     }
 
+    /// An edit of `path` that does not apply (its old text is not in the file).
+    fn edit_failed(&mut self, path: &str, n: u32) -> u64 {
+        match self.agent {
+            Agent::Claude => {
+                self.claude
+                    .edit_failed(path, &format!("stale line {n}"), &format!("new line {n}"))
+            }
+            Agent::Codex => {
+                self.codex.patch_failed(path, n);
+                self.codex.lines.len() as u64
+            }
+        }
+    }
+
+    /// A read of `path` (Codex reads through the shell).
+    fn read(&mut self, path: &str) -> u64 {
+        match self.agent {
+            Agent::Claude => self.claude.read(path),
+            Agent::Codex => {
+                self.codex
+                    .exec_output(&format!("sed -n 1,80p {path}"), 0, "fn total() {}\n");
+                self.codex.lines.len() as u64
+            }
+        }
+    }
+
     fn end_turn(&mut self) {
         match self.agent {
             Agent::Claude => {
@@ -360,4 +386,59 @@ fn every_ecosystems_check_is_recognised_and_its_failure_named() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+// -- An edit that does not apply, tried again and again ------------------------------------------
+
+#[test]
+fn edits_of_one_file_that_keep_failing_to_apply_are_the_same_failing_action() {
+    for agent in AGENTS {
+        let file = "/w/shop/src/cart.ts";
+        let mut s = Session::new(agent, "rename total to subtotal in the cart module");
+        let first = s.edit_failed(file, 1);
+        s.read(file);
+        let second = s.edit_failed(file, 2);
+        s.read(file);
+        let third = s.edit_failed(file, 3);
+        let p = s.coach(60);
+        assert_eq!(fired(&p, "S1"), [third], "{agent:?}");
+        let f = p
+            .engine()
+            .firings
+            .iter()
+            .find(|f| f.signal.code() == "S1")
+            .unwrap();
+        assert_eq!(
+            f.evidence.iter().map(|l| l.0).collect::<Vec<_>>(),
+            [first, second, third],
+            "{agent:?}"
+        );
+        assert!(f.detail.contains("cart.ts"), "{}", f.detail);
+        assert_eq!(nudges(&p), [("S1".to_owned(), third)], "{agent:?}");
+    }
+}
+
+#[test]
+fn near_miss_an_edit_that_applies_after_a_read_or_failures_spread_over_files_stay_silent() {
+    for agent in AGENTS {
+        let mut s = Session::new(agent, "rename total to subtotal in the cart module");
+        // The usual stale edit: fails, the file is read, the next edit applies.
+        s.edit_failed("/w/shop/src/cart.ts", 1);
+        s.read("/w/shop/src/cart.ts");
+        s.edit("/w/shop/src/cart.ts", 2);
+        s.edit_failed("/w/shop/src/cart.ts", 3);
+        s.read("/w/shop/src/cart.ts");
+        s.edit("/w/shop/src/cart.ts", 4);
+        // One failure each in two other files.
+        s.edit_failed("/w/shop/src/order.ts", 5);
+        s.edit("/w/shop/src/order.ts", 6);
+        s.edit_failed("/w/shop/src/invoice.ts", 7);
+        s.edit("/w/shop/src/invoice.ts", 8);
+        s.check("npx tsc --noEmit", None);
+        s.say("Renamed; the type check passes.");
+        s.end_turn();
+        let p = s.coach(3600);
+        assert!(fired(&p, "S1").is_empty(), "{agent:?}");
+        assert!(nudges(&p).is_empty(), "{agent:?}: {:?}", nudges(&p));
+    }
 }

@@ -191,6 +191,21 @@ impl Transcript {
         )
     }
 
+    /// An Edit of `path` whose `old` text is not in the file: the client refuses it.
+    pub fn edit_failed(&mut self, path: &str, old: &str, new: &str) -> u64 {
+        let id = self.call(
+            "Edit",
+            json!({"replace_all": false, "file_path": path, "old_string": old, "new_string": new}),
+        );
+        let text = format!("String to replace not found in file.\nString: {old}");
+        self.result(
+            &id,
+            &format!("<tool_use_error>{text}</tool_use_error>"),
+            true,
+            json!(format!("Error: {text}")),
+        )
+    }
+
     /// A Write creating `path`.
     pub fn write(&mut self, path: &str, content: &str) -> u64 {
         let id = self.call("Write", json!({"file_path": path, "content": content}));

@@ -230,7 +230,8 @@ catalogue! {
         loops: Loop::Sticky,
         headline: "Same call failing: ask for the root cause",
         advice: "Press Esc and ask: \"Stop retrying. What is the root cause of this error? Explain it before you change anything.\"",
-        variants: &[],
+        // 1: edits of one file that do not apply.
+        variants: &[(1, "Press Esc and ask: \"Re-read the file, quote the exact lines you mean to change, then make one edit (or rewrite the whole function).\"")],
     }
     S2 {
         name: "same action, same result",
