@@ -194,9 +194,20 @@ impl Session {
         match self.agent {
             Agent::Claude => self.claude.say(text),
             Agent::Codex => {
+                // `agent_message` is the line read; its `response_item` twin follows.
                 self.codex.say(text);
-                self.codex.lines.len() as u64
+                self.codex.lines.len() as u64 - 1
             }
+        }
+    }
+
+    /// Lets time pass.
+    fn wait(&mut self, secs: i64) {
+        match self.agent {
+            Agent::Claude => {
+                self.claude.wait(secs);
+            }
+            Agent::Codex => self.codex.t += secs * 1000,
         }
     }
 
@@ -439,6 +450,171 @@ fn near_miss_an_edit_that_applies_after_a_read_or_failures_spread_over_files_sta
         s.end_turn();
         let p = s.coach(3600);
         assert!(fired(&p, "S1").is_empty(), "{agent:?}");
+        assert!(nudges(&p).is_empty(), "{agent:?}: {:?}", nudges(&p));
+    }
+}
+
+// -- The user asking again, correcting again, and giving up ---------------------------------------
+
+/// A turn of work on `file`: a few edits over `minutes`, ending with the agent's `claim`.
+fn work(s: &mut Session, file: &str, minutes: i64, claim: &str) {
+    for n in 0..4 {
+        s.wait(minutes * 15);
+        s.edit(file, 100 + n);
+    }
+    s.say(claim);
+    s.end_turn();
+}
+
+#[test]
+fn the_same_request_again_after_a_long_turn_is_a_re_prompt_when_it_is_typed() {
+    for agent in AGENTS {
+        let file = "/w/shop/src/settings.tsx";
+        let ask = "add a dark mode toggle to the settings page that remembers the choice";
+        let mut s = Session::new(agent, ask);
+        // The agent works for eight minutes; the user reads the answer and asks again at once.
+        work(&mut s, file, 8, "I've added the theme provider.");
+        s.wait(40);
+        let again =
+            s.prompt("add a dark mode toggle to the settings page, it must remember the choice");
+        let p = s.coach(60);
+        assert_eq!(fired(&p, "S9"), [again], "{agent:?}");
+        assert!(nudges(&p).contains(&("S9".to_owned(), again)), "{agent:?}");
+
+        // Near miss: the next step on the same page is a new request, not a repeat.
+        let mut near = Session::new(agent, ask);
+        work(
+            &mut near,
+            file,
+            8,
+            "Done: the toggle is on the settings page and is saved.",
+        );
+        near.wait(40);
+        near.prompt("now add a test for the settings page toggle");
+        let p = near.coach(60);
+        assert!(fired(&p, "S9").is_empty(), "{agent:?}");
+    }
+}
+
+#[test]
+fn corrections_in_new_words_while_the_agent_keeps_claiming_success_are_nudged_at_the_second() {
+    for agent in AGENTS {
+        let file = "/w/shop/src/login.tsx";
+        let mut s = Session::new(
+            agent,
+            "the login button does nothing when I click it, fix it",
+        );
+        work(
+            &mut s,
+            file,
+            2,
+            "Fixed! The login button now submits the form. ✅",
+        );
+        s.prompt("still nothing happens when I click login");
+        work(
+            &mut s,
+            file,
+            2,
+            "You're right. Fixed now: the handler is bound. Everything works.",
+        );
+        let second = s.prompt("it's STILL broken, clicking it does nothing at all");
+        let p = s.coach(60);
+        assert_eq!(fired(&p, "S10").len(), 1, "{agent:?}: {:?}", nudges(&p));
+        assert!(
+            nudges(&p).contains(&("S10".to_owned(), second)),
+            "{agent:?}: {:?}",
+            nudges(&p)
+        );
+
+        // Near miss: one correction, then a new request.
+        let mut near = Session::new(
+            agent,
+            "the login button does nothing when I click it, fix it",
+        );
+        near.edit(file, 1);
+        near.check("npx vitest run src/login.test.tsx", None);
+        near.say("Fixed: the login button now submits the form, and its test passes.");
+        near.end_turn();
+        near.prompt("still nothing happens when I click login");
+        for n in 0..2 {
+            near.edit(file, 200 + n);
+        }
+        near.check("npx vitest run src/login.test.tsx", None);
+        near.say("The handler was not bound; it is now, and the login test passes.");
+        near.end_turn();
+        near.prompt("great, now show a spinner while it submits");
+        let p = near.coach(60);
+        assert!(fired(&p, "S10").is_empty(), "{agent:?}");
+        assert!(nudges(&p).is_empty(), "{agent:?}: {:?}", nudges(&p));
+    }
+}
+
+#[test]
+fn a_long_turn_of_edits_called_done_with_no_check_is_nudged_at_the_claim() {
+    for agent in AGENTS {
+        let mut s = Session::new(agent, "add CSV export to the orders page");
+        s.check("npm test", None);
+        for (n, f) in [
+            "src/orders.ts",
+            "src/csv.ts",
+            "src/api/export.ts",
+            "src/page.tsx",
+        ]
+        .iter()
+        .enumerate()
+        {
+            s.edit(&format!("/w/shop/{f}"), u32::try_from(n).unwrap());
+            s.edit(&format!("/w/shop/{f}"), 10 + u32::try_from(n).unwrap());
+        }
+        let claim = s.say("I've implemented CSV export. The feature is complete and ready to use.");
+        s.end_turn();
+        let p = s.coach(60);
+        assert_eq!(fired(&p, "S13"), [claim], "{agent:?}");
+        assert!(nudges(&p).contains(&("S13".to_owned(), claim)), "{agent:?}");
+
+        // Near miss: the same work, checked after the last edit.
+        let mut near = Session::new(agent, "add CSV export to the orders page");
+        for (n, f) in ["src/orders.ts", "src/csv.ts"].iter().enumerate() {
+            near.edit(&format!("/w/shop/{f}"), u32::try_from(n).unwrap());
+        }
+        near.check("npm test", None);
+        near.say("I've implemented CSV export; the tests pass.");
+        near.end_turn();
+        let p = near.coach(60);
+        assert!(fired(&p, "S13").is_empty(), "{agent:?}");
+    }
+}
+
+#[test]
+fn walking_away_after_the_same_failure_again_is_noticed_after_the_silence() {
+    for agent in AGENTS {
+        let eco = &ECOS[1];
+        let mut s = Session::new(agent, "make the discount test pass");
+        s.edit(eco.file, 1);
+        s.check(eco.cmd, Some(eco.same[0]));
+        s.edit(eco.file, 2);
+        s.check(eco.cmd, Some(eco.same[1]));
+        let last = s.say("I could not get the discount test to pass yet.");
+        s.end_turn();
+        let p = s.coach(45 * 60);
+        assert_eq!(fired(&p, "S19").len(), 1, "{agent:?}");
+        assert!(fired(&p, "S19")[0] >= last, "{agent:?}");
+        assert!(
+            nudges(&p).iter().any(|(c, l)| c == "S19" && *l >= last),
+            "{agent:?}: {:?}",
+            nudges(&p)
+        );
+
+        // Near miss: the failure fixed, then the user leaves a finished session.
+        let mut near = Session::new(agent, "make the discount test pass");
+        near.edit(eco.file, 1);
+        near.check(eco.cmd, Some(eco.same[0]));
+        near.edit(eco.file, 2);
+        near.check(eco.cmd, None);
+        near.say("The discount test passes now.");
+        near.end_turn();
+        let p = near.coach(45 * 60);
+        assert!(fired(&p, "S19").is_empty(), "{agent:?}");
         assert!(nudges(&p).is_empty(), "{agent:?}: {:?}", nudges(&p));
     }
 }

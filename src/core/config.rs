@@ -356,6 +356,10 @@ impl Default for Lexicon {
                 r"again\b",
                 r"same (error|issue|problem|thing)\b",
                 r"it (still )?(does ?n[o']?t|didn'?t|won'?t|isn'?t) (work|run|compile|pass)",
+                // The thing the agent was to fix, said to be still broken or still not working.
+                r"(it|this|that|(the|my) [\w-]+( [\w-]+)?)('s| is| are)? still (not|broken|wrong|failing|fails|the same|blank|empty|missing|crashing|crashes|does ?n[o']?t|doesn'?t|did ?n[o']?t|is ?n[o']?t|won'?t|can'?t|shows?|showing|returns|throws|gives|does nothing|nothing)\b",
+                r"(the|my) [\w-]+( [\w-]+)? (still )?(does ?n[o']?t|did ?n[o']?t|wo ?n'?t|is ?n'?t|can'?t) (work|run|compile|pass|load|show|change|do anything)",
+                r"nothing (happens|happened|changed|works)\b",
                 r"you (forgot|missed|broke|deleted|removed|ignored|didn'?t)\b",
                 r"why (did|are|would) you\b",
                 r"i (said|meant|asked|told you)\b",

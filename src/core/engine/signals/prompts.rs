@@ -37,6 +37,9 @@ pub(super) struct Prompts {
 struct PromptRec {
     line: LineNo,
     at: Option<Millis>,
+    /// When the agent's answer to it ended (its turn's last event), once the next prompt came.
+    #[serde(default)]
+    answered_at: Option<Millis>,
     text: String,
     words: HashSet<String>,
     /// `text::fold(text)` when the prompt is long enough to be compared (S9), else empty.
@@ -52,6 +55,10 @@ impl Detector for Prompts {
             .and_then(|i| cx.marks().get(i))
             .map_or(0, |m| m.tier);
         let line = p.line;
+        // The previous prompt was answered by the last event before this one.
+        if let Some(prev) = self.prompts.back_mut() {
+            prev.answered_at = cx.turn().last_at.or(prev.at);
+        }
         let content = text::content_words(p.text);
         let folded = if content.len() >= t.s9_min_words as usize {
             text::fold(p.text)
@@ -114,6 +121,7 @@ impl Detector for Prompts {
         let rec = PromptRec {
             line,
             at: p.at,
+            answered_at: None,
             words: content,
             text: p.text.to_owned(),
             folded,
@@ -195,7 +203,9 @@ fn recoveries(p: &PromptFacts<'_>, cx: &mut Cx<'_>) {
 }
 
 impl Prompts {
-    /// One of the last two prompts, within the window, said the same: its line and how long ago.
+    /// One of the last two prompts said the same, within the window after its answer (a user
+    /// who asks again as soon as they read the answer repeats themselves however long the agent
+    /// worked): its line and how long ago it was typed.
     fn near_duplicate(
         &self,
         text: &str,
@@ -208,7 +218,8 @@ impl Prompts {
         let window = seconds_ms(t.s9_window_minutes * 60.0);
         self.prompts.iter().rev().find_map(|p| {
             let ago = at.zip(p.at).map(|(a, b)| a.since(b));
-            if ago.is_some_and(|ms| ms > window) {
+            let since_answer = at.zip(p.answered_at.or(p.at)).map(|(a, b)| a.since(b));
+            if since_answer.is_some_and(|ms| ms > window) {
                 return None;
             }
             let identical = p.text.trim() == text.trim();
