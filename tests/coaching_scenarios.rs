@@ -573,6 +573,28 @@ fn s8_near_miss_parallel_calls_rejected_at_once_are_one_decision() {
     assert_eq!(fired(&two.coach(5), "S8"), vec![second]);
 }
 
+// -- S9, S12: a placeholder is not a prompt's words ---------------------------------------------
+
+#[test]
+fn s9_near_miss_prompts_whose_text_was_redacted_repeat_nothing() {
+    let run = |text: &str| {
+        let mut t = started();
+        t.prompt(text);
+        t.bash("mix test", false, ASSERTION_FAILED);
+        t.bash("mix test", false, ASSERTION_FAILED);
+        t.say("The test still fails.");
+        t.turn_end();
+        let again = t.prompt(text);
+        (again, t.coach(60))
+    };
+    let (_, p) = run("[REDACTED]");
+    assert!(fired(&p, "S9").is_empty(), "{:?}", nudges(&p));
+    assert!(fired(&p, "S12").is_empty());
+    // The same words typed twice are a repeat.
+    let (again, p) = run("make the discount test pass without touching the test");
+    assert_eq!(fired(&p, "S9"), vec![again]);
+}
+
 // -- Steering is not trouble: rejections and interrupts --------------------------------------
 
 /// The highest failure tier any turn reached.

@@ -292,7 +292,7 @@ impl Default for Thresholds {
             s4_error_streak: 3,
             s5_failing_check_runs: 3,
             s6_rewrites: 3,
-            s7_interrupts: 2,
+            s7_interrupts: 3,
             s7_window_turns: 3,
             s8_rejections: 2,
             s9_similarity: 0.6,

@@ -449,10 +449,14 @@ fn s6_edit_thrash_is_editing_the_same_lines_back_and_forth() {
 
 #[test]
 fn s7_interrupt_burst() {
+    // Stopped in every one of three turns in a row.
     let mut s = with_code_written();
     s.interrupt();
     s.prompt("use the existing helper in src/util.rs");
     s.call("Read", r#"{"file_path":"src/util.rs"}"#);
+    s.interrupt();
+    s.prompt("only the helper, not the whole module");
+    s.call("Read", r#"{"file_path":"src/lib.rs"}"#);
     s.interrupt();
     assert!(has(&s.run(), SignalId::S7));
     let mut near = with_code_written();
@@ -463,6 +467,13 @@ fn s7_interrupt_burst() {
         !has(&near.run(), SignalId::S7),
         "a single interrupt is an expert move"
     );
+    // Two redirects in three turns are steering too.
+    let mut two = with_code_written();
+    two.interrupt();
+    two.prompt("use the existing helper in src/util.rs");
+    two.call("Read", r#"{"file_path":"src/util.rs"}"#);
+    two.interrupt();
+    assert!(!has(&two.run(), SignalId::S7));
 }
 
 #[test]

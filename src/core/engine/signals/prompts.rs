@@ -65,7 +65,10 @@ impl Detector for Prompts {
         } else {
             String::new()
         };
-        let duplicate = if p.continuation {
+        // A placeholder left where the text was removed says nothing: it repeats nothing and is
+        // not vague (there is no evidence in it either way).
+        let opaque = is_placeholder(p.text);
+        let duplicate = if p.continuation || opaque {
             None
         } else {
             self.near_duplicate(p.text, &folded, &content, p.at, cx)
@@ -99,8 +102,10 @@ impl Detector for Prompts {
             );
         }
         let t = &cx.rules.config.thresholds;
-        let vague =
-            p.words as u32 <= t.s12_max_words && !text::has_anchor(p.text) && !p.continuation;
+        let vague = p.words as u32 <= t.s12_max_words
+            && !text::has_anchor(p.text)
+            && !p.continuation
+            && !opaque;
         if prev_tier >= 3 && vague && !p.answered_question {
             let detail = format!(
                 "\"{}\" follows a troubled turn but adds nothing new",
@@ -285,6 +290,17 @@ static NEW_REQUEST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
         r"(?i)^\W*(?:(?:can|could|would|will) you\b|please\b|pls\b|let'?s\b|also\b|next\b|now\b|and\b|ok(?:ay)?\b|great\b|thanks?\b|thank you\b)",
     )
 });
+
+/// The whole text is one bracketed placeholder, as redaction and trimming leave them
+/// (`[REDACTED]`, `[trimmed for fixture]`, `[content removed]`).
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t.len() > 2
+        && t.len() <= 80
+        && t.starts_with('[')
+        && t.ends_with(']')
+        && !t[1..t.len() - 1].contains(['[', ']', '\n'])
+}
 
 /// A new request: the correction chain is over.
 fn end_chain(cx: &mut Cx<'_>) {
