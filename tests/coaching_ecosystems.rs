@@ -12,7 +12,7 @@
 mod common;
 
 use common::rollout::{Rollout, thread_id};
-use common::scenario::Transcript;
+use common::scenario::{Transcript, fired, nudges};
 use ringside::core::Millis;
 use ringside::core::agents::Format;
 use ringside::core::engine::Rules;
@@ -294,23 +294,6 @@ impl Session {
 }
 
 const AGENTS: [Agent; 2] = [Agent::Claude, Agent::Codex];
-
-fn fired(p: &Pipeline, code: &str) -> Vec<u64> {
-    p.engine()
-        .firings
-        .iter()
-        .filter(|f| f.signal.code() == code)
-        .map(|f| f.at_line.0)
-        .collect()
-}
-
-fn nudges(p: &Pipeline) -> Vec<(String, u64)> {
-    p.engine()
-        .nudges
-        .iter()
-        .map(|n| (n.signal.code().to_owned(), n.at_line.0))
-        .collect()
-}
 
 // -- The same failing check retried with small edits --------------------------------------------
 

@@ -9,28 +9,11 @@
 
 mod common;
 
-use common::scenario::Transcript;
+use common::scenario::{Transcript, fired, nudges};
 use ringside::core::pipeline::Pipeline;
 
 const CART: &str = "/home/dev/projects/shop/lib/cart.ex";
 const CART_TEST: &str = "/home/dev/projects/shop/test/cart_test.exs";
-
-fn nudges(p: &Pipeline) -> Vec<(String, u64)> {
-    p.engine()
-        .nudges
-        .iter()
-        .map(|n| (n.signal.code().to_owned(), n.at_line.0))
-        .collect()
-}
-
-fn fired(p: &Pipeline, code: &str) -> Vec<u64> {
-    p.engine()
-        .firings
-        .iter()
-        .filter(|f| f.signal.code() == code)
-        .map(|f| f.at_line.0)
-        .collect()
-}
 
 fn nudged(p: &Pipeline, code: &str) -> Vec<u64> {
     nudges(p)

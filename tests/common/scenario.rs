@@ -330,3 +330,24 @@ impl Transcript {
         p
     }
 }
+
+/// The nudges shown: (signal code, line).
+#[must_use]
+pub fn nudges(p: &Pipeline) -> Vec<(String, u64)> {
+    p.engine()
+        .nudges
+        .iter()
+        .map(|n| (n.signal.code().to_owned(), n.at_line.0))
+        .collect()
+}
+
+/// The lines `code` fired at.
+#[must_use]
+pub fn fired(p: &Pipeline, code: &str) -> Vec<u64> {
+    p.engine()
+        .firings
+        .iter()
+        .filter(|f| f.signal.code() == code)
+        .map(|f| f.at_line.0)
+        .collect()
+}
