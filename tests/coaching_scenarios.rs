@@ -9,28 +9,11 @@
 
 mod common;
 
-use common::scenario::Transcript;
+use common::scenario::{Transcript, fired, nudges};
 use ringside::core::pipeline::Pipeline;
 
 const CART: &str = "/home/dev/projects/shop/lib/cart.ex";
 const CART_TEST: &str = "/home/dev/projects/shop/test/cart_test.exs";
-
-fn nudges(p: &Pipeline) -> Vec<(String, u64)> {
-    p.engine()
-        .nudges
-        .iter()
-        .map(|n| (n.signal.code().to_owned(), n.at_line.0))
-        .collect()
-}
-
-fn fired(p: &Pipeline, code: &str) -> Vec<u64> {
-    p.engine()
-        .firings
-        .iter()
-        .filter(|f| f.signal.code() == code)
-        .map(|f| f.at_line.0)
-        .collect()
-}
 
 fn nudged(p: &Pipeline, code: &str) -> Vec<u64> {
     nudges(p)
@@ -571,6 +554,88 @@ fn s8_near_miss_parallel_calls_rejected_at_once_are_one_decision() {
     two.reject_parallel(&["rm -rf _build"]);
     let second = two.reject_parallel(&["rm -rf deps"]);
     assert_eq!(fired(&two.coach(5), "S8"), vec![second]);
+}
+
+// -- S9, S12: a placeholder is not a prompt's words ---------------------------------------------
+
+#[test]
+fn s9_near_miss_prompts_whose_text_was_redacted_repeat_nothing() {
+    let run = |text: &str| {
+        let mut t = started();
+        t.prompt(text);
+        t.bash("mix test", false, ASSERTION_FAILED);
+        t.bash("mix test", false, ASSERTION_FAILED);
+        t.say("The test still fails.");
+        t.turn_end();
+        let again = t.prompt(text);
+        (again, t.coach(60))
+    };
+    let (_, p) = run("[REDACTED]");
+    assert!(fired(&p, "S9").is_empty(), "{:?}", nudges(&p));
+    assert!(fired(&p, "S12").is_empty());
+    // The same words typed twice are a repeat.
+    let (again, p) = run("make the discount test pass without touching the test");
+    assert_eq!(fired(&p, "S9"), vec![again]);
+}
+
+// -- Steering is not trouble: rejections and interrupts --------------------------------------
+
+/// The highest failure tier any turn reached.
+fn peak_tier(p: &Pipeline) -> u8 {
+    p.engine()
+        .turns
+        .iter()
+        .map(|t| t.peak_tier)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn steering_near_miss_rejecting_the_first_steps_and_walking_off_is_no_stall() {
+    // The user rejects both first calls, interrupts, and goes off to do it themselves.
+    let mut t = Transcript::new();
+    t.prompt("mix phx.server doesnt seem to start");
+    t.say("Let me check the project structure and try running the server.");
+    t.reject_parallel(&["mix phx.server 2>&1 | head -80", "ls lib"]);
+    t.interrupt(true);
+    let p = t.coach(20 * 60);
+    assert!(peak_tier(&p) < 3, "tier {}", peak_tier(&p));
+    assert!(fired(&p, "S19").is_empty(), "{:?}", nudges(&p));
+    assert!(nudges(&p).is_empty(), "{:?}", nudges(&p));
+}
+
+#[test]
+fn steering_near_miss_interrupting_to_redirect_twice_is_no_stall() {
+    let mut t = Transcript::new();
+    t.prompt("start phoenix in the background");
+    t.bash("mix phx.server &", true, "Running ShopWeb.Endpoint");
+    t.bash("curl -s localhost:4000/health", true, "ok");
+    t.interrupt(false);
+    t.prompt("scrolling back in the terminal page still does not work, search the web for xterm.js scroll issues");
+    t.read(CART);
+    t.interrupt(false);
+    let p = t.coach(20 * 60);
+    assert!(peak_tier(&p) < 3, "tier {}", peak_tier(&p));
+    assert!(fired(&p, "S19").is_empty());
+    assert!(nudges(&p).is_empty(), "{:?}", nudges(&p));
+}
+
+#[test]
+fn steering_positive_a_rejection_does_not_hide_the_trouble_before_it() {
+    // The same test fails the same way after a guess; the user rejects the next guess and goes
+    // silent: the trouble is the failing check, and it is still there.
+    let mut t = started();
+    t.prompt("The discount must not apply to items already on sale");
+    t.edit(CART, "sum(items) - discount", "sum(items) - discount * 2");
+    t.bash("mix test test/cart_test.exs", false, ASSERTION_FAILED);
+    t.edit(CART, "discount * 2", "discount + 0");
+    let second = t.bash("mix test test/cart_test.exs", false, ASSERTION_FAILED);
+    t.reject_parallel(&["mix test --seed 0"]);
+    t.interrupt(true);
+    let p = t.coach(20 * 60);
+    assert_eq!(nudged(&p, "S5"), vec![second]);
+    assert!(peak_tier(&p) >= 3);
+    assert_eq!(fired(&p, "S19").len(), 1, "silence after a real stall");
 }
 
 #[test]

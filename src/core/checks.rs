@@ -247,21 +247,17 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
             "credo" | "dialyzer" | "format" => Some(CheckKind::Lint),
             _ => None,
         },
-        "npm" | "pnpm" | "yarn" | "bun" | "deno" => match sub {
-            "test" | "t" | "test:unit" | "test:e2e" | "vitest" | "jest" => Some(CheckKind::Test),
-            "build" | "compile" => Some(CheckKind::Build),
-            "lint" | "typecheck" | "type-check" | "check" | "tsc" | "format:check" => {
-                Some(CheckKind::Lint)
-            }
-            _ => None,
-        },
-        "dotnet" | "swift" | "mvn" | "gradle" | "gradlew" | "make" | "just" => match w1 {
-            "test" | "check" => Some(CheckKind::Test),
-            "" | "build" | "compile" | "verify" | "all" => Some(CheckKind::Build),
-            "lint" => Some(CheckKind::Lint),
-            _ => None,
-        },
-        "rails" if w1 == "test" => Some(CheckKind::Test),
+        "npm" | "pnpm" | "yarn" | "bun" | "deno" => script_check(sub),
+        // Build tools take flags and several goals or tasks (`mvn -q clean test`,
+        // `./gradlew :app:test --tests X`, `make -j4 check`): the strongest one decides.
+        "dotnet" | "swift" | "mvn" | "mvnw" | "gradle" | "gradlew" | "make" | "just" => {
+            build_tool_check(&words[1..])
+        }
+        "rails" | "rake" | "bin/rails" if matches!(w1, "test" | "spec") => Some(CheckKind::Test),
+        "unittest" => Some(CheckKind::Test),
+        "python" | "python3" if w1.ends_with("manage.py") && w2 == "test" => Some(CheckKind::Test),
+        "php" if w1 == "artisan" && w2 == "test" => Some(CheckKind::Test),
+        "node" if w1 == "--test" => Some(CheckKind::Test),
         "tsc" | "mypy" | "pyright" | "eslint" | "flake8" | "pylint" | "ruff" | "golangci-lint"
         | "rubocop" | "shellcheck" | "biome" | "prettier" | "clippy-driver" => {
             Some(CheckKind::Lint)
@@ -327,6 +323,55 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
             .any(|w| matches!(*w, "status" | "watch" | "wait" | "--follow" | "--watch"))
         || (w0 == "tail" && words.contains(&"-f"));
     c
+}
+
+/// A package script (`npm run test:unit`, `pnpm lint`, `yarn build:prod`): by its name, or the
+/// name before a `:` suffix.
+fn script_check(script: &str) -> Option<CheckKind> {
+    let base = script.split(':').next().unwrap_or(script);
+    match (script, base) {
+        ("vitest" | "jest" | "t", _) | (_, "test" | "tests" | "e2e") => Some(CheckKind::Test),
+        (_, "build" | "compile") => Some(CheckKind::Build),
+        ("tsc" | "format:check", _) | (_, "lint" | "typecheck" | "type-check" | "check") => {
+            Some(CheckKind::Lint)
+        }
+        _ => None,
+    }
+}
+
+/// A build tool's goals or tasks (flags and their `-D`/`-P` values skipped; a Gradle task path's
+/// last part read): the strongest check among them. No goal at all is a build (`make -j8`);
+/// `--version` or `--help` is none.
+fn build_tool_check(args: &[&str]) -> Option<CheckKind> {
+    if args.iter().any(|w| {
+        matches!(
+            *w,
+            "--version" | "-v" | "--help" | "-h" | "--stop" | "--status"
+        )
+    }) {
+        return None;
+    }
+    let mut found = None;
+    let mut any = false;
+    for w in args
+        .iter()
+        .filter(|w| !w.starts_with('-') && !w.contains('='))
+    {
+        any = true;
+        let task = w.rsplit(':').next().unwrap_or(w);
+        let kind = match task {
+            "test" | "check" | "integrationTest" | "connectedCheck" => Some(CheckKind::Test),
+            "build" | "compile" | "verify" | "all" | "install" | "package" | "assemble" => {
+                Some(CheckKind::Build)
+            }
+            "lint" | "detekt" | "ktlintCheck" | "spotlessCheck" | "checkstyleMain" => {
+                Some(CheckKind::Lint)
+            }
+            _ => None,
+        };
+        found = strongest(found, kind);
+    }
+    if any { found } else { Some(CheckKind::Build) }
 }
 
 fn git_sub<'a>(words: &[&'a str]) -> Option<&'a str> {
@@ -600,7 +645,7 @@ static FAIL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static FAIL_ID: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?m)(?:^FAILED (\S+)|^--- FAIL: (\S+)|^test (\S+) \.\.\. FAILED|✕ (.+)$|^FAIL (\S+)|^\s*\d+\) test (.+?) \(|Pre-commit validation failed:(?:\\n|\s)*\[([A-Z][A-Z_-]+)\]|error\[(E\d+)\])",
+        r"(?m)(?:^FAILED (\S+)|^--- FAIL: (\S+)|^test (\S+) \.\.\. FAILED|✕ (.+?)(?:\s+\(\d+(?:\.\d+)?\s*m?s\))?\r?$|^FAIL (\S+)|^\s*\d+\) test (.+?) \(|Pre-commit validation failed:(?:\\n|\s)*\[([A-Z][A-Z_-]+)\]|error\[(E\d+)\]|^(\S+ > .+?) FAILED\r?$)",
     )
 });
 
@@ -739,6 +784,45 @@ mod tests {
             "timeout 60 jest",
         ] {
             assert_eq!(check(cmd), Some(CheckKind::Test), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn build_tools_with_flags_goals_and_task_paths_and_package_scripts() {
+        for (cmd, want) in [
+            ("mvn -q clean test -Dtest=CartTest", Some(CheckKind::Test)),
+            ("./mvnw -B verify", Some(CheckKind::Build)),
+            (
+                "mvn clean install -DskipTests=false",
+                Some(CheckKind::Build),
+            ),
+            (
+                "./gradlew :app:test --tests shop.CartTest",
+                Some(CheckKind::Test),
+            ),
+            ("gradle clean build", Some(CheckKind::Build)),
+            ("./gradlew detekt", Some(CheckKind::Lint)),
+            ("make -j4 check", Some(CheckKind::Test)),
+            ("make -j8", Some(CheckKind::Build)),
+            ("npm run test:integration", Some(CheckKind::Test)),
+            ("pnpm run lint:fix-check", Some(CheckKind::Lint)),
+            ("yarn build:prod", Some(CheckKind::Build)),
+            (
+                "python -m unittest discover -s tests",
+                Some(CheckKind::Test),
+            ),
+            ("python manage.py test shop", Some(CheckKind::Test)),
+            ("bundle exec rake spec", Some(CheckKind::Test)),
+            ("php artisan test", Some(CheckKind::Test)),
+            ("node --test test/", Some(CheckKind::Test)),
+            // Near misses: not a check.
+            ("mvn dependency:tree", None),
+            ("./gradlew --version", None),
+            ("make clean", None),
+            ("npm run dev", None),
+            ("python manage.py runserver", None),
+        ] {
+            assert_eq!(check(cmd), want, "{cmd}");
         }
     }
 

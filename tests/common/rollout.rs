@@ -109,6 +109,16 @@ impl Rollout {
     /// A shell command through `exec_command`, with a unified-exec output: exit 0, or 1 with a
     /// failure in the output.
     pub fn exec(&mut self, cmd: &str, ok: bool) {
+        let output = if ok {
+            "ok\n"
+        } else {
+            "error: it broke\ntest result: FAILED. 1 passed; 1 failed\n"
+        };
+        self.exec_output(cmd, i32::from(!ok), output);
+    }
+
+    /// A shell command through `exec_command` that exits with `code` after printing `output`.
+    pub fn exec_output(&mut self, cmd: &str, code: i32, output: &str) {
         self.tokens();
         self.calls += 1;
         let id = format!("call_{}", self.calls);
@@ -118,11 +128,11 @@ impl Rollout {
         self.item(&format!(
             r#"{{"type":"function_call","name":"exec_command","arguments":{args},"call_id":"{id}"}}"#
         ));
-        let output = if ok {
-            "Chunk ID: a1\nWall time: 0.4 seconds\nProcess exited with code 0\nOriginal token count: 3\nOutput:\nok\n".to_owned()
-        } else {
-            "Chunk ID: a2\nWall time: 0.9 seconds\nProcess exited with code 1\nOriginal token count: 9\nOutput:\nerror: it broke\ntest result: FAILED. 1 passed; 1 failed\n".to_owned()
-        };
+        let output = format!(
+            "Chunk ID: a{}\nWall time: 0.9 seconds\nProcess exited with code {code}\nOriginal token count: {}\nOutput:\n{output}",
+            self.calls,
+            output.len() / 4
+        );
         let output = serde_json::to_string(&output).unwrap();
         self.item(&format!(
             r#"{{"type":"function_call_output","call_id":"{id}","output":{output}}}"#
@@ -143,6 +153,27 @@ impl Rollout {
         ));
         self.item(&format!(
             r#"{{"type":"custom_tool_call_output","call_id":"{id}","output":"Exit code: 0\nWall time: 0.1 seconds\nOutput:\nSuccess. Updated the following files:\nM {path}\n"}}"#
+        ));
+    }
+
+    /// An `apply_patch` of `path` whose context is not in the file: it does not apply.
+    pub fn patch_failed(&mut self, path: &str, n: u32) {
+        self.tokens();
+        self.calls += 1;
+        let id = format!("call_{}", self.calls);
+        let patch = serde_json::to_string(&format!(
+            "*** Begin Patch\n*** Update File: {path}\n@@\n-stale line {n}\n+new line {n}\n*** End Patch"
+        ))
+        .unwrap();
+        self.item(&format!(
+            r#"{{"type":"custom_tool_call","status":"completed","call_id":"{id}","name":"apply_patch","input":{patch}}}"#
+        ));
+        let output = serde_json::to_string(&format!(
+            "apply_patch verification failed: Failed to find expected lines in {path}:\nstale line {n}"
+        ))
+        .unwrap();
+        self.item(&format!(
+            r#"{{"type":"custom_tool_call_output","call_id":"{id}","output":{output}}}"#
         ));
     }
 

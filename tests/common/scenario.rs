@@ -191,6 +191,21 @@ impl Transcript {
         )
     }
 
+    /// An Edit of `path` whose `old` text is not in the file: the client refuses it.
+    pub fn edit_failed(&mut self, path: &str, old: &str, new: &str) -> u64 {
+        let id = self.call(
+            "Edit",
+            json!({"replace_all": false, "file_path": path, "old_string": old, "new_string": new}),
+        );
+        let text = format!("String to replace not found in file.\nString: {old}");
+        self.result(
+            &id,
+            &format!("<tool_use_error>{text}</tool_use_error>"),
+            true,
+            json!(format!("Error: {text}")),
+        )
+    }
+
     /// A Write creating `path`.
     pub fn write(&mut self, path: &str, content: &str) -> u64 {
         let id = self.call("Write", json!({"file_path": path, "content": content}));
@@ -269,6 +284,21 @@ impl Transcript {
         last
     }
 
+    /// The user presses Esc: `[Request interrupted by user]`, or `… for tool use` right after a
+    /// rejected call.
+    pub fn interrupt(&mut self, for_tool_use: bool) -> u64 {
+        self.t += 500;
+        let text = if for_tool_use {
+            "[Request interrupted by user for tool use]"
+        } else {
+            "[Request interrupted by user]"
+        };
+        self.record(json!({
+            "type": "user",
+            "message": {"role": "user", "content": [{"type": "text", "text": text}]},
+        }))
+    }
+
     /// The end of the agent's turn (not written in headless sessions).
     pub fn turn_end(&mut self) -> Option<u64> {
         if self.headless {
@@ -299,4 +329,25 @@ impl Transcript {
         p.tick(now);
         p
     }
+}
+
+/// The nudges shown: (signal code, line).
+#[must_use]
+pub fn nudges(p: &Pipeline) -> Vec<(String, u64)> {
+    p.engine()
+        .nudges
+        .iter()
+        .map(|n| (n.signal.code().to_owned(), n.at_line.0))
+        .collect()
+}
+
+/// The lines `code` fired at.
+#[must_use]
+pub fn fired(p: &Pipeline, code: &str) -> Vec<u64> {
+    p.engine()
+        .firings
+        .iter()
+        .filter(|f| f.signal.code() == code)
+        .map(|f| f.at_line.0)
+        .collect()
 }

@@ -37,6 +37,15 @@ static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:fatal )?error(?:\[\w+\])?:.+",
         r"|\S+?:\d+(?::\d+)?:[ \t]*(?:error|fatal|fail)\b.*",
         r"|\S+?\(\d+,\d+\):[ \t]*error\b.*",
+        // any compiler or linter's `path.ext:line:col: message` (go, gcc, ruff, pylint, golangci),
+        // Kotlin's `e: path:line:col message`, eslint's `  12:7  error  message  rule`, javac
+        // through Maven's `[ERROR] path:[12,20] message`, bundlers' `Type error: …`,
+        // `Module not found: …`
+        r"|(?:e: )?\S+?\.\w+:\d+:\d+:?[ \t]+\S.*",
+        r"|\d+:\d+[ \t]+error[ \t]+\S.*",
+        r"|\[ERROR\][ \t]+\S+:\[\d+,\d+\][ \t]+\S.*",
+        r"|[A-Z][a-z]+(?: [a-z]+){0,2} error: .+",
+        r"|Module not found: .+",
         // Dialyzer: `lib/a.ex:57:13:pattern_match`; Go: `a_test.go:12: got 1 want 2`
         r"|\S+?\.\w+:\d+(?::\d+)?:[a-z_]+\r?$",
         r"|\S+_test\.go:\d+: .+",
@@ -128,13 +137,22 @@ pub fn causes(text: &str) -> Vec<String> {
         .filter_map(|m| {
             let rest = &text[m.start()..];
             let line = rest.split('\n').next().unwrap_or(rest).trim();
-            (line.len() <= MAX_LINE).then(|| normalise(line))
+            (line.len() <= MAX_LINE && !is_warning(line)).then(|| normalise(line))
         })
         .collect();
     out.sort_unstable();
     out.dedup();
     out.truncate(MAX_CAUSES);
     out
+}
+
+/// A diagnostic that is a warning or a note, not why the check failed (`a.rs:3:5: warning: …`,
+/// `a.c:9:1: note: …`, `  3:1  warning  …`).
+fn is_warning(line: &str) -> bool {
+    let head = crate::core::sanitize::prefix(line, 400);
+    [": warning", ": note:", "  warning  ", ": info:"]
+        .iter()
+        .any(|w| head.contains(w))
 }
 
 /// Hashes of the values the failing assertions observed (see [`super::literal_hash`]): what a
@@ -218,6 +236,23 @@ The pattern can never match the type.";
         ] {
             assert!(!causes(text).is_empty(), "{text}");
         }
+        for text in [
+            "cart/cart.go:12:9: undefined: rate",
+            "shop/cart.py:12:5: F841 Local variable `rate` is assigned to but never used",
+            "e: file:///w/app/src/Cart.kt:12:20 Unresolved reference: rate",
+            "  12:7  error  'rate' is assigned a value but never used  no-unused-vars",
+            "[ERROR] /w/src/main/java/shop/Cart.java:[12,20] cannot find symbol",
+            "Type error: Type 'string' is not assignable to type 'number'.",
+            "Module not found: Can't resolve '@/lib/pricing'",
+        ] {
+            assert_eq!(causes(text).len(), 1, "{text}");
+        }
+        // Warnings and notes beside the error are not why it failed.
+        assert_eq!(
+            causes("src/a.c:3:5: warning: unused variable 'x'\nsrc/a.c:9:1: error: expected ';'"),
+            vec!["src/a.c:#:#: error: expected ';'"]
+        );
+        assert!(causes("  3:1  warning  Unexpected console statement  no-console").is_empty());
         // Progress lines, summaries and blank output name no cause.
         assert!(causes("Compiling 4 files (.ex)\n5 tests, 5 failures\nExit code 1").is_empty());
     }

@@ -230,7 +230,8 @@ catalogue! {
         loops: Loop::Sticky,
         headline: "Same call failing: ask for the root cause",
         advice: "Press Esc and ask: \"Stop retrying. What is the root cause of this error? Explain it before you change anything.\"",
-        variants: &[],
+        // 1: edits of one file that do not apply.
+        variants: &[(1, "Press Esc and ask: \"Re-read the file, quote the exact lines you mean to change, then make one edit (or rewrite the whole function).\"")],
     }
     S2 {
         name: "same action, same result",
@@ -303,8 +304,10 @@ catalogue! {
         family: Family::Steering,
         weight: Some(WeightKey { key: "s7", get: |w| w.s7 }),
         thresholds: &["s7_interrupts", "s7_window_turns"],
-        trouble: Trouble::Pushback,
-        counts: Counts::Weighted,
+        // Steering, not trouble: stopping the agent to redirect it is the expert move. It adds
+        // to trouble that other evidence shows, never makes it on its own.
+        trouble: Trouble::None,
+        counts: Counts::Confirms,
         gate: Gate::Risk,
         loops: Loop::No,
         headline: "Many interrupts: restate the goal once",
@@ -316,8 +319,9 @@ catalogue! {
         family: Family::Steering,
         weight: Some(WeightKey { key: "s8", get: |w| w.s8 }),
         thresholds: &["s8_rejections"],
-        trouble: Trouble::Pushback,
-        counts: Counts::Weighted,
+        // Steering, not trouble (as S7): a rejected step is the user deciding.
+        trouble: Trouble::None,
+        counts: Counts::Confirms,
         gate: Gate::Risk,
         loops: Loop::No,
         headline: "Steps rejected: state the rule or plan",

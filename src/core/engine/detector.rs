@@ -156,12 +156,12 @@ pub(super) struct TurnState {
 /// Actions of the current turn kept for loop detection (S1–S3).
 pub(super) const RECENT_ACTIONS: usize = 40;
 
-/// Items that make a turn's ending a hard failure (tier 4 each).
+/// Items that make a turn's ending a hard failure (tier 4 each). A turn that ends on the user's
+/// rejection or interrupt is not one: that is the user steering (signals S7, S8 note it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct EndItems {
     pub unrecovered_error: bool,
     pub failing_check: bool,
-    pub rejected_last: bool,
 }
 
 /// The few facts the failure tier reads besides the active firings, each kept by one owner.

@@ -47,7 +47,7 @@ use self::signals::Detectors;
 use self::text::Lexicons;
 use super::agents::Format;
 use super::config::Config;
-use super::event::{Event, EventKind, Outcome, Tool};
+use super::event::{Event, EventKind, Outcome};
 use super::session::Session;
 use super::{LineNo, Millis};
 
@@ -411,6 +411,9 @@ impl Engine {
         if !self.turns.is_empty() {
             self.close_turn(session);
         }
+        // What the prompt fires happens when it was typed, not at the event before it (the
+        // previous turn's end keeps that event's time, above).
+        self.event_at = ev.at;
         while self.turns.len() < session.turns.len() {
             self.turns.push(TurnMark::default());
         }
@@ -566,16 +569,11 @@ impl Engine {
         act.outcome = Some(r.outcome.clone());
         act.obs = r.obs;
         act.result_line = line;
-        let (tool, check) = (act.tool, act.check);
+        let check = act.check;
         self.turn.last_outcome = Some(r.outcome.clone());
-        let end = &mut self.standing.end;
         match &r.outcome {
-            Outcome::Ok => {
-                end.unrecovered_error = false;
-                end.rejected_last = false;
-            }
+            Outcome::Ok => self.standing.end.unrecovered_error = false,
             Outcome::Error => self.standing.errors_seen += 1,
-            Outcome::Rejected { .. } if tool != Tool::Ask => end.rejected_last = false,
             _ => {}
         }
         if check.is_some() && matches!(r.outcome, Outcome::Ok | Outcome::Error) {
@@ -632,7 +630,6 @@ impl Engine {
         let s = &mut self.standing;
         s.end.unrecovered_error = s.error_streak > 0 && matches!(last, Some(Outcome::Error));
         s.end.failing_check = s.last_check_failed;
-        s.end.rejected_last = matches!(last, Some(Outcome::Rejected { .. }));
         self.each(session, None, |d, cx| d.end_of_turn(cx));
     }
 }

@@ -449,10 +449,14 @@ fn s6_edit_thrash_is_editing_the_same_lines_back_and_forth() {
 
 #[test]
 fn s7_interrupt_burst() {
+    // Stopped in every one of three turns in a row.
     let mut s = with_code_written();
     s.interrupt();
     s.prompt("use the existing helper in src/util.rs");
     s.call("Read", r#"{"file_path":"src/util.rs"}"#);
+    s.interrupt();
+    s.prompt("only the helper, not the whole module");
+    s.call("Read", r#"{"file_path":"src/lib.rs"}"#);
     s.interrupt();
     assert!(has(&s.run(), SignalId::S7));
     let mut near = with_code_written();
@@ -463,6 +467,13 @@ fn s7_interrupt_burst() {
         !has(&near.run(), SignalId::S7),
         "a single interrupt is an expert move"
     );
+    // Two redirects in three turns are steering too.
+    let mut two = with_code_written();
+    two.interrupt();
+    two.prompt("use the existing helper in src/util.rs");
+    two.call("Read", r#"{"file_path":"src/util.rs"}"#);
+    two.interrupt();
+    assert!(!has(&two.run(), SignalId::S7));
 }
 
 #[test]
@@ -499,6 +510,39 @@ fn s9_near_duplicate_reprompt() {
         !has(&cont.run(), SignalId::S9),
         "continuations are not re-prompts"
     );
+}
+
+#[test]
+fn what_a_prompt_fires_carries_the_prompts_own_time() {
+    // The user comes back four minutes after the agent's last line and asks again, correcting:
+    // the re-prompt (S9), the correction chain (S10) and the check asked for (R1) happen when the
+    // prompt was typed, which is what the nudge's time and its cooldown go by.
+    let mut s = with_code_written();
+    s.failing_test("login_rejects_wrong_password");
+    s.edit("src/login.rs", "check(pw)", "check(pw.trim())", 4);
+    s.failing_test("login_rejects_wrong_password");
+    s.prompt("no, the login form must show an error when the password is wrong");
+    s.say("I'll fix that.");
+    let said = s.t;
+    s.wait(240);
+    s.prompt("no, the login form must show an error when the password is wrong, run the tests");
+    let typed = s.t;
+    let p = s.run();
+    for sig in [SignalId::S9, SignalId::S10] {
+        let f = firing(&p, sig);
+        assert_eq!(f.at, Some(Millis(typed)), "{sig}");
+        assert_ne!(f.at, Some(Millis(said)), "{sig}");
+    }
+    let r1 = p
+        .engine()
+        .recoveries
+        .iter()
+        .find(|r| r.recovery == RecoveryId::R1)
+        .expect("R1");
+    assert_eq!(r1.at, Some(Millis(typed)));
+    // Near miss: a firing on a tool result keeps the result's own time.
+    let s5 = firing(&p, SignalId::S5);
+    assert!(s5.at.is_some_and(|at| at.0 < said), "{:?}", s5.at);
 }
 
 #[test]

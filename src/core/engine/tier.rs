@@ -23,7 +23,6 @@ pub(super) fn tier(
     let items4 = [
         e.unrecovered_error,
         e.failing_check,
-        e.rejected_last,
         active & mask(Trouble::Hard) != 0,
     ]
     .iter()

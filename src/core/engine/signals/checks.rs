@@ -48,8 +48,10 @@ pub(super) struct Checks {
     failed_this_turn: bool,
     /// S21 fired in the current failing episode (until every failing check passes).
     intent_fired: bool,
-    /// The agent's latest text in this turn (a completion claim?).
+    /// The agent's latest text in this turn (a completion claim?), and its line.
     last_agent_text: Option<Arc<str>>,
+    #[serde(default)]
+    last_agent_line: Option<LineNo>,
     /// Ends of edit turns without a check after the last edit.
     unverified: Trail,
     /// The turn S13 fired in.
@@ -145,6 +147,7 @@ impl Detector for Checks {
         self.last_edit_seq = None;
         self.last_check_seq = None;
         self.last_agent_text = None;
+        self.last_agent_line = None;
         self.verification_asked = p.asks_verification;
         // Only a prompt that names the bypass can have asked for it (most prompts are not read).
         self.bypass_asked = ["verify", "hook", "skip", "bypass"]
@@ -176,6 +179,7 @@ impl Detector for Checks {
             }
             EventKind::AgentText(t) => {
                 self.last_agent_text = Some(t.text.clone());
+                self.last_agent_line = Some(ev.line);
                 self.bypass_intent(&t.text, ev.line, cx);
             }
             EventKind::Result(r) => {
@@ -231,11 +235,13 @@ impl Detector for Checks {
             .last_agent_text
             .as_deref()
             .is_some_and(|t| cx.rules.lex.claims_done(t));
+        // A claim is pointed at where the user reads it (not at the turn's closing record).
+        let claim_line = self.last_agent_line.unwrap_or(line);
         if claims && cx.standing.last_check_failed {
             self.s13_turn = Some(turn);
             let detail =
                 "Claude says the work is done, but the last check it ran failed".to_owned();
-            cx.fire(SignalId::S13, vec![line], 1.0, detail, 2);
+            cx.fire(SignalId::S13, vec![claim_line], 1.0, detail, 2);
             return;
         }
         let verified = match (self.last_check_seq, self.last_edit_seq) {
@@ -251,7 +257,7 @@ impl Detector for Checks {
             self.s13_turn = Some(turn);
             cx.fire(
                 SignalId::S13,
-                vec![line],
+                vec![claim_line],
                 1.0,
                 "Claude says the work is done, but nothing was run after its last edit".into(),
                 0,

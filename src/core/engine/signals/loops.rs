@@ -1,14 +1,20 @@
 //! Loops: the same steps over and over in one turn (S1 same failing action, S2 same action with
 //! the same result, S3 ping-pong between two steps), and a long run in a troubled turn (S15):
 //! one where a loop signal fired or the errors come in a row.
+//!
+//! An edit that does not apply is the same failing action even when its text changes each time:
+//! edits of one file failing again and again in a turn, none of them applied in between, with
+//! reads or other steps between the attempts, are S1 too (variant 1). The harness refusing an
+//! edit it has not seen read is not counted (that is a blocked call, fixed by one read).
 
 use serde::{Deserialize, Serialize};
 
-use super::{push_capped_vec, short};
+use super::{push_capped_vec, short, short_path};
+use crate::core::LineNo;
 use crate::core::checks;
 use crate::core::engine::detector::{Act, Cx, Detector, PromptFacts};
 use crate::core::engine::ids::SignalId;
-use crate::core::event::{Event, EventKind, Outcome};
+use crate::core::event::{Event, EventKind, Outcome, Tool};
 use crate::core::sanitize::one_line;
 
 /// S1–S3 over the turn's completed actions (cancelled siblings left out), and S15.
@@ -24,6 +30,13 @@ pub(super) struct Loops {
     prev_turn_actions: Vec<u32>,
     /// The turn S15 fired in.
     s15_turn: Option<usize>,
+    /// This turn's edits that did not apply, of the file they were for, since one applied:
+    /// (file, result lines).
+    #[serde(default)]
+    failed_edits: Vec<(String, Vec<LineNo>)>,
+    /// The S1 firing of the file whose edits keep failing, and that file.
+    #[serde(default)]
+    edit_loop: Option<(usize, String)>,
 }
 
 impl Detector for Loops {
@@ -36,6 +49,8 @@ impl Detector for Loops {
         self.s2 = None;
         self.s3 = None;
         self.turn_errors = 0;
+        self.failed_edits.clear();
+        self.edit_loop = None;
     }
 
     fn observe(&mut self, ev: &Event, cx: &mut Cx<'_>) {
@@ -46,6 +61,7 @@ impl Detector for Loops {
                     self.turn_errors += 1;
                 }
                 self.repeats(cx);
+                self.failed_edit(ev.line, cx);
                 self.long_run(ev, cx);
             }
             _ => {}
@@ -129,6 +145,58 @@ impl Loops {
                 (Some((evidence, detail)), None) => Some(cx.fire(signal, evidence, 1.0, detail, 0)),
                 (None, _) => None,
             };
+        }
+    }
+
+    /// S1 (variant 1): edits of one file that do not apply, again and again (module docs).
+    fn failed_edit(&mut self, line: LineNo, cx: &mut Cx<'_>) {
+        let Some(act) = cx.act().filter(|a| a.tool == Tool::Edit) else {
+            return;
+        };
+        let path = act
+            .edit
+            .as_ref()
+            .map_or_else(|| act.target.to_string(), |e| e.path.clone());
+        match act.outcome {
+            Some(Outcome::Ok) => {
+                self.failed_edits.retain(|(p, _)| *p != path);
+                if self.edit_loop.as_ref().is_some_and(|(_, p)| *p == path) {
+                    self.edit_loop = None;
+                }
+                return;
+            }
+            Some(Outcome::Error) => {}
+            _ => return,
+        }
+        let need = cx.rules.config.thresholds.s1_same_failing_action as usize;
+        let lines = match self.failed_edits.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, lines)) => lines,
+            None => {
+                push_capped_vec(&mut self.failed_edits, (path.clone(), Vec::new()), 8);
+                let Some((_, lines)) = self.failed_edits.last_mut() else {
+                    return;
+                };
+                lines
+            }
+        };
+        lines.push(line);
+        let n = lines.len();
+        let evidence = lines.clone();
+        if n < need {
+            return;
+        }
+        let detail = format!(
+            "edits of {} failed to apply {n} times, none applied in between",
+            short_path(&path)
+        );
+        match &self.edit_loop {
+            Some((i, p)) if *p == path => cx.update(*i, evidence, 1.0, detail),
+            // The same call failing over and over is already S1's ordinary episode.
+            _ if self.s1.is_some() => {}
+            _ => {
+                let i = cx.fire(SignalId::S1, evidence, 1.0, detail, 1);
+                self.edit_loop = Some((i, path));
+            }
         }
     }
 

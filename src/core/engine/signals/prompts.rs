@@ -37,6 +37,9 @@ pub(super) struct Prompts {
 struct PromptRec {
     line: LineNo,
     at: Option<Millis>,
+    /// When the agent's answer to it ended (its turn's last event), once the next prompt came.
+    #[serde(default)]
+    answered_at: Option<Millis>,
     text: String,
     words: HashSet<String>,
     /// `text::fold(text)` when the prompt is long enough to be compared (S9), else empty.
@@ -52,13 +55,20 @@ impl Detector for Prompts {
             .and_then(|i| cx.marks().get(i))
             .map_or(0, |m| m.tier);
         let line = p.line;
+        // The previous prompt was answered by the last event before this one.
+        if let Some(prev) = self.prompts.back_mut() {
+            prev.answered_at = cx.turn().last_at.or(prev.at);
+        }
         let content = text::content_words(p.text);
         let folded = if content.len() >= t.s9_min_words as usize {
             text::fold(p.text)
         } else {
             String::new()
         };
-        let duplicate = if p.continuation {
+        // A placeholder left where the text was removed says nothing: it repeats nothing and is
+        // not vague (there is no evidence in it either way).
+        let opaque = is_placeholder(p.text);
+        let duplicate = if p.continuation || opaque {
             None
         } else {
             self.near_duplicate(p.text, &folded, &content, p.at, cx)
@@ -92,8 +102,10 @@ impl Detector for Prompts {
             );
         }
         let t = &cx.rules.config.thresholds;
-        let vague =
-            p.words as u32 <= t.s12_max_words && !text::has_anchor(p.text) && !p.continuation;
+        let vague = p.words as u32 <= t.s12_max_words
+            && !text::has_anchor(p.text)
+            && !p.continuation
+            && !opaque;
         if prev_tier >= 3 && vague && !p.answered_question {
             let detail = format!(
                 "\"{}\" follows a troubled turn but adds nothing new",
@@ -114,6 +126,7 @@ impl Detector for Prompts {
         let rec = PromptRec {
             line,
             at: p.at,
+            answered_at: None,
             words: content,
             text: p.text.to_owned(),
             folded,
@@ -195,7 +208,9 @@ fn recoveries(p: &PromptFacts<'_>, cx: &mut Cx<'_>) {
 }
 
 impl Prompts {
-    /// One of the last two prompts, within the window, said the same: its line and how long ago.
+    /// One of the last two prompts said the same, within the window after its answer (a user
+    /// who asks again as soon as they read the answer repeats themselves however long the agent
+    /// worked): its line and how long ago it was typed.
     fn near_duplicate(
         &self,
         text: &str,
@@ -208,7 +223,8 @@ impl Prompts {
         let window = seconds_ms(t.s9_window_minutes * 60.0);
         self.prompts.iter().rev().find_map(|p| {
             let ago = at.zip(p.at).map(|(a, b)| a.since(b));
-            if ago.is_some_and(|ms| ms > window) {
+            let since_answer = at.zip(p.answered_at.or(p.at)).map(|(a, b)| a.since(b));
+            if since_answer.is_some_and(|ms| ms > window) {
                 return None;
             }
             let identical = p.text.trim() == text.trim();
@@ -274,6 +290,17 @@ static NEW_REQUEST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
         r"(?i)^\W*(?:(?:can|could|would|will) you\b|please\b|pls\b|let'?s\b|also\b|next\b|now\b|and\b|ok(?:ay)?\b|great\b|thanks?\b|thank you\b)",
     )
 });
+
+/// The whole text is one bracketed placeholder, as redaction and trimming leave them
+/// (`[REDACTED]`, `[trimmed for fixture]`, `[content removed]`).
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t.len() > 2
+        && t.len() <= 80
+        && t.starts_with('[')
+        && t.ends_with(']')
+        && !t[1..t.len() - 1].contains(['[', ']', '\n'])
+}
 
 /// A new request: the correction chain is over.
 fn end_chain(cx: &mut Cx<'_>) {

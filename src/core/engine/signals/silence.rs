@@ -1,5 +1,9 @@
 //! Silence: no prompt for a while after a troubled turn (S19), and, after longer with nothing
 //! written, the moment the session was likely abandoned.
+//!
+//! A troubled turn is one at tier 3 or more, or one whose last tool call failed. A turn the user
+//! ended by rejecting a step or interrupting is not: the user took the wheel, and a pause after
+//! that is them working, not giving up.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,12 +34,7 @@ impl Detector for Silence {
             && idle >= quiet
             && self.fired != Some(turn)
             && !cx.marks().is_empty()
-            && (cx.tier() >= 3
-                || cx
-                    .turn()
-                    .last_outcome
-                    .as_ref()
-                    .is_some_and(Outcome::is_error))
+            && (cx.tier() >= 3 || matches!(cx.turn().last_outcome, Some(Outcome::Error)))
         {
             self.fired = Some(turn);
             cx.set_time(last.plus(quiet));
