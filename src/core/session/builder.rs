@@ -5,7 +5,7 @@
 //! prompts counted once, a slash command that expands into a prompt counted as a prompt. Feeding
 //! events one by one or all at once gives the same session, so live watching and `score` agree.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::mode::{self, PathClass};
@@ -13,6 +13,7 @@ use super::model::{
     ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Footprint, Session, Status,
     SubagentFigures, Tally, Turn, TurnPrompt,
 };
+use crate::core::bounded::{Recent, Waiting};
 use crate::core::checks::CheckKind;
 use crate::core::event::{
     Action, Event, EventKind, ModelCall, Outcome, Prompt, PromptSource, Tool, ToolResult,
@@ -47,11 +48,13 @@ struct Response {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Builder {
     session: Session,
-    calls: HashMap<u64, Call>,
-    seen_calls: HashSet<u64>,
-    seen_results: HashSet<u64>,
-    responses: HashMap<u64, Response>,
-    agent_responses: HashMap<u64, u64>,
+    /// Calls waiting for their result.
+    calls: Waiting<Call>,
+    /// Ids seen lately (a call or response is counted once; see [`crate::core::bounded`]).
+    seen_calls: Recent<()>,
+    seen_results: Recent<()>,
+    responses: Recent<Response>,
+    agent_responses: Recent<u64>,
     /// A command whose expansion would make it a prompt: (line, text).
     pending_command: Option<(LineNo, Option<Millis>, String)>,
     /// Hashes of recently queued prompts, so their later delivery is not counted again.
@@ -320,7 +323,7 @@ impl Builder {
     }
 
     fn action(&mut self, ev: &Event, a: &Action) {
-        if !self.seen_calls.insert(a.id) {
+        if !self.seen_calls.remember(a.id) {
             return;
         }
         let turn = self.turn_mut(ev);
@@ -391,13 +394,13 @@ impl Builder {
     }
 
     fn result(&mut self, ev: &Event, r: &ToolResult) {
-        let Some(call) = self.calls.remove(&r.id) else {
-            if !self.seen_results.contains(&r.id) {
+        let Some(call) = self.calls.remove(r.id) else {
+            if !self.seen_results.contains(r.id) {
                 self.session.orphan_results += 1;
             }
             return;
         };
-        self.seen_results.insert(r.id);
+        self.seen_results.remember(r.id);
         if call.pr && r.outcome == Outcome::Ok {
             self.session.footprint.prs += 1;
         }
@@ -494,7 +497,7 @@ impl Builder {
         {
             self.session.model = Some(model.to_string());
         }
-        if let Some(seen) = self.responses.get_mut(&m.id) {
+        if let Some(seen) = self.responses.get_mut(m.id) {
             // A later line of the same response: only a larger output figure counts, as a delta.
             if m.output_tokens > seen.output {
                 let delta = m.output_tokens - seen.output;
@@ -537,7 +540,7 @@ impl Builder {
             });
         let t = &mut figures.tally;
         match &ev.kind {
-            EventKind::Action(a) if self.seen_calls.insert(a.id) => {
+            EventKind::Action(a) if self.seen_calls.remember(a.id) => {
                 t.tool_calls += 1;
                 if !figures.compactor {
                     note_footprint(&mut self.session.footprint, a);
@@ -556,8 +559,8 @@ impl Builder {
                 );
             }
             EventKind::Result(r) => {
-                if let Some(call) = self.calls.remove(&r.id) {
-                    self.seen_results.insert(r.id);
+                if let Some(call) = self.calls.remove(r.id) {
+                    self.seen_results.remember(r.id);
                     let target = match &call.agent {
                         Some(a) if **a != **agent => {
                             &mut self
@@ -575,7 +578,7 @@ impl Builder {
                     }
                 }
             }
-            EventKind::ModelCall(m) => match self.agent_responses.get_mut(&m.id) {
+            EventKind::ModelCall(m) => match self.agent_responses.get_mut(m.id) {
                 Some(out) => {
                     if m.output_tokens > *out {
                         t.output_tokens += m.output_tokens - *out;
