@@ -302,19 +302,22 @@ impl Builder {
         };
         self.session
             .turns
-            .push(Turn::new(number, line, Some(prompt), at));
+            .push(Arc::new(Turn::new(number, line, Some(prompt), at)));
     }
 
     /// The current turn, opening a preamble when work arrives before any prompt.
     fn turn_mut(&mut self, ev: &Event) -> &mut Turn {
         if self.session.turns.is_empty() {
-            self.session.turns.push(Turn::new(0, ev.line, None, ev.at));
+            self.session
+                .turns
+                .push(Arc::new(Turn::new(0, ev.line, None, ev.at)));
         }
-        let turn = self
-            .session
-            .turns
-            .last_mut()
-            .expect("a turn was just ensured");
+        let turn = Arc::make_mut(
+            self.session
+                .turns
+                .last_mut()
+                .expect("a turn was just ensured"),
+        );
         if let Some(at) = ev.at {
             turn.started.get_or_insert(at);
             turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
@@ -360,7 +363,7 @@ impl Builder {
             e.script_runs += 1;
         }
         note_footprint(&mut self.session.footprint, a);
-        let turn = &mut self.session.turns[index];
+        let turn = Arc::make_mut(&mut self.session.turns[index]);
         let activity = turn.activity_dropped as usize + turn.activity.len();
         turn.activity.push(Activity {
             line: ev.line,
@@ -422,11 +425,11 @@ impl Builder {
             }
         }
         if let Some(at) = ev.at
-            && let Some(turn) = self.session.turns.last_mut()
+            && let Some(turn) = self.session.turns.last_mut().map(Arc::make_mut)
         {
             turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
         }
-        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+        let Some(turn) = self.session.turns.get_mut(call.turn).map(Arc::make_mut) else {
             return;
         };
         count_result(&mut turn.tally, r, call.check);
@@ -442,7 +445,7 @@ impl Builder {
                 self.session.delegated(agent, 0);
             }
         }
-        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+        let Some(turn) = self.session.turns.get_mut(call.turn).map(Arc::make_mut) else {
             return;
         };
         if let Some(item) = call
@@ -503,7 +506,7 @@ impl Builder {
                 let delta = m.output_tokens - seen.output;
                 seen.output = m.output_tokens;
                 let turn = seen.turn;
-                if let Some(t) = self.session.turns.get_mut(turn) {
+                if let Some(t) = self.session.turns.get_mut(turn).map(Arc::make_mut) {
                     t.tally.output_tokens += delta;
                 }
                 self.session.totals.output_tokens += delta;

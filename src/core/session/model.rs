@@ -304,7 +304,9 @@ pub struct Session {
     pub started: Option<Millis>,
     pub last: Option<Millis>,
     /// Turns in order; a preamble (work before the first prompt) comes first when there was any.
-    pub turns: Vec<Turn>,
+    /// Shared, so copies of a session (replay's snapshots) share the turns they have in common:
+    /// the builder copies a turn only to change one that is shared ([`Arc::make_mut`]).
+    pub turns: Vec<Arc<Turn>>,
     pub totals: Tally,
     pub subagents: BTreeMap<String, SubagentFigures>,
     pub compactions: Vec<Compaction>,
@@ -367,7 +369,7 @@ impl Session {
             |t: &mut Tally| t.delegated_actions = (t.delegated_actions + add).saturating_sub(sub);
         fix(&mut self.totals);
         if let Some(t) = self.turns.get_mut(turn) {
-            fix(&mut t.tally);
+            fix(&mut Arc::make_mut(t).tally);
         }
     }
 
@@ -402,7 +404,7 @@ impl Session {
     /// The turn in progress (the last one).
     #[must_use]
     pub fn current_turn(&self) -> Option<&Turn> {
-        self.turns.last()
+        self.turns.last().map(|t| &**t)
     }
 
     /// Lines added in the session, sub-agents included (what "nothing written" looks at).
