@@ -211,11 +211,7 @@ pub fn dismissed(scored: &Scored) -> Vec<usize> {
         return Vec::new();
     };
     let session = ringside::core::view::session_id(scored.pipeline.session());
-    feedback::dismissed_in(
-        &feedback::dismissals(&data),
-        &session,
-        &scored.engine.nudges,
-    )
+    feedback::dismissed_in(&feedback::dismissals(&data), &session, &scored.engine)
 }
 
 /// Catches up on the payload's transcript and ticks a copy of the engine; `None` (logged) when

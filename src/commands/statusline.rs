@@ -94,7 +94,7 @@ fn own_rows(
         return Vec::new();
     };
     let dismissed = inside::dismissed(&scored);
-    status::rows(&scored.view(now, &dismissed).dashboard(), layout)
+    status::rows(&scored.view(now, &dismissed).glance(), layout)
 }
 
 /// `COLUMNS` when set and sane, else a default.

@@ -38,7 +38,7 @@ impl<V> Default for Recent<V> {
 
 impl<V> Recent<V> {
     /// Distinct keys remembered at least.
-    pub const KEEP: usize = 2048;
+    pub const KEEP: usize = 512;
 
     /// The value of a remembered key.
     pub fn get_mut(&mut self, key: u64) -> Option<&mut V> {

@@ -370,6 +370,12 @@ impl SessionReader {
         self.pipeline.tick(now);
     }
 
+    /// Forgets what the status line's figures and the rest of the session can no longer need
+    /// ([`Pipeline::forget_finished`]), so the saved state stays bounded.
+    pub fn forget_finished(&mut self) {
+        self.pipeline.forget_finished();
+    }
+
     /// Takes the pipeline.
     #[must_use]
     pub fn into_pipeline(self) -> Pipeline {

@@ -2,14 +2,18 @@
 //!
 //! Claude Code runs the status line command after every assistant message, as a new process each
 //! time. Re-reading a 20 MB transcript per call would take far too long, so each call keeps, per
-//! transcript (file name: a hash of its path), the whole [`SessionReader`]: where reading stopped
-//! in the main file and in each sub-agent file and what those files looked like then, the
-//! readers' held partial lines, the session so far and the engine's detector state.
+//! transcript (file name: a hash of its path), the [`SessionReader`]: where reading stopped in
+//! the main file and in each sub-agent file and what those files looked like then, the readers'
+//! held partial lines, and of the session and its coaching what later lines and the status
+//! line's figures can still read (the open turn and the one before, the totals, the engine's
+//! live state; [`Pipeline::forget_finished`]). So the state, and a call's cost, do not grow with
+//! the session.
 //!
 //! Rules:
 //! - The saved pipeline is a pure function of the bytes read: nothing here ticks the engine with
-//!   the wall clock (callers tick a copy). So a series of calls while the transcript grows ends
-//!   in exactly the state `score` builds from the final files.
+//!   the wall clock (callers tick a copy). So a series of calls while the transcript grows shows
+//!   exactly the figures `score` has from the final files (`tests/glance.rs` holds them equal
+//!   after every appended piece, on the corpus and on generated sessions).
 //! - A state is used only when its header matches: format number, crate version, the config's
 //!   fingerprint and the transcript path. Anything else starts over from byte 0.
 //! - The transcript must still be the same file: same device and inode (Unix), not shorter than
@@ -49,8 +53,9 @@ use super::tail::Notice;
 /// session's footprint for the review's lenses; 6: bounded evidence, with its count; 7: the
 /// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes; 9:
 /// failing runs keep their signatures, edits their back-and-forth history, prompts a pending
-/// concession; 10: every agent format's reader, and the engine's format).
-pub const FORMAT: u32 = 10;
+/// concession; 10: every agent format's reader, and the engine's format; 11: bounded: finished
+/// turns and history forgotten, ids remembered for a while).
+pub const FORMAT: u32 = 11;
 /// Bytes of the checksum after the encoded state.
 const CHECKSUM: usize = 8;
 
@@ -84,6 +89,9 @@ pub enum Fresh {
 
 /// The pipeline after catching up, and what it took.
 pub struct Caught {
+    /// With its finished history forgotten ([`Pipeline::forget_finished`]): what the status
+    /// line and the hook show ([`crate::core::view::View::glance`]) is as from the whole state,
+    /// but a report of every turn is not.
     pub pipeline: Pipeline,
     /// Bytes read in this call (the main file and sub-agent files).
     pub read: u64,
@@ -158,6 +166,9 @@ pub fn catch_up_format(
         tracing::info!("{}", n.describe());
     }
     let read = polled.main_bytes + polled.agent_bytes;
+    // What no later line and no figure the status line or the hook shows can read is left out,
+    // so the state (and each call's cost) stays the same size however long the session.
+    reader.forget_finished();
     let saved = Saved { header, reader };
     if (polled.changed() || fresh.is_some())
         && let Err(e) = store(&path, &saved)

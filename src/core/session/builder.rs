@@ -83,6 +83,16 @@ impl Builder {
         self.session
     }
 
+    /// Forgets the session's finished turns but the last ([`Session::forget_turns`]: the engine
+    /// reads the open turn and the one before), its compactions and its slash commands but the
+    /// last (which a prompt may still turn out to be). Totals stay whole.
+    pub fn forget_finished(&mut self) {
+        self.session.forget_turns(2);
+        self.session.compactions.clear();
+        let n = self.session.controls.len().saturating_sub(1);
+        self.session.controls.drain(..n);
+    }
+
     /// Sets one sub-agent's figures; returns what it replaced.
     pub fn put_subagent(
         &mut self,
@@ -283,7 +293,7 @@ impl Builder {
             // A new typed prompt ends the window in which queued texts can still be delivered.
             PromptSource::Typed | PromptSource::Command => self.queued.clear(),
         }
-        if self.session.turns.iter().all(|t| t.prompt.is_none()) && mode::says_broken(&p.text) {
+        if self.session.prompts() == 0 && mode::says_broken(&p.text) {
             self.session.mode_evidence.breakage = true;
         }
         self.start_turn(ev.line, ev.at, p.clone());
@@ -338,7 +348,7 @@ impl Builder {
                 turn.tools.insert(a.name.to_string(), 1);
             }
         }
-        let index = self.session.turns.len() - 1;
+        let index = self.session.turn_count() - 1;
         self.session.totals.tool_calls += 1;
         let e = &mut self.session.mode_evidence;
         if a.read_only {
@@ -363,7 +373,9 @@ impl Builder {
             e.script_runs += 1;
         }
         note_footprint(&mut self.session.footprint, a);
-        let turn = Arc::make_mut(&mut self.session.turns[index]);
+        let Some(turn) = self.session.turn_mut(index) else {
+            return;
+        };
         let activity = turn.activity_dropped as usize + turn.activity.len();
         turn.activity.push(Activity {
             line: ev.line,
@@ -429,7 +441,7 @@ impl Builder {
         {
             turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
         }
-        let Some(turn) = self.session.turns.get_mut(call.turn).map(Arc::make_mut) else {
+        let Some(turn) = self.session.turn_mut(call.turn) else {
             return;
         };
         count_result(&mut turn.tally, r, call.check);
@@ -445,7 +457,7 @@ impl Builder {
                 self.session.delegated(agent, 0);
             }
         }
-        let Some(turn) = self.session.turns.get_mut(call.turn).map(Arc::make_mut) else {
+        let Some(turn) = self.session.turn_mut(call.turn) else {
             return;
         };
         if let Some(item) = call
@@ -506,7 +518,7 @@ impl Builder {
                 let delta = m.output_tokens - seen.output;
                 seen.output = m.output_tokens;
                 let turn = seen.turn;
-                if let Some(t) = self.session.turns.get_mut(turn).map(Arc::make_mut) {
+                if let Some(t) = self.session.turn_mut(turn) {
                     t.tally.output_tokens += delta;
                 }
                 self.session.totals.output_tokens += delta;
@@ -516,7 +528,7 @@ impl Builder {
         let turn = self.turn_mut(ev);
         turn.tally.model_calls += 1;
         turn.tally.output_tokens += m.output_tokens;
-        let index = self.session.turns.len() - 1;
+        let index = self.session.turn_count() - 1;
         self.session.totals.model_calls += 1;
         self.session.totals.output_tokens += m.output_tokens;
         self.responses.insert(
