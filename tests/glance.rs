@@ -191,3 +191,77 @@ fn the_bounded_state_stays_small_however_long_the_session() {
         "bounded state {small} -> {big} bytes"
     );
 }
+
+/// A status line call that runs out of time saves the state it reached, so a session too big to
+/// read in one call is read over successive calls, each going on where the last stopped, and
+/// then shows what one whole read shows. The budget is injected: here it runs out after every
+/// chunk (so each call reads one 256 KiB chunk), where the status line's is a second.
+#[test]
+fn a_session_read_over_many_short_calls_ends_with_the_whole_reads_line() {
+    use ringside::core::agents::Format;
+    use ringside::source::snapshot;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("3b6f0a52-big.jsonl");
+    let mut bytes = Vec::new();
+    // Short prompts in trouble from the start: about 3 MB that ends with a nudge showing.
+    transcript_gen::write_short_prompts(&mut bytes, 800, 7).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let rules = Rules::shared_default();
+    let cache = tmp.path().join("cache");
+    let (mut calls, mut read_before) = (0, 0);
+    let caught = loop {
+        calls += 1;
+        assert!(calls < 100, "no end after {calls} calls");
+        let mut asked = 0;
+        let c = snapshot::catch_up_within(&cache, Format::default(), &path, &rules, &mut || {
+            asked += 1;
+            true
+        })
+        .unwrap();
+        assert_eq!(asked, 1, "call {calls}: one chunk, then out of time");
+        let Some(b) = c.behind else {
+            break c;
+        };
+        // Each call goes on from where the saved state stopped: never from byte 0 again.
+        assert!(b.main_read > read_before, "call {calls}: {b:?}");
+        assert_eq!(
+            b.main_read + b.main_left,
+            bytes.len() as u64,
+            "call {calls}"
+        );
+        assert_eq!(c.read, b.main_read - read_before, "call {calls}");
+        assert!(
+            c.fresh.is_none() || calls == 1,
+            "call {calls}: {:?}",
+            c.fresh
+        );
+        read_before = b.main_read;
+    };
+    assert!(
+        calls >= 10,
+        "{} bytes in 256 KiB chunks took {calls} calls",
+        bytes.len()
+    );
+    // A call with nothing new reads nothing and shows the same.
+    let again = snapshot::catch_up(&cache, &path, &rules).unwrap();
+    assert_eq!((again.read, again.behind), (0, None));
+    let whole = snapshot::catch_up(&tmp.path().join("other-cache"), &path, &rules).unwrap();
+    assert!(whole.behind.is_none() && whole.read == bytes.len() as u64);
+    let last = whole.pipeline.seen().last_at.unwrap();
+    let mut nudged = false;
+    for later in LATER_MS {
+        let now = last.plus(later);
+        let (w, _) = glance_at(&whole.pipeline, now, &[]);
+        for p in [&caught.pipeline, &again.pipeline] {
+            let (g, _) = glance_at(p, now, &[]);
+            assert_eq!(g, w, "+{later} ms");
+            assert_eq!(rows(&g), rows(&w), "+{later} ms");
+        }
+        nudged |= w.nudge.is_some();
+    }
+    assert!(
+        nudged,
+        "the session shows a nudge, so the lines compared carry one"
+    );
+}

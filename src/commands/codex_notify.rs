@@ -121,6 +121,9 @@ fn nudge_for(n: &Notification, args: &HookArgs, global: &Global) -> Option<Strin
         return None;
     }
     let scored = inside::score_format(Format::Codex, &rollout, &rules, now)?;
+    if scored.catching_up.is_some() {
+        return None;
+    }
     let dismissed = inside::dismissed(&scored);
     let nudge = scored.view(now, &dismissed).glance().nudge?;
     let marks = hook::marks_file(&dirs.cache, &rollout);

@@ -88,6 +88,10 @@ pub fn run(args: &HookArgs, global: &Global) {
     let Some(scored) = inside::score(&transcript, &rules, now) else {
         return;
     };
+    if scored.catching_up.is_some() {
+        // Figures of an earlier point of the session: no nudge until reading has caught up.
+        return;
+    }
     let dismissed = inside::dismissed(&scored);
     let Some(nudge) = scored.view(now, &dismissed).glance().nudge else {
         return;

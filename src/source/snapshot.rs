@@ -27,6 +27,9 @@
 //! - Writes are atomic: a temporary file in the same folder, then a rename. Two processes racing
 //!   (status line and hook) each write a whole, valid state; the later one wins. A call that read
 //!   nothing writes nothing.
+//! - A call within a budget ([`catch_up_within`]) that runs out of time saves the state it
+//!   reached (a chunk boundary, the partial line held), so the next call goes on from there: a
+//!   session too big for one call's time is read over several, never from byte 0 every time.
 //!
 //! The encoding is postcard (compact binary serde): on a 20 MB transcript the state is a few
 //! hundred KiB and decodes in about a millisecond, several times faster than the same in JSON.
@@ -97,6 +100,19 @@ pub struct Caught {
     pub read: u64,
     /// `Some` when the saved state could not be used.
     pub fresh: Option<Fresh>,
+    /// Where reading stopped when the budget ran out before the end of the session's files
+    /// ([`catch_up_within`]); the state saved is the one reached, and the next call reads on.
+    pub behind: Option<Behind>,
+}
+
+/// How far a call that ran out of time got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Behind {
+    /// Bytes of the main file read so far (this call and the calls before).
+    pub main_read: u64,
+    /// Bytes of the main file still to read (0 when only sub-agent files are behind: the main
+    /// thread's figures are then whole, as they never depend on its sub-agents).
+    pub main_left: u64,
 }
 
 /// The state file for a transcript, under `cache_dir`.
@@ -131,6 +147,24 @@ pub fn catch_up_format(
     transcript: &Path,
     rules: &Arc<Rules>,
 ) -> Result<Caught, ReadError> {
+    catch_up_within(cache_dir, format, transcript, rules, &mut || false)
+}
+
+/// [`catch_up_format`] within a budget: `out_of_time` is asked after each chunk read (256 KiB)
+/// and, once it says so, reading stops there and the state reached is saved, so a session too
+/// big to read in one call's time is read over successive calls, each going on where the last
+/// stopped, instead of from byte 0 every time. A call that has bytes to read reads at least one
+/// chunk. [`Caught::behind`] says where it stopped.
+///
+/// # Errors
+/// As [`catch_up_format`].
+pub fn catch_up_within(
+    cache_dir: &Path,
+    format: Format,
+    transcript: &Path,
+    rules: &Arc<Rules>,
+    out_of_time: &mut dyn FnMut() -> bool,
+) -> Result<Caught, ReadError> {
     let header = Header {
         format: FORMAT,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -151,7 +185,7 @@ pub fn catch_up_format(
         // so the folder does not grow by a state file per session forever.
         prune(cache_dir, super::clock::system());
     }
-    let polled = reader.poll();
+    let polled = reader.poll_until(out_of_time);
     match polled.main_notice() {
         Some(n) if n.restarts() => fresh = fresh.or(Some(Fresh::Replaced)),
         Some(n @ (Notice::Error(_) | Notice::Deleted)) => {
@@ -166,6 +200,18 @@ pub fn catch_up_format(
         tracing::info!("{}", n.describe());
     }
     let read = polled.main_bytes + polled.agent_bytes;
+    let behind = polled.behind.then(|| Behind {
+        main_read: reader.main_offset(),
+        main_left: polled.main_left,
+    });
+    if let Some(b) = behind {
+        tracing::info!(
+            read = b.main_read,
+            left = b.main_left,
+            path = %transcript.display(),
+            "out of time: the state reached is saved and the next call reads on"
+        );
+    }
     // What no later line and no figure the status line or the hook shows can read is left out,
     // so the state (and each call's cost) stays the same size however long the session.
     reader.forget_finished();
@@ -179,6 +225,7 @@ pub fn catch_up_format(
         pipeline: saved.reader.into_pipeline(),
         read,
         fresh,
+        behind,
     })
 }
 

@@ -79,6 +79,9 @@ pub struct Polled {
     /// Set when something happened to the file. When it [`Notice::restarts`], the sink was not
     /// called before the notice: reset the consumer, then poll again.
     pub notice: Option<Notice>,
+    /// Bytes the file held past where this poll stopped, when [`Tailer::poll_until`] was told
+    /// to stop before the end (0 when it read to the end).
+    pub remaining: u64,
 }
 
 /// Follows one file; see the module docs.
@@ -161,7 +164,20 @@ impl Tailer {
     }
 
     /// Reads whatever was appended since the last poll and hands it to `sink` in chunks.
-    pub fn poll(&mut self, mut sink: impl FnMut(&[u8])) -> Polled {
+    pub fn poll(&mut self, sink: impl FnMut(&[u8])) -> Polled {
+        self.poll_until(sink, &mut || false)
+    }
+
+    /// [`Self::poll`], asking `stop` after each chunk whether to stop there (a time budget): the
+    /// offset and the marks are then those of the bytes handed over, so the next poll resumes
+    /// where this one stopped, with the same checks. Every poll that has bytes to read hands over
+    /// at least one chunk, so successive polls always progress. A file rewritten whole
+    /// ([`Growth::Rewrites`]) is always read to its end: a part of it could not be resumed.
+    pub fn poll_until(
+        &mut self,
+        mut sink: impl FnMut(&[u8]),
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Polled {
         let meta = match std::fs::metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
@@ -210,7 +226,11 @@ impl Tailer {
             if unchanged {
                 return Ok(Some(0));
             }
-            let bytes = self.read_from_offset(len, &mut sink)?;
+            let bytes = if self.growth == Growth::Rewrites {
+                self.read_from_offset(len, &mut sink, &mut || false)?
+            } else {
+                self.read_from_offset(len, &mut sink, stop)?
+            };
             self.remark(mtime_ns)?;
             Ok(Some(bytes))
         });
@@ -218,6 +238,7 @@ impl Tailer {
             Ok(Some(bytes)) => Polled {
                 bytes,
                 notice: std::mem::take(&mut self.failing).then_some(Notice::Readable),
+                remaining: len.saturating_sub(self.offset),
             },
             Ok(None) => self.restart(identity, Notice::Replaced),
             Err(e) => self.fail(e.to_string()),
@@ -244,8 +265,8 @@ impl Tailer {
             return Polled::default();
         }
         Polled {
-            bytes: 0,
             notice: Some(Notice::Deleted),
+            ..Polled::default()
         }
     }
 
@@ -257,8 +278,8 @@ impl Tailer {
         self.identity = identity;
         self.gone = false;
         Polled {
-            bytes: 0,
             notice: Some(notice),
+            ..Polled::default()
         }
     }
 
@@ -304,9 +325,15 @@ impl Tailer {
         Ok(())
     }
 
-    /// Reads from the offset to the end (`len` as last seen: the buffer is sized to it, so a
-    /// small file or a small append never costs a whole chunk of zeroed memory).
-    fn read_from_offset(&mut self, len: u64, sink: &mut impl FnMut(&[u8])) -> io::Result<u64> {
+    /// Reads from the offset to the end, or to the first chunk after which `stop` says so
+    /// (`len` as last seen: the buffer is sized to it, so a small file or a small append never
+    /// costs a whole chunk of zeroed memory).
+    fn read_from_offset(
+        &mut self,
+        len: u64,
+        sink: &mut impl FnMut(&[u8]),
+        stop: &mut dyn FnMut() -> bool,
+    ) -> io::Result<u64> {
         let offset = self.offset;
         let want = usize::try_from(len.saturating_sub(offset))
             .unwrap_or(CHUNK)
@@ -327,6 +354,9 @@ impl Tailer {
             };
             sink(&buf[..n]);
             total += n as u64;
+            if stop() {
+                break Ok(total);
+            }
         };
         self.offset += total;
         self.buf = buf;
@@ -371,8 +401,8 @@ fn not_regular() -> io::Error {
 
 fn error(e: String) -> Polled {
     Polled {
-        bytes: 0,
         notice: Some(Notice::Error(e)),
+        ..Polled::default()
     }
 }
 
@@ -608,6 +638,39 @@ mod tests {
         std::fs::write(&p, b"{\"messages\":[1,2]}").unwrap();
         assert_eq!(poll_all(&mut t), (Vec::new(), Some(Notice::Replaced)));
         assert_eq!(poll_all(&mut t).0, b"{\"messages\":[1,2]}".to_vec());
+    }
+
+    #[test]
+    fn a_poll_told_to_stop_hands_over_one_chunk_and_the_next_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        let bytes: Vec<u8> = (0..CHUNK * 5 / 2).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&p, &bytes).unwrap();
+        let mut t = Tailer::new(&p);
+        let mut got = Vec::new();
+        let mut left = Vec::new();
+        for _ in 0..3 {
+            let polled = t.poll_until(|b| got.extend_from_slice(b), &mut || true);
+            assert_eq!(polled.notice, None);
+            left.push(polled.remaining);
+        }
+        let c = CHUNK as u64;
+        assert_eq!(left, [c * 3 / 2, c / 2, 0]);
+        assert_eq!(got, bytes);
+        // Saved and read back mid-file, it resumes there with its checks.
+        let mut t = Tailer::new(&p);
+        let mut first = Vec::new();
+        t.poll_until(|b| first.extend_from_slice(b), &mut || true);
+        let mut back: Tailer = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        let (rest, notice) = poll_all(&mut back);
+        assert_eq!(notice, None);
+        assert_eq!([first, rest].concat(), bytes);
+        // A file rewritten whole is read to its end whatever the budget says.
+        let q = dir.path().join("s.json");
+        std::fs::write(&q, &bytes).unwrap();
+        let mut w = Tailer::with_growth(&q, Growth::Rewrites);
+        let polled = w.poll_until(|_| {}, &mut || true);
+        assert_eq!((polled.bytes, polled.remaining), (bytes.len() as u64, 0));
     }
 
     #[test]
