@@ -110,6 +110,15 @@ pub struct Tailer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Identity(u64, u64);
 
+/// Hashes of the marks' ranges taken from the bytes as they were read (`None`: read them back).
+#[derive(Debug, Default, Clone, Copy)]
+struct Seen {
+    /// (bytes, hash) of the file's head, from its first read.
+    head: Option<(u64, u64)>,
+    /// Hash of the [`TAIL`] bytes before the offset, from the last read.
+    tail: Option<u64>,
+}
+
 /// The file as it was when reading stopped: its modification time and hashes of its first
 /// [`HEAD`] bytes and of the [`TAIL`] bytes before the offset.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,10 +187,24 @@ impl Tailer {
         mut sink: impl FnMut(&[u8]),
         stop: &mut dyn FnMut() -> bool,
     ) -> Polled {
-        let meta = match std::fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
-            Err(e) => return self.fail(e.to_string()),
+        let never_read = self.file.is_none() && self.identity.is_none() && self.offset == 0;
+        let meta = if never_read {
+            // A file never read is opened anyway: its handle's metadata (which `open` checks)
+            // serves, and the path is not looked up twice (a review reads thousands of files).
+            match open_with_metadata(&self.path) {
+                Ok((file, meta)) => {
+                    self.file = Some(file);
+                    meta
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
+                Err(e) => return self.fail(e.to_string()),
+            }
+        } else {
+            match std::fs::metadata(&self.path) {
+                Ok(m) => m,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
+                Err(e) => return self.fail(e.to_string()),
+            }
         };
         if meta.is_dir() {
             return self.fail("is a directory".into());
@@ -226,12 +249,12 @@ impl Tailer {
             if unchanged {
                 return Ok(Some(0));
             }
-            let bytes = if self.growth == Growth::Rewrites {
+            let (bytes, seen) = if self.growth == Growth::Rewrites {
                 self.read_from_offset(len, &mut sink, &mut || false)?
             } else {
                 self.read_from_offset(len, &mut sink, stop)?
             };
-            self.remark(mtime_ns)?;
+            self.remark(mtime_ns, seen)?;
             Ok(Some(bytes))
         });
         match read {
@@ -310,17 +333,23 @@ impl Tailer {
             && hash_range(file, offset.saturating_sub(TAIL), offset)? == tail)
     }
 
-    /// Records what the bytes read so far look like.
-    fn remark(&mut self, mtime_ns: i128) -> io::Result<()> {
+    /// Records what the bytes read so far look like: from the hashes taken as they went by
+    /// where the reads held them, else read back from the file.
+    fn remark(&mut self, mtime_ns: i128, seen: Seen) -> io::Result<()> {
         let offset = self.offset;
         let mut marks = self.marks;
         marks.mtime_ns = mtime_ns;
-        let file = self.file()?;
         if marks.head_len < HEAD.min(offset) {
             marks.head_len = HEAD.min(offset);
-            marks.head = hash_range(file, 0, marks.head_len)?;
+            marks.head = match seen.head {
+                Some((len, h)) if len == marks.head_len => h,
+                _ => hash_range(self.file()?, 0, marks.head_len)?,
+            };
         }
-        marks.tail = hash_range(file, offset.saturating_sub(TAIL), offset)?;
+        marks.tail = match seen.tail {
+            Some(h) => h,
+            None => hash_range(self.file()?, offset.saturating_sub(TAIL), offset)?,
+        };
         self.marks = marks;
         Ok(())
     }
@@ -333,7 +362,7 @@ impl Tailer {
         len: u64,
         sink: &mut impl FnMut(&[u8]),
         stop: &mut dyn FnMut() -> bool,
-    ) -> io::Result<u64> {
+    ) -> io::Result<(u64, Seen)> {
         let offset = self.offset;
         let want = usize::try_from(len.saturating_sub(offset))
             .unwrap_or(CHUNK)
@@ -345,6 +374,8 @@ impl Tailer {
         let file = self.file()?;
         file.seek(SeekFrom::Start(offset))?;
         let mut total = 0u64;
+        let mut seen = Seen::default();
+        let mut last = 0usize;
         let result = loop {
             let n = match file.read(&mut buf) {
                 Ok(0) => break Ok(total),
@@ -353,14 +384,26 @@ impl Tailer {
                 Err(e) => break Err(e),
             };
             sink(&buf[..n]);
+            if offset == 0 && total == 0 {
+                // The file's head, while the first read holds it: as many bytes as the marks
+                // will hash (its first HEAD, or fewer when this is all there is).
+                let h = usize::try_from(HEAD).map_or(n, |h| h.min(n));
+                seen.head = Some((h as u64, hash(&buf[..h])));
+            }
             total += n as u64;
+            last = n;
             if stop() {
                 break Ok(total);
             }
         };
         self.offset += total;
+        // The bytes just before the new offset, when the last read holds all of them.
+        let want = usize::try_from(TAIL.min(self.offset)).unwrap_or(usize::MAX);
+        if total > 0 && last >= want {
+            seen.tail = Some(hash(&buf[last - want..last]));
+        }
         self.buf = buf;
-        result
+        result.map(|t| (t, seen))
     }
 }
 
@@ -374,6 +417,11 @@ impl Tailer {
 /// # Errors
 /// As `File::open`, and `InvalidInput` ("not a regular file") for anything else.
 pub fn open(path: &Path) -> io::Result<File> {
+    open_with_metadata(path).map(|(file, _)| file)
+}
+
+/// [`open`], with the metadata of the file opened.
+fn open_with_metadata(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -392,7 +440,7 @@ pub fn open(path: &Path) -> io::Result<File> {
     if !meta.is_file() {
         return Err(not_regular());
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 fn not_regular() -> io::Error {
@@ -638,6 +686,34 @@ mod tests {
         std::fs::write(&p, b"{\"messages\":[1,2]}").unwrap();
         assert_eq!(poll_all(&mut t), (Vec::new(), Some(Notice::Replaced)));
         assert_eq!(poll_all(&mut t).0, b"{\"messages\":[1,2]}".to_vec());
+    }
+
+    #[test]
+    fn marks_taken_as_bytes_go_by_are_those_read_back_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        std::fs::write(&p, b"").unwrap();
+        let mut t = Tailer::new(&p);
+        let mut all = Vec::new();
+        for (i, n) in [0usize, 10, 300, 5000, 100, CHUNK + 100, 3]
+            .into_iter()
+            .enumerate()
+        {
+            let piece: Vec<u8> = (0..n).map(|j| (i * 31 + j) as u8).collect();
+            append(&p, &piece);
+            all.extend_from_slice(&piece);
+            poll_all(&mut t);
+            let mut f = std::fs::File::open(&p).unwrap();
+            let off = all.len() as u64;
+            assert_eq!(t.offset(), off);
+            assert_eq!(t.marks.head_len, HEAD.min(off), "after {n}");
+            if off > 0 {
+                let head = hash_range(&mut f, 0, HEAD.min(off)).unwrap();
+                assert_eq!(t.marks.head, head, "after {n}");
+            }
+            let tail = hash_range(&mut f, off.saturating_sub(TAIL), off).unwrap();
+            assert_eq!(t.marks.tail, tail, "after {n}");
+        }
     }
 
     #[test]
