@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Environment: `RINGSIDE_BENCH_REVIEW_MB` (corpus size in MB of 10^6 bytes, default 1200),
-//! `RINGSIDE_BENCH_REVIEW_SMALL` (many small files instead: sessions of 10–20 KB, default 150 MB,
+//! `RINGSIDE_BENCH_REVIEW_SMALL` (many small files instead: sessions of about 15 KB, default 150 MB,
 //! so about 10,000 files: the per-file cost), `RINGSIDE_BENCH_RUNS` (timed runs per measurement,
 //! default 5, median reported; one untimed
 //! warm-up first), `RINGSIDE_BENCH_SEED` (default 7), `RINGSIDE_BENCH_NO_CCUSAGE` (skip the peer).
@@ -220,7 +220,7 @@ fn report(m: &Measured, bytes: u64) {
 /// The corpus, generated once (a `.done` marker records its size): sessions of a heavy user's
 /// month, most 30–400 KB, some 0.4–3 MB, one in a hundred 10–25 MB, across 16 projects, starting
 /// over the 35 days before the review's "now"; each written by `write_session` (realistic lines).
-/// `small`: every session 10–20 KB instead (a few short turns each).
+/// `small`: every session about 15 KB instead (a target of 2–8 KB: a few short turns).
 fn corpus(root: &Path, mb: u64, seed: u64, small: bool) -> (usize, u64) {
     let done = root.join(".done");
     if let Ok(text) = std::fs::read_to_string(&done) {
@@ -247,7 +247,7 @@ fn corpus(root: &Path, mb: u64, seed: u64, small: bool) -> (usize, u64) {
     let (mut files, mut bytes, mut i) = (0usize, 0u64, 0u64);
     while bytes < mb * 1_000_000 {
         let size = match rng.below(100) {
-            _ if small => rng.range(10_000, 20_000),
+            _ if small => rng.range(2_000, 8_000),
             0 => rng.range(10_000_000, 25_000_000),
             1..=14 => rng.log_range(400_000, 3_000_000),
             _ => rng.log_range(30_000, 400_000),
