@@ -33,14 +33,7 @@ impl Engine {
             return None;
         }
         let hl = c.risk.half_life_turns;
-        let w_signals = rows()
-            .iter()
-            .map(|r| r.weight_in(&c.weights))
-            .fold(0.0, f64::max);
-        let w_moves = RecoveryId::ALL
-            .iter()
-            .map(|r| r.weight(c))
-            .fold(0.0, f64::max);
+        let (w_signals, w_moves) = max_weights(c);
         let firings = &self.firings[live_from(&self.firings, |f| f.turn, turn, hl, w_signals)..];
         let recoveries =
             &self.recoveries[live_from(&self.recoveries, |r| r.turn, turn, hl, w_moves)..];
@@ -156,6 +149,19 @@ impl Engine {
 /// A term at or under this is left out.
 const FLOOR: f64 = 0.005;
 
+/// The largest weight of any signal and of any recovery move.
+fn max_weights(c: &crate::core::config::Config) -> (f64, f64) {
+    let w_signals = rows()
+        .iter()
+        .map(|r| r.weight_in(&c.weights))
+        .fold(0.0, f64::max);
+    let w_moves = RecoveryId::ALL
+        .iter()
+        .map(|r| r.weight(c))
+        .fold(0.0, f64::max);
+    (w_signals, w_moves)
+}
+
 /// How many turns back an item can still count (see [`live_from`]): an item's term is at most
 /// `w_max` (the largest weight; intensities are at most 1) times its decay by turns,
 /// `0.5^(age / half_life)`, so an item older than this stays under the floor whatever its time
@@ -208,14 +214,7 @@ impl Engine {
             }
             reach(hl, w_max).map_or(0, |r| turn.saturating_sub(r))
         };
-        let w_signals = rows()
-            .iter()
-            .map(|r| r.weight_in(&c.weights))
-            .fold(0.0, f64::max);
-        let w_moves = RecoveryId::ALL
-            .iter()
-            .map(|r| r.weight(c))
-            .fold(0.0, f64::max);
+        let (w_signals, w_moves) = max_weights(c);
         (from(w_signals), from(w_moves))
     }
 }
