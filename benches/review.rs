@@ -3,10 +3,13 @@
 //! ```text
 //! cargo bench --bench review
 //! RINGSIDE_BENCH_REVIEW_MB=1200 RINGSIDE_BENCH_RUNS=5 cargo bench --bench review
+//! RINGSIDE_BENCH_REVIEW_SMALL=1 cargo bench --bench review   # 10,000 sessions of ~15 KB
 //! ```
 //!
 //! Environment: `RINGSIDE_BENCH_REVIEW_MB` (corpus size in MB of 10^6 bytes, default 1200),
-//! `RINGSIDE_BENCH_RUNS` (timed runs per measurement, default 5, median reported; one untimed
+//! `RINGSIDE_BENCH_REVIEW_SMALL` (many small files instead: sessions of about 15 KB, default 150 MB,
+//! so about 10,000 files: the per-file cost), `RINGSIDE_BENCH_RUNS` (timed runs per measurement,
+//! default 5, median reported; one untimed
 //! warm-up first), `RINGSIDE_BENCH_SEED` (default 7), `RINGSIDE_BENCH_NO_CCUSAGE` (skip the peer).
 //!
 //! Method: the corpus is generated once with `benches/common/gen.rs` (`write_session`: thousands of
@@ -46,20 +49,22 @@ fn env_u64(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
-    let mb = env_u64("RINGSIDE_BENCH_REVIEW_MB", 1200);
+    let small = std::env::var_os("RINGSIDE_BENCH_REVIEW_SMALL").is_some();
+    let mb = env_u64("RINGSIDE_BENCH_REVIEW_MB", if small { 150 } else { 1200 });
     let runs = env_u64("RINGSIDE_BENCH_RUNS", 5).max(1) as usize;
     let seed = env_u64("RINGSIDE_BENCH_SEED", 7);
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let data = manifest.join("target/bench-data");
-    let root = data.join(format!("review-{mb}mb-seed{seed}"));
-    let (files, bytes) = corpus(&root, mb, seed);
+    let kind = if small { "review-small" } else { "review" };
+    let root = data.join(format!("{kind}-{mb}mb-seed{seed}"));
+    let (files, bytes) = corpus(&root, mb, seed, small);
     // RINGSIDE_BENCH_BIN measures another build of the same source (e.g. `--profile dist`).
     let bin = std::env::var_os("RINGSIDE_BENCH_BIN").map_or_else(
         || PathBuf::from(env!("CARGO_BIN_EXE_ringside")),
         PathBuf::from,
     );
     println!("binary: {}", bin.display());
-    let home = data.join(format!("review-home-{mb}mb"));
+    let home = data.join(format!("{kind}-home-{mb}mb"));
     let _ = std::fs::remove_dir_all(&home);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
@@ -93,7 +98,7 @@ fn main() {
     // `ringside export` over the same month, beside the review it reads from: cold (no summary
     // cache), from the cache the review filled, each into a new folder (a first export: every
     // record written), and again into one folder (nothing new: the incremental case).
-    let out_root = data.join(format!("export-out-{mb}mb"));
+    let out_root = data.join(format!("{kind}-export-out-{mb}mb"));
     let _ = std::fs::remove_dir_all(&out_root);
     let fresh = std::cell::Cell::new(0u32);
     let export = |cached: bool, dir: Option<&str>| {
@@ -215,7 +220,8 @@ fn report(m: &Measured, bytes: u64) {
 /// The corpus, generated once (a `.done` marker records its size): sessions of a heavy user's
 /// month, most 30–400 KB, some 0.4–3 MB, one in a hundred 10–25 MB, across 16 projects, starting
 /// over the 35 days before the review's "now"; each written by `write_session` (realistic lines).
-fn corpus(root: &Path, mb: u64, seed: u64) -> (usize, u64) {
+/// `small`: every session about 15 KB instead (a target of 2–8 KB: a few short turns).
+fn corpus(root: &Path, mb: u64, seed: u64, small: bool) -> (usize, u64) {
     let done = root.join(".done");
     if let Ok(text) = std::fs::read_to_string(&done) {
         let mut it = text
@@ -241,6 +247,7 @@ fn corpus(root: &Path, mb: u64, seed: u64) -> (usize, u64) {
     let (mut files, mut bytes, mut i) = (0usize, 0u64, 0u64);
     while bytes < mb * 1_000_000 {
         let size = match rng.below(100) {
+            _ if small => rng.range(2_000, 8_000),
             0 => rng.range(10_000_000, 25_000_000),
             1..=14 => rng.log_range(400_000, 3_000_000),
             _ => rng.log_range(30_000, 400_000),

@@ -272,3 +272,77 @@ fn reading_the_corpus_never_touches_it() {
         );
     }
 }
+
+/// Every string in the corpus (prompts, agent text, tool output, in every agent's format).
+fn corpus_strings(corpus: &std::path::Path) -> HashSet<String> {
+    fn walk(v: &Value, out: &mut HashSet<String>) {
+        match v {
+            Value::String(s) => {
+                out.insert(s.clone());
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            Value::Object(o) => o.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![corpus.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "jsonl" || e == "json") {
+                files.push(p);
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for line in text.lines() {
+            if let Ok(v) = serde_json::from_str::<Value>(line) {
+                walk(&v, &mut out);
+            }
+        }
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            walk(&v, &mut out);
+        }
+    }
+    out
+}
+
+/// The byte tests that rule a pattern out before it runs never change an answer: over every
+/// string in the corpus, each pattern and each function agrees with running every pattern.
+#[test]
+fn prefilters_never_change_a_result_on_the_corpus() {
+    use ringside::core::engine::text::{self, unfiltered};
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let strings = corpus_strings(&corpus);
+    assert!(strings.len() > 1000, "{}", strings.len());
+    let (mut hits, mut non_ascii) = (0, 0);
+    for s in &strings {
+        for (name, filtered, all) in unfiltered::each(s) {
+            assert_eq!(filtered, all, "{name} on {s:?}");
+            hits += usize::from(all);
+        }
+        non_ascii += usize::from(!s.is_ascii());
+        assert_eq!(text::has_anchor(s), unfiltered::has_anchor(s), "{s:?}");
+        assert_eq!(
+            text::brings_information(s),
+            unfiltered::brings_information(s),
+            "{s:?}"
+        );
+        assert_eq!(text::is_question(s), unfiltered::is_question(s), "{s:?}");
+        assert_eq!(
+            text::content_words(s),
+            unfiltered::content_words(s),
+            "{s:?}"
+        );
+    }
+    // Both answers occur, and text a word test cannot rule out is there too.
+    assert!(hits > 100 && hits < strings.len() * 8, "{hits}");
+    assert!(non_ascii > 10, "{non_ascii}");
+}

@@ -10,7 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ringside::core::pipeline::Pipeline;
-use ringside::core::view::{Dashboard, TurnDetail};
+use ringside::core::view::{Dashboard, Glance, TurnDetail};
 use ringside::source::live::{SessionEntry, Showing, Update, Waiting};
 use ringside::tui::app::{App, Overlay};
 use ringside::tui::keymap::{Action, Keymap};
@@ -142,7 +142,7 @@ fn assert_no_nudge_beside_low(
             n.headline
         );
         let row = status::rows(
-            &d,
+            &Glance::from(&d),
             Layout {
                 width: 200,
                 lines: 1,

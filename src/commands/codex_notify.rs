@@ -121,8 +121,11 @@ fn nudge_for(n: &Notification, args: &HookArgs, global: &Global) -> Option<Strin
         return None;
     }
     let scored = inside::score_format(Format::Codex, &rollout, &rules, now)?;
+    if scored.catching_up.is_some() {
+        return None;
+    }
     let dismissed = inside::dismissed(&scored);
-    let nudge = scored.view(now, &dismissed).nudge()?;
+    let nudge = scored.view(now, &dismissed).glance().nudge?;
     let marks = hook::marks_file(&dirs.cache, &rollout);
     let mut shown = hook::read_shown(&marks);
     if shown.user.is_some_and(|i| i >= nudge.index) {

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::{Global, HookArgs};
 use ringside::core::agents::claude::INJECTED_TAG;
 use ringside::core::hash::hash;
-use ringside::core::view::NudgeCard;
+use ringside::core::view::NudgeLine;
 use ringside::source::atomic::{self, Durability};
 use ringside::source::live_session::{self, LiveSession};
 use ringside::source::settings;
@@ -88,8 +88,12 @@ pub fn run(args: &HookArgs, global: &Global) {
     let Some(scored) = inside::score(&transcript, &rules, now) else {
         return;
     };
+    if scored.catching_up.is_some() {
+        // Figures of an earlier point of the session: no nudge until reading has caught up.
+        return;
+    }
     let dismissed = inside::dismissed(&scored);
-    let Some(nudge) = scored.view(now, &dismissed).nudge() else {
+    let Some(nudge) = scored.view(now, &dismissed).glance().nudge else {
         return;
     };
     let marks = marks_file(&dirs.cache, &transcript);
@@ -127,12 +131,12 @@ pub fn run(args: &HookArgs, global: &Global) {
 }
 
 /// The text shown to the user (all of it sanitised, well under Claude Code's 10,000 characters).
-pub(super) fn system_message(n: &NudgeCard) -> String {
+pub(super) fn system_message(n: &NudgeLine) -> String {
     format!("ringside ⚠ {} — {}", n.headline, n.text)
 }
 
 /// The text handed to the agent, tagged so ringside recognises it in the transcript later.
-fn additional_context(n: &NudgeCard) -> String {
+fn additional_context(n: &NudgeLine) -> String {
     format!(
         "{INJECTED_TAG} A coaching note for this session (from ringside, not from the user): {}. {}",
         n.headline, n.text

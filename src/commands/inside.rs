@@ -192,6 +192,10 @@ pub fn now(arg: Option<&str>) -> Millis {
 pub struct Scored {
     pub pipeline: Pipeline,
     pub engine: Engine,
+    /// Set when the call ran out of time before the end of the main file ([`CATCH_UP`]): the
+    /// figures are of an earlier point of the session, so they are not shown; the next calls
+    /// read on from the state saved.
+    pub catching_up: Option<snapshot::Behind>,
 }
 
 impl Scored {
@@ -211,15 +215,16 @@ pub fn dismissed(scored: &Scored) -> Vec<usize> {
         return Vec::new();
     };
     let session = ringside::core::view::session_id(scored.pipeline.session());
-    feedback::dismissed_in(
-        &feedback::dismissals(&data),
-        &session,
-        &scored.engine.nudges,
-    )
+    feedback::dismissed_in(&feedback::dismissals(&data), &session, &scored.engine)
 }
 
-/// Catches up on the payload's transcript and ticks a copy of the engine; `None` (logged) when
-/// there is no transcript to read.
+/// How long one call reads a transcript before it saves the state reached and stops (well
+/// inside the status line's and the hook's budgets, with time left to save and print). A
+/// session larger than a call reads in this time is read over several calls.
+pub const CATCH_UP: Duration = Duration::from_secs(1);
+
+/// Catches up on the payload's transcript (for at most [`CATCH_UP`]) and ticks a copy of the
+/// engine; `None` (logged) when there is no transcript to read.
 pub fn score(transcript: &Path, rules: &Arc<Rules>, now: Millis) -> Option<Scored> {
     score_format(Format::default(), transcript, rules, now)
 }
@@ -232,13 +237,16 @@ pub fn score_format(
     now: Millis,
 ) -> Option<Scored> {
     let cache = settings::dirs()?.cache;
-    match snapshot::catch_up_format(&cache, format, transcript, rules) {
+    let deadline = clock::instant() + CATCH_UP;
+    let mut out_of_time = || clock::instant() >= deadline;
+    match snapshot::catch_up_within(&cache, format, transcript, rules, &mut out_of_time) {
         Ok(c) => {
             let mut engine = c.pipeline.engine().clone();
             engine.tick(now, c.pipeline.session());
             Some(Scored {
                 pipeline: c.pipeline,
                 engine,
+                catching_up: c.behind.filter(|b| b.main_left > 0),
             })
         }
         Err(e) => {

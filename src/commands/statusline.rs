@@ -93,8 +93,19 @@ fn own_rows(
     let Some(scored) = inside::score(&transcript, rules, now) else {
         return Vec::new();
     };
+    if let Some(b) = scored.catching_up {
+        return vec![catching_up(b, layout.width)];
+    }
     let dismissed = inside::dismissed(&scored);
-    status::rows(&scored.view(now, &dismissed).dashboard(), layout)
+    status::rows(&scored.view(now, &dismissed).glance(), layout)
+}
+
+/// The line while a session too big for one call is read over several: how far reading got.
+fn catching_up(b: ringside::source::snapshot::Behind, width: usize) -> String {
+    let total = b.main_read + b.main_left;
+    let pct = (b.main_read * 100).checked_div(total).unwrap_or(0).min(99);
+    let msg = format!("ringside: reading this session, {pct}% so far (the next calls go on)");
+    ringside::core::sanitize::one_line(&msg, width)
 }
 
 /// `COLUMNS` when set and sane, else a default.
@@ -150,4 +161,38 @@ fn chain(cmd: &str, input: &[u8], timeout: Duration) -> String {
     // Reap it if it has finished; a command still running after closing stdout is left to exit.
     let _ = child.try_wait();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ringside::source::snapshot::Behind;
+
+    #[test]
+    fn the_catching_up_line_says_how_far_reading_got_and_never_100_percent() {
+        let line = |main_read, main_left| {
+            catching_up(
+                Behind {
+                    main_read,
+                    main_left,
+                },
+                120,
+            )
+        };
+        assert!(line(41, 59).contains(" 41% so far"), "{}", line(41, 59));
+        assert!(line(999, 1).contains(" 99% "), "{}", line(999, 1));
+        assert!(line(0, 0).contains(" 0% "));
+        assert!(
+            catching_up(
+                Behind {
+                    main_read: 1,
+                    main_left: 1
+                },
+                20
+            )
+            .chars()
+            .count()
+                <= 20
+        );
+    }
 }

@@ -6,6 +6,7 @@
 //! `tests/boundary.rs` fails if a forbidden import appears.
 
 pub mod agents;
+pub mod bounded;
 pub mod checks;
 pub mod classify;
 pub mod config;

@@ -375,6 +375,17 @@ impl Pipeline {
         })
     }
 
+    /// Forgets what nothing still to come, and none of the status line's figures, can read: the
+    /// session's finished turns but the last ([`Builder::forget_finished`]), and the engine's
+    /// finished history ([`Engine::forget_finished`]). What is left is the open turn, the
+    /// engine's live state and the session's totals: bounded whatever the session's length. The
+    /// status line saves its state so; its [`crate::core::view::View::glance`] is then the same
+    /// as from the whole state, but reports over every turn are not.
+    pub fn forget_finished(&mut self) {
+        self.builder.forget_finished();
+        self.engine.forget_finished();
+    }
+
     /// The clock moved without new lines: time-based signals (silence after trouble) update.
     pub fn tick(&mut self, now: Millis) {
         self.engine.tick(now, self.builder.session());

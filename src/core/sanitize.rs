@@ -37,12 +37,28 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// trimmed, and cut to `max_width` terminal columns with a trailing `…` when it was longer.
 #[must_use]
 pub fn one_line(s: &str, max_width: usize) -> String {
+    // Cleaning and folding work left to right, so a head of the text cleans and folds to the
+    // start of what the whole does, but for its last character (a joiner the next character
+    // decides on, or a word cut short). When that is wider than the line by more than any one
+    // character, the line cut from it is the line cut from the whole: so a long text (a pasted
+    // log as the first prompt) is looked at only as far as the line can show.
+    let short = prefix(s, max_width.saturating_mul(4).saturating_add(256));
+    if short.len() < s.len() {
+        let folded = clean_folded(short);
+        if width(&folded) > max_width.saturating_add(2) {
+            return clip(&folded, max_width);
+        }
+    }
     // A one-line excerpt never needs more than the head of a long text.
     let s = prefix(s, max_width.saturating_mul(4).saturating_add(64 * 1024));
+    clip(&clean_folded(s), max_width)
+}
+
+/// `s` cleaned, with every whitespace run (newlines included) one space, trimmed.
+fn clean_folded(s: &str) -> String {
     let mut cleaned = String::with_capacity(s.len());
     strip_into(s, &mut cleaned, false);
-    let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    clip(&folded, max_width)
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text already clean (or laid out by ringside itself: spaces kept, unlike [`one_line`]) cut to
@@ -301,6 +317,55 @@ fn skip_string(chars: &mut Chars<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `one_line` as it was before it looked at a short head first: every text cleaned and
+    /// folded up to its first 64 KiB.
+    fn one_line_whole(s: &str, max_width: usize) -> String {
+        let s = prefix(s, max_width.saturating_mul(4).saturating_add(64 * 1024));
+        clip(&clean_folded(s), max_width)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_line_from_a_short_head_is_the_line_from_the_whole(
+            t in "([a-z]{1,9}|[ \t\n]{1,3}|\x1b\\[[0-9;]{0,3}m|\x1b\\][0-9;a-z]{0,12}(\x07)?|\u{200d}|\u{fe0f}|👩|💻|日本|é|\u{202e}){0,400}",
+            w in 0usize..40,
+        ) {
+            proptest::prop_assert_eq!(one_line(&t, w), one_line_whole(&t, w));
+        }
+    }
+
+    #[test]
+    fn one_line_of_a_long_text_cut_after_its_head() {
+        for (t, w) in [
+            (
+                format!("{}\u{1b}]0;{}", "a ".repeat(300), "x".repeat(70_000)),
+                100,
+            ),
+            (format!("{}{}", " ".repeat(500), "word ".repeat(100)), 100),
+            // Heads that clean to (almost) nothing: the line must come from further on.
+            (
+                format!("go{}{}", "\u{1b}[0m".repeat(200), "word ".repeat(100)),
+                100,
+            ),
+            (
+                format!("x{}{}", "\u{200b}\n".repeat(100), "x".repeat(20)),
+                10,
+            ),
+            (format!("ab{}{}", " ".repeat(300), "c".repeat(50)), 10),
+            (
+                format!("{}abcdefghij{}", " ".repeat(270), "c".repeat(50)),
+                10,
+            ),
+            (format!("{}👩\u{200d}💻", "ab".repeat(258)), 512),
+            (
+                format!("{}\n\n{}", "日本".repeat(80), "z".repeat(1000)),
+                100,
+            ),
+        ] {
+            assert_eq!(one_line(&t, w), one_line_whole(&t, w), "{w}");
+        }
+    }
 
     #[test]
     fn wrap_breaks_a_word_too_long_for_a_line_instead_of_cutting_it() {

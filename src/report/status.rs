@@ -1,15 +1,15 @@
-//! The status line's text: a [`Dashboard`] folded into one or two short rows for Claude Code's
+//! The status line's text: a [`Glance`] folded into one or two short rows for Claude Code's
 //! status bar (`ringside statusline`). A front end: the symbols and the SGR colour codes live
 //! here, the figures come from the view model.
 //!
-//! Everything comes from the dashboard the TUI draws, so the figures are the same ones; every
-//! transcript string in it is already sanitised. Rows never exceed the given width (terminal
+//! The glance holds the dashboard's figures that the TUI draws too, so they are the same ones;
+//! every transcript string in it is already sanitised. Rows never exceed the given width (terminal
 //! columns, not bytes); colour is plain SGR and optional, and every meaning is also a word.
 
 use crate::core::engine::Band;
 use crate::core::format;
 use crate::core::sanitize;
-use crate::core::view::Dashboard;
+use crate::core::view::Glance;
 
 /// How to lay the rows out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,21 +49,23 @@ const SEP: &str = " · ";
 
 /// The rows to print (one or two), each within `layout.width` columns.
 #[must_use]
-pub fn rows(d: &Dashboard, layout: Layout) -> Vec<String> {
+pub fn rows(d: &Glance, layout: Layout) -> Vec<String> {
     let mut figures: Vec<(String, Tone)> = Vec::new();
-    if d.header.prompts == 0 {
+    if d.prompts == 0 {
         figures.push(("ringside: no prompt yet".into(), Tone::Dim));
     } else {
-        let turn = d.turns.last().map_or(0, |t| t.actions);
         figures.push((
-            format!("{} this turn", format::plural(u64::from(turn), "action")),
+            format!(
+                "{} this turn",
+                format::plural(u64::from(d.turn_actions), "action")
+            ),
             Tone::Plain,
         ));
         figures.push((
-            format!("{}/prompt", format::ratio(d.header.actions_per_prompt)),
+            format!("{}/prompt", format::ratio(d.actions_per_prompt)),
             Tone::Plain,
         ));
-        if let Some(band) = d.risk.band {
+        if let Some(band) = d.band {
             let (mark, tone) = match band {
                 Band::Low => ("●", Tone::Good),
                 Band::Watch => ("▲", Tone::Warn),
@@ -152,8 +154,8 @@ mod tests {
     use super::*;
     use crate::core::view::{View, fixtures};
 
-    fn demo_until(lines: usize) -> Dashboard {
-        View::of(&fixtures::demo_until(lines)).dashboard()
+    fn demo_until(lines: usize) -> Glance {
+        View::of(&fixtures::demo_until(lines)).glance()
     }
 
     fn layout(width: usize, lines: u8, color: bool) -> Layout {

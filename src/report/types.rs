@@ -3,6 +3,7 @@
 //! [`SCHEMA`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -171,7 +172,7 @@ pub struct AbandonedEntry {
 }
 
 impl NudgeEntry {
-    fn new(n: &Nudge, turns: &[Turn]) -> Self {
+    fn new(n: &Nudge, turns: &[Arc<Turn>]) -> Self {
         Self {
             signal: n.signal,
             turn: turns.get(n.turn).map_or(0, |t| t.number),
@@ -269,7 +270,7 @@ impl TurnFigures {
     fn new(
         i: usize,
         t: &Turn,
-        turns: &[Turn],
+        turns: &[Arc<Turn>],
         engine: &Engine,
         last: (u8, Option<RiskView>),
     ) -> Self {

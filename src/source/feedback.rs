@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::engine::Nudge;
+use crate::core::engine::Engine;
 
 /// What you did with a nudge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,17 +73,16 @@ pub fn dismissals(data_dir: &Path) -> Vec<Feedback> {
     all
 }
 
-/// The indexes of a session's `nudges` that `dismissals` dismissed, matched by session id,
-/// signal and line: what the dashboard hides, so a nudge dismissed in `watch` stays dismissed in
-/// the status line, in the hook's messages and in the next `watch`.
+/// The indexes of a session's nudges (its engine's) that `dismissals` dismissed, matched by
+/// session id, signal and line: what the dashboard hides, so a nudge dismissed in `watch` stays
+/// dismissed in the status line, in the hook's messages and in the next `watch`.
 #[must_use]
-pub fn dismissed_in(dismissals: &[Feedback], session: &str, nudges: &[Nudge]) -> Vec<usize> {
+pub fn dismissed_in(dismissals: &[Feedback], session: &str, engine: &Engine) -> Vec<usize> {
     if session.is_empty() {
         return Vec::new();
     }
-    nudges
-        .iter()
-        .enumerate()
+    engine
+        .nudges_indexed()
         .filter(|(_, n)| {
             dismissals.iter().any(|f| {
                 f.verdict == Verdict::Dismissed

@@ -312,7 +312,7 @@ fn hidden(f: &Follower, now: &HashMap<String, Vec<usize>>, earlier: &[Feedback])
         return Vec::new();
     };
     let id = session_id(p.session());
-    let mut hide = feedback::dismissed_in(earlier, &id, &p.engine().nudges);
+    let mut hide = feedback::dismissed_in(earlier, &id, p.engine());
     hide.extend(now.get(&id).into_iter().flatten());
     hide
 }

@@ -94,6 +94,11 @@ pub struct Polled {
     /// The sub-agent files were listed again and a new one was found.
     pub new_agents: bool,
     pub notices: Vec<FileNotice>,
+    /// [`SessionReader::poll_until`] stopped before the end of the files (the next poll goes on
+    /// from there).
+    pub behind: bool,
+    /// Bytes of the main file left unread because it stopped there.
+    pub main_left: u64,
 }
 
 impl Polled {
@@ -218,19 +223,42 @@ impl SessionReader {
 
     /// Reads what the session's files gained since the last poll.
     pub fn poll(&mut self) -> Polled {
+        self.poll_until(&mut || false)
+    }
+
+    /// [`Self::poll`], asking `stop` after each chunk whether to stop there (a time budget):
+    /// the main file first, then each sub-agent file; a file where it stopped, and the files
+    /// after it, are read on from there by the next poll. Whatever `stop` says, a poll with
+    /// bytes to read reads some, so successive polls reach the end.
+    pub fn poll_until(&mut self, stop: &mut dyn FnMut() -> bool) -> Polled {
         let mut polled = Polled::default();
-        let main = self.poll_main(&mut polled);
+        let (main, left) = self.poll_main(&mut polled, stop);
         polled.main_bytes = main;
+        if left > 0 {
+            polled.behind = true;
+            polled.main_left = left;
+            return polled;
+        }
         polled.new_agents = self.list_agents();
         for i in 0..self.agents.len() {
-            self.poll_agent(i, &mut polled);
+            if self.poll_agent(i, &mut polled, stop) {
+                polled.behind = true;
+                break;
+            }
         }
         polled
     }
 
-    fn poll_main(&mut self, polled: &mut Polled) -> u64 {
+    /// Bytes of the main file read so far.
+    #[must_use]
+    pub fn main_offset(&self) -> u64 {
+        self.main.offset()
+    }
+
+    /// Reads the main file on; the bytes read and those left where `stop` stopped it.
+    fn poll_main(&mut self, polled: &mut Polled, stop: &mut dyn FnMut() -> bool) -> (u64, u64) {
         let p = &mut self.pipeline;
-        let mut got = self.main.poll(|chunk| p.feed(chunk));
+        let mut got = self.main.poll_until(|chunk| p.feed(chunk), stop);
         if got.notice.as_ref().is_some_and(Notice::restarts) {
             // Truncated or replaced: forget everything (sub-agents too) and read anew.
             let files = self.agent_files();
@@ -249,18 +277,24 @@ impl SessionReader {
                 .filter(|_| self.format.growth() == Growth::Appends);
             self.notice(polled, true, news);
             let p = &mut self.pipeline;
-            got = self.main.poll(|chunk| p.feed(chunk));
+            got = self.main.poll_until(|chunk| p.feed(chunk), stop);
         }
         self.notice(polled, true, got.notice);
-        got.bytes
+        (got.bytes, got.remaining)
     }
 
-    fn poll_agent(&mut self, i: usize, polled: &mut Polled) {
+    /// Reads sub-agent file `i` on; whether `stop` stopped it before its end.
+    fn poll_agent(
+        &mut self,
+        i: usize,
+        polled: &mut Polled,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> bool {
         let p = &mut self.pipeline;
         let Some((tailer, feed)) = self.agents.get_mut(i) else {
-            return;
+            return false;
         };
-        let mut got = tailer.poll(|chunk| p.feed_agent(feed, chunk));
+        let mut got = tailer.poll_until(|chunk| p.feed_agent(feed, chunk), stop);
         if got.notice.as_ref().is_some_and(Notice::restarts) {
             p.restart_agent(feed);
             if let Some(notice) = got
@@ -274,7 +308,7 @@ impl SessionReader {
                     notice,
                 });
             }
-            got = tailer.poll(|chunk| p.feed_agent(feed, chunk));
+            got = tailer.poll_until(|chunk| p.feed_agent(feed, chunk), stop);
         }
         polled.agent_bytes += got.bytes;
         if let Some(n) = got.notice {
@@ -285,6 +319,7 @@ impl SessionReader {
                 notice: n,
             });
         }
+        got.remaining > 0
     }
 
     fn notice(&self, polled: &mut Polled, main: bool, notice: Option<Notice>) {
@@ -368,6 +403,12 @@ impl SessionReader {
     /// The clock moved without new lines: time-based signals update.
     pub fn tick(&mut self, now: crate::core::Millis) {
         self.pipeline.tick(now);
+    }
+
+    /// Forgets what the status line's figures and the rest of the session can no longer need
+    /// ([`Pipeline::forget_finished`]), so the saved state stays bounded.
+    pub fn forget_finished(&mut self) {
+        self.pipeline.forget_finished();
     }
 
     /// Takes the pipeline.

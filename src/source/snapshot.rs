@@ -2,14 +2,18 @@
 //!
 //! Claude Code runs the status line command after every assistant message, as a new process each
 //! time. Re-reading a 20 MB transcript per call would take far too long, so each call keeps, per
-//! transcript (file name: a hash of its path), the whole [`SessionReader`]: where reading stopped
-//! in the main file and in each sub-agent file and what those files looked like then, the
-//! readers' held partial lines, the session so far and the engine's detector state.
+//! transcript (file name: a hash of its path), the [`SessionReader`]: where reading stopped in
+//! the main file and in each sub-agent file and what those files looked like then, the readers'
+//! held partial lines, and of the session and its coaching what later lines and the status
+//! line's figures can still read (the open turn and the one before, the totals, the engine's
+//! live state; [`Pipeline::forget_finished`]). So the state, and a call's cost, do not grow with
+//! the session.
 //!
 //! Rules:
 //! - The saved pipeline is a pure function of the bytes read: nothing here ticks the engine with
-//!   the wall clock (callers tick a copy). So a series of calls while the transcript grows ends
-//!   in exactly the state `score` builds from the final files.
+//!   the wall clock (callers tick a copy). So a series of calls while the transcript grows shows
+//!   exactly the figures `score` has from the final files (`tests/glance.rs` holds them equal
+//!   after every appended piece, on the corpus and on generated sessions).
 //! - A state is used only when its header matches: format number, crate version, the config's
 //!   fingerprint and the transcript path. Anything else starts over from byte 0.
 //! - The transcript must still be the same file: same device and inode (Unix), not shorter than
@@ -23,6 +27,9 @@
 //! - Writes are atomic: a temporary file in the same folder, then a rename. Two processes racing
 //!   (status line and hook) each write a whole, valid state; the later one wins. A call that read
 //!   nothing writes nothing.
+//! - A call within a budget ([`catch_up_within`]) that runs out of time saves the state it
+//!   reached (a chunk boundary, the partial line held), so the next call goes on from there: a
+//!   session too big for one call's time is read over several, never from byte 0 every time.
 //!
 //! The encoding is postcard (compact binary serde): on a 20 MB transcript the state is a few
 //! hundred KiB and decodes in about a millisecond, several times faster than the same in JSON.
@@ -49,8 +56,9 @@ use super::tail::Notice;
 /// session's footprint for the review's lenses; 6: bounded evidence, with its count; 7: the
 /// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes; 9:
 /// failing runs keep their signatures, edits their back-and-forth history, prompts a pending
-/// concession; 10: every agent format's reader, and the engine's format).
-pub const FORMAT: u32 = 10;
+/// concession; 10: every agent format's reader, and the engine's format; 11: bounded: finished
+/// turns and history forgotten, ids remembered for a while).
+pub const FORMAT: u32 = 11;
 /// Bytes of the checksum after the encoded state.
 const CHECKSUM: usize = 8;
 
@@ -84,11 +92,27 @@ pub enum Fresh {
 
 /// The pipeline after catching up, and what it took.
 pub struct Caught {
+    /// With its finished history forgotten ([`Pipeline::forget_finished`]): what the status
+    /// line and the hook show ([`crate::core::view::View::glance`]) is as from the whole state,
+    /// but a report of every turn is not.
     pub pipeline: Pipeline,
     /// Bytes read in this call (the main file and sub-agent files).
     pub read: u64,
     /// `Some` when the saved state could not be used.
     pub fresh: Option<Fresh>,
+    /// Where reading stopped when the budget ran out before the end of the session's files
+    /// ([`catch_up_within`]); the state saved is the one reached, and the next call reads on.
+    pub behind: Option<Behind>,
+}
+
+/// How far a call that ran out of time got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Behind {
+    /// Bytes of the main file read so far (this call and the calls before).
+    pub main_read: u64,
+    /// Bytes of the main file still to read (0 when only sub-agent files are behind: the main
+    /// thread's figures are then whole, as they never depend on its sub-agents).
+    pub main_left: u64,
 }
 
 /// The state file for a transcript, under `cache_dir`.
@@ -123,6 +147,24 @@ pub fn catch_up_format(
     transcript: &Path,
     rules: &Arc<Rules>,
 ) -> Result<Caught, ReadError> {
+    catch_up_within(cache_dir, format, transcript, rules, &mut || false)
+}
+
+/// [`catch_up_format`] within a budget: `out_of_time` is asked after each chunk read (256 KiB)
+/// and, once it says so, reading stops there and the state reached is saved, so a session too
+/// big to read in one call's time is read over successive calls, each going on where the last
+/// stopped, instead of from byte 0 every time. A call that has bytes to read reads at least one
+/// chunk. [`Caught::behind`] says where it stopped.
+///
+/// # Errors
+/// As [`catch_up_format`].
+pub fn catch_up_within(
+    cache_dir: &Path,
+    format: Format,
+    transcript: &Path,
+    rules: &Arc<Rules>,
+    out_of_time: &mut dyn FnMut() -> bool,
+) -> Result<Caught, ReadError> {
     let header = Header {
         format: FORMAT,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -143,7 +185,7 @@ pub fn catch_up_format(
         // so the folder does not grow by a state file per session forever.
         prune(cache_dir, super::clock::system());
     }
-    let polled = reader.poll();
+    let polled = reader.poll_until(out_of_time);
     match polled.main_notice() {
         Some(n) if n.restarts() => fresh = fresh.or(Some(Fresh::Replaced)),
         Some(n @ (Notice::Error(_) | Notice::Deleted)) => {
@@ -158,6 +200,21 @@ pub fn catch_up_format(
         tracing::info!("{}", n.describe());
     }
     let read = polled.main_bytes + polled.agent_bytes;
+    let behind = polled.behind.then(|| Behind {
+        main_read: reader.main_offset(),
+        main_left: polled.main_left,
+    });
+    if let Some(b) = behind {
+        tracing::info!(
+            read = b.main_read,
+            left = b.main_left,
+            path = %transcript.display(),
+            "out of time: the state reached is saved and the next call reads on"
+        );
+    }
+    // What no later line and no figure the status line or the hook shows can read is left out,
+    // so the state (and each call's cost) stays the same size however long the session.
+    reader.forget_finished();
     let saved = Saved { header, reader };
     if (polled.changed() || fresh.is_some())
         && let Err(e) = store(&path, &saved)
@@ -168,6 +225,7 @@ pub fn catch_up_format(
         pipeline: saved.reader.into_pipeline(),
         read,
         fresh,
+        behind,
     })
 }
 

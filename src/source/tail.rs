@@ -79,6 +79,9 @@ pub struct Polled {
     /// Set when something happened to the file. When it [`Notice::restarts`], the sink was not
     /// called before the notice: reset the consumer, then poll again.
     pub notice: Option<Notice>,
+    /// Bytes the file held past where this poll stopped, when [`Tailer::poll_until`] was told
+    /// to stop before the end (0 when it read to the end).
+    pub remaining: u64,
 }
 
 /// Follows one file; see the module docs.
@@ -106,6 +109,15 @@ pub struct Tailer {
 /// (device, inode) where the platform has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Identity(u64, u64);
+
+/// Hashes of the marks' ranges taken from the bytes as they were read (`None`: read them back).
+#[derive(Debug, Default, Clone, Copy)]
+struct Seen {
+    /// (bytes, hash) of the file's head, from its first read.
+    head: Option<(u64, u64)>,
+    /// Hash of the [`TAIL`] bytes before the offset, from the last read.
+    tail: Option<u64>,
+}
 
 /// The file as it was when reading stopped: its modification time and hashes of its first
 /// [`HEAD`] bytes and of the [`TAIL`] bytes before the offset.
@@ -161,11 +173,38 @@ impl Tailer {
     }
 
     /// Reads whatever was appended since the last poll and hands it to `sink` in chunks.
-    pub fn poll(&mut self, mut sink: impl FnMut(&[u8])) -> Polled {
-        let meta = match std::fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
-            Err(e) => return self.fail(e.to_string()),
+    pub fn poll(&mut self, sink: impl FnMut(&[u8])) -> Polled {
+        self.poll_until(sink, &mut || false)
+    }
+
+    /// [`Self::poll`], asking `stop` after each chunk whether to stop there (a time budget): the
+    /// offset and the marks are then those of the bytes handed over, so the next poll resumes
+    /// where this one stopped, with the same checks. Every poll that has bytes to read hands over
+    /// at least one chunk, so successive polls always progress. A file rewritten whole
+    /// ([`Growth::Rewrites`]) is always read to its end: a part of it could not be resumed.
+    pub fn poll_until(
+        &mut self,
+        mut sink: impl FnMut(&[u8]),
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Polled {
+        let never_read = self.file.is_none() && self.identity.is_none() && self.offset == 0;
+        let meta = if never_read {
+            // A file never read is opened anyway: its handle's metadata (which `open` checks)
+            // serves, and the path is not looked up twice (a review reads thousands of files).
+            match open_with_metadata(&self.path) {
+                Ok((file, meta)) => {
+                    self.file = Some(file);
+                    meta
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
+                Err(e) => return self.fail(e.to_string()),
+            }
+        } else {
+            match std::fs::metadata(&self.path) {
+                Ok(m) => m,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
+                Err(e) => return self.fail(e.to_string()),
+            }
         };
         if meta.is_dir() {
             return self.fail("is a directory".into());
@@ -210,14 +249,19 @@ impl Tailer {
             if unchanged {
                 return Ok(Some(0));
             }
-            let bytes = self.read_from_offset(len, &mut sink)?;
-            self.remark(mtime_ns)?;
+            let (bytes, seen) = if self.growth == Growth::Rewrites {
+                self.read_from_offset(len, &mut sink, &mut || false)?
+            } else {
+                self.read_from_offset(len, &mut sink, stop)?
+            };
+            self.remark(mtime_ns, seen)?;
             Ok(Some(bytes))
         });
         match read {
             Ok(Some(bytes)) => Polled {
                 bytes,
                 notice: std::mem::take(&mut self.failing).then_some(Notice::Readable),
+                remaining: len.saturating_sub(self.offset),
             },
             Ok(None) => self.restart(identity, Notice::Replaced),
             Err(e) => self.fail(e.to_string()),
@@ -244,8 +288,8 @@ impl Tailer {
             return Polled::default();
         }
         Polled {
-            bytes: 0,
             notice: Some(Notice::Deleted),
+            ..Polled::default()
         }
     }
 
@@ -257,8 +301,8 @@ impl Tailer {
         self.identity = identity;
         self.gone = false;
         Polled {
-            bytes: 0,
             notice: Some(notice),
+            ..Polled::default()
         }
     }
 
@@ -289,24 +333,36 @@ impl Tailer {
             && hash_range(file, offset.saturating_sub(TAIL), offset)? == tail)
     }
 
-    /// Records what the bytes read so far look like.
-    fn remark(&mut self, mtime_ns: i128) -> io::Result<()> {
+    /// Records what the bytes read so far look like: from the hashes taken as they went by
+    /// where the reads held them, else read back from the file.
+    fn remark(&mut self, mtime_ns: i128, seen: Seen) -> io::Result<()> {
         let offset = self.offset;
         let mut marks = self.marks;
         marks.mtime_ns = mtime_ns;
-        let file = self.file()?;
         if marks.head_len < HEAD.min(offset) {
             marks.head_len = HEAD.min(offset);
-            marks.head = hash_range(file, 0, marks.head_len)?;
+            marks.head = match seen.head {
+                Some((len, h)) if len == marks.head_len => h,
+                _ => hash_range(self.file()?, 0, marks.head_len)?,
+            };
         }
-        marks.tail = hash_range(file, offset.saturating_sub(TAIL), offset)?;
+        marks.tail = match seen.tail {
+            Some(h) => h,
+            None => hash_range(self.file()?, offset.saturating_sub(TAIL), offset)?,
+        };
         self.marks = marks;
         Ok(())
     }
 
-    /// Reads from the offset to the end (`len` as last seen: the buffer is sized to it, so a
-    /// small file or a small append never costs a whole chunk of zeroed memory).
-    fn read_from_offset(&mut self, len: u64, sink: &mut impl FnMut(&[u8])) -> io::Result<u64> {
+    /// Reads from the offset to the end, or to the first chunk after which `stop` says so
+    /// (`len` as last seen: the buffer is sized to it, so a small file or a small append never
+    /// costs a whole chunk of zeroed memory).
+    fn read_from_offset(
+        &mut self,
+        len: u64,
+        sink: &mut impl FnMut(&[u8]),
+        stop: &mut dyn FnMut() -> bool,
+    ) -> io::Result<(u64, Seen)> {
         let offset = self.offset;
         let want = usize::try_from(len.saturating_sub(offset))
             .unwrap_or(CHUNK)
@@ -318,6 +374,8 @@ impl Tailer {
         let file = self.file()?;
         file.seek(SeekFrom::Start(offset))?;
         let mut total = 0u64;
+        let mut seen = Seen::default();
+        let mut last = 0usize;
         let result = loop {
             let n = match file.read(&mut buf) {
                 Ok(0) => break Ok(total),
@@ -326,11 +384,26 @@ impl Tailer {
                 Err(e) => break Err(e),
             };
             sink(&buf[..n]);
+            if offset == 0 && total == 0 {
+                // The file's head, while the first read holds it: as many bytes as the marks
+                // will hash (its first HEAD, or fewer when this is all there is).
+                let h = usize::try_from(HEAD).map_or(n, |h| h.min(n));
+                seen.head = Some((h as u64, hash(&buf[..h])));
+            }
             total += n as u64;
+            last = n;
+            if stop() {
+                break Ok(total);
+            }
         };
         self.offset += total;
+        // The bytes just before the new offset, when the last read holds all of them.
+        let want = usize::try_from(TAIL.min(self.offset)).unwrap_or(usize::MAX);
+        if total > 0 && last >= want {
+            seen.tail = Some(hash(&buf[last - want..last]));
+        }
         self.buf = buf;
-        result
+        result.map(|t| (t, seen))
     }
 }
 
@@ -344,6 +417,11 @@ impl Tailer {
 /// # Errors
 /// As `File::open`, and `InvalidInput` ("not a regular file") for anything else.
 pub fn open(path: &Path) -> io::Result<File> {
+    open_with_metadata(path).map(|(file, _)| file)
+}
+
+/// [`open`], with the metadata of the file opened.
+fn open_with_metadata(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -362,7 +440,7 @@ pub fn open(path: &Path) -> io::Result<File> {
     if !meta.is_file() {
         return Err(not_regular());
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 fn not_regular() -> io::Error {
@@ -371,8 +449,8 @@ fn not_regular() -> io::Error {
 
 fn error(e: String) -> Polled {
     Polled {
-        bytes: 0,
         notice: Some(Notice::Error(e)),
+        ..Polled::default()
     }
 }
 
@@ -608,6 +686,67 @@ mod tests {
         std::fs::write(&p, b"{\"messages\":[1,2]}").unwrap();
         assert_eq!(poll_all(&mut t), (Vec::new(), Some(Notice::Replaced)));
         assert_eq!(poll_all(&mut t).0, b"{\"messages\":[1,2]}".to_vec());
+    }
+
+    #[test]
+    fn marks_taken_as_bytes_go_by_are_those_read_back_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        std::fs::write(&p, b"").unwrap();
+        let mut t = Tailer::new(&p);
+        let mut all = Vec::new();
+        for (i, n) in [0usize, 10, 300, 5000, 100, CHUNK + 100, 3]
+            .into_iter()
+            .enumerate()
+        {
+            let piece: Vec<u8> = (0..n).map(|j| (i * 31 + j) as u8).collect();
+            append(&p, &piece);
+            all.extend_from_slice(&piece);
+            poll_all(&mut t);
+            let mut f = std::fs::File::open(&p).unwrap();
+            let off = all.len() as u64;
+            assert_eq!(t.offset(), off);
+            assert_eq!(t.marks.head_len, HEAD.min(off), "after {n}");
+            if off > 0 {
+                let head = hash_range(&mut f, 0, HEAD.min(off)).unwrap();
+                assert_eq!(t.marks.head, head, "after {n}");
+            }
+            let tail = hash_range(&mut f, off.saturating_sub(TAIL), off).unwrap();
+            assert_eq!(t.marks.tail, tail, "after {n}");
+        }
+    }
+
+    #[test]
+    fn a_poll_told_to_stop_hands_over_one_chunk_and_the_next_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.jsonl");
+        let bytes: Vec<u8> = (0..CHUNK * 5 / 2).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&p, &bytes).unwrap();
+        let mut t = Tailer::new(&p);
+        let mut got = Vec::new();
+        let mut left = Vec::new();
+        for _ in 0..3 {
+            let polled = t.poll_until(|b| got.extend_from_slice(b), &mut || true);
+            assert_eq!(polled.notice, None);
+            left.push(polled.remaining);
+        }
+        let c = CHUNK as u64;
+        assert_eq!(left, [c * 3 / 2, c / 2, 0]);
+        assert_eq!(got, bytes);
+        // Saved and read back mid-file, it resumes there with its checks.
+        let mut t = Tailer::new(&p);
+        let mut first = Vec::new();
+        t.poll_until(|b| first.extend_from_slice(b), &mut || true);
+        let mut back: Tailer = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        let (rest, notice) = poll_all(&mut back);
+        assert_eq!(notice, None);
+        assert_eq!([first, rest].concat(), bytes);
+        // A file rewritten whole is read to its end whatever the budget says.
+        let q = dir.path().join("s.json");
+        std::fs::write(&q, &bytes).unwrap();
+        let mut w = Tailer::with_growth(&q, Growth::Rewrites);
+        let polled = w.poll_until(|_| {}, &mut || true);
+        assert_eq!((polled.bytes, polled.remaining), (bytes.len() as u64, 0));
     }
 
     #[test]

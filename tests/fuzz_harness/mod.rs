@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use ringside::core::Millis;
 use ringside::core::pipeline::Pipeline;
-use ringside::core::view::{Dashboard, TurnDetail};
+use ringside::core::view::{Dashboard, Glance, TurnDetail};
 use ringside::report::session::SessionReport;
 use ringside::report::status::{self, Layout};
 use ringside::report::text;
@@ -355,7 +355,7 @@ fn render(p: Pipeline) {
     );
     for (width, lines) in [(20, 1), (100, 2)] {
         for row in status::rows(
-            &d,
+            &Glance::from(&d),
             Layout {
                 width,
                 lines,

@@ -34,7 +34,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{RecoveryId, SignalId};
-use super::{Firing, RecoveryMark, Rules, TurnMark, catalogue::Loop};
+use super::{Firing, Forgotten, RecoveryMark, Rules, TurnMark, catalogue::Loop};
 use crate::core::agents::Format;
 use crate::core::checks::CheckKind;
 use crate::core::event::{Event, Outcome, Tool};
@@ -197,9 +197,12 @@ pub(super) struct Cx<'a> {
     pub(super) turn: &'a TurnState,
     pub(super) act: Option<&'a Act>,
     pub(super) marks: &'a [TurnMark],
+    /// What the engine left out of `marks` and `firings` (indexes count them).
+    pub(super) forgotten: Forgotten,
     pub(super) firings: &'a mut Vec<Firing>,
     pub(super) recoveries: &'a mut Vec<RecoveryMark>,
     pub(super) last_success: &'a mut Option<LineNo>,
+    pub(super) success_line: &'a mut Option<LineNo>,
     pub(super) abandoned_at: &'a mut Option<(LineNo, Millis)>,
     /// The time new firings and recoveries are stamped with (else `now`).
     pub(super) event_at: &'a mut Option<Millis>,
@@ -217,12 +220,18 @@ impl<'a> Cx<'a> {
 
     /// Index into `Session::turns` (and the engine's turn marks) of the current turn.
     pub fn turn_index(&self) -> usize {
-        self.marks.len().saturating_sub(1)
+        (self.forgotten.turns + self.marks.len()).saturating_sub(1)
     }
 
-    /// What the engine knows of each turn so far (the tier each closed at).
-    pub fn marks(&self) -> &'a [TurnMark] {
-        self.marks
+    /// Whether the session has a turn yet.
+    pub fn any_turn(&self) -> bool {
+        self.forgotten.turns + self.marks.len() > 0
+    }
+
+    /// What the engine knows of turn `i` (the tier it closed at), for the current turn and the
+    /// one before (older ones may be forgotten in the status line's bounded state).
+    pub fn mark(&self, i: usize) -> Option<&'a TurnMark> {
+        self.marks.get(i.checked_sub(self.forgotten.turns)?)
     }
 
     /// For an action or a result event: the action (with its outcome, for a result).
@@ -251,9 +260,10 @@ impl<'a> Cx<'a> {
         )
     }
 
-    /// A firing made earlier (by its index from [`Cx::fire`]).
+    /// A firing made earlier (by its index from [`Cx::fire`]); `None` once forgotten, which
+    /// only happens to firings older than the turn before (see `Engine::forget_finished`).
     pub fn firing(&self, i: usize) -> Option<&Firing> {
-        self.firings.get(i)
+        self.firings.get(i.checked_sub(self.forgotten.firings)?)
     }
 
     /// Stamps what fires from now on in this event with `at` instead of the event's time (a
@@ -302,7 +312,7 @@ impl<'a> Cx<'a> {
             detail,
             variant,
         });
-        self.firings.len() - 1
+        self.forgotten.firings + self.firings.len() - 1
     }
 
     /// Grows an ongoing episode: new evidence and detail, intensity never lower.
@@ -313,7 +323,11 @@ impl<'a> Cx<'a> {
         intensity: f64,
         detail: String,
     ) {
-        if let Some(f) = self.firings.get_mut(i) {
+        // A forgotten firing is past changing anything the tier, the risk or a nudge reads.
+        if let Some(f) = i
+            .checked_sub(self.forgotten.firings)
+            .and_then(|i| self.firings.get_mut(i))
+        {
             let detail = self.format.speak(&detail);
             let evidence = evidence.into();
             f.evidence = evidence.lines;
@@ -336,6 +350,7 @@ impl<'a> Cx<'a> {
         });
         if recovery.is_success() {
             *self.last_success = Some(at_line);
+            *self.success_line = (*self.success_line).max(Some(at_line));
             self.standing.end = EndItems::default();
             self.standing.corrections = 0;
             self.standing.correction_lines.clear();

@@ -17,7 +17,12 @@ impl Engine {
         if !c.coach.nudges {
             return;
         }
-        let f = &self.firings[i];
+        let Some(f) = i
+            .checked_sub(self.forgotten.firings)
+            .and_then(|i| self.firings.get(i))
+        else {
+            return;
+        };
         let row = f.signal.row();
         if row.gate == Gate::Risk {
             let risk = self.risk(tier, self.current_turn(), f.at.or(self.now), session);

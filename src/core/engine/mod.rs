@@ -199,6 +199,14 @@ pub struct TurnMark {
     pub closed: bool,
 }
 
+/// How many turn marks, firings and nudges were left out (see [`Engine::forget_finished`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Forgotten {
+    turns: usize,
+    firings: usize,
+    nudges: usize,
+}
+
 /// The engine; see the module docs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Engine {
@@ -214,6 +222,14 @@ pub struct Engine {
     pub nudges: Vec<Nudge>,
     /// Per session turn.
     pub turns: Vec<TurnMark>,
+    /// What [`Engine::forget_finished`] left out from the front of `turns`, `firings` and
+    /// `nudges` (the status line's bounded state); all 0 everywhere else. Indexes into those
+    /// lists (turns, a detector's firing, a dismissed nudge) count them.
+    #[serde(default)]
+    forgotten: Forgotten,
+    /// The latest line of a success (R5–R7) so far: a nudge before it was answered.
+    #[serde(default)]
+    success_line: Option<LineNo>,
     /// When the session was likely abandoned (S19's long silence with nothing written).
     pub abandoned_at: Option<(LineNo, Millis)>,
     now: Option<Millis>,
@@ -243,6 +259,8 @@ impl Engine {
             recoveries: Vec::new(),
             nudges: Vec::new(),
             turns: Vec::new(),
+            forgotten: Forgotten::default(),
+            success_line: None,
             abandoned_at: None,
             now: None,
             event_at: None,
@@ -297,7 +315,7 @@ impl Engine {
 
     /// Feeds one event; `session` is the builder's state after counting it.
     pub fn observe(&mut self, ev: &Event, session: &Session) {
-        let before = self.firings.len();
+        let before = self.firing_count();
         if let Some(at) = ev.at {
             self.advance(at, session);
         }
@@ -306,7 +324,7 @@ impl Engine {
             self.after(before, session);
             return;
         }
-        if session.turns.len() > self.turns.len() {
+        if session.turn_count() > self.turn_count() {
             self.open_turns(ev, session);
         }
         self.dispatch(ev, session);
@@ -319,7 +337,7 @@ impl Engine {
 
     /// The clock moved without new lines (the live front end's tick).
     pub fn tick(&mut self, now: Millis, session: &Session) {
-        let before = self.firings.len();
+        let before = self.firing_count();
         self.advance(now, session);
         self.after(before, session);
     }
@@ -350,7 +368,71 @@ impl Engine {
     }
 
     fn current_turn(&self) -> usize {
-        self.turns.len().saturating_sub(1)
+        self.turn_count().saturating_sub(1)
+    }
+
+    /// Turns so far (forgotten ones included).
+    #[must_use]
+    pub fn turn_count(&self) -> usize {
+        self.forgotten.turns + self.turns.len()
+    }
+
+    /// The mark of turn `i` (an index into the session's turns), when it is held.
+    #[must_use]
+    pub fn mark(&self, i: usize) -> Option<&TurnMark> {
+        self.turns.get(i.checked_sub(self.forgotten.turns)?)
+    }
+
+    fn mark_mut(&mut self, i: usize) -> Option<&mut TurnMark> {
+        self.turns.get_mut(i.checked_sub(self.forgotten.turns)?)
+    }
+
+    /// Firings so far (forgotten ones included): the index the next one gets.
+    #[must_use]
+    pub fn firing_count(&self) -> usize {
+        self.forgotten.firings + self.firings.len()
+    }
+
+    /// The nudges held, each with its index in the session's list of nudges (what a dismissal
+    /// and the hook's record of shown nudges name).
+    pub fn nudges_indexed(&self) -> impl DoubleEndedIterator<Item = (usize, &Nudge)> {
+        let base = self.forgotten.nudges;
+        self.nudges
+            .iter()
+            .enumerate()
+            .map(move |(i, n)| (base + i, n))
+    }
+
+    /// Leaves out what can no longer change the tier, the risk, a nudge or what a detector
+    /// reads: turn marks but this turn's and the one before, firings older than both the risk's
+    /// window and the turn before, recovery moves older than the risk's window, and nudges that
+    /// can no longer be on screen (two prompts after their turn). Only the status line's saved
+    /// state does this, to stay bounded; the figures it shows are the same (a test holds them
+    /// equal to the full state's on the corpus). What is left out is counted, so indexes stay
+    /// valid.
+    pub fn forget_finished(&mut self) {
+        let turn = self.current_turn();
+        let (signals, moves) = self.risk_horizon();
+        // The tier reads this turn's firings and the last one's.
+        let from = signals.min(turn.saturating_sub(1));
+        let n = self.firings.partition_point(|f| f.turn < from);
+        self.firings.drain(..n);
+        self.forgotten.firings += n;
+        let n = self.recoveries.partition_point(|r| r.turn < moves);
+        self.recoveries.drain(..n);
+        let turns = self.turn_count();
+        let n = self.nudges.partition_point(|x| x.turn + 2 < turns);
+        self.nudges.drain(..n);
+        self.forgotten.nudges += n;
+        let n = self.turns.len().saturating_sub(2);
+        self.turns.drain(..n);
+        self.forgotten.turns += n;
+    }
+
+    /// Whether a success (R5–R7) came after `line`: the trouble there was answered.
+    #[must_use]
+    pub fn answered_after(&self, line: LineNo) -> bool {
+        self.success_line.is_some_and(|s| s > line)
     }
 
     /// The live failure tier.
@@ -376,6 +458,8 @@ impl Engine {
             firings,
             recoveries,
             turns,
+            forgotten,
+            success_line,
             abandoned_at,
             now,
             event_at,
@@ -394,9 +478,11 @@ impl Engine {
             turn,
             act: act.and_then(|i| turn.acts.get(i)),
             marks: turns,
+            forgotten: *forgotten,
             firings,
             recoveries,
             last_success,
+            success_line,
             abandoned_at,
             event_at,
             now: *now,
@@ -414,11 +500,11 @@ impl Engine {
         // What the prompt fires happens when it was typed, not at the event before it (the
         // previous turn's end keeps that event's time, above).
         self.event_at = ev.at;
-        while self.turns.len() < session.turns.len() {
+        while self.turn_count() < session.turn_count() {
             self.turns.push(TurnMark::default());
         }
         let turn = self.current_turn();
-        if let Some(prompt) = session.turns[turn].prompt.as_ref() {
+        if let Some(prompt) = session.turn(turn).and_then(|t| t.prompt.as_ref()) {
             // A prompt whose words the transcript withheld (a sanitised placeholder): what its
             // words would say is not known.
             self.turn.prompt_unread = prompt.text.trim().is_empty() && prompt.len > 0;
@@ -429,13 +515,13 @@ impl Engine {
     /// The open turn ended (an end-of-turn marker, idle time, or the next prompt).
     fn close_turn(&mut self, session: &Session) {
         let turn = self.current_turn();
-        if self.turns.get(turn).is_none_or(|t| t.closed) {
+        if self.mark(turn).is_none_or(|t| t.closed) {
             return;
         }
         self.end_of_turn(session);
         let tier = self.tier();
         let risk = self.risk(tier, turn, self.turn.last_at.or(self.now), session);
-        if let Some(t) = self.turns.get_mut(turn) {
+        if let Some(t) = self.mark_mut(turn) {
             t.tier = tier;
             t.peak_tier = t.peak_tier.max(tier);
             t.risk = risk;
@@ -453,7 +539,7 @@ impl Engine {
                 t.tier = tier;
             }
         }
-        for i in before..self.firings.len() {
+        for i in before..self.firing_count() {
             self.consider_nudge(i, tier, session);
         }
     }

@@ -33,14 +33,7 @@ impl Engine {
             return None;
         }
         let hl = c.risk.half_life_turns;
-        let w_signals = rows()
-            .iter()
-            .map(|r| r.weight_in(&c.weights))
-            .fold(0.0, f64::max);
-        let w_moves = RecoveryId::ALL
-            .iter()
-            .map(|r| r.weight(c))
-            .fold(0.0, f64::max);
+        let (w_signals, w_moves) = max_weights(c);
         let firings = &self.firings[live_from(&self.firings, |f| f.turn, turn, hl, w_signals)..];
         let recoveries =
             &self.recoveries[live_from(&self.recoveries, |r| r.turn, turn, hl, w_moves)..];
@@ -156,11 +149,42 @@ impl Engine {
 /// A term at or under this is left out.
 const FLOOR: f64 = 0.005;
 
-/// Where the items that can still count start, in a list in turn order: an item's term is at
-/// most `w_max` (the largest weight; intensities are at most 1) times its decay by turns,
-/// `0.5^(age / half_life)`, so an item older than `reach` turns stays under the floor whatever
-/// its time decay. `reach` has a margin of two turns beyond the exact bound, far more than
-/// floating-point error.
+/// The largest weight of any signal and of any recovery move.
+fn max_weights(c: &crate::core::config::Config) -> (f64, f64) {
+    let w_signals = rows()
+        .iter()
+        .map(|r| r.weight_in(&c.weights))
+        .fold(0.0, f64::max);
+    let w_moves = RecoveryId::ALL
+        .iter()
+        .map(|r| r.weight(c))
+        .fold(0.0, f64::max);
+    (w_signals, w_moves)
+}
+
+/// How many turns back an item can still count (see [`live_from`]): an item's term is at most
+/// `w_max` (the largest weight; intensities are at most 1) times its decay by turns,
+/// `0.5^(age / half_life)`, so an item older than this stays under the floor whatever its time
+/// decay. It has a margin of two turns beyond the exact bound, far more than floating-point
+/// error. `None`: any age can count (a very long half-life, or a NaN).
+fn reach(half_life: f64, w_max: f64) -> Option<usize> {
+    let reach = (half_life * (w_max / FLOOR).log2()).ceil() + 1.0;
+    #[expect(clippy::cast_precision_loss, reason = "a bound, not a count")]
+    let too_far = reach.is_nan() || reach >= usize::MAX as f64;
+    if too_far {
+        return None;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "finite and below usize::MAX; a negative bound is 0 turns"
+    )]
+    let reach = reach.max(0.0) as usize;
+    Some(reach)
+}
+
+/// Where the items that can still count in turn `turn` start, in a list in turn order (see
+/// [`reach`]).
 fn live_from<T>(
     items: &[T],
     turn_of: impl Fn(&T) -> usize,
@@ -171,19 +195,28 @@ fn live_from<T>(
     if w_max <= FLOOR {
         return items.len();
     }
-    let reach = (half_life * (w_max / FLOOR).log2()).ceil() + 1.0;
-    // A very long half-life (or a NaN) reaches the first turn: read everything.
-    #[expect(clippy::cast_precision_loss, reason = "turn counts")]
-    if reach.is_nan() || reach >= turn as f64 {
-        return 0;
+    match reach(half_life, w_max) {
+        Some(reach) if reach < turn => items.partition_point(|x| turn_of(x) + reach < turn),
+        _ => 0,
     }
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "finite, positive and below `turn`"
-    )]
-    let reach = reach as usize;
-    items.partition_point(|x| turn_of(x) + reach < turn)
+}
+
+impl Engine {
+    /// The first turn whose firings, and the first whose recovery moves, can still count toward
+    /// the risk in this turn or any later one (the window only moves forward).
+    pub(super) fn risk_horizon(&self) -> (usize, usize) {
+        let c = &self.rules.config;
+        let turn = self.current_turn();
+        let hl = c.risk.half_life_turns;
+        let from = |w_max: f64| {
+            if w_max <= FLOOR {
+                return turn;
+            }
+            reach(hl, w_max).map_or(0, |r| turn.saturating_sub(r))
+        };
+        let (w_signals, w_moves) = max_weights(c);
+        (from(w_signals), from(w_moves))
+    }
 }
 
 #[expect(clippy::cast_possible_truncation, reason = "points are small")]

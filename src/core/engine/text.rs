@@ -113,7 +113,7 @@ impl Lexicons {
             upper += usize::from(c.is_uppercase());
         }
         let shouting = letters >= 12 && upper * 2 > letters;
-        shouting || BANGS.find_iter(typed).count() >= 3
+        shouting || three_bangs(typed)
     }
 
     /// Only a continuation ("go on", "yes", "ok").
@@ -229,33 +229,153 @@ pub fn word_count(text: &str) -> usize {
         + b.windows(2).filter(|w| space(w[0]) && !space(w[1])).count()
 }
 
+/// A text looked at once for the cheap byte tests that rule patterns out before they run (and
+/// before they are compiled: the status line is a new process per call, and a pattern with
+/// Unicode classes takes half a millisecond to build). Each test is a necessary condition for
+/// its pattern to match, so a pattern runs whenever it could match and the result is the same.
+struct Probe<'a> {
+    text: &'a str,
+    /// The text lowercased, when it is ASCII: case-insensitive patterns can then need one of
+    /// their words in it. Other text (where Unicode case folding could match more) is never
+    /// ruled out by a word test.
+    lower: Option<String>,
+}
+
+impl<'a> Probe<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            lower: text.is_ascii().then(|| text.to_ascii_lowercase()),
+        }
+    }
+
+    /// Whether a case-insensitive pattern needing one of `words` (lowercase ASCII) may match.
+    fn may_have(&self, words: &[&str]) -> bool {
+        self.lower
+            .as_deref()
+            .is_none_or(|l| words.iter().any(|w| l.contains(w)))
+    }
+
+    /// [`PATH`] needs a `/` or a `.`.
+    fn path(&self) -> bool {
+        memchr::memchr2(b'/', b'.', self.text.as_bytes()).is_some() && PATH.is_match(self.text)
+    }
+
+    /// [`IDENT`] needs a backtick, `()`, `_` or an ASCII lowercase letter before an uppercase one.
+    fn ident(&self) -> bool {
+        let b = self.text.as_bytes();
+        let may = memchr::memchr2(b'`', b'_', b).is_some()
+            || self.text.contains("()")
+            || b.windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+        may && IDENT.is_match(self.text)
+    }
+
+    fn errorish(&self) -> bool {
+        self.may_have(&[
+            "error",
+            "exception",
+            "traceback",
+            "panicked",
+            "failed",
+            "undefined",
+            "null",
+            "segfault",
+            "stack trace",
+            "\"",
+            "line ",
+        ]) && ERRORISH.is_match(self.text)
+    }
+
+    fn expected(&self) -> bool {
+        self.may_have(&[
+            "expected",
+            "instead",
+            "but ",
+            "should ",
+            "return",
+            "actual",
+            "when",
+            "must",
+            "acceptance",
+        ]) && EXPECTED.is_match(self.text)
+    }
+
+    /// [`NUMBER`] needs a digit (an ASCII one, in ASCII text).
+    fn number(&self) -> bool {
+        let may = self.lower.is_none() || self.text.bytes().any(|c| c.is_ascii_digit());
+        may && NUMBER.is_match(self.text)
+    }
+}
+
 /// The prompt names something concrete: a path, an identifier, an error, a number, an
 /// expected-versus-actual phrase.
 #[must_use]
 pub fn has_anchor(prompt: &str) -> bool {
-    PATH.is_match(prompt)
-        || IDENT.is_match(prompt)
-        || ERRORISH.is_match(prompt)
-        || EXPECTED.is_match(prompt)
-        || NUMBER.is_match(prompt)
+    let p = Probe::new(prompt);
+    p.path() || p.ident() || p.errorish() || p.expected() || p.number()
 }
 
 /// The prompt brings new information: a pasted error or trace, a file, an identifier, or what
 /// was expected versus what happened (R2).
 #[must_use]
 pub fn brings_information(prompt: &str) -> bool {
-    FENCE.is_match(prompt)
-        || ERRORISH.is_match(prompt)
-        || PATH.is_match(prompt)
-        || IDENT.is_match(prompt)
-        || (EXPECTED.is_match(prompt) && word_count(prompt) >= 8)
+    let p = Probe::new(prompt);
+    fence(prompt)
+        || p.errorish()
+        || p.path()
+        || p.ident()
+        || (p.expected() && word_count(prompt) >= 8)
 }
 
 /// The prompt is a question about the code rather than a request to change it.
 #[must_use]
 pub fn is_question(prompt: &str) -> bool {
     let t = prompt.trim();
-    t.ends_with('?') || QUESTION_START.is_match(t)
+    t.ends_with('?') || question_start(t)
+}
+
+/// [`QUESTION_START`] matches, where [`may_start_question`] says it can.
+fn question_start(t: &str) -> bool {
+    may_start_question(t) && QUESTION_START.is_match(t)
+}
+
+/// Three or more runs of `!` (three matches need three `!`).
+fn three_bangs(typed: &str) -> bool {
+    memchr::memchr_iter(b'!', typed.as_bytes()).nth(2).is_some()
+        && BANGS.find_iter(typed).count() >= 3
+}
+
+/// A code fence (which needs three backticks).
+fn fence(text: &str) -> bool {
+    text.contains("```") && FENCE.is_match(text)
+}
+
+/// Whether [`QUESTION_START`] may match: in ASCII text, its first word (after what is not a
+/// word character) must begin like one of the question words.
+fn may_start_question(t: &str) -> bool {
+    if !t.is_ascii() {
+        return true;
+    }
+    let start = t
+        .bytes()
+        .position(|c| c.is_ascii_alphanumeric() || c == b'_')
+        .unwrap_or(t.len());
+    let rest = &t.as_bytes()[start..];
+    [
+        "wh",
+        "how",
+        "explain",
+        "can you",
+        "is there",
+        "are there",
+        "do",
+        "describe",
+        "summari",
+        "tell me",
+    ]
+    .iter()
+    .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// Content words, lowercased, stop words and code fences out.
@@ -268,11 +388,99 @@ pub fn content_words(prompt: &str) -> HashSet<String> {
     } else {
         prompt.to_lowercase()
     };
+    let keep = |w: &&str| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric));
+    if text.is_ascii() {
+        // [`WORD`]'s runs of letters, digits and `_`, which in ASCII text are these bytes.
+        return text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .filter(keep)
+            .map(str::to_owned)
+            .collect();
+    }
     WORD.find_iter(&text)
         .map(|m| m.as_str())
-        .filter(|w| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
+        .filter(keep)
         .map(str::to_owned)
         .collect()
+}
+
+/// The answers of the functions above with every pattern run, none ruled out by a byte test:
+/// what the prefilters must never change (a test compares the two over the corpus and tricky
+/// text). Not for use outside tests.
+#[doc(hidden)]
+pub mod unfiltered {
+    use std::collections::HashSet;
+
+    use super::{
+        BANGS, ERRORISH, EXPECTED, FENCE, IDENT, NUMBER, PATH, QUESTION_START, WORD, is_stop_word,
+        word_count,
+    };
+
+    /// [`super::has_anchor`].
+    #[must_use]
+    pub fn has_anchor(prompt: &str) -> bool {
+        PATH.is_match(prompt)
+            || IDENT.is_match(prompt)
+            || ERRORISH.is_match(prompt)
+            || EXPECTED.is_match(prompt)
+            || NUMBER.is_match(prompt)
+    }
+
+    /// [`super::brings_information`].
+    #[must_use]
+    pub fn brings_information(prompt: &str) -> bool {
+        FENCE.is_match(prompt)
+            || ERRORISH.is_match(prompt)
+            || PATH.is_match(prompt)
+            || IDENT.is_match(prompt)
+            || (EXPECTED.is_match(prompt) && word_count(prompt) >= 8)
+    }
+
+    /// [`super::is_question`].
+    #[must_use]
+    pub fn is_question(prompt: &str) -> bool {
+        let t = prompt.trim();
+        t.ends_with('?') || QUESTION_START.is_match(t)
+    }
+
+    /// [`super::content_words`].
+    #[must_use]
+    pub fn content_words(prompt: &str) -> HashSet<String> {
+        let text = FENCE.replace_all(prompt, " ").to_lowercase();
+        WORD.find_iter(&text)
+            .map(|m| m.as_str())
+            .filter(|w| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whether [`super::Lexicons::frustration_in`]'s `!` test holds: three runs of `!`.
+    #[must_use]
+    pub fn bangs(typed: &str) -> bool {
+        BANGS.find_iter(typed).count() >= 3
+    }
+
+    /// Each pattern alone, by name, and whether it matches: the filtered and the unfiltered
+    /// answer.
+    #[must_use]
+    pub fn each(text: &str) -> Vec<(&'static str, bool, bool)> {
+        let p = super::Probe::new(text);
+        vec![
+            ("path", p.path(), PATH.is_match(text)),
+            ("ident", p.ident(), IDENT.is_match(text)),
+            ("errorish", p.errorish(), ERRORISH.is_match(text)),
+            ("expected", p.expected(), EXPECTED.is_match(text)),
+            ("number", p.number(), NUMBER.is_match(text)),
+            ("bangs", super::three_bangs(text), bangs(text)),
+            (
+                "question",
+                super::question_start(text.trim()),
+                QUESTION_START.is_match(text.trim()),
+            ),
+            ("fence", super::fence(text), FENCE.is_match(text)),
+        ]
+    }
 }
 
 /// How alike two prompts are, 0 to 1: the larger of word-set Jaccard and the normalised
@@ -451,6 +659,106 @@ mod tests {
         ));
         assert!(brings_information("the test in tests/api.py fails"));
         assert!(!brings_information("try again please"));
+    }
+
+    /// Every filtered answer equals the unfiltered one on `t` (each pattern and each public
+    /// function).
+    fn assert_prefilters_agree(t: &str) {
+        for (name, filtered, all) in unfiltered::each(t) {
+            assert_eq!(filtered, all, "{name} on {t:?}");
+        }
+        assert_eq!(has_anchor(t), unfiltered::has_anchor(t), "has_anchor {t:?}");
+        assert_eq!(
+            brings_information(t),
+            unfiltered::brings_information(t),
+            "brings_information {t:?}"
+        );
+        assert_eq!(
+            is_question(t),
+            unfiltered::is_question(t),
+            "is_question {t:?}"
+        );
+        assert_eq!(
+            content_words(t),
+            unfiltered::content_words(t),
+            "content_words {t:?}"
+        );
+    }
+
+    #[test]
+    fn prefilters_never_change_a_result_on_tricky_text() {
+        let hits = [
+            // Unicode case folding: the long s is an `s`; only non-ASCII text can match that
+            // way, and it is never ruled out.
+            "\u{17f}egfault: core dumped",
+            "\u{17f}tack trace: below",
+            "STACK TRACE: below",
+            "Line 42 is wrong",
+            "NullPointer exception",
+            "It Returns 3",
+            "ÉXPECTED 3 but got 4",
+            "Why does it fail",
+            "  ...WHAT is this",
+            "¿what is it",
+            "«how» it works",
+            "Summarise the diff",
+            "DO you know",
+            "\u{212a}elvin `x`",
+            "Ǆ dž ǅ: failed to build",
+            "fix it!!! now!!! please!!!",
+            "?! ?! ?!",
+            "a!b!c!",
+            "`code`",
+            "parseLine()",
+            "HttpClient",
+            "snake_case",
+            "src/a.rs",
+            "x = 7",
+            "\"a quoted string here\"",
+            "```\nfence",
+            "before ```rust\nlet x = 1;\n``` after",
+            "Ünïcödé wörds and ASCII_words 12",
+        ];
+        // Whether or not these match (the regex crate does not fold the Kelvin sign to `k`; ASCII word boundaries
+        // do not stand beside other scripts' digits),
+        // filtered and unfiltered agree.
+        let misses = [
+            "traceba\u{212a}: at main",
+            "a.PY",
+            "٣ items",
+            "１２ items",
+            "",
+            " ",
+            "fix it",
+            "whatever",
+            "_how it works",
+            "123 what",
+            "!!",
+            "!! !",
+            "ERRORS everywhere",
+            "but",
+            "`",
+            "``",
+            "nothing here at all",
+        ];
+        for t in hits.iter().chain(&misses) {
+            assert_prefilters_agree(t);
+        }
+        // The tricky hits do hit somewhere (so the comparison is not of two empty answers).
+        let none: Vec<_> = hits
+            .iter()
+            .filter(|t| !unfiltered::each(t).iter().any(|(_, _, m)| *m))
+            .collect();
+        assert!(none.is_empty(), "{none:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefilters_never_change_a_result(
+            t in "(error|ERROR|Exception|trac\u{212a}|traceback|ſegfault|panicked|Failed|undefined|null|pointer|stack trace|line |LINE |expected|instead|but |BUT |got|should |be|return|actual|when |only|must|acceptance|what|Why|how|explain|can you |tell|is there|does|do |describe|summari|\\\"|`|\\(\\)|_|/|\\.|!|\\?!|\\?|[0-9]|٣|é|É|ü|日|[a-z]|[A-Z]|[ \t\n]|:|-|\u{a0}){0,14}"
+        ) {
+            assert_prefilters_agree(&t);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! prompts counted once, a slash command that expands into a prompt counted as a prompt. Feeding
 //! events one by one or all at once gives the same session, so live watching and `score` agree.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::mode::{self, PathClass};
@@ -13,6 +13,7 @@ use super::model::{
     ACTIVITY_KEEP, Activity, CheckRun, Compaction, Control, Delegation, Footprint, Session, Status,
     SubagentFigures, Tally, Turn, TurnPrompt,
 };
+use crate::core::bounded::{Recent, Waiting};
 use crate::core::checks::CheckKind;
 use crate::core::event::{
     Action, Event, EventKind, ModelCall, Outcome, Prompt, PromptSource, Tool, ToolResult,
@@ -47,11 +48,13 @@ struct Response {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Builder {
     session: Session,
-    calls: HashMap<u64, Call>,
-    seen_calls: HashSet<u64>,
-    seen_results: HashSet<u64>,
-    responses: HashMap<u64, Response>,
-    agent_responses: HashMap<u64, u64>,
+    /// Calls waiting for their result.
+    calls: Waiting<Call>,
+    /// Ids seen lately (a call or response is counted once; see [`crate::core::bounded`]).
+    seen_calls: Recent<()>,
+    seen_results: Recent<()>,
+    responses: Recent<Response>,
+    agent_responses: Recent<u64>,
     /// A command whose expansion would make it a prompt: (line, text).
     pending_command: Option<(LineNo, Option<Millis>, String)>,
     /// Hashes of recently queued prompts, so their later delivery is not counted again.
@@ -78,6 +81,16 @@ impl Builder {
     #[must_use]
     pub fn into_session(self) -> Session {
         self.session
+    }
+
+    /// Forgets the session's finished turns but the last ([`Session::forget_turns`]: the engine
+    /// reads the open turn and the one before), its compactions and its slash commands but the
+    /// last (which a prompt may still turn out to be). Totals stay whole.
+    pub fn forget_finished(&mut self) {
+        self.session.forget_turns(2);
+        self.session.compactions.clear();
+        let n = self.session.controls.len().saturating_sub(1);
+        self.session.controls.drain(..n);
     }
 
     /// Sets one sub-agent's figures; returns what it replaced.
@@ -280,7 +293,7 @@ impl Builder {
             // A new typed prompt ends the window in which queued texts can still be delivered.
             PromptSource::Typed | PromptSource::Command => self.queued.clear(),
         }
-        if self.session.turns.iter().all(|t| t.prompt.is_none()) && mode::says_broken(&p.text) {
+        if self.session.prompts() == 0 && mode::says_broken(&p.text) {
             self.session.mode_evidence.breakage = true;
         }
         self.start_turn(ev.line, ev.at, p.clone());
@@ -299,19 +312,22 @@ impl Builder {
         };
         self.session
             .turns
-            .push(Turn::new(number, line, Some(prompt), at));
+            .push(Arc::new(Turn::new(number, line, Some(prompt), at)));
     }
 
     /// The current turn, opening a preamble when work arrives before any prompt.
     fn turn_mut(&mut self, ev: &Event) -> &mut Turn {
         if self.session.turns.is_empty() {
-            self.session.turns.push(Turn::new(0, ev.line, None, ev.at));
+            self.session
+                .turns
+                .push(Arc::new(Turn::new(0, ev.line, None, ev.at)));
         }
-        let turn = self
-            .session
-            .turns
-            .last_mut()
-            .expect("a turn was just ensured");
+        let turn = Arc::make_mut(
+            self.session
+                .turns
+                .last_mut()
+                .expect("a turn was just ensured"),
+        );
         if let Some(at) = ev.at {
             turn.started.get_or_insert(at);
             turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
@@ -320,7 +336,7 @@ impl Builder {
     }
 
     fn action(&mut self, ev: &Event, a: &Action) {
-        if !self.seen_calls.insert(a.id) {
+        if !self.seen_calls.remember(a.id) {
             return;
         }
         let turn = self.turn_mut(ev);
@@ -332,7 +348,7 @@ impl Builder {
                 turn.tools.insert(a.name.to_string(), 1);
             }
         }
-        let index = self.session.turns.len() - 1;
+        let index = self.session.turn_count() - 1;
         self.session.totals.tool_calls += 1;
         let e = &mut self.session.mode_evidence;
         if a.read_only {
@@ -357,7 +373,9 @@ impl Builder {
             e.script_runs += 1;
         }
         note_footprint(&mut self.session.footprint, a);
-        let turn = &mut self.session.turns[index];
+        let Some(turn) = self.session.turn_mut(index) else {
+            return;
+        };
         let activity = turn.activity_dropped as usize + turn.activity.len();
         turn.activity.push(Activity {
             line: ev.line,
@@ -391,13 +409,13 @@ impl Builder {
     }
 
     fn result(&mut self, ev: &Event, r: &ToolResult) {
-        let Some(call) = self.calls.remove(&r.id) else {
-            if !self.seen_results.contains(&r.id) {
+        let Some(call) = self.calls.remove(r.id) else {
+            if !self.seen_results.contains(r.id) {
                 self.session.orphan_results += 1;
             }
             return;
         };
-        self.seen_results.insert(r.id);
+        self.seen_results.remember(r.id);
         if call.pr && r.outcome == Outcome::Ok {
             self.session.footprint.prs += 1;
         }
@@ -419,11 +437,11 @@ impl Builder {
             }
         }
         if let Some(at) = ev.at
-            && let Some(turn) = self.session.turns.last_mut()
+            && let Some(turn) = self.session.turns.last_mut().map(Arc::make_mut)
         {
             turn.last = Some(turn.last.map_or(at, |l| l.max(at)));
         }
-        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+        let Some(turn) = self.session.turn_mut(call.turn) else {
             return;
         };
         count_result(&mut turn.tally, r, call.check);
@@ -439,7 +457,7 @@ impl Builder {
                 self.session.delegated(agent, 0);
             }
         }
-        let Some(turn) = self.session.turns.get_mut(call.turn) else {
+        let Some(turn) = self.session.turn_mut(call.turn) else {
             return;
         };
         if let Some(item) = call
@@ -494,13 +512,13 @@ impl Builder {
         {
             self.session.model = Some(model.to_string());
         }
-        if let Some(seen) = self.responses.get_mut(&m.id) {
+        if let Some(seen) = self.responses.get_mut(m.id) {
             // A later line of the same response: only a larger output figure counts, as a delta.
             if m.output_tokens > seen.output {
                 let delta = m.output_tokens - seen.output;
                 seen.output = m.output_tokens;
                 let turn = seen.turn;
-                if let Some(t) = self.session.turns.get_mut(turn) {
+                if let Some(t) = self.session.turn_mut(turn) {
                     t.tally.output_tokens += delta;
                 }
                 self.session.totals.output_tokens += delta;
@@ -510,7 +528,7 @@ impl Builder {
         let turn = self.turn_mut(ev);
         turn.tally.model_calls += 1;
         turn.tally.output_tokens += m.output_tokens;
-        let index = self.session.turns.len() - 1;
+        let index = self.session.turn_count() - 1;
         self.session.totals.model_calls += 1;
         self.session.totals.output_tokens += m.output_tokens;
         self.responses.insert(
@@ -537,7 +555,7 @@ impl Builder {
             });
         let t = &mut figures.tally;
         match &ev.kind {
-            EventKind::Action(a) if self.seen_calls.insert(a.id) => {
+            EventKind::Action(a) if self.seen_calls.remember(a.id) => {
                 t.tool_calls += 1;
                 if !figures.compactor {
                     note_footprint(&mut self.session.footprint, a);
@@ -556,8 +574,8 @@ impl Builder {
                 );
             }
             EventKind::Result(r) => {
-                if let Some(call) = self.calls.remove(&r.id) {
-                    self.seen_results.insert(r.id);
+                if let Some(call) = self.calls.remove(r.id) {
+                    self.seen_results.remember(r.id);
                     let target = match &call.agent {
                         Some(a) if **a != **agent => {
                             &mut self
@@ -575,7 +593,7 @@ impl Builder {
                     }
                 }
             }
-            EventKind::ModelCall(m) => match self.agent_responses.get_mut(&m.id) {
+            EventKind::ModelCall(m) => match self.agent_responses.get_mut(m.id) {
                 Some(out) => {
                     if m.output_tokens > *out {
                         t.output_tokens += m.output_tokens - *out;

@@ -304,7 +304,14 @@ pub struct Session {
     pub started: Option<Millis>,
     pub last: Option<Millis>,
     /// Turns in order; a preamble (work before the first prompt) comes first when there was any.
-    pub turns: Vec<Turn>,
+    /// Shared, so copies of a session (replay's snapshots) share the turns they have in common:
+    /// the builder copies a turn only to change one that is shared ([`Arc::make_mut`]).
+    pub turns: Vec<Arc<Turn>>,
+    /// Finished turns left out from the front of `turns` ([`Session::forget_turns`], the status
+    /// line's bounded state); 0 everywhere else. Turn indexes (the builder's, firings',
+    /// nudges') count them: look turns up by index with [`Session::turn`].
+    #[serde(default)]
+    pub forgotten_turns: usize,
     pub totals: Tally,
     pub subagents: BTreeMap<String, SubagentFigures>,
     pub compactions: Vec<Compaction>,
@@ -366,15 +373,47 @@ impl Session {
         let fix =
             |t: &mut Tally| t.delegated_actions = (t.delegated_actions + add).saturating_sub(sub);
         fix(&mut self.totals);
-        if let Some(t) = self.turns.get_mut(turn) {
+        if let Some(t) = self.turn_mut(turn) {
             fix(&mut t.tally);
         }
     }
 
-    /// Human prompts (turns that have one).
+    /// Turns so far, forgotten ones included (the index the next turn gets).
+    #[must_use]
+    pub fn turn_count(&self) -> usize {
+        self.forgotten_turns + self.turns.len()
+    }
+
+    /// The turn at index `i` (counting forgotten turns), when it is held.
+    #[must_use]
+    pub fn turn(&self, i: usize) -> Option<&Turn> {
+        self.turns
+            .get(i.checked_sub(self.forgotten_turns)?)
+            .map(|t| &**t)
+    }
+
+    /// The turn at index `i` to change (copied first when a snapshot shares it).
+    pub(crate) fn turn_mut(&mut self, i: usize) -> Option<&mut Turn> {
+        self.turns
+            .get_mut(i.checked_sub(self.forgotten_turns)?)
+            .map(Arc::make_mut)
+    }
+
+    /// Leaves out all but the last `keep` turns (their figures stay in the totals). For the
+    /// status line's saved state, which needs only the turns the engine still reads: see
+    /// [`crate::core::pipeline::Pipeline::forget_finished`].
+    pub fn forget_turns(&mut self, keep: usize) {
+        // The last turn always stays: the builder opens a preamble only before any turn.
+        let n = self.turns.len().saturating_sub(keep.max(1));
+        self.turns.drain(..n);
+        self.forgotten_turns += n;
+    }
+
+    /// Human prompts (turns that have one): the last turn's number, as only a preamble (number
+    /// 0, always first) has no prompt and each prompt is numbered one past the turn before.
     #[must_use]
     pub fn prompts(&self) -> usize {
-        self.turns.iter().filter(|t| t.prompt.is_some()).count()
+        self.turns.last().map_or(0, |t| t.number)
     }
 
     /// Successful tool calls per human prompt (0 without prompts).
@@ -402,7 +441,7 @@ impl Session {
     /// The turn in progress (the last one).
     #[must_use]
     pub fn current_turn(&self) -> Option<&Turn> {
-        self.turns.last()
+        self.turns.last().map(|t| &**t)
     }
 
     /// Lines added in the session, sub-agents included (what "nothing written" looks at).

@@ -163,6 +163,78 @@ pub struct NudgeCard {
     pub turn: usize,
 }
 
+/// What the status line prints and the hook hands out: the few dashboard figures that need only
+/// the latest turn and the engine's live state. So they can be computed from the status line's
+/// bounded state (a session whose finished turns were forgotten), without building a row for
+/// every turn, and they equal the dashboard's (a test holds them so).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glance {
+    /// Human prompts (the dashboard's `header.prompts`).
+    pub prompts: usize,
+    /// Successful tool calls of the latest turn (its row's `actions`).
+    pub turn_actions: u32,
+    /// `header.actions_per_prompt`.
+    pub actions_per_prompt: f64,
+    /// The band shown (`risk.band`: at least watch beside a nudge).
+    pub band: Option<Band>,
+    /// The nudge on screen.
+    pub nudge: Option<NudgeLine>,
+}
+
+/// The nudge on screen, in words only (the dashboard's [`NudgeCard`] without its evidence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NudgeLine {
+    pub signal: SignalId,
+    /// Position in the engine's nudge list (what dismiss and the hook's record refer to).
+    pub index: usize,
+    pub headline: String,
+    pub text: String,
+}
+
+impl From<&Dashboard> for Glance {
+    /// The same figures read off a whole dashboard.
+    fn from(d: &Dashboard) -> Self {
+        Self {
+            prompts: d.header.prompts,
+            turn_actions: d.turns.last().map_or(0, |t| t.actions),
+            actions_per_prompt: d.header.actions_per_prompt,
+            band: d.risk.band,
+            nudge: d.nudge.as_ref().map(|n| NudgeLine {
+                signal: n.signal,
+                index: n.index,
+                headline: n.headline.clone(),
+                text: n.text.clone(),
+            }),
+        }
+    }
+}
+
+impl Glance {
+    /// The figures at the engine's moment, nudges at the `dismissed` indexes left out.
+    #[must_use]
+    pub(super) fn build(s: &Session, e: &Engine, dismissed: &[usize]) -> Self {
+        let nudge = e
+            .nudges_indexed()
+            .rev()
+            .find(|(i, n)| !dismissed.contains(i) && still_current(n, s, e))
+            .map(|(index, n)| NudgeLine {
+                signal: n.signal,
+                index,
+                headline: n.headline.to_owned(),
+                text: sanitize::one_line(&n.text, 600),
+            });
+        let computed = e.assess(s).risk.map(|r| r.band);
+        let raised = nudge.is_some() && computed.is_none_or(|b| b < Band::Watch);
+        Self {
+            prompts: s.prompts(),
+            turn_actions: s.turns.last().map_or(0, |t| t.tally.actions),
+            actions_per_prompt: s.actions_per_prompt(),
+            band: if raised { Some(Band::Watch) } else { computed },
+            nudge,
+        }
+    }
+}
+
 /// The session's id as the header shows it and as feedback records it (empty when unknown).
 #[must_use]
 pub fn session_id(s: &Session) -> String {
@@ -217,9 +289,7 @@ pub(super) fn current_nudge(
     dismissed: &[usize],
     now: Option<Millis>,
 ) -> Option<NudgeCard> {
-    e.nudges
-        .iter()
-        .enumerate()
+    e.nudges_indexed()
         .rev()
         .find(|(i, n)| !dismissed.contains(i) && still_current(n, s, e))
         .map(|(i, n)| card(i, n, s, now))
@@ -253,12 +323,8 @@ pub(super) fn activity_row(a: &Activity, cwd: Option<&str>) -> ActivityRow {
 
 /// A nudge stays on screen until a success follows it (a passing check, a commit, an
 /// affirmation) or two prompts have passed; the timeline keeps its marker after that.
-fn still_current(n: &engine::Nudge, s: &Session, e: &Engine) -> bool {
-    let answered = e
-        .recoveries
-        .iter()
-        .any(|r| r.recovery.is_success() && r.at_line > n.at_line);
-    !answered && s.turns.len() <= n.turn + 2
+pub(super) fn still_current(n: &engine::Nudge, s: &Session, e: &Engine) -> bool {
+    !e.answered_after(n.at_line) && s.turn_count() <= n.turn + 2
 }
 
 fn header(s: &Session, now: Option<Millis>) -> Header {

@@ -8,8 +8,8 @@
 //! | front end | model |
 //! |---|---|
 //! | `watch` (reader thread), `replay` (the player) | [`View::dashboard`], [`View::detail`] |
-//! | the status line (`report::status`) | [`View::dashboard`] folded into one or two rows |
-//! | the hook's message | [`View::nudge`] |
+//! | the status line (`report::status`) | [`View::glance`] folded into one or two rows |
+//! | the hook's message | [`View::glance`]'s nudge |
 //! | `score`, `replay --report` (`report::types`) | [`View::session`], [`View::engine`] |
 //!
 //! What comes out is plain data: numbers, words and sanitised transcript text. Symbols, colours,
@@ -20,8 +20,9 @@ mod detail;
 mod evidence;
 
 pub use dashboard::{
-    ActivityRow, CurrentTurn, Dashboard, FADING_MS, Header, IDLE_SHOWN_MS, LIVE_ROWS, NudgeCard,
-    REFERENCE_MARKS, RiskPanel, RiskTerm, TurnRow, session_id, term_name, tier_words,
+    ActivityRow, CurrentTurn, Dashboard, FADING_MS, Glance, Header, IDLE_SHOWN_MS, LIVE_ROWS,
+    NudgeCard, NudgeLine, REFERENCE_MARKS, RiskPanel, RiskTerm, TurnRow, session_id, term_name,
+    tier_words,
 };
 pub use detail::{SignalLine, TurnDetail};
 
@@ -119,7 +120,15 @@ impl<'a> View<'a> {
         )
     }
 
-    /// The nudge on screen now, if any (what the hook hands out).
+    /// The status line's figures and the nudge on screen, in words (what the hook hands out):
+    /// the dashboard's, from the latest turn and the engine's live state only, so also from the
+    /// status line's bounded state.
+    #[must_use]
+    pub fn glance(&self) -> Glance {
+        Glance::build(self.session, self.engine, self.dismissed)
+    }
+
+    /// The nudge on screen now, if any, as the dashboard shows it.
     #[must_use]
     pub fn nudge(&self) -> Option<NudgeCard> {
         dashboard::current_nudge(self.session, self.engine, self.dismissed, self.moment())

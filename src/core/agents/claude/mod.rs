@@ -21,6 +21,7 @@ use super::common::{
     Emitter, JsonLines, LineParser, commit_line, first_line, json_kind, observation_hash,
 };
 use super::{ParseStats, Role, SkipReason};
+use crate::core::bounded::Waiting;
 use crate::core::checks::{self, CheckKind};
 use crate::core::event::{
     AGENT_TEXT_KEEP, AgentText, Context, ERROR_KEEP, EntryPoint, Event, EventKind, ModelCall,
@@ -83,7 +84,8 @@ struct Pending {
 /// The Claude Code line parser; see the module docs.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Parser {
-    pending: HashMap<u64, Pending>,
+    /// Calls waiting for their result (bounded: see [`crate::core::bounded`]).
+    pending: Waiting<Pending>,
     ctx: Context,
     model: Option<Arc<str>>,
     agents: HashMap<String, Arc<str>>,
@@ -449,7 +451,7 @@ impl Parser {
         let Some(id) = b.tool_use_id.as_deref().map(hash_str) else {
             return;
         };
-        let pending = self.pending.remove(&id);
+        let pending = self.pending.remove(id);
         let tur = if single { rec.tool_use_result } else { None };
         let raw = b.content.map_or("", RawValue::get);
         let mut r = ToolResult::new(id, Outcome::Ok);

@@ -220,7 +220,7 @@ impl Detector for Checks {
     /// S13: the turn's edits were not checked after the last one.
     fn end_of_turn(&mut self, cx: &mut Cx<'_>) {
         let turn = cx.turn_index();
-        let Some(t) = cx.session.turns.get(turn) else {
+        let Some(t) = cx.session.turn(turn) else {
             return;
         };
         let prose_only = !t.files.is_empty()

@@ -42,7 +42,7 @@ pub(super) struct Loops {
 impl Detector for Loops {
     fn prompt(&mut self, _p: &PromptFacts<'_>, cx: &mut Cx<'_>) {
         let turn = cx.turn_index();
-        if let Some(prev) = turn.checked_sub(1).and_then(|p| cx.session.turns.get(p)) {
+        if let Some(prev) = turn.checked_sub(1).and_then(|p| cx.session.turn(p)) {
             push_capped_vec(&mut self.prev_turn_actions, prev.tally.tool_calls, 50);
         }
         self.s1 = None;
@@ -207,7 +207,7 @@ impl Loops {
             return;
         }
         let t = &cx.rules.config.thresholds;
-        let Some(current) = cx.session.turns.get(turn) else {
+        let Some(current) = cx.session.turn(turn) else {
             return;
         };
         // Errors each answered at once are progress: the run is troubled when it loops (a loop

@@ -52,7 +52,7 @@ impl Detector for Prompts {
         let turn = cx.turn_index();
         let prev_tier = turn
             .checked_sub(1)
-            .and_then(|i| cx.marks().get(i))
+            .and_then(|i| cx.mark(i))
             .map_or(0, |m| m.tier);
         let line = p.line;
         // The previous prompt was answered by the last event before this one.

@@ -33,7 +33,7 @@ impl Detector for Silence {
         if ended
             && idle >= quiet
             && self.fired != Some(turn)
-            && !cx.marks().is_empty()
+            && cx.any_turn()
             && (cx.tier() >= 3 || matches!(cx.turn().last_outcome, Some(Outcome::Error)))
         {
             self.fired = Some(turn);
