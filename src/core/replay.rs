@@ -7,11 +7,18 @@
 //! earlier snapshot (one every [`SNAPSHOT_BYTES`] or [`SNAPSHOT_STOPS`]) and feeds forward from
 //! it, so any seek costs at most one snapshot interval of parsing, backwards as fast as forwards.
 //!
+//! The transcript is read once, start to end, in chunks ([`Opening`]); the replay keeps only
+//! where each stop ends, and reads a stretch back from its [`Transcript`] (the file, read-only,
+//! at the edge; or bytes in memory) when a seek feeds forward. So memory follows the snapshots,
+//! not the file, and a snapshot shares the finished turns with the others.
+//!
 //! The scrubber's marks (prompts, errors, signals, nudges, recoveries, compactions, the likely
 //! abandonment) come from the final state, each mapped to the position of the line it names.
 //! Playback time is the recorded time between stops with idle gaps capped at [`IDLE_CAP_MS`], so
 //! a three-hour session plays in minutes; the real gap is reported for a label.
 
+use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::agents::Format;
@@ -26,6 +33,33 @@ pub const SNAPSHOT_BYTES: usize = 4 << 20;
 pub const SNAPSHOT_STOPS: usize = 4000;
 /// Gaps between events longer than this play as this long (at 1x).
 pub const IDLE_CAP_MS: u64 = 3_000;
+
+/// Where a replay reads stretches of its transcript back from when it seeks: the file, opened
+/// read-only (`source::replay`), or the bytes themselves ([`Replay::open`]).
+pub trait Transcript: Send + Sync + fmt::Debug {
+    /// Appends the bytes at `range` (offsets into the transcript as it was read when the replay
+    /// opened) to `out`.
+    ///
+    /// # Errors
+    /// When they cannot be read back (the file is gone, or shorter now): a message for people.
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<u8>) -> Result<(), ReadBack>;
+}
+
+/// A stretch of the transcript could not be read back: what to tell the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadBack(pub String);
+
+impl Transcript for Vec<u8> {
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<u8>) -> Result<(), ReadBack> {
+        let (start, end) = (range.start, range.end);
+        let bytes = self
+            .get(range)
+            .ok_or_else(|| ReadBack(format!("bytes {start}..{end} are past the transcript")))?;
+        out.extend_from_slice(bytes);
+        Ok(())
+    }
+}
 
 /// One line that produced events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +142,8 @@ impl Coaching {
 /// See the module docs.
 #[derive(Debug, Clone)]
 pub struct Replay {
-    bytes: Vec<u8>,
+    /// Where stretches are read back from when seeking.
+    transcript: Arc<dyn Transcript>,
     id: Option<String>,
     rules: Arc<Rules>,
     stops: Vec<Stop>,
@@ -121,12 +156,151 @@ pub struct Replay {
     clock: Vec<u64>,
 }
 
+/// A replay being opened: the transcript fed start to end, in chunks of any size (the same
+/// stops, snapshots and marks however it is cut), then [`Opening::finish`]ed.
+#[derive(Debug)]
+pub struct Opening {
+    p: Pipeline,
+    id: Option<String>,
+    rules: Arc<Rules>,
+    stops: Vec<Stop>,
+    snapshots: Vec<(usize, Pipeline)>,
+    /// (position, line) of each stop that added a failed call.
+    errors: Vec<(usize, LineNo)>,
+    seen: Coaching,
+    coaching: Vec<Mark>,
+    /// Bytes fed so far.
+    offset: usize,
+    /// Bytes and stops since the last snapshot.
+    snap_bytes: usize,
+    snap_stops: usize,
+}
+
+impl Opening {
+    /// Starts reading a transcript of `format` (see [`Replay::open`]).
+    #[must_use]
+    pub fn new(format: Format, id: Option<String>, rules: Arc<Rules>) -> Self {
+        let p = Pipeline::for_format(format, id.clone(), Arc::clone(&rules));
+        Self {
+            snapshots: vec![(0, p.clone())],
+            p,
+            id,
+            rules,
+            stops: Vec::new(),
+            errors: Vec::new(),
+            seen: Coaching::default(),
+            coaching: Vec::new(),
+            offset: 0,
+            snap_bytes: 0,
+            snap_stops: 0,
+        }
+    }
+
+    /// Bytes fed so far.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Feeds the next chunk of the transcript.
+    pub fn feed(&mut self, mut chunk: &[u8]) {
+        while !chunk.is_empty() {
+            let failed = self.p.session().totals.failed;
+            let fed = self.p.feed_record(chunk);
+            self.snap_bytes += fed.consumed;
+            self.offset += fed.consumed;
+            chunk = chunk.get(fed.consumed..).unwrap_or_default();
+            let Some(line) = fed.ended.filter(|_| fed.events > 0) else {
+                continue;
+            };
+            let at = self.stop(line, self.offset, failed);
+            self.snap_stops += 1;
+            if self.snap_bytes >= SNAPSHOT_BYTES || self.snap_stops >= SNAPSHOT_STOPS {
+                self.snapshots.push((at, self.p.clone()));
+                self.snap_bytes = 0;
+                self.snap_stops = 0;
+            }
+        }
+    }
+
+    /// Records a stop at `line`, ending at byte `end`; its position.
+    fn stop(&mut self, line: LineNo, end: usize, failed: u32) -> usize {
+        let p = &self.p;
+        self.stops.push(Stop {
+            line,
+            end,
+            at: p.seen().last_at,
+        });
+        if p.session().totals.failed > failed {
+            self.errors.push((self.stops.len(), line));
+        }
+        self.seen
+            .marks_since(p, self.stops.len(), &mut self.coaching);
+        self.stops.len()
+    }
+
+    /// The transcript ended (everything fed is the whole of it): the replay, reading stretches
+    /// back from `transcript` (which must hold the bytes fed, at the same offsets).
+    /// `evaluated_at` is the clock for time-based rules at the end (silence after trouble, hence
+    /// the likely abandonment); `None` evaluates at the last event.
+    #[must_use]
+    pub fn finish(
+        mut self,
+        transcript: Arc<dyn Transcript>,
+        evaluated_at: Option<Millis>,
+    ) -> Replay {
+        // A finished file's last record counts even without its terminator; what only the end
+        // releases besides (a prompt held for one more record) belongs to no stop.
+        let failed = self.p.session().totals.failed;
+        let fed = self.p.finish_record();
+        if let Some(line) = fed.ended.filter(|_| fed.events > 0) {
+            self.stop(line, self.offset, failed);
+        }
+        let Self {
+            mut p,
+            id,
+            rules,
+            stops,
+            snapshots,
+            errors,
+            mut seen,
+            mut coaching,
+            ..
+        } = self;
+        if let Some(now) = evaluated_at.or(p.seen().last_at) {
+            p.tick(now);
+        }
+        // What only the end shows: a prompt held to the end, time-based signals.
+        seen.marks_since(&p, stops.len(), &mut coaching);
+        let mut replay = Replay {
+            transcript,
+            id,
+            rules,
+            stops,
+            snapshots,
+            marks: Vec::new(),
+            last: p,
+            clock: Vec::new(),
+        };
+        replay.marks = replay.collect_marks(&errors, coaching);
+        let mut t = 0;
+        replay.clock = std::iter::once(0)
+            .chain((0..replay.len()).map(|i| {
+                t += replay.play_ms(i);
+                t
+            }))
+            .collect();
+        replay
+    }
+}
+
 impl Replay {
-    /// Reads a whole transcript (`bytes`, which the replay keeps) once, recording stops,
-    /// snapshots and marks. `evaluated_at` is the clock for time-based rules at the end (silence
-    /// after trouble, hence the likely abandonment); `None` evaluates at the last event. The
-    /// format's reader frames the records ([`Pipeline::feed_record`]): a stop ends where its
-    /// record ends.
+    /// Reads a whole transcript (`bytes`, which the replay keeps to read back from) once,
+    /// recording stops, snapshots and marks; see [`Opening`] for reading one in chunks and
+    /// keeping it elsewhere. `evaluated_at` is the clock for time-based rules at the end
+    /// (silence after trouble, hence the likely abandonment); `None` evaluates at the last
+    /// event. The format's reader frames the records ([`Pipeline::feed_record`]): a stop ends
+    /// where its record ends.
     #[must_use]
     pub fn open(
         bytes: Vec<u8>,
@@ -146,73 +320,9 @@ impl Replay {
         rules: Arc<Rules>,
         evaluated_at: Option<Millis>,
     ) -> Self {
-        let mut p = Pipeline::for_format(format, id.clone(), Arc::clone(&rules));
-        let mut stops = Vec::new();
-        let mut snapshots = vec![(0, p.clone())];
-        let mut errors = Vec::new();
-        let mut seen = Coaching::default();
-        let mut coaching = Vec::new();
-        let mut start = 0usize;
-        let (mut snap_bytes, mut snap_stops) = (0usize, 0usize);
-        let mut stop = |p: &Pipeline, line: LineNo, end: usize, failed: u32| {
-            stops.push(Stop {
-                line,
-                end,
-                at: p.seen().last_at,
-            });
-            if p.session().totals.failed > failed {
-                errors.push((stops.len(), line));
-            }
-            seen.marks_since(p, stops.len(), &mut coaching);
-            stops.len()
-        };
-        while start < bytes.len() {
-            let failed = p.session().totals.failed;
-            let fed = p.feed_record(&bytes[start..]);
-            snap_bytes += fed.consumed;
-            start += fed.consumed;
-            let Some(line) = fed.ended.filter(|_| fed.events > 0) else {
-                continue;
-            };
-            let at = stop(&p, line, start, failed);
-            snap_stops += 1;
-            if snap_bytes >= SNAPSHOT_BYTES || snap_stops >= SNAPSHOT_STOPS {
-                snapshots.push((at, p.clone()));
-                snap_bytes = 0;
-                snap_stops = 0;
-            }
-        }
-        // A finished file's last record counts even without its terminator; what only the end
-        // releases besides (a prompt held for one more record) belongs to no stop.
-        let failed = p.session().totals.failed;
-        let fed = p.finish_record();
-        if let Some(line) = fed.ended.filter(|_| fed.events > 0) {
-            stop(&p, line, bytes.len(), failed);
-        }
-        if let Some(now) = evaluated_at.or(p.seen().last_at) {
-            p.tick(now);
-        }
-        // What only the end shows: a prompt held to the end, time-based signals.
-        seen.marks_since(&p, stops.len(), &mut coaching);
-        let mut replay = Self {
-            bytes,
-            id,
-            rules,
-            stops,
-            snapshots,
-            marks: Vec::new(),
-            last: p,
-            clock: Vec::new(),
-        };
-        replay.marks = replay.collect_marks(&errors, coaching);
-        let mut t = 0;
-        replay.clock = std::iter::once(0)
-            .chain((0..replay.len()).map(|i| {
-                t += replay.play_ms(i);
-                t
-            }))
-            .collect();
-        replay
+        let mut o = Opening::new(format, id, rules);
+        o.feed(&bytes);
+        o.finish(Arc::new(bytes), evaluated_at)
     }
 
     fn collect_marks(&self, errors: &[(usize, LineNo)], coaching: Vec<Mark>) -> Vec<Mark> {
@@ -338,25 +448,37 @@ impl Replay {
     }
 
     /// The state at `pos` (clamped to `len`): the pipeline fed the file up to that stop.
-    #[must_use]
-    pub fn state_at(&self, pos: usize) -> Pipeline {
+    ///
+    /// # Errors
+    /// When the stretch from the snapshot before `pos` cannot be read back.
+    pub fn state_at(&self, pos: usize) -> Result<Pipeline, ReadBack> {
         let pos = pos.min(self.len());
         if pos == self.len() {
-            return self.last.clone();
+            return Ok(self.last.clone());
         }
         let i = self.snapshots.partition_point(|(p, _)| *p <= pos) - 1;
         let Some((from, snap)) = self.snapshots.get(i) else {
-            return Pipeline::for_format(
+            return Ok(Pipeline::for_format(
                 self.last.format(),
                 self.id.clone(),
                 Arc::clone(&self.rules),
-            );
+            ));
         };
         let mut p = snap.clone();
-        let start = self.byte_end(*from);
-        let end = self.byte_end(pos);
-        p.feed(&self.bytes[start..end]);
-        p
+        self.feed_between(&mut p, *from, pos)?;
+        Ok(p)
+    }
+
+    /// Feeds `p`, the state at position `from`, the stretch up to position `to`.
+    fn feed_between(&self, p: &mut Pipeline, from: usize, to: usize) -> Result<(), ReadBack> {
+        let (start, end) = (self.byte_end(from), self.byte_end(to));
+        if start >= end {
+            return Ok(());
+        }
+        let mut bytes = Vec::with_capacity(end - start);
+        self.transcript.read_range(start..end, &mut bytes)?;
+        p.feed(&bytes);
+        Ok(())
     }
 
     fn byte_end(&self, pos: usize) -> usize {
@@ -477,13 +599,16 @@ pub struct Player {
     speed: u32,
     /// Playback time (ms at 1x) accumulated towards the next stop.
     carry: f64,
+    /// The last seek that failed, until taken.
+    error: Option<ReadBack>,
 }
 
 impl Player {
     /// At the start, playing at `speed` (rounded to the nearest of [`SPEEDS`]).
     #[must_use]
     pub fn new(replay: Arc<Replay>, speed: f64) -> Self {
-        let state = replay.state_at(0);
+        // Position 0 reads nothing back (it is the first snapshot, or the end of nothing).
+        let state = replay.state_at(0).unwrap_or_else(|_| replay.last().clone());
         let speed = SPEEDS
             .iter()
             .copied()
@@ -501,7 +626,13 @@ impl Player {
             playing: true,
             speed,
             carry: 0.0,
+            error: None,
         }
+    }
+
+    /// Why the last seek did not move (the transcript could not be read back), once.
+    pub fn take_error(&mut self) -> Option<ReadBack> {
+        self.error.take()
     }
 
     /// The replay played.
@@ -529,6 +660,8 @@ impl Player {
     }
 
     /// Moves to `pos` (clamped): forward a little by feeding on, anywhere else from a snapshot.
+    /// When the stretch to feed cannot be read back, it stays where it is, paused, and
+    /// [`Self::take_error`] says why.
     pub fn seek(&mut self, pos: usize) {
         let pos = pos.min(self.replay.len());
         if pos == self.pos {
@@ -536,12 +669,16 @@ impl Player {
         }
         self.carry = 0.0;
         let near = pos > self.pos && pos - self.pos <= 64 && pos < self.replay.len();
-        if near {
-            let from = self.replay.byte_end(self.pos);
-            let to = self.replay.byte_end(pos);
-            self.state.feed(&self.replay.bytes[from..to]);
+        let moved = if near {
+            self.replay.feed_between(&mut self.state, self.pos, pos)
         } else {
-            self.state = self.replay.state_at(pos);
+            self.replay.state_at(pos).map(|s| self.state = s)
+        };
+        if let Err(e) = moved {
+            // Nothing was fed: it stays where it was, paused, and says why.
+            self.playing = false;
+            self.error = Some(e);
+            return;
         }
         self.pos = pos;
         if pos == self.replay.len() {
@@ -706,7 +843,7 @@ mod tests {
         let bytes = include_bytes!("../../assets/demo/session.jsonl");
         assert!(r.len() > 50, "the demo has {} stops", r.len());
         for pos in [0, 1, 7, r.len() / 2, r.len() - 1] {
-            let got = r.state_at(pos);
+            let got = r.state_at(pos).unwrap();
             let want = fed(bytes, r.byte_end(pos));
             assert_eq!(got.session(), want.session(), "session at {pos}");
             assert_eq!(
@@ -750,7 +887,7 @@ mod tests {
         let r = demo();
         for m in r.marks() {
             let count = |pos: usize| {
-                let s = r.state_at(pos);
+                let s = r.state_at(pos).unwrap();
                 let e = s.engine();
                 match m.kind {
                     MarkKind::Signal => e.firings.iter().filter(|f| f.at_line == m.line).count(),
@@ -790,8 +927,8 @@ mod tests {
         assert_eq!(r.prev_mark(second, &[MarkKind::Prompt]), Some(first));
         assert_eq!(r.prev_mark(first, &[MarkKind::Prompt]), None);
         let nudge = r.next_mark(0, &[MarkKind::Nudge]).unwrap();
-        assert!(r.state_at(nudge).engine().nudges.len() == 1);
-        assert!(r.state_at(nudge - 1).engine().nudges.is_empty());
+        assert!(r.state_at(nudge).unwrap().engine().nudges.len() == 1);
+        assert!(r.state_at(nudge - 1).unwrap().engine().nudges.is_empty());
     }
 
     #[test]
@@ -811,7 +948,7 @@ mod tests {
         for bytes in [&b""[..], b"not json\n", b"{\"type\":\"user\""] {
             let r = Replay::open(bytes.to_vec(), None, Rules::shared_default(), None);
             assert_eq!(r.len(), 0);
-            assert_eq!(r.state_at(5).session().prompts(), 0);
+            assert_eq!(r.state_at(5).unwrap().session().prompts(), 0);
             let (cols, _) = r.strip(10, 0);
             assert!(cols.iter().all(Option::is_none));
         }
