@@ -32,9 +32,11 @@ use std::time::Duration;
 
 use ringside::core::agents::Format;
 use ringside::core::engine::Rules;
-use ringside::core::replay::{Command, Player, Replay};
+use ringside::core::replay::{Command, Opening, Player, Replay};
 
 const CHILD: &str = "RINGSIDE_BENCH_CHILD";
+/// Set for a child that opens on one thread.
+const ONE_THREAD: &str = "RINGSIDE_BENCH_ONE_THREAD";
 
 fn main() -> io::Result<()> {
     if let Ok(path) = std::env::var(CHILD) {
@@ -55,36 +57,12 @@ fn main() -> io::Result<()> {
     for mb in sizes {
         let path = transcript(mb)?;
         let bytes = fs::metadata(&path)?.len() as f64;
-        let mut opens = Vec::new();
-        let mut floors = Vec::new();
-        let mut peaks = Vec::new();
-        let mut ratios = Vec::new();
+        // The two ways alternate run by run, so load from elsewhere falls on both alike.
+        let mut modes = [(false, Runs::default()), (true, Runs::default())];
         for _ in 0..runs {
-            let out = Process::new(std::env::current_exe()?)
-                .env(CHILD, &path)
-                .output()?;
-            let text = String::from_utf8_lossy(&out.stdout);
-            let field = |k: &str| -> Option<f64> {
-                text.split_whitespace()
-                    .find_map(|w| w.strip_prefix(k)?.parse().ok())
-            };
-            let (Some(open), Some(floor), Some(peak)) =
-                (field("open_ms="), field("floor_ms="), field("peak_kb="))
-            else {
-                eprintln!(
-                    "child failed: {}{}",
-                    text.trim(),
-                    String::from_utf8_lossy(&out.stderr).trim()
-                );
-                continue;
-            };
-            opens.push(open);
-            floors.push(floor);
-            peaks.push(peak / 1024.0);
-            ratios.push(open / floor);
-        }
-        if opens.is_empty() {
-            continue;
+            for (one_thread, runs) in &mut modes {
+                runs.add(&path, *one_thread)?;
+            }
         }
         let list = |v: &[f64]| {
             v.iter()
@@ -92,24 +70,87 @@ fn main() -> io::Result<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!(
-            "open      {:.1} MB: median {:.0} ms (runs: {}); floor (read through a 1 MiB buffer) median {:.0} ms; open / floor median {:.1}x",
-            bytes / 1e6,
-            medianf(&opens),
-            list(&opens),
-            medianf(&floors),
-            medianf(&ratios),
-        );
-        println!(
-            "peak RSS  {:.1} MB: median {:.0} MiB (runs: {}); {:.2}x the file   (targets at 400 MB: open < 500 ms, peak < 150 MB)",
-            bytes / 1e6,
-            medianf(&peaks),
-            list(&peaks),
-            medianf(&peaks) * 1024.0 * 1024.0 / bytes,
-        );
+        for (one_thread, r) in &modes {
+            if r.opens.is_empty() {
+                continue;
+            }
+            let how = if *one_thread { "one thread" } else { "threads" };
+            println!(
+                "open      {:.1} MB, {how}: median {:.0} ms (runs: {}); CPU (user + system) {:.0} ms; floor (read through a 1 MiB buffer) {:.0} ms; open / floor {:.1}x",
+                bytes / 1e6,
+                medianf(&r.opens),
+                list(&r.opens),
+                medianf(&r.cpus),
+                medianf(&r.floors),
+                medianf(&r.ratios),
+            );
+            println!(
+                "peak RSS  {:.1} MB, {how}: median {:.0} MiB (runs: {}); {:.2}x the file",
+                bytes / 1e6,
+                medianf(&r.peaks),
+                list(&r.peaks),
+                medianf(&r.peaks) * 1024.0 * 1024.0 / bytes,
+            );
+        }
+        if let [(_, threads), (_, one)] = &modes
+            && !threads.opens.is_empty()
+            && !one.opens.is_empty()
+        {
+            println!(
+                "          threads / one thread: open {:.2}x, CPU {:.2}x   (targets at 400 MB: open < 500 ms, peak < 150 MB)",
+                medianf(&threads.opens) / medianf(&one.opens),
+                medianf(&threads.cpus) / medianf(&one.cpus),
+            );
+        }
         seek_bench(&path, seeks)?;
     }
     Ok(())
+}
+
+/// The measured opens of one way.
+#[derive(Default)]
+struct Runs {
+    opens: Vec<f64>,
+    floors: Vec<f64>,
+    peaks: Vec<f64>,
+    ratios: Vec<f64>,
+    cpus: Vec<f64>,
+}
+
+impl Runs {
+    /// One open in a child process.
+    fn add(&mut self, path: &Path, one_thread: bool) -> io::Result<()> {
+        let mut child = Process::new(std::env::current_exe()?);
+        child.env(CHILD, path);
+        if one_thread {
+            child.env(ONE_THREAD, "1");
+        }
+        let out = child.output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let field = |k: &str| -> Option<f64> {
+            text.split_whitespace()
+                .find_map(|w| w.strip_prefix(k)?.parse().ok())
+        };
+        let (Some(open), Some(floor), Some(peak), Some(cpu)) = (
+            field("open_ms="),
+            field("floor_ms="),
+            field("peak_kb="),
+            field("cpu_ms="),
+        ) else {
+            eprintln!(
+                "child failed: {}{}",
+                text.trim(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return Ok(());
+        };
+        self.opens.push(open);
+        self.floors.push(floor);
+        self.peaks.push(peak / 1024.0);
+        self.ratios.push(open / floor);
+        self.cpus.push(cpu);
+        Ok(())
+    }
 }
 
 /// The generated transcript of `mb` megabytes (seed 42), written when missing.
@@ -137,6 +178,26 @@ fn open(path: &Path) -> io::Result<Replay> {
     .map_err(io::Error::other)
 }
 
+/// The same open on this thread alone (what `ringside replay` does on one core): for the
+/// comparison. It is never sought in, so it keeps no way to read back.
+fn open_on_one_thread(path: &Path) -> io::Result<Replay> {
+    let mut o = Opening::new(
+        Format::default(),
+        Some("bench".into()),
+        Rules::shared_default(),
+    );
+    let mut f = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        o.feed(&buf[..n]);
+    }
+    Ok(o.finish(Arc::new(Vec::new()), None))
+}
+
 /// One measured open, in its own process: prints `floor_ms= open_ms= peak_kb= stops= marks=`.
 fn child(path: &Path) -> io::Result<()> {
     let mut buf = vec![0u8; 1 << 20];
@@ -154,9 +215,14 @@ fn child(path: &Path) -> io::Result<()> {
     drop(buf);
     // Resets the peak mark to the current RSS (Linux: `clear_refs` 5), so the peak is the open's.
     let _ = fs::write("/proc/self/clear_refs", "5");
-    let t = now();
-    let r = open(path)?;
+    let (t, cpu) = (now(), cpu_ms());
+    let r = if std::env::var_os(ONE_THREAD).is_some() {
+        open_on_one_thread(path)?
+    } else {
+        open(path)?
+    };
     let took = t.elapsed();
+    let cpu = cpu_ms() - cpu;
     let peak = fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -171,7 +237,7 @@ fn child(path: &Path) -> io::Result<()> {
         })
         .unwrap_or(0);
     println!(
-        "floor_ms={:.3} open_ms={:.3} peak_kb={peak} stops={} marks={} bytes={n}",
+        "floor_ms={:.3} open_ms={:.3} cpu_ms={cpu:.0} peak_kb={peak} stops={} marks={} bytes={n}",
         ms(floor),
         ms(took),
         r.len(),
@@ -209,6 +275,20 @@ fn seek_bench(path: &Path, seeks: usize) -> io::Result<()> {
     );
     println!("          (work check: {work})");
     Ok(())
+}
+
+/// User + system CPU time of this process so far (all threads), in ms (10 ms steps).
+fn cpu_ms() -> f64 {
+    let stat = fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() * 10.0
 }
 
 fn medianf(v: &[f64]) -> f64 {

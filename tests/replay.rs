@@ -68,6 +68,12 @@ fn assert_same(a: &Pipeline, b: &Pipeline, at: &str) {
         b.engine().recoveries,
         "recoveries differ {at}"
     );
+    assert_eq!(
+        a.skipped_total(),
+        b.skipped_total(),
+        "skipped lines differ {at}"
+    );
+    assert_eq!(a.stats(), b.stats(), "parse counts differ {at}");
 }
 
 #[test]

@@ -21,8 +21,9 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::agents::Format;
+use super::agents::{Format, Reader};
 use super::engine::Rules;
+use super::event::Event;
 use super::pipeline::Pipeline;
 use super::view::{Dashboard, View};
 use super::{LineNo, Millis};
@@ -158,8 +159,19 @@ pub struct Replay {
 
 /// A replay being opened: the transcript fed start to end, in chunks of any size (the same
 /// stops, snapshots and marks however it is cut), then [`Opening::finish`]ed.
+///
+/// Framing and parsing the records is most of the work; it can run on another thread, ahead of
+/// the modelling: [`Opening::take_parsing`] hands that half out, and what it makes of each
+/// chunk ([`Parsed`]) is given back here with [`Opening::apply`]. Both ways run the same steps
+/// in the same order, so they give the same replay.
 #[derive(Debug)]
 pub struct Opening {
+    /// The reading half, unless it was handed out.
+    parsing: Option<Parsing>,
+    /// Reused between chunks.
+    batch: Parsed,
+    /// Builder and engine; its own reader is unused (each snapshot gets the reader's state at
+    /// its stop, and the end gets the reader that read everything).
     p: Pipeline,
     id: Option<String>,
     rules: Arc<Rules>,
@@ -171,9 +183,85 @@ pub struct Opening {
     coaching: Vec<Mark>,
     /// Bytes fed so far.
     offset: usize,
+}
+
+/// The reading half of an [`Opening`]: frames the records and parses them into events, and
+/// says where the snapshots fall (one every [`SNAPSHOT_BYTES`] or [`SNAPSHOT_STOPS`]).
+#[derive(Debug)]
+pub struct Parsing {
+    reader: Reader,
     /// Bytes and stops since the last snapshot.
     snap_bytes: usize,
     snap_stops: usize,
+}
+
+/// What the reading half made of some chunks, for [`Opening::apply`]. Reusable: applying
+/// empties it.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    records: Vec<Record>,
+    /// Every record's events, in order.
+    events: Vec<Event>,
+    /// (index into `records`, the reader's state just after it) for each snapshot.
+    readers: Vec<(usize, Reader)>,
+    /// The transcript ended: the reader that read all of it.
+    finished: Option<Reader>,
+}
+
+/// One record as the reading half saw it.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    consumed: usize,
+    ended: Option<LineNo>,
+    events: usize,
+}
+
+impl Parsing {
+    /// Reads the next chunk; what it made of it is added to `out`.
+    pub fn parse(&mut self, mut chunk: &[u8], out: &mut Parsed) {
+        while !chunk.is_empty() {
+            let before = out.events.len();
+            let step = self.reader.feed_record(chunk, &mut out.events);
+            chunk = chunk.get(step.consumed..).unwrap_or_default();
+            let events = out.events.len() - before;
+            out.records.push(Record {
+                consumed: step.consumed,
+                ended: step.ended,
+                events,
+            });
+            self.snap_bytes += step.consumed;
+            if step.ended.is_some() && events > 0 {
+                self.snap_stops += 1;
+                if self.snap_bytes >= SNAPSHOT_BYTES || self.snap_stops >= SNAPSHOT_STOPS {
+                    out.readers
+                        .push((out.records.len() - 1, self.reader.clone()));
+                    self.snap_bytes = 0;
+                    self.snap_stops = 0;
+                }
+            }
+        }
+    }
+
+    /// The transcript ended: a last record without its terminator is read as complete (no
+    /// snapshot after it), and `out` carries the reader to the [`Opening`].
+    pub fn finish(mut self, out: &mut Parsed) {
+        let before = out.events.len();
+        let ended = self.reader.finish(&mut out.events);
+        out.records.push(Record {
+            consumed: 0,
+            ended,
+            events: out.events.len() - before,
+        });
+        out.finished = Some(self.reader);
+    }
+}
+
+impl Parsed {
+    /// Whether it holds the end of the transcript.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.finished.is_some()
+    }
 }
 
 impl Opening {
@@ -182,6 +270,12 @@ impl Opening {
     pub fn new(format: Format, id: Option<String>, rules: Arc<Rules>) -> Self {
         let p = Pipeline::for_format(format, id.clone(), Arc::clone(&rules));
         Self {
+            parsing: Some(Parsing {
+                reader: p.fresh_reader(),
+                snap_bytes: 0,
+                snap_stops: 0,
+            }),
+            batch: Parsed::default(),
             snapshots: vec![(0, p.clone())],
             p,
             id,
@@ -191,9 +285,14 @@ impl Opening {
             seen: Coaching::default(),
             coaching: Vec::new(),
             offset: 0,
-            snap_bytes: 0,
-            snap_stops: 0,
         }
+    }
+
+    /// Hands out the reading half (once): from then on this opening is given what it parsed
+    /// ([`Self::apply`], through to the batch [`Parsing::finish`] ends) instead of bytes
+    /// ([`Self::feed`] does nothing any more).
+    pub fn take_parsing(&mut self) -> Option<Parsing> {
+        self.parsing.take()
     }
 
     /// Bytes fed so far.
@@ -203,24 +302,43 @@ impl Opening {
     }
 
     /// Feeds the next chunk of the transcript.
-    pub fn feed(&mut self, mut chunk: &[u8]) {
-        while !chunk.is_empty() {
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let Some(parsing) = self.parsing.as_mut() else {
+            return;
+        };
+        let mut batch = std::mem::take(&mut self.batch);
+        parsing.parse(chunk, &mut batch);
+        self.apply(&mut batch);
+        self.batch = batch;
+    }
+
+    /// Models what the reading half parsed (in the order it was parsed), and empties `batch`.
+    pub fn apply(&mut self, batch: &mut Parsed) {
+        let mut events = &batch.events[..];
+        let mut readers = batch.readers.drain(..).peekable();
+        for (i, r) in batch.records.iter().enumerate() {
+            let (mine, rest) = events.split_at_checked(r.events).unwrap_or((events, &[]));
+            events = rest;
             let failed = self.p.session().totals.failed;
-            let fed = self.p.feed_record(chunk);
-            self.snap_bytes += fed.consumed;
-            self.offset += fed.consumed;
-            chunk = chunk.get(fed.consumed..).unwrap_or_default();
-            let Some(line) = fed.ended.filter(|_| fed.events > 0) else {
+            let n = self.p.feed_parsed(r.consumed, mine);
+            self.offset += r.consumed;
+            let Some(line) = r.ended.filter(|_| n > 0) else {
                 continue;
             };
             let at = self.stop(line, self.offset, failed);
-            self.snap_stops += 1;
-            if self.snap_bytes >= SNAPSHOT_BYTES || self.snap_stops >= SNAPSHOT_STOPS {
-                self.snapshots.push((at, self.p.clone()));
-                self.snap_bytes = 0;
-                self.snap_stops = 0;
+            if let Some((_, reader)) = readers.next_if(|(j, _)| *j == i) {
+                let mut snap = self.p.clone();
+                snap.set_reader(reader);
+                self.snapshots.push((at, snap));
             }
         }
+        drop(readers);
+        if let Some(reader) = batch.finished.take() {
+            self.p.set_reader(reader);
+        }
+        batch.records.clear();
+        batch.events.clear();
+        batch.readers.clear();
     }
 
     /// Records a stop at `line`, ending at byte `end`; its position.
@@ -251,10 +369,10 @@ impl Opening {
     ) -> Replay {
         // A finished file's last record counts even without its terminator; what only the end
         // releases besides (a prompt held for one more record) belongs to no stop.
-        let failed = self.p.session().totals.failed;
-        let fed = self.p.finish_record();
-        if let Some(line) = fed.ended.filter(|_| fed.events > 0) {
-            self.stop(line, self.offset, failed);
+        if let Some(parsing) = self.parsing.take() {
+            let mut batch = std::mem::take(&mut self.batch);
+            parsing.finish(&mut batch);
+            self.apply(&mut batch);
         }
         let Self {
             mut p,
