@@ -6,11 +6,14 @@
 //! ```
 //!
 //! Method: the read bench's generated transcript (`target/bench-data/transcript-<MB>mb-seed42.jsonl`,
-//! generated here when missing) is opened as a `Replay` the way `ringside replay` opens it (one
-//! pass: stops, snapshots, marks), `RINGSIDE_BENCH_RUNS` times, each in a fresh child process
-//! (this bench re-run with `RINGSIDE_BENCH_CHILD` set), so that each run's peak RSS (`VmHWM`) is
-//! its own. In the same child, just before, the floor: the file read through a reused 1 MiB
-//! buffer (warm page cache), and the peak mark is reset after it. Then, in this process,
+//! generated here when missing) is opened as a `Replay` (one pass: stops, snapshots, marks)
+//! three ways, alternated run by run, `RINGSIDE_BENCH_RUNS` times each: as `ringside replay`
+//! opens it (three threads, stretches read back from the file), the same on one thread, and the
+//! way replay opened before (the whole file read into memory and kept). Each open runs in a
+//! fresh child process (this bench re-run with `RINGSIDE_BENCH_CHILD` set), so that its peak RSS
+//! (`VmHWM`) and CPU time are its own. In the same child, just before, the floor: the file read
+//! through a reused 1 MiB buffer (warm page cache); the peak mark is reset after it. Then, in
+//! this process,
 //! `RINGSIDE_BENCH_SEEKS` seeks to random positions (a fixed-seed sequence, forwards and
 //! backwards) through `Player::command(Seek)`, each followed by building the dashboard and
 //! playback bar the screen draws. Targets: a 400 MB session opens under 500 ms with a peak under
@@ -36,7 +39,31 @@ use ringside::core::replay::{Command, Opening, Player, Replay};
 
 const CHILD: &str = "RINGSIDE_BENCH_CHILD";
 /// Set for a child that opens on one thread.
-const ONE_THREAD: &str = "RINGSIDE_BENCH_ONE_THREAD";
+const WAY: &str = "RINGSIDE_BENCH_WAY";
+
+/// How a child opens the replay.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    /// As `ringside replay` does: three threads, stretches read back from the file.
+    Threads,
+    /// The same on one thread (what one core gets).
+    OneThread,
+    /// The whole file read into memory and kept there, opened on one thread: how replay opened
+    /// before reading back from the file.
+    Held,
+}
+
+impl Way {
+    const ALL: [Way; 3] = [Way::Threads, Way::OneThread, Way::Held];
+
+    fn name(self) -> &'static str {
+        match self {
+            Way::Threads => "threads",
+            Way::OneThread => "one thread",
+            Way::Held => "file held",
+        }
+    }
+}
 
 fn main() -> io::Result<()> {
     if let Ok(path) = std::env::var(CHILD) {
@@ -58,10 +85,10 @@ fn main() -> io::Result<()> {
         let path = transcript(mb)?;
         let bytes = fs::metadata(&path)?.len() as f64;
         // The two ways alternate run by run, so load from elsewhere falls on both alike.
-        let mut modes = [(false, Runs::default()), (true, Runs::default())];
+        let mut modes = Way::ALL.map(|w| (w, Runs::default()));
         for _ in 0..runs {
-            for (one_thread, runs) in &mut modes {
-                runs.add(&path, *one_thread)?;
+            for (way, runs) in &mut modes {
+                runs.add(&path, *way)?;
             }
         }
         let list = |v: &[f64]| {
@@ -70,11 +97,11 @@ fn main() -> io::Result<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        for (one_thread, r) in &modes {
+        for (way, r) in &modes {
             if r.opens.is_empty() {
                 continue;
             }
-            let how = if *one_thread { "one thread" } else { "threads" };
+            let how = way.name();
             println!(
                 "open      {:.1} MB, {how}: median {:.0} ms (runs: {}); CPU (user + system) {:.0} ms; floor (read through a 1 MiB buffer) {:.0} ms; open / floor {:.1}x",
                 bytes / 1e6,
@@ -92,14 +119,17 @@ fn main() -> io::Result<()> {
                 medianf(&r.peaks) * 1024.0 * 1024.0 / bytes,
             );
         }
-        if let [(_, threads), (_, one)] = &modes
+        if let [(_, threads), (_, one), (_, held)] = &modes
             && !threads.opens.is_empty()
             && !one.opens.is_empty()
+            && !held.opens.is_empty()
         {
             println!(
-                "          threads / one thread: open {:.2}x, CPU {:.2}x   (targets at 400 MB: open < 500 ms, peak < 150 MB)",
+                "          threads / one thread: open {:.2}x, CPU {:.2}x; threads / file held: open {:.2}x, peak {:.2}x   (targets at 400 MB: open < 500 ms, peak < 150 MB)",
                 medianf(&threads.opens) / medianf(&one.opens),
                 medianf(&threads.cpus) / medianf(&one.cpus),
+                medianf(&threads.opens) / medianf(&held.opens),
+                medianf(&threads.peaks) / medianf(&held.peaks),
             );
         }
         seek_bench(&path, seeks)?;
@@ -119,12 +149,9 @@ struct Runs {
 
 impl Runs {
     /// One open in a child process.
-    fn add(&mut self, path: &Path, one_thread: bool) -> io::Result<()> {
+    fn add(&mut self, path: &Path, way: Way) -> io::Result<()> {
         let mut child = Process::new(std::env::current_exe()?);
-        child.env(CHILD, path);
-        if one_thread {
-            child.env(ONE_THREAD, "1");
-        }
+        child.env(CHILD, path).env(WAY, way.name());
         let out = child.output()?;
         let text = String::from_utf8_lossy(&out.stdout);
         let field = |k: &str| -> Option<f64> {
@@ -216,8 +243,16 @@ fn child(path: &Path) -> io::Result<()> {
     // Resets the peak mark to the current RSS (Linux: `clear_refs` 5), so the peak is the open's.
     let _ = fs::write("/proc/self/clear_refs", "5");
     let (t, cpu) = (now(), cpu_ms());
-    let r = if std::env::var_os(ONE_THREAD).is_some() {
+    let way = std::env::var(WAY).unwrap_or_default();
+    let r = if way == Way::OneThread.name() {
         open_on_one_thread(path)?
+    } else if way == Way::Held.name() {
+        Replay::open(
+            fs::read(path)?,
+            Some("bench".into()),
+            Rules::shared_default(),
+            None,
+        )
     } else {
         open(path)?
     };
