@@ -553,31 +553,23 @@ fn a_warm_session_listing_equals_a_cold_one_and_a_grown_file_is_read_again() {
     );
 
     // Served from the cache: the same size and modification time read as the same file.
-    let meta = std::fs::metadata(&b).unwrap();
-    let same_size = line("bbbb2222-0000", "SHORT", "2026-01-02T10:00:00Z", "HEAD");
-    std::fs::write(&b, &same_size).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&b)
-        .unwrap()
-        .set_modified(meta.modified().unwrap())
+    let mtime = std::fs::metadata(&b).unwrap().modified().unwrap();
+    let rewrite = |text: &str| {
+        std::fs::write(
+            &b,
+            line("bbbb2222-0000", text, "2026-01-02T10:00:00Z", "HEAD"),
+        )
         .unwrap();
+        let f = std::fs::File::options().write(true).open(&b).unwrap();
+        f.set_modified(mtime).unwrap();
+    };
+    rewrite("SHORT");
     assert!(
         listing(home, &[]).0.contains("\"short\""),
         "not from the cache"
     );
     assert!(listing(home, &["--no-cache"]).0.contains("\"SHORT\""));
-    std::fs::write(
-        &b,
-        line("bbbb2222-0000", "short", "2026-01-02T10:00:00Z", "HEAD"),
-    )
-    .unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&b)
-        .unwrap()
-        .set_modified(meta.modified().unwrap())
-        .unwrap();
+    rewrite("short");
 
     // A grown file is read again: its new figures show, as a cold listing shows them.
     let mut f = std::fs::OpenOptions::new().append(true).open(&a).unwrap();
