@@ -23,7 +23,7 @@ use crate::core::{Millis, engine::ids::SignalId};
 /// Version of the summary's meaning. Bump it when the parser, the session model, the engine or
 /// this summary change what a transcript summarises to: cached summaries of another version are
 /// rebuilt.
-pub const SUMMARY_VERSION: u32 = 8;
+pub const SUMMARY_VERSION: u32 = 9;
 
 /// Longest first-prompt excerpt kept (terminal columns).
 pub const PROMPT_EXCERPT: usize = 100;
