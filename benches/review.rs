@@ -22,6 +22,8 @@
 //! - warm: `review --format json` after one run filled the cache (summaries only);
 //! - export: `export --no-cache --out NEW` (cold, a first export), `export --out NEW` (from the
 //!   cache the review filled, every record written), `export --out SAME` again (nothing new);
+//! - sessions: `sessions --json --limit 0 --no-cache` (every transcript read) and from the cache
+//!   (after a warm-up that adds what the review left out), checked to print the same bytes;
 //! - ccusage 20.0.24 (`npm install --prefix target/bench-data/ccusage`, skipped with a notice when
 //!   npm is missing): `ccusage claude daily --offline --json -z UTC` on the same folder.
 //!
@@ -145,6 +147,38 @@ fn main() {
         median(&export_again.secs) / median(&warm.secs)
     );
     let _ = std::fs::remove_dir_all(&out_root);
+
+    // `ringside sessions --limit 0` over the same folder: every transcript read (`--no-cache`),
+    // and from the summary cache the review filled (its warm-up adds the sessions older than
+    // the review's baseline). The two print the same bytes.
+    let sessions = |cached: bool| {
+        let mut c = Command::new(&bin);
+        c.args(["sessions", "--json", "--limit", "0"])
+            .env("CLAUDE_CONFIG_DIR", &root)
+            .env("RINGSIDE_HOME", &home)
+            .env("TZ", "UTC");
+        if !cached {
+            c.arg("--no-cache");
+        }
+        c
+    };
+    let sessions_cold = measure(
+        "ringside sessions --limit 0 --no-cache (cold)",
+        runs,
+        || sessions(false),
+    );
+    report(&sessions_cold, bytes);
+    let sessions_warm = measure("ringside sessions --limit 0 (from the cache)", runs, || {
+        sessions(true)
+    });
+    report(&sessions_warm, bytes);
+    let same = sessions(false).output().ok().map(|o| o.stdout)
+        == sessions(true).output().ok().map(|o| o.stdout);
+    println!(
+        "sessions: warm {:.1}x faster than cold; warm {:.2}x a warm review's time; same output: {same}",
+        median(&sessions_cold.secs) / median(&sessions_warm.secs),
+        median(&sessions_warm.secs) / median(&warm.secs),
+    );
 
     if std::env::var_os("RINGSIDE_BENCH_NO_CCUSAGE").is_some() {
         println!("ccusage: skipped (RINGSIDE_BENCH_NO_CCUSAGE)");

@@ -392,4 +392,7 @@ pub struct SessionsArgs {
     /// Show at most this many sessions (0 = all).
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub limit: usize,
+    /// Read every transcript again instead of using (and updating) the review's summary cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }

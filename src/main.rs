@@ -38,7 +38,7 @@ fn main() -> std::process::ExitCode {
             commands::install::run(args, commands::install::Mode::Uninstall)
         }
         Some(cli::Command::Score(args)) => commands::score::run(args, &cli.global),
-        Some(cli::Command::Sessions(args)) => commands::sessions::run(args),
+        Some(cli::Command::Sessions(args)) => commands::sessions::run(args, &cli.global),
         Some(cli::Command::Config(args)) => commands::config::run(args, &cli.global),
         Some(cli::Command::Review(args)) => commands::review::run(args, &cli.global),
         Some(cli::Command::Export(args)) => commands::export::run(args, &cli.global),

@@ -462,3 +462,139 @@ fn a_closed_stdout_ends_every_printing_command_quietly() {
         );
     }
 }
+
+/// `sessions --json` and the table, with `--no-cache` or not.
+fn listing(home: &Path, extra: &[&str]) -> (String, String) {
+    let run = |args: &[&str]| {
+        let out = ringside(home)
+            .env("RINGSIDE_HOME", home.join("ringside"))
+            .args(["sessions", "--limit", "0"])
+            .args(args)
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    (run(&["--json"]), run(&[]))
+}
+
+#[test]
+fn a_warm_session_listing_equals_a_cold_one_and_a_grown_file_is_read_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let proj = home.join("claude/projects/-home-me-app");
+    std::fs::create_dir_all(&proj).unwrap();
+    let line = |id: &str, text: &str, ts: &str, branch: &str| {
+        format!(
+            r#"{{"type":"user","message":{{"role":"user","content":"{text}"}},"timestamp":"{ts}","sessionId":"{id}","cwd":"/home/me/app","gitBranch":"{branch}"}}"#
+        ) + "\n"
+    };
+    // A long prompt with escapes (cut and sanitised alike), a detached HEAD, a sub-agent file,
+    // and a file that is no transcript at all.
+    let long = format!(
+        "fix the \\u001b[31mred\\u001b[0m bug {}",
+        "é and more ".repeat(20)
+    );
+    let a = proj.join("aaaa1111-0000.jsonl");
+    std::fs::write(
+        &a,
+        line("aaaa1111-0000", &long, "2026-01-01T10:00:00Z", "feature/x"),
+    )
+    .unwrap();
+    let b = proj.join("bbbb2222-0000.jsonl");
+    std::fs::write(
+        &b,
+        line("bbbb2222-0000", "short", "2026-01-02T10:00:00Z", "HEAD"),
+    )
+    .unwrap();
+    let sub = proj.join("bbbb2222-0000/subagents");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(
+        sub.join("agent-1.jsonl"),
+        line(
+            "bbbb2222-0000",
+            "sub-agent work",
+            "2026-01-03T10:00:00Z",
+            "other",
+        ),
+    )
+    .unwrap();
+    std::fs::write(proj.join("cccc3333-0000.jsonl"), "not json\n").unwrap();
+
+    let cold = listing(home, &["--no-cache"]);
+    assert!(
+        !home.join("ringside/cache/review/summaries.jsonl").exists(),
+        "--no-cache writes no cache"
+    );
+    let filling = listing(home, &[]);
+    let index = home.join("ringside/cache/review/summaries.jsonl");
+    assert!(index.exists(), "the listing fills the review's cache");
+    let warm = listing(home, &[]);
+    assert_eq!(filling, cold, "the listing that fills the cache");
+    assert_eq!(warm, cold, "the listing from the cache");
+    let doc: Value = serde_json::from_str(&cold.0).unwrap();
+    assert_eq!(doc["schema"], 1);
+    let rows = doc["sessions"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(row("bbbb2222-0000")["git_branch"], Value::Null);
+    assert_eq!(row("bbbb2222-0000")["subagents"], 1);
+    assert_eq!(row("aaaa1111-0000")["git_branch"], "feature/x");
+    let first = row("aaaa1111-0000")["first_prompt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        first.starts_with("fix the") && !first.contains('\u{1b}'),
+        "{first}"
+    );
+
+    // Served from the cache: the same size and modification time read as the same file.
+    let mtime = std::fs::metadata(&b).unwrap().modified().unwrap();
+    let rewrite = |text: &str| {
+        std::fs::write(
+            &b,
+            line("bbbb2222-0000", text, "2026-01-02T10:00:00Z", "HEAD"),
+        )
+        .unwrap();
+        let f = std::fs::File::options().write(true).open(&b).unwrap();
+        f.set_modified(mtime).unwrap();
+    };
+    rewrite("SHORT");
+    assert!(
+        listing(home, &[]).0.contains("\"short\""),
+        "not from the cache"
+    );
+    assert!(listing(home, &["--no-cache"]).0.contains("\"SHORT\""));
+    rewrite("short");
+
+    // A grown file is read again: its new figures show, as a cold listing shows them.
+    let mut f = std::fs::OpenOptions::new().append(true).open(&a).unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        line(
+            "aaaa1111-0000",
+            "and another thing",
+            "2026-01-05T10:00:00Z",
+            "feature/x",
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    drop(f);
+    let grown = listing(home, &[]);
+    let doc: Value = serde_json::from_str(&grown.0).unwrap();
+    let a_row = doc["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "aaaa1111-0000")
+        .unwrap()
+        .clone();
+    assert_eq!(a_row["prompts"], 2);
+    assert_eq!(a_row["last_activity"], "2026-01-05T10:00:00.000Z");
+    assert_eq!(grown, listing(home, &["--no-cache"]));
+}

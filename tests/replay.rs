@@ -5,6 +5,9 @@
 
 mod common;
 
+#[path = "../benches/common/gen.rs"]
+mod transcript_gen;
+
 use std::sync::Arc;
 
 use assert_cmd::Command;
@@ -13,7 +16,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ringside::core::engine::Rules;
 use ringside::core::pipeline::Pipeline;
-use ringside::core::replay::{Command as Cmd, MarkKind, Player, Replay};
+use ringside::core::replay::{Command as Cmd, MarkKind, Opening, Player, Replay, SNAPSHOT_BYTES};
 use ringside::tui::app::App;
 use ringside::tui::keymap::{Action, Keymap};
 use ringside::tui::theme::Theme;
@@ -65,6 +68,12 @@ fn assert_same(a: &Pipeline, b: &Pipeline, at: &str) {
         b.engine().recoveries,
         "recoveries differ {at}"
     );
+    assert_eq!(
+        a.skipped_total(),
+        b.skipped_total(),
+        "skipped lines differ {at}"
+    );
+    assert_eq!(a.stats(), b.stats(), "parse counts differ {at}");
 }
 
 #[test]
@@ -288,4 +297,153 @@ fn replay_without_a_terminal_points_to_the_report() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--report"));
+}
+
+/// Opens `path` as `ringside replay` does: one pass in chunks, stretches read back from the file.
+fn open_file(path: &std::path::Path, id: &str) -> Arc<Replay> {
+    let now = ringside::core::Millis::parse(NOW);
+    Arc::new(
+        ringside::source::replay::open(
+            path,
+            ringside::core::agents::Format::default(),
+            Some(id.into()),
+            Rules::shared_default(),
+            now,
+        )
+        .unwrap(),
+    )
+}
+
+/// A replay read back from its file shows, at every position visited (by a seek from a
+/// snapshot, by stepping on from the position before, and by playing), exactly what a fresh
+/// pipeline fed the file up to that position's line shows; and its stops, marks and final state
+/// are those of a replay that holds the whole file.
+fn assert_file_replay_is_exact(path: &std::path::Path, id: &str, positions: usize) {
+    let bytes = std::fs::read(path).unwrap();
+    let r = open_file(path, id);
+    let held = open(&bytes, id);
+    let at = path.display();
+    assert_eq!(r.stops(), held.stops(), "stops of {at}");
+    assert_eq!(r.marks(), held.marks(), "marks of {at}");
+    assert_same(r.last(), held.last(), &format!("at the end of {at}"));
+    let n = r.len();
+    assert!(n > 0, "{at} has no stops");
+    let mut p = Player::new(Arc::clone(&r), 8.0);
+    // Seeks far apart (each from its nearest snapshot, backwards too), then a step forward and
+    // a step back from each.
+    let mut targets: Vec<usize> = (0..positions)
+        .map(|i| n - 1 - i * (n - 1) / positions)
+        .collect();
+    targets.extend([1, n / 2]);
+    for pos in targets {
+        p.command(Cmd::Seek(pos));
+        assert_eq!(p.pos(), pos);
+        assert_same(
+            p.state(),
+            &fresh(&r, &bytes, pos),
+            &format!("at {pos} of {at}"),
+        );
+        if pos + 1 < n {
+            p.command(Cmd::StepForward);
+            assert_same(
+                p.state(),
+                &fresh(&r, &bytes, pos + 1),
+                &format!("after {pos} of {at}"),
+            );
+            p.command(Cmd::StepBack);
+        }
+        assert_same(
+            p.state(),
+            &fresh(&r, &bytes, pos),
+            &format!("back at {pos} of {at}"),
+        );
+        assert!(p.take_error().is_none());
+    }
+    p.command(Cmd::End);
+    assert_same(p.state(), r.last(), &format!("at the end of {at}"));
+}
+
+#[test]
+fn a_replay_read_back_from_its_file_equals_fresh_reads_on_the_corpus() {
+    let Some(dir) = common::corpus() else { return };
+    let mut files = 0;
+    for path in common::claude_files(&dir) {
+        let bytes = std::fs::read(&path).unwrap();
+        if Replay::open(bytes, None, Rules::shared_default(), None).len() < 2 {
+            continue;
+        }
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert_file_replay_is_exact(&path, &id, 4);
+        files += 1;
+    }
+    assert!(files >= 5, "only {files} corpus files replayed");
+}
+
+#[test]
+fn a_replay_read_back_from_its_file_equals_fresh_reads_on_a_generated_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("generated.jsonl");
+    let out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    transcript_gen::write_transcript(out, 10_000_000, 7).unwrap();
+    let len = std::fs::metadata(&path).unwrap().len() as usize;
+    // Several snapshots: seeks start from ones other than the first.
+    assert!(len > 2 * SNAPSHOT_BYTES, "{len} bytes");
+    assert_file_replay_is_exact(&path, "generated", 6);
+}
+
+#[test]
+fn how_the_transcript_is_cut_while_opening_changes_nothing() {
+    let whole = open(DEMO, "demo");
+    for size in [1, 7, 4096] {
+        let mut o = Opening::new(
+            Default::default(),
+            Some("demo".into()),
+            Rules::shared_default(),
+        );
+        for chunk in DEMO.chunks(size) {
+            o.feed(chunk);
+        }
+        let r = o.finish(Arc::new(DEMO.to_vec()), ringside::core::Millis::parse(NOW));
+        assert_eq!(r.stops(), whole.stops(), "stops, chunks of {size}");
+        assert_eq!(r.marks(), whole.marks(), "marks, chunks of {size}");
+        let pos = r.len() / 2;
+        assert_same(
+            &r.state_at(pos).unwrap(),
+            &whole.state_at(pos).unwrap(),
+            &format!("at {pos}, chunks of {size}"),
+        );
+    }
+}
+
+#[test]
+fn a_transcript_cut_short_after_opening_stops_the_seek_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.jsonl");
+    std::fs::write(&path, DEMO).unwrap();
+    let r = open_file(&path, "demo");
+    let mut p = Player::new(Arc::clone(&r), 8.0);
+    let half = r.len() / 2;
+    p.command(Cmd::Seek(half));
+    assert_eq!(p.pos(), half);
+    let before = p.dashboard(&[]);
+    // Someone else shortens the file (ringside never writes to it).
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(DEMO.len() as u64 / 3)
+        .unwrap();
+    let end = r.len() - 1;
+    p.command(Cmd::Seek(end));
+    assert_eq!(p.pos(), half, "it stays where it was");
+    assert!(!p.playing());
+    let e = p.take_error().expect("the failed seek says why");
+    assert!(e.to_string().contains("shorter"), "{e}");
+    assert!(p.take_error().is_none(), "said once");
+    assert_eq!(p.dashboard(&[]), before);
+    // What needs nothing read back still works: the start, the end.
+    p.command(Cmd::End);
+    assert_eq!(p.pos(), r.len());
+    p.command(Cmd::Start);
+    assert_eq!(p.pos(), 0);
 }

@@ -7,11 +7,10 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{Global, ReplayArgs, ReportFormat};
 use ringside::core::Millis;
-use ringside::core::agents::Format;
 use ringside::core::replay::{Player, Replay};
 use ringside::report::session::SessionReport;
 use ringside::report::types::ScoreReport;
-use ringside::source::{clock, discover, read, settings};
+use ringside::source::{self, clock, discover, settings};
 use ringside::tui::keys::Keys;
 use ringside::tui::{self, keymap::Keymap, theme::Theme};
 
@@ -40,22 +39,22 @@ pub fn run(args: &ReplayArgs, global: &Global) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("replay needs a terminal; for a report without one use `ringside replay --report`");
     }
-    let (format, bytes, id) = if args.target.demo {
-        (
-            Format::default(),
+    let replay = if args.target.demo {
+        Replay::open(
             super::score::DEMO.to_vec(),
             Some("demo".to_owned()),
+            rules,
+            Some(now),
         )
     } else {
         let Some(t) = args.target.target.as_deref() else {
             bail!("name a transcript file or session id, or use --demo")
         };
         let file = discover::resolve(t)?;
-        // Read once, read-only, through the session reader's file access; the replay keeps its
-        // own copy. Sub-agent files are not replayed (their figures are in the report).
-        (file.format, read::main_bytes(&file.path)?, Some(file.id))
+        // Read once, read-only; a seek reads back only the stretch it needs. Sub-agent files
+        // are not replayed (their figures are in the report).
+        source::replay::open(&file.path, file.format, Some(file.id), rules, Some(now))?
     };
-    let replay = Replay::open_format(format, bytes, id, rules, Some(now));
     if replay.is_empty() {
         bail!("nothing to replay: the transcript has no readable events");
     }

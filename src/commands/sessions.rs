@@ -1,16 +1,20 @@
-//! `ringside sessions`: every session on this machine, newest first.
+//! `ringside sessions`: every session on this machine, newest first. Rows come from the review's
+//! summary cache where its entry is current (same rows as reading the files), and the sessions
+//! read are summarised into it, so a listing and a review warm the cache for each other.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use crate::cli::SessionsArgs;
+use crate::cli::{Global, SessionsArgs};
 use crate::progress::Progress;
 use ringside::core::agents::Format;
 use ringside::core::{Millis, format, sanitize};
-use ringside::source::discover;
+use ringside::source::cache::Cache;
 use ringside::source::listing::{self, SessionInfo};
+use ringside::source::{clock, discover, settings};
 
 /// Version of the `sessions --json` shape (fields are only ever added).
 pub const SCHEMA: u32 = 1;
@@ -22,18 +26,44 @@ struct Sessions {
     sessions: Vec<SessionInfo>,
 }
 
-pub fn run(args: &SessionsArgs) -> Result<()> {
+pub fn run(args: &SessionsArgs, global: &Global) -> Result<()> {
+    // The review's rules: the cache is the review's, keyed to the rules it was made with.
+    let rules = super::score::rules(global)?;
+    let dirs = settings::dirs();
+    let _log = super::log::init(dirs.as_ref().map(|d| d.data.as_path()));
     let roots = crate::cli::roots_for(args.agent);
     for m in &roots.missing {
         eprintln!("note: transcript root {} does not exist", m.display());
     }
-    let mut files = discover::sessions(&roots);
+    let all = discover::sessions(&roots);
+    let mut files = all.clone();
     if args.limit > 0 {
         files.truncate(args.limit);
     }
+    let cache_dir = dirs
+        .as_ref()
+        .map(|d| d.cache.as_path())
+        .filter(|_| !args.no_cache);
+    let mut cache = cache_dir.map_or_else(Cache::disabled, |d| Cache::load(d, &rules));
     let progress = Progress::new("reading sessions", files.len() as u64);
-    let rows = listing::describe_all(&files, || progress.add(1));
+    let (rows, fresh) =
+        listing::describe_cached(&files, &cache, &rules, clock::now(), || progress.add(1));
     progress.finish();
+    if cache_dir.is_some() && !fresh.is_empty() {
+        // The entries of files that still exist stay, whatever this listing showed: with
+        // `--agent`, every agent's files.
+        let everyone;
+        let all = if args.agent.is_some() {
+            everyone = discover::sessions(&discover::roots_from_env());
+            &everyone
+        } else {
+            &all
+        };
+        let keep: HashSet<String> = all.iter().map(|f| f.path.display().to_string()).collect();
+        if let Err(e) = cache.store(&rules, fresh, &keep) {
+            tracing::warn!("cannot write the review cache: {e}");
+        }
+    }
     if args.json {
         let doc = Sessions {
             schema: SCHEMA,

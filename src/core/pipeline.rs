@@ -242,20 +242,36 @@ impl Pipeline {
             seen,
             ..
         } = self;
-        let n = scratch.len() as u64;
-        seen.events += n;
-        for ev in scratch.iter() {
-            if ev.at.is_some() {
-                seen.last_at = seen.last_at.max(ev.at);
-            }
-            builder.push(ev);
-            engine.observe(ev, builder.session());
-        }
+        let n = observe(builder, engine, seen, scratch);
         if let Some(log) = log {
             log.append(scratch);
         }
         scratch.clear();
         n
+    }
+
+    /// [`Self::feed_record`] for a record whose `events` another reader parsed (a clone of this
+    /// pipeline's, fed the same bytes: replay parses on one thread and models on another). The
+    /// reader here stays as it was; see [`Self::set_reader`].
+    pub(crate) fn feed_parsed(&mut self, consumed: usize, events: &[Event]) -> u64 {
+        self.hide_agents();
+        self.bytes += consumed as u64;
+        let n = observe(&mut self.builder, &mut self.engine, &mut self.seen, events);
+        if let Some(log) = &mut self.log {
+            log.extend_from_slice(events);
+        }
+        self.show_agents();
+        n
+    }
+
+    /// A fresh reader of the main file's format, as [`Self::for_format`] starts with.
+    pub(crate) fn fresh_reader(&self) -> Reader {
+        Reader::new(self.format(), Role::Main)
+    }
+
+    /// Puts in the reader that parsed what [`Self::feed_parsed`] was given.
+    pub(crate) fn set_reader(&mut self, reader: Reader) {
+        self.reader = reader;
     }
 
     /// Starts reading a sub-agent's file (of the main file's format) alongside the session;
@@ -454,6 +470,20 @@ impl Pipeline {
             self.engine,
         )
     }
+}
+
+/// Hands `events` to the builder and the engine, counting them; how many there were.
+fn observe(builder: &mut Builder, engine: &mut Engine, seen: &mut Seen, events: &[Event]) -> u64 {
+    let n = events.len() as u64;
+    seen.events += n;
+    for ev in events {
+        if ev.at.is_some() {
+            seen.last_at = seen.last_at.max(ev.at);
+        }
+        builder.push(ev);
+        engine.observe(ev, builder.session());
+    }
+    n
 }
 
 #[cfg(test)]

@@ -7,15 +7,23 @@
 //! earlier snapshot (one every [`SNAPSHOT_BYTES`] or [`SNAPSHOT_STOPS`]) and feeds forward from
 //! it, so any seek costs at most one snapshot interval of parsing, backwards as fast as forwards.
 //!
+//! The transcript is read once, start to end, in chunks ([`Opening`]); the replay keeps only
+//! where each stop ends, and reads a stretch back from its [`Transcript`] (the file, read-only,
+//! at the edge; or bytes in memory) when a seek feeds forward. So memory follows the snapshots,
+//! not the file, and a snapshot shares the finished turns with the others.
+//!
 //! The scrubber's marks (prompts, errors, signals, nudges, recoveries, compactions, the likely
 //! abandonment) come from the final state, each mapped to the position of the line it names.
 //! Playback time is the recorded time between stops with idle gaps capped at [`IDLE_CAP_MS`], so
 //! a three-hour session plays in minutes; the real gap is reported for a label.
 
+use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
-use super::agents::Format;
+use super::agents::{Format, Reader};
 use super::engine::Rules;
+use super::event::Event;
 use super::pipeline::Pipeline;
 use super::view::{Dashboard, View};
 use super::{LineNo, Millis};
@@ -26,6 +34,33 @@ pub const SNAPSHOT_BYTES: usize = 4 << 20;
 pub const SNAPSHOT_STOPS: usize = 4000;
 /// Gaps between events longer than this play as this long (at 1x).
 pub const IDLE_CAP_MS: u64 = 3_000;
+
+/// Where a replay reads stretches of its transcript back from when it seeks: the file, opened
+/// read-only (`source::replay`), or the bytes themselves ([`Replay::open`]).
+pub trait Transcript: Send + Sync + fmt::Debug {
+    /// Appends the bytes at `range` (offsets into the transcript as it was read when the replay
+    /// opened) to `out`.
+    ///
+    /// # Errors
+    /// When they cannot be read back (the file is gone, or shorter now): a message for people.
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<u8>) -> Result<(), ReadBack>;
+}
+
+/// A stretch of the transcript could not be read back: what to tell the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadBack(pub String);
+
+impl Transcript for Vec<u8> {
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<u8>) -> Result<(), ReadBack> {
+        let (start, end) = (range.start, range.end);
+        let bytes = self
+            .get(range)
+            .ok_or_else(|| ReadBack(format!("bytes {start}..{end} are past the transcript")))?;
+        out.extend_from_slice(bytes);
+        Ok(())
+    }
+}
 
 /// One line that produced events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +143,8 @@ impl Coaching {
 /// See the module docs.
 #[derive(Debug, Clone)]
 pub struct Replay {
-    bytes: Vec<u8>,
+    /// Where stretches are read back from when seeking.
+    transcript: Arc<dyn Transcript>,
     id: Option<String>,
     rules: Arc<Rules>,
     stops: Vec<Stop>,
@@ -121,12 +157,268 @@ pub struct Replay {
     clock: Vec<u64>,
 }
 
+/// A replay being opened: the transcript fed start to end, in chunks of any size (the same
+/// stops, snapshots and marks however it is cut), then [`Opening::finish`]ed.
+///
+/// Framing and parsing the records is most of the work; it can run on another thread, ahead of
+/// the modelling: [`Opening::take_parsing`] hands that half out, and what it makes of each
+/// chunk ([`Parsed`]) is given back here with [`Opening::apply`]. Both ways run the same steps
+/// in the same order, so they give the same replay.
+#[derive(Debug)]
+pub struct Opening {
+    /// The reading half, unless it was handed out.
+    parsing: Option<Parsing>,
+    /// Reused between chunks.
+    batch: Parsed,
+    /// Builder and engine; its own reader is unused (each snapshot gets the reader's state at
+    /// its stop, and the end gets the reader that read everything).
+    p: Pipeline,
+    id: Option<String>,
+    rules: Arc<Rules>,
+    stops: Vec<Stop>,
+    snapshots: Vec<(usize, Pipeline)>,
+    /// (position, line) of each stop that added a failed call.
+    errors: Vec<(usize, LineNo)>,
+    seen: Coaching,
+    coaching: Vec<Mark>,
+    /// Bytes fed so far.
+    offset: usize,
+}
+
+/// The reading half of an [`Opening`]: frames the records and parses them into events, and
+/// says where the snapshots fall (one every [`SNAPSHOT_BYTES`] or [`SNAPSHOT_STOPS`]).
+#[derive(Debug)]
+pub struct Parsing {
+    reader: Reader,
+    /// Bytes and stops since the last snapshot.
+    snap_bytes: usize,
+    snap_stops: usize,
+}
+
+/// What the reading half made of some chunks, for [`Opening::apply`]. Reusable: applying
+/// empties it.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    records: Vec<Record>,
+    /// Every record's events, in order.
+    events: Vec<Event>,
+    /// (index into `records`, the reader's state just after it) for each snapshot.
+    readers: Vec<(usize, Reader)>,
+    /// The transcript ended: the reader that read all of it.
+    finished: Option<Reader>,
+}
+
+/// One record as the reading half saw it.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    consumed: usize,
+    ended: Option<LineNo>,
+    events: usize,
+}
+
+impl Parsing {
+    /// Reads the next chunk; what it made of it is added to `out`.
+    pub fn parse(&mut self, mut chunk: &[u8], out: &mut Parsed) {
+        while !chunk.is_empty() {
+            let before = out.events.len();
+            let step = self.reader.feed_record(chunk, &mut out.events);
+            chunk = chunk.get(step.consumed..).unwrap_or_default();
+            let events = out.events.len() - before;
+            out.records.push(Record {
+                consumed: step.consumed,
+                ended: step.ended,
+                events,
+            });
+            self.snap_bytes += step.consumed;
+            if step.ended.is_some() && events > 0 {
+                self.snap_stops += 1;
+                if self.snap_bytes >= SNAPSHOT_BYTES || self.snap_stops >= SNAPSHOT_STOPS {
+                    out.readers
+                        .push((out.records.len() - 1, self.reader.clone()));
+                    self.snap_bytes = 0;
+                    self.snap_stops = 0;
+                }
+            }
+        }
+    }
+
+    /// The transcript ended: a last record without its terminator is read as complete (no
+    /// snapshot after it), and `out` carries the reader to the [`Opening`].
+    pub fn finish(mut self, out: &mut Parsed) {
+        let before = out.events.len();
+        let ended = self.reader.finish(&mut out.events);
+        out.records.push(Record {
+            consumed: 0,
+            ended,
+            events: out.events.len() - before,
+        });
+        out.finished = Some(self.reader);
+    }
+}
+
+impl Parsed {
+    /// Whether it holds the end of the transcript.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.finished.is_some()
+    }
+}
+
+impl Opening {
+    /// Starts reading a transcript of `format` (see [`Replay::open`]).
+    #[must_use]
+    pub fn new(format: Format, id: Option<String>, rules: Arc<Rules>) -> Self {
+        let p = Pipeline::for_format(format, id.clone(), Arc::clone(&rules));
+        Self {
+            parsing: Some(Parsing {
+                reader: p.fresh_reader(),
+                snap_bytes: 0,
+                snap_stops: 0,
+            }),
+            batch: Parsed::default(),
+            snapshots: vec![(0, p.clone())],
+            p,
+            id,
+            rules,
+            stops: Vec::new(),
+            errors: Vec::new(),
+            seen: Coaching::default(),
+            coaching: Vec::new(),
+            offset: 0,
+        }
+    }
+
+    /// Hands out the reading half (once): from then on this opening is given what it parsed
+    /// ([`Self::apply`], through to the batch [`Parsing::finish`] ends) instead of bytes
+    /// ([`Self::feed`] does nothing any more).
+    pub fn take_parsing(&mut self) -> Option<Parsing> {
+        self.parsing.take()
+    }
+
+    /// Bytes fed so far.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Feeds the next chunk of the transcript.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let Some(parsing) = self.parsing.as_mut() else {
+            return;
+        };
+        let mut batch = std::mem::take(&mut self.batch);
+        parsing.parse(chunk, &mut batch);
+        self.apply(&mut batch);
+        self.batch = batch;
+    }
+
+    /// Models what the reading half parsed (in the order it was parsed), and empties `batch`.
+    pub fn apply(&mut self, batch: &mut Parsed) {
+        let mut events = &batch.events[..];
+        let mut readers = batch.readers.drain(..).peekable();
+        for (i, r) in batch.records.iter().enumerate() {
+            let (mine, rest) = events.split_at_checked(r.events).unwrap_or((events, &[]));
+            events = rest;
+            let failed = self.p.session().totals.failed;
+            let n = self.p.feed_parsed(r.consumed, mine);
+            self.offset += r.consumed;
+            let Some(line) = r.ended.filter(|_| n > 0) else {
+                continue;
+            };
+            let at = self.stop(line, self.offset, failed);
+            if let Some((_, reader)) = readers.next_if(|(j, _)| *j == i) {
+                let mut snap = self.p.clone();
+                snap.set_reader(reader);
+                self.snapshots.push((at, snap));
+            }
+        }
+        drop(readers);
+        if let Some(reader) = batch.finished.take() {
+            self.p.set_reader(reader);
+        }
+        batch.records.clear();
+        batch.events.clear();
+        batch.readers.clear();
+    }
+
+    /// Records a stop at `line`, ending at byte `end`; its position.
+    fn stop(&mut self, line: LineNo, end: usize, failed: u32) -> usize {
+        let p = &self.p;
+        self.stops.push(Stop {
+            line,
+            end,
+            at: p.seen().last_at,
+        });
+        if p.session().totals.failed > failed {
+            self.errors.push((self.stops.len(), line));
+        }
+        self.seen
+            .marks_since(p, self.stops.len(), &mut self.coaching);
+        self.stops.len()
+    }
+
+    /// The transcript ended (everything fed is the whole of it): the replay, reading stretches
+    /// back from `transcript` (which must hold the bytes fed, at the same offsets).
+    /// `evaluated_at` is the clock for time-based rules at the end (silence after trouble, hence
+    /// the likely abandonment); `None` evaluates at the last event.
+    #[must_use]
+    pub fn finish(
+        mut self,
+        transcript: Arc<dyn Transcript>,
+        evaluated_at: Option<Millis>,
+    ) -> Replay {
+        // A finished file's last record counts even without its terminator; what only the end
+        // releases besides (a prompt held for one more record) belongs to no stop.
+        if let Some(parsing) = self.parsing.take() {
+            let mut batch = std::mem::take(&mut self.batch);
+            parsing.finish(&mut batch);
+            self.apply(&mut batch);
+        }
+        let Self {
+            mut p,
+            id,
+            rules,
+            stops,
+            snapshots,
+            errors,
+            mut seen,
+            mut coaching,
+            ..
+        } = self;
+        if let Some(now) = evaluated_at.or(p.seen().last_at) {
+            p.tick(now);
+        }
+        // What only the end shows: a prompt held to the end, time-based signals.
+        seen.marks_since(&p, stops.len(), &mut coaching);
+        let mut replay = Replay {
+            transcript,
+            id,
+            rules,
+            stops,
+            snapshots,
+            marks: Vec::new(),
+            last: p,
+            clock: Vec::new(),
+        };
+        replay.marks = replay.collect_marks(&errors, coaching);
+        let mut t = 0;
+        replay.clock = std::iter::once(0)
+            .chain((0..replay.len()).map(|i| {
+                t += replay.play_ms(i);
+                t
+            }))
+            .collect();
+        replay
+    }
+}
+
 impl Replay {
-    /// Reads a whole transcript (`bytes`, which the replay keeps) once, recording stops,
-    /// snapshots and marks. `evaluated_at` is the clock for time-based rules at the end (silence
-    /// after trouble, hence the likely abandonment); `None` evaluates at the last event. The
-    /// format's reader frames the records ([`Pipeline::feed_record`]): a stop ends where its
-    /// record ends.
+    /// Reads a whole transcript (`bytes`, which the replay keeps to read back from) once,
+    /// recording stops, snapshots and marks; see [`Opening`] for reading one in chunks and
+    /// keeping it elsewhere. `evaluated_at` is the clock for time-based rules at the end
+    /// (silence after trouble, hence the likely abandonment); `None` evaluates at the last
+    /// event. The format's reader frames the records ([`Pipeline::feed_record`]): a stop ends
+    /// where its record ends.
     #[must_use]
     pub fn open(
         bytes: Vec<u8>,
@@ -146,73 +438,9 @@ impl Replay {
         rules: Arc<Rules>,
         evaluated_at: Option<Millis>,
     ) -> Self {
-        let mut p = Pipeline::for_format(format, id.clone(), Arc::clone(&rules));
-        let mut stops = Vec::new();
-        let mut snapshots = vec![(0, p.clone())];
-        let mut errors = Vec::new();
-        let mut seen = Coaching::default();
-        let mut coaching = Vec::new();
-        let mut start = 0usize;
-        let (mut snap_bytes, mut snap_stops) = (0usize, 0usize);
-        let mut stop = |p: &Pipeline, line: LineNo, end: usize, failed: u32| {
-            stops.push(Stop {
-                line,
-                end,
-                at: p.seen().last_at,
-            });
-            if p.session().totals.failed > failed {
-                errors.push((stops.len(), line));
-            }
-            seen.marks_since(p, stops.len(), &mut coaching);
-            stops.len()
-        };
-        while start < bytes.len() {
-            let failed = p.session().totals.failed;
-            let fed = p.feed_record(&bytes[start..]);
-            snap_bytes += fed.consumed;
-            start += fed.consumed;
-            let Some(line) = fed.ended.filter(|_| fed.events > 0) else {
-                continue;
-            };
-            let at = stop(&p, line, start, failed);
-            snap_stops += 1;
-            if snap_bytes >= SNAPSHOT_BYTES || snap_stops >= SNAPSHOT_STOPS {
-                snapshots.push((at, p.clone()));
-                snap_bytes = 0;
-                snap_stops = 0;
-            }
-        }
-        // A finished file's last record counts even without its terminator; what only the end
-        // releases besides (a prompt held for one more record) belongs to no stop.
-        let failed = p.session().totals.failed;
-        let fed = p.finish_record();
-        if let Some(line) = fed.ended.filter(|_| fed.events > 0) {
-            stop(&p, line, bytes.len(), failed);
-        }
-        if let Some(now) = evaluated_at.or(p.seen().last_at) {
-            p.tick(now);
-        }
-        // What only the end shows: a prompt held to the end, time-based signals.
-        seen.marks_since(&p, stops.len(), &mut coaching);
-        let mut replay = Self {
-            bytes,
-            id,
-            rules,
-            stops,
-            snapshots,
-            marks: Vec::new(),
-            last: p,
-            clock: Vec::new(),
-        };
-        replay.marks = replay.collect_marks(&errors, coaching);
-        let mut t = 0;
-        replay.clock = std::iter::once(0)
-            .chain((0..replay.len()).map(|i| {
-                t += replay.play_ms(i);
-                t
-            }))
-            .collect();
-        replay
+        let mut o = Opening::new(format, id, rules);
+        o.feed(&bytes);
+        o.finish(Arc::new(bytes), evaluated_at)
     }
 
     fn collect_marks(&self, errors: &[(usize, LineNo)], coaching: Vec<Mark>) -> Vec<Mark> {
@@ -338,25 +566,37 @@ impl Replay {
     }
 
     /// The state at `pos` (clamped to `len`): the pipeline fed the file up to that stop.
-    #[must_use]
-    pub fn state_at(&self, pos: usize) -> Pipeline {
+    ///
+    /// # Errors
+    /// When the stretch from the snapshot before `pos` cannot be read back.
+    pub fn state_at(&self, pos: usize) -> Result<Pipeline, ReadBack> {
         let pos = pos.min(self.len());
         if pos == self.len() {
-            return self.last.clone();
+            return Ok(self.last.clone());
         }
         let i = self.snapshots.partition_point(|(p, _)| *p <= pos) - 1;
         let Some((from, snap)) = self.snapshots.get(i) else {
-            return Pipeline::for_format(
+            return Ok(Pipeline::for_format(
                 self.last.format(),
                 self.id.clone(),
                 Arc::clone(&self.rules),
-            );
+            ));
         };
         let mut p = snap.clone();
-        let start = self.byte_end(*from);
-        let end = self.byte_end(pos);
-        p.feed(&self.bytes[start..end]);
-        p
+        self.feed_between(&mut p, *from, pos)?;
+        Ok(p)
+    }
+
+    /// Feeds `p`, the state at position `from`, the stretch up to position `to`.
+    fn feed_between(&self, p: &mut Pipeline, from: usize, to: usize) -> Result<(), ReadBack> {
+        let (start, end) = (self.byte_end(from), self.byte_end(to));
+        if start >= end {
+            return Ok(());
+        }
+        let mut bytes = Vec::with_capacity(end - start);
+        self.transcript.read_range(start..end, &mut bytes)?;
+        p.feed(&bytes);
+        Ok(())
     }
 
     fn byte_end(&self, pos: usize) -> usize {
@@ -477,13 +717,16 @@ pub struct Player {
     speed: u32,
     /// Playback time (ms at 1x) accumulated towards the next stop.
     carry: f64,
+    /// The last seek that failed, until taken.
+    error: Option<ReadBack>,
 }
 
 impl Player {
     /// At the start, playing at `speed` (rounded to the nearest of [`SPEEDS`]).
     #[must_use]
     pub fn new(replay: Arc<Replay>, speed: f64) -> Self {
-        let state = replay.state_at(0);
+        // Position 0 reads nothing back (it is the first snapshot, or the end of nothing).
+        let state = replay.state_at(0).unwrap_or_else(|_| replay.last().clone());
         let speed = SPEEDS
             .iter()
             .copied()
@@ -501,7 +744,13 @@ impl Player {
             playing: true,
             speed,
             carry: 0.0,
+            error: None,
         }
+    }
+
+    /// Why the last seek did not move (the transcript could not be read back), once.
+    pub fn take_error(&mut self) -> Option<ReadBack> {
+        self.error.take()
     }
 
     /// The replay played.
@@ -529,6 +778,8 @@ impl Player {
     }
 
     /// Moves to `pos` (clamped): forward a little by feeding on, anywhere else from a snapshot.
+    /// When the stretch to feed cannot be read back, it stays where it is, paused, and
+    /// [`Self::take_error`] says why.
     pub fn seek(&mut self, pos: usize) {
         let pos = pos.min(self.replay.len());
         if pos == self.pos {
@@ -536,12 +787,16 @@ impl Player {
         }
         self.carry = 0.0;
         let near = pos > self.pos && pos - self.pos <= 64 && pos < self.replay.len();
-        if near {
-            let from = self.replay.byte_end(self.pos);
-            let to = self.replay.byte_end(pos);
-            self.state.feed(&self.replay.bytes[from..to]);
+        let moved = if near {
+            self.replay.feed_between(&mut self.state, self.pos, pos)
         } else {
-            self.state = self.replay.state_at(pos);
+            self.replay.state_at(pos).map(|s| self.state = s)
+        };
+        if let Err(e) = moved {
+            // Nothing was fed: it stays where it was, paused, and says why.
+            self.playing = false;
+            self.error = Some(e);
+            return;
         }
         self.pos = pos;
         if pos == self.replay.len() {
@@ -706,7 +961,7 @@ mod tests {
         let bytes = include_bytes!("../../assets/demo/session.jsonl");
         assert!(r.len() > 50, "the demo has {} stops", r.len());
         for pos in [0, 1, 7, r.len() / 2, r.len() - 1] {
-            let got = r.state_at(pos);
+            let got = r.state_at(pos).unwrap();
             let want = fed(bytes, r.byte_end(pos));
             assert_eq!(got.session(), want.session(), "session at {pos}");
             assert_eq!(
@@ -750,7 +1005,7 @@ mod tests {
         let r = demo();
         for m in r.marks() {
             let count = |pos: usize| {
-                let s = r.state_at(pos);
+                let s = r.state_at(pos).unwrap();
                 let e = s.engine();
                 match m.kind {
                     MarkKind::Signal => e.firings.iter().filter(|f| f.at_line == m.line).count(),
@@ -790,8 +1045,8 @@ mod tests {
         assert_eq!(r.prev_mark(second, &[MarkKind::Prompt]), Some(first));
         assert_eq!(r.prev_mark(first, &[MarkKind::Prompt]), None);
         let nudge = r.next_mark(0, &[MarkKind::Nudge]).unwrap();
-        assert!(r.state_at(nudge).engine().nudges.len() == 1);
-        assert!(r.state_at(nudge - 1).engine().nudges.is_empty());
+        assert!(r.state_at(nudge).unwrap().engine().nudges.len() == 1);
+        assert!(r.state_at(nudge - 1).unwrap().engine().nudges.is_empty());
     }
 
     #[test]
@@ -811,7 +1066,7 @@ mod tests {
         for bytes in [&b""[..], b"not json\n", b"{\"type\":\"user\""] {
             let r = Replay::open(bytes.to_vec(), None, Rules::shared_default(), None);
             assert_eq!(r.len(), 0);
-            assert_eq!(r.state_at(5).session().prompts(), 0);
+            assert_eq!(r.state_at(5).unwrap().session().prompts(), 0);
             let (cols, _) = r.strip(10, 0);
             assert!(cols.iter().all(Option::is_none));
         }

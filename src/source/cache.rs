@@ -177,6 +177,16 @@ impl Cache {
             .map(|e| &e.summary)
     }
 
+    /// The cached summary for a key when it is exact, settled or not: for what no time-based
+    /// rule changes (a session list).
+    #[must_use]
+    pub fn get_any(&self, key: &Key) -> Option<&SessionSummary> {
+        self.entries
+            .get(&key.path)
+            .filter(|e| e.key == *key)
+            .map(|e| &e.summary)
+    }
+
     /// Entries held.
     #[must_use]
     pub fn len(&self) -> usize {

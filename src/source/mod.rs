@@ -17,6 +17,7 @@ pub mod live;
 pub mod live_session;
 pub mod otlp;
 pub mod read;
+pub mod replay;
 pub mod scan;
 pub mod settings;
 pub mod snapshot;

@@ -11,7 +11,8 @@
 //! the session's sub-agent files changed since the last listing (a `stat` each), the list of
 //! sub-agent files again; then each sub-agent file's new bytes. A main file that was truncated or
 //! replaced starts the whole session over; a sub-agent file that was, starts only its own part
-//! over. Replay reads the main file's bytes with [`main_bytes`], through the same [`Tailer`].
+//! over. Replay reads its main file itself, in chunks, and reads stretches back when it seeks
+//! (`source::replay`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -73,6 +73,10 @@ pub fn run(mut player: Player, keymap: Keymap, theme: Theme) -> anyhow::Result<(
                     Effect::Control(_) | Effect::Feedback { .. } => {}
                 }
             }
+            if let Some(e) = player.take_error() {
+                app.on_update(Update::Notice(e.to_string()));
+                changed = true;
+            }
             if changed {
                 // Keep the bar's play state current even when only playing/paused changed.
                 app.on_replay(player.dashboard(&dismissed), player.bar());

@@ -46,6 +46,8 @@ fn summary() -> SessionSummary {
         path: "/home/alice/.claude/projects/-home-alice-secret-app/0a1b2c3d.jsonl".into(),
         cwd: Some("/home/alice/secret-app".into()),
         first_prompt: Some("rotate the password hunter2 in config/prod.env".into()),
+        git_branch: Some("secret-branch".into()),
+        list_prompt: Some("rotate the password hunter2 in config/prod.env".into()),
         started: Some(T0),
         last: Some(T0 + 600_000),
         mode: Some(WorkMode::Fix),

@@ -23,10 +23,35 @@ use crate::core::{Millis, engine::ids::SignalId};
 /// Version of the summary's meaning. Bump it when the parser, the session model, the engine or
 /// this summary change what a transcript summarises to: cached summaries of another version are
 /// rebuilt.
-pub const SUMMARY_VERSION: u32 = 8;
+pub const SUMMARY_VERSION: u32 = 9;
 
 /// Longest first-prompt excerpt kept (terminal columns).
 pub const PROMPT_EXCERPT: usize = 100;
+
+/// Longest first-prompt excerpt a session list shows (`sessions`, terminal columns).
+pub const LIST_PROMPT: usize = 120;
+
+/// The session's git branch as a session list shows it: sanitised, and none for an empty one or
+/// a detached `HEAD`.
+#[must_use]
+pub fn list_branch(session: &Session) -> Option<String> {
+    session
+        .git_branch
+        .as_deref()
+        .map(|b| sanitize::one_line(b, 200))
+        .filter(|b| !b.is_empty() && b != "HEAD")
+}
+
+/// The session's first prompt as a session list shows it: one sanitised line of
+/// [`LIST_PROMPT`] columns.
+#[must_use]
+pub fn list_prompt(session: &Session) -> Option<String> {
+    session
+        .turns
+        .iter()
+        .find_map(|t| t.prompt.as_ref())
+        .map(|p| sanitize::one_line(&p.text, LIST_PROMPT))
+}
 
 /// See the module docs. Times are Unix milliseconds (UTC).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +64,12 @@ pub struct SessionSummary {
     pub cwd: Option<String>,
     /// A sanitised one-line excerpt of the first prompt.
     pub first_prompt: Option<String>,
+    /// The git branch as a session list shows it ([`list_branch`]).
+    #[serde(default)]
+    pub git_branch: Option<String>,
+    /// The first prompt as a session list shows it ([`list_prompt`]).
+    #[serde(default)]
+    pub list_prompt: Option<String>,
     pub started: Option<i64>,
     pub last: Option<i64>,
     pub mode: Option<WorkMode>,
@@ -233,6 +264,8 @@ impl SessionSummary {
                 .iter()
                 .find_map(|t| t.prompt.as_ref())
                 .map(|p| sanitize::one_line(&p.text, PROMPT_EXCERPT)),
+            git_branch: list_branch(session),
+            list_prompt: list_prompt(session),
             started: session.started.map(|m| m.0),
             last: session.last.map(|m| m.0),
             mode: session.work_mode(),
