@@ -57,8 +57,8 @@ use super::tail::Notice;
 /// whole session reader, sub-agent files included; 8: a checksum after the encoded bytes; 9:
 /// failing runs keep their signatures, edits their back-and-forth history, prompts a pending
 /// concession; 10: every agent format's reader, and the engine's format; 11: bounded: finished
-/// turns and history forgotten, ids remembered for a while).
-pub const FORMAT: u32 = 11;
+/// turns and history forgotten, ids remembered for a while; 12: a prompt's words kept as hashes).
+pub const FORMAT: u32 = 12;
 /// Bytes of the checksum after the encoded state.
 const CHECKSUM: usize = 8;
 

@@ -378,9 +378,17 @@ fn may_start_question(t: &str) -> bool {
     .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
 }
 
+/// The set [`content_words`] gives: each word by its hash (a prompt's words are compared, never
+/// shown; hashes keep a long pasted prompt from costing an allocation per word).
+pub type Words = HashSet<u64>;
+
+fn word_key(w: &str) -> u64 {
+    crate::core::hash::hash(w.as_bytes())
+}
+
 /// Content words, lowercased, stop words and code fences out.
 #[must_use]
-pub fn content_words(prompt: &str) -> HashSet<String> {
+pub fn content_words(prompt: &str) -> Words {
     // The fence regex only where there is a fence: most prompts have none, and it runs for every
     // prompt of every session the review reads.
     let text = if prompt.contains("```") {
@@ -395,13 +403,13 @@ pub fn content_words(prompt: &str) -> HashSet<String> {
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
             .filter(keep)
-            .map(str::to_owned)
+            .map(word_key)
             .collect();
     }
     WORD.find_iter(&text)
         .map(|m| m.as_str())
         .filter(keep)
-        .map(str::to_owned)
+        .map(word_key)
         .collect()
 }
 
@@ -410,7 +418,6 @@ pub fn content_words(prompt: &str) -> HashSet<String> {
 /// text). Not for use outside tests.
 #[doc(hidden)]
 pub mod unfiltered {
-    use std::collections::HashSet;
 
     use super::{
         BANGS, ERRORISH, EXPECTED, FENCE, IDENT, NUMBER, PATH, QUESTION_START, WORD, is_stop_word,
@@ -446,12 +453,12 @@ pub mod unfiltered {
 
     /// [`super::content_words`].
     #[must_use]
-    pub fn content_words(prompt: &str) -> HashSet<String> {
+    pub fn content_words(prompt: &str) -> super::Words {
         let text = FENCE.replace_all(prompt, " ").to_lowercase();
         WORD.find_iter(&text)
             .map(|m| m.as_str())
             .filter(|w| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric)))
-            .map(str::to_owned)
+            .map(super::word_key)
             .collect()
     }
 
@@ -486,7 +493,7 @@ pub mod unfiltered {
 /// How alike two prompts are, 0 to 1: the larger of word-set Jaccard and the normalised
 /// Indel similarity of their folded text (rapidfuzz, fast on long prompts).
 #[must_use]
-pub fn similarity(a: &str, b: &str, wa: &HashSet<String>, wb: &HashSet<String>) -> f64 {
+pub fn similarity(a: &str, b: &str, wa: &Words, wb: &Words) -> f64 {
     similarity_folded(&fold(a), &fold(b), wa, wb)
 }
 
@@ -503,7 +510,7 @@ pub fn fold(s: &str) -> String {
 
 /// [`similarity`] of two prompts already [`fold`]ed.
 #[must_use]
-pub fn similarity_folded(fa: &str, fb: &str, wa: &HashSet<String>, wb: &HashSet<String>) -> f64 {
+pub fn similarity_folded(fa: &str, fb: &str, wa: &Words, wb: &Words) -> f64 {
     let union = wa.union(wb).count();
     #[expect(clippy::cast_precision_loss, reason = "word counts are small")]
     let jaccard = if union == 0 {

@@ -9,7 +9,7 @@
 //! right! …" as the first words of its reply). Corrections in a row, with no success between and
 //! no new request between, are on the same point: the second one is nudged (S10).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +41,7 @@ struct PromptRec {
     #[serde(default)]
     answered_at: Option<Millis>,
     text: String,
-    words: HashSet<String>,
+    words: text::Words,
     /// `text::fold(text)` when the prompt is long enough to be compared (S9), else empty.
     folded: String,
 }
@@ -215,7 +215,7 @@ impl Prompts {
         &self,
         text: &str,
         folded: &str,
-        words: &HashSet<String>,
+        words: &text::Words,
         at: Option<Millis>,
         cx: &Cx<'_>,
     ) -> Option<(LineNo, Option<u64>)> {
