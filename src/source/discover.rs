@@ -307,6 +307,32 @@ pub fn session_file(path: &Path) -> std::io::Result<SessionFile> {
     })
 }
 
+/// An agent's folder named by an environment variable: its value and the home folder, read
+/// from the environment (for an adapter's `roots_from_env`).
+#[must_use]
+pub fn env_and_home(var: &str) -> (Option<String>, Option<PathBuf>) {
+    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    (std::env::var(var).ok(), home)
+}
+
+/// The base folder an agent keeps its sessions under, and whether the environment named it:
+/// the variable's value when it is set and not blank, else `under_home` in the home folder
+/// (the home folder itself when `None`).
+#[must_use]
+pub fn base_folder(
+    from_var: Option<&str>,
+    home: Option<&Path>,
+    under_home: Option<&str>,
+) -> (Option<PathBuf>, bool) {
+    match from_var.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => (Some(PathBuf::from(c)), true),
+        None => (
+            home.map(|h| under_home.map_or_else(|| h.to_path_buf(), |d| h.join(d))),
+            false,
+        ),
+    }
+}
+
 /// A file's modification time.
 #[must_use]
 pub fn modified(meta: &std::fs::Metadata) -> Option<Millis> {
@@ -413,6 +439,25 @@ pub fn find_session(all: &[SessionFile], id: &str) -> Result<SessionFile, FindEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_agents_base_folder_comes_from_its_variable_or_the_home_folder() {
+        let home = Some(Path::new("/h"));
+        assert_eq!(
+            base_folder(Some(" /c "), home, Some(".codex")),
+            (Some(PathBuf::from("/c")), true)
+        );
+        assert_eq!(
+            base_folder(Some("  "), home, Some(".codex")),
+            (Some(PathBuf::from("/h/.codex")), false),
+            "a blank variable is no variable"
+        );
+        assert_eq!(
+            base_folder(None, home, None),
+            (Some(PathBuf::from("/h")), false)
+        );
+        assert_eq!(base_folder(None, None, Some(".codex")), (None, false));
+    }
 
     #[test]
     fn sessions_are_newest_first_across_folders() {

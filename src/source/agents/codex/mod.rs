@@ -16,7 +16,9 @@ use std::sync::Mutex;
 
 use crate::core::agents::Format;
 use crate::core::agents::codex::{Meta, meta};
-use crate::source::discover::{Edge, Roots, SessionFile, head, modified};
+use crate::source::discover::{
+    Edge, Roots, SessionFile, base_folder, env_and_home, head, modified,
+};
 
 /// Codex's edge adapter.
 pub const EDGE: Edge = Edge {
@@ -47,19 +49,14 @@ const DEPTH: usize = 4;
 /// Where to look, from the environment (`CODEX_HOME`, `HOME`).
 #[must_use]
 pub fn roots_from_env() -> Roots {
-    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    let env = std::env::var("CODEX_HOME").ok();
+    let (env, home) = env_and_home("CODEX_HOME");
     roots(env.as_deref(), home.as_deref())
 }
 
 /// Where to look, from explicit values.
 #[must_use]
 pub fn roots(codex_home: Option<&str>, home: Option<&Path>) -> Roots {
-    let from_env = codex_home.is_some_and(|c| !c.trim().is_empty());
-    let base = match codex_home.filter(|_| from_env) {
-        Some(c) => Some(PathBuf::from(c.trim())),
-        None => home.map(|h| h.join(".codex")),
-    };
+    let (base, from_env) = base_folder(codex_home, home, Some(".codex"));
     let mut out = Roots::default();
     if from_env {
         out.env.push(Format::Codex);

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::core::agents::Format;
 use crate::core::agents::copilot::start_cwd;
-use crate::source::discover::{Edge, Roots, SessionFile, head, modified};
+use crate::source::discover::{
+    Edge, Roots, SessionFile, base_folder, env_and_home, head, modified,
+};
 
 /// Copilot CLI's edge adapter.
 pub const EDGE: Edge = Edge {
@@ -36,19 +38,14 @@ pub const ELSEWHERE: &str = "set COPILOT_HOME";
 /// Where to look, from the environment (`COPILOT_HOME`, `HOME`).
 #[must_use]
 pub fn roots_from_env() -> Roots {
-    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    let env = std::env::var("COPILOT_HOME").ok();
+    let (env, home) = env_and_home("COPILOT_HOME");
     roots(env.as_deref(), home.as_deref())
 }
 
 /// Where to look, from explicit values.
 #[must_use]
 pub fn roots(copilot_home: Option<&str>, home: Option<&Path>) -> Roots {
-    let from_env = copilot_home.is_some_and(|c| !c.trim().is_empty());
-    let base = match copilot_home.filter(|_| from_env) {
-        Some(c) => Some(PathBuf::from(c.trim())),
-        None => home.map(|h| h.join(".copilot")),
-    };
+    let (base, from_env) = base_folder(copilot_home, home, Some(".copilot"));
     let mut out = Roots::default();
     if from_env {
         out.env.push(Format::Copilot);

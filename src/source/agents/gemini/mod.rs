@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::core::agents::Format;
 use crate::core::agents::gemini::{header_kind, session_id as head_session_id};
-use crate::source::discover::{Edge, Roots, SessionFile, head, modified};
+use crate::source::discover::{
+    Edge, Roots, SessionFile, base_folder, env_and_home, head, modified,
+};
 
 /// Gemini CLI's edge adapter (both of its formats).
 pub const EDGE: Edge = Edge {
@@ -37,19 +39,14 @@ pub const ELSEWHERE: &str = "set GEMINI_CLI_HOME";
 /// Where to look, from the environment (`GEMINI_CLI_HOME`, `HOME`).
 #[must_use]
 pub fn roots_from_env() -> Roots {
-    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    let env = std::env::var("GEMINI_CLI_HOME").ok();
+    let (env, home) = env_and_home("GEMINI_CLI_HOME");
     roots(env.as_deref(), home.as_deref())
 }
 
 /// Where to look, from explicit values.
 #[must_use]
 pub fn roots(cli_home: Option<&str>, home: Option<&Path>) -> Roots {
-    let from_env = cli_home.is_some_and(|c| !c.trim().is_empty());
-    let base = match cli_home.filter(|_| from_env) {
-        Some(c) => Some(PathBuf::from(c.trim())),
-        None => home.map(Path::to_path_buf),
-    };
+    let (base, from_env) = base_folder(cli_home, home, None);
     let mut out = Roots::default();
     if from_env {
         out.env.push(Format::Gemini);
