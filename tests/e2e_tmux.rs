@@ -59,10 +59,16 @@ impl Tmux {
 
     /// Polls the screen until `what` shows, or fails with the screen after `secs`.
     fn wait_for(&self, what: &str, secs: u64) -> String {
+        self.wait_until(what, secs, |s| s.contains(what))
+    }
+
+    /// Waits for a screen where `ok` holds (a whole frame: a capture can fall in the middle of
+    /// a redraw, so every part of what is expected is waited for together).
+    fn wait_until(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
         let deadline = ringside::source::clock::instant() + Duration::from_secs(secs);
         loop {
             let s = self.screen();
-            if s.contains(what) {
+            if ok(&s) {
                 return s;
             }
             assert!(
@@ -176,12 +182,10 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
         std::thread::sleep(Duration::from_millis(40));
     }
     // By line 1370 the commit hook has rejected the commit twice for the same Dialyzer finding.
-    let screen = t.wait_for("Check keeps failing", 15);
-    assert!(screen.contains("1 prompt"), "prompt count:\n{screen}");
-    assert!(
-        screen.contains("DIALYZER"),
-        "the failing check is named:\n{screen}"
-    );
+    // One prompt, the failing check named.
+    let screen = t.wait_until("the DIALYZER nudge on 1 prompt", 15, |s| {
+        s.contains("Check keeps failing") && s.contains("1 prompt") && s.contains("DIALYZER")
+    });
     // The card says what the evidence was in words; its lines are in the prompt's detail.
     assert!(!screen.contains("1343, 1366"), "{screen}");
     t.send(&["Enter"]);
@@ -195,11 +199,10 @@ fn watch_follows_a_growing_session_nudges_switches_and_quits_cleanly() {
         br#"{"type":"user","message":{"role":"user","content":"a fresh start after /clear"},"sessionId":"ffff0000","cwd":"/home/USER/projects/spotter","timestamp":"2026-02-11T22:00:00Z"}
 "#,
     );
-    let screen = t.wait_for("a fresh start after /clear", 10);
-    assert!(
-        screen.contains("now following session ffff0000"),
-        "the switch is announced:\n{screen}"
-    );
+    // The switch is announced.
+    t.wait_until("the announced switch to ffff0000", 10, |s| {
+        s.contains("a fresh start after /clear") && s.contains("now following session ffff0000")
+    });
 
     t.send(&["?"]);
     t.wait_for("show or hide this help", 5);
@@ -408,21 +411,24 @@ fn the_first_run_in_a_repository_says_it_filters_and_that_sessions_exist_elsewhe
         bin = bin()
     );
     t.send(&[&cmd, "Enter"]);
-    let screen = t.wait_for("elsewhere", 10);
-    assert!(
-        screen.contains("Following only sessions under") && screen.contains("newrepo"),
-        "it says what it filters to:\n{screen}"
-    );
-    assert!(
-        screen.contains("1 session elsewhere") && screen.contains("--all"),
-        "it says sessions exist elsewhere, and how to follow them:\n{screen}"
+    // It says what it filters to, that sessions exist elsewhere, and how to follow them.
+    t.wait_until(
+        "the repository filter and the sessions elsewhere",
+        10,
+        |s| {
+            s.contains("Following only sessions under")
+                && s.contains("newrepo")
+                && s.contains("1 session elsewhere")
+                && s.contains("--all")
+        },
     );
     // The picker lists the session elsewhere; picking it follows it.
     t.send(&["s"]);
     t.wait_for("fix the login page", 10);
     t.send(&["Enter"]);
-    let screen = t.wait_for("now following session aaaa1111", 10);
-    assert!(screen.contains("spotter"), "{screen}");
+    t.wait_until("following aaaa1111 in spotter", 10, |s| {
+        s.contains("now following session aaaa1111") && s.contains("spotter")
+    });
     t.send(&["q"]);
 }
 
@@ -513,15 +519,12 @@ fn watch_follows_a_growing_codex_rollout_and_switches_between_agents() {
     // A Codex rollout starts: watch switches to it and the header names the agent.
     r.prompt("codex makes the tests pass");
     std::fs::write(&day, r.text()).unwrap();
-    let screen = t.wait_for("codex makes the tests pass", 10);
-    assert!(
-        screen.contains("now following session 019c002a (a Codex session: a new session started)"),
-        "the switch names the agent:\n{screen}"
-    );
-    assert!(
-        screen.contains("Codex · "),
-        "the header names Codex:\n{screen}"
-    );
+    // The switch names the agent, and so does the header.
+    t.wait_until("the switch to the Codex session", 10, |s| {
+        s.contains("codex makes the tests pass")
+            && s.contains("now following session 019c002a (a Codex session: a new session started)")
+            && s.contains("Codex · ")
+    });
     // It grows: the same test fails run after run, with edits between.
     for n in 0..5 {
         let before = r.lines.len();
@@ -531,8 +534,9 @@ fn watch_follows_a_growing_codex_rollout_and_switches_between_agents() {
         append(&day, new.as_bytes());
         std::thread::sleep(Duration::from_millis(150));
     }
-    let screen = t.wait_for("Check keeps failing", 15);
-    assert!(screen.contains("cargo test"), "{screen}");
+    let screen = t.wait_until("the cargo test nudge", 15, |s| {
+        s.contains("Check keeps failing") && s.contains("cargo test")
+    });
     assert!(
         !screen.contains("Claude"),
         "a Codex nudge speaks of Codex:\n{screen}"
@@ -545,14 +549,11 @@ fn watch_follows_a_growing_codex_rollout_and_switches_between_agents() {
         br#"{"type":"user","message":{"role":"user","content":"claude again after codex"},"sessionId":"bbbb0000","cwd":"/home/USER/projects/spotter","timestamp":"2026-02-11T22:00:00Z"}
 "#,
     );
-    let screen = t.wait_for("claude again after codex", 10);
-    assert!(
-        screen.contains("now following session bbbb0000"),
-        "{screen}"
-    );
-    assert!(
-        !screen.contains("Codex · "),
-        "the header is Claude Code's again:\n{screen}"
-    );
+    // The notice says so and the header is Claude Code's again.
+    t.wait_until("the switch back to Claude Code", 10, |s| {
+        s.contains("claude again after codex")
+            && s.contains("now following session bbbb0000")
+            && !s.contains("Codex · ")
+    });
     t.send(&["q"]);
 }
