@@ -65,8 +65,9 @@ pub enum Command {
     /// Add ringside's status line or hooks to Claude Code's settings.json, or its notify program to
     /// Codex's config.toml (shows the diff first).
     Install(InstallArgs),
-    /// Take ringside's status line or hooks out of settings.json again: exactly what install
-    /// added, and a status line it chained put back (shows the diff first).
+    /// Take ringside's status line or hooks out of settings.json, or its notify program out of
+    /// Codex's config.toml, again: exactly what install added, and a status line or notify
+    /// program it chained put back (shows the diff first).
     Uninstall(InstallArgs),
     /// Print a shell completion script (`ringside completions bash > …`; see the README).
     Completions(CompletionsArgs),
