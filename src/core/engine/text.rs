@@ -501,25 +501,63 @@ pub fn similarity(a: &str, b: &str, wa: &Words, wb: &Words) -> f64 {
 /// space, lowercased. The engine keeps it with each recent prompt so it is folded once.
 #[must_use]
 pub fn fold(s: &str) -> String {
-    crate::core::sanitize::prefix(s, 2000)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let head = crate::core::sanitize::prefix(s, 2000);
+    let mut out = String::with_capacity(head.len());
+    for w in head.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
 }
 
 /// [`similarity`] of two prompts already [`fold`]ed.
 #[must_use]
 pub fn similarity_folded(fa: &str, fb: &str, wa: &Words, wb: &Words) -> f64 {
-    let union = wa.union(wb).count();
+    let (jaccard, bound) = jaccard_and_bound(fa, fb, wa, wb);
+    if bound <= jaccard {
+        return jaccard;
+    }
+    jaccard.max(rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()))
+}
+
+/// Whether [`similarity_folded`] is at least `min`, without the character comparison where the
+/// word overlap already decides it either way.
+#[must_use]
+pub fn similar_at_least(fa: &str, fb: &str, wa: &Words, wb: &Words, min: f64) -> bool {
+    let (jaccard, bound) = jaccard_and_bound(fa, fb, wa, wb);
+    if jaccard >= min {
+        return true;
+    }
+    // The character similarity is at most `bound`.
+    if bound < min {
+        return false;
+    }
+    rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()) >= min
+}
+
+/// The word sets' Jaccard overlap, and the most the normalised Indel similarity of the texts
+/// can be (2·min/(a+b) of their lengths in characters).
+fn jaccard_and_bound(fa: &str, fb: &str, wa: &Words, wb: &Words) -> (f64, f64) {
+    let (small, large) = if wa.len() <= wb.len() {
+        (wa, wb)
+    } else {
+        (wb, wa)
+    };
+    let common = small.iter().filter(|w| large.contains(w)).count();
+    let union = wa.len() + wb.len() - common;
     #[expect(clippy::cast_precision_loss, reason = "word counts are small")]
     let jaccard = if union == 0 {
         0.0
     } else {
-        wa.intersection(wb).count() as f64 / union as f64
+        common as f64 / union as f64
     };
-    // The normalised Indel similarity is at most 2·min/(a+b): skip the comparison when even that
-    // cannot beat the Jaccard score.
     let (la, lb) = (fa.chars().count(), fb.chars().count());
     #[expect(clippy::cast_precision_loss, reason = "prompt lengths are small")]
     let bound = if la + lb == 0 {
@@ -527,10 +565,7 @@ pub fn similarity_folded(fa: &str, fb: &str, wa: &Words, wb: &Words) -> f64 {
     } else {
         2.0 * la.min(lb) as f64 / (la + lb) as f64
     };
-    if bound <= jaccard {
-        return jaccard;
-    }
-    jaccard.max(rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()))
+    (jaccard, bound)
 }
 
 /// Words too common to say what a prompt is about, sorted (binary search: this runs for every
@@ -583,6 +618,34 @@ mod tests {
             t in "[ a-z\t\n\r\x0b\x0c.\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}é日🦀—]{0,40}"
         ) {
             proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_is_the_joined_lowercased_words(
+            t in "[ a-zA-Z\t\n\u{a0}\u{3000}ΣσςÉé日]{0,60}"
+        ) {
+            let old = crate::core::sanitize::prefix(&t, 2000)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            proptest::prop_assert_eq!(fold(&t), old);
+        }
+
+        #[test]
+        fn similar_at_least_decides_as_the_similarity_does(
+            a in "(fix|the|login|page|test|fails|again|in|src/app|now|ok)( (fix|the|login|page|test|fails|again|in|src/app|now|ok)){0,12}",
+            b in "(fix|the|login|page|test|fails|again|in|src/app|now|ok)( (fix|the|login|page|test|fails|again|in|src/app|now|ok)){0,12}",
+            min in 0.1f64..0.95,
+        ) {
+            let (fa, fb) = (fold(&a), fold(&b));
+            let (wa, wb) = (content_words(&a), content_words(&b));
+            proptest::prop_assert_eq!(
+                similar_at_least(&fa, &fb, &wa, &wb, min),
+                similarity_folded(&fa, &fb, &wa, &wb) >= min
+            );
         }
     }
 

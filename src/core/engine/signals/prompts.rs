@@ -232,9 +232,8 @@ impl Prompts {
                 words.len() >= t.s9_min_words as usize && p.words.len() >= t.s9_min_words as usize;
             (identical
                 || (long_enough
-                    && text::similarity_folded(folded, &p.folded, words, &p.words)
-                        >= t.s9_similarity))
-                .then_some((p.line, ago))
+                    && text::similar_at_least(folded, &p.folded, words, &p.words, t.s9_similarity)))
+            .then_some((p.line, ago))
         })
     }
 
