@@ -49,26 +49,7 @@ pub enum Merged {
 /// When the file is not valid TOML, or its `notify` is not a list of strings (nothing is changed
 /// then).
 pub fn merge_notify(original: &str, me: &str) -> Result<Merged, String> {
-    let mut doc: DocumentMut = original
-        .parse()
-        .map_err(|e| format!("not valid TOML: {e}"))?;
-    let existing: Option<Vec<String>> = match doc.get("notify") {
-        None => None,
-        Some(item) => {
-            let arr = item
-                .as_array()
-                .ok_or("`notify` is not a list of strings; fix it first")?;
-            let mut v = Vec::new();
-            for x in arr {
-                v.push(
-                    x.as_str()
-                        .ok_or("`notify` is not a list of strings; fix it first")?
-                        .to_owned(),
-                );
-            }
-            Some(v)
-        }
-    };
+    let (mut doc, existing) = read_notify(original)?;
     let ours = own_notify(me);
     let ours_tail = &ours[1..];
     if let Some(old) = &existing
@@ -79,15 +60,39 @@ pub fn merge_notify(original: &str, me: &str) -> Result<Merged, String> {
         return Ok(Merged::AlreadyPresent);
     }
     let kept = existing.filter(|v| !v.is_empty());
-    let mut arr = Array::new();
-    for a in ours.iter().chain(kept.iter().flatten()) {
-        arr.push(a.as_str());
-    }
-    doc.insert("notify", Item::Value(Value::Array(arr)));
+    set_notify(&mut doc, ours.iter().chain(kept.iter().flatten()));
     Ok(Merged::Added {
         text: doc.to_string(),
         kept,
     })
+}
+
+/// The parsed file and its `notify` list, when it has one.
+fn read_notify(original: &str) -> Result<(DocumentMut, Option<Vec<String>>), String> {
+    const NOT_A_LIST: &str = "`notify` is not a list of strings; fix it first";
+    let doc: DocumentMut = original
+        .parse()
+        .map_err(|e| format!("not valid TOML: {e}"))?;
+    let notify = match doc.get("notify") {
+        None => None,
+        Some(item) => Some(
+            item.as_array()
+                .ok_or(NOT_A_LIST)?
+                .iter()
+                .map(|x| x.as_str().map(str::to_owned).ok_or(NOT_A_LIST))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    Ok((doc, notify))
+}
+
+/// Sets the top-level `notify` to `args`.
+fn set_notify<'a>(doc: &mut DocumentMut, args: impl IntoIterator<Item = &'a String>) {
+    let mut arr = Array::new();
+    for a in args {
+        arr.push(a.as_str());
+    }
+    doc.insert("notify", Item::Value(Value::Array(arr)));
 }
 
 /// What [`unmerge_notify`] left: the new file's text, and the program put back as `notify`.
@@ -104,23 +109,10 @@ pub struct Unmerged {
 /// # Errors
 /// When the file is not valid TOML, or its `notify` is not a list of strings.
 pub fn unmerge_notify(original: &str) -> Result<Option<Unmerged>, String> {
-    let mut doc: DocumentMut = original
-        .parse()
-        .map_err(|e| format!("not valid TOML: {e}"))?;
-    let Some(item) = doc.get("notify") else {
+    let (mut doc, existing) = read_notify(original)?;
+    let Some(v) = existing else {
         return Ok(None);
     };
-    let arr = item
-        .as_array()
-        .ok_or("`notify` is not a list of strings; fix it first")?;
-    let mut v = Vec::new();
-    for x in arr {
-        v.push(
-            x.as_str()
-                .ok_or("`notify` is not a list of strings; fix it first")?
-                .to_owned(),
-        );
-    }
     let tail = &own_notify("")[1..];
     let ours = v.len() > tail.len()
         && v[1..=tail.len()] == *tail
@@ -136,11 +128,7 @@ pub fn unmerge_notify(original: &str) -> Result<Option<Unmerged>, String> {
             restored: None,
         }));
     }
-    let mut arr = Array::new();
-    for a in &kept {
-        arr.push(a.as_str());
-    }
-    doc.insert("notify", Item::Value(Value::Array(arr)));
+    set_notify(&mut doc, &kept);
     Ok(Some(Unmerged {
         text: doc.to_string(),
         restored: Some(kept),
