@@ -1,8 +1,10 @@
 //! Scores the coach against hand labels:
-//! `cargo run --release --example coach_eval -- [--labels PATH] [--corpus DIR] [--now TIME] [--config PATH] [--json]`
+//! `cargo run --release --example coach_eval -- [--labels PATH] [--corpus DIR] [--now TIME] [--config PATH] [--score-cmd PROGRAM] [--json]`
 //!
 //! Every labelled session is read as `ringside score --json` reads it (the same library calls,
-//! sub-agent files included, evaluated at `--now`, default the clock), and its nudges are scored
+//! sub-agent files included, evaluated at `--now`, default the clock), or, with `--score-cmd`,
+//! by running `PROGRAM score --json --now TIME FILE` (another build of ringside: how a change is
+//! scored before and after), and its nudges are scored
 //! with the definitions of the shared coaching README: per stall label timely / late / missed,
 //! the nudges inside quiet stretches, and the totals against the targets. Exits 1 when a target
 //! is missed, 2 on bad input.
@@ -32,6 +34,10 @@ struct Args {
     /// Coaching rules from this config file (default: the built-in defaults).
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Score what this program's `score --json --now TIME FILE` says (another ringside build)
+    /// instead of this build's library.
+    #[arg(long, value_name = "PROGRAM")]
+    score_cmd: Option<PathBuf>,
     /// Print JSON: {"sessions": [...], "totals": {...}}.
     #[arg(long)]
     json: bool,
@@ -46,6 +52,50 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The nudges (`session.nudges`) and firings (`turns[].signals`) `program score --json` gives.
+fn from_program(
+    program: &std::path::Path,
+    file: &std::path::Path,
+    now: Millis,
+) -> Result<(Vec<eval::NudgeAt>, Vec<eval::NudgeAt>), String> {
+    let out = std::process::Command::new(program)
+        .args(["score", "--json", "--now", &now.to_string()])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} score {}: {}",
+            program.display(),
+            file.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("{}: score --json is not JSON: {e}", file.display()))?;
+    let at = |x: &serde_json::Value, key: &str| {
+        Some(eval::NudgeAt::new(
+            ringside::core::LineNo(x["at_line"].as_u64()?),
+            x[key].as_str()?,
+        ))
+    };
+    let nudges = v["session"]["nudges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| at(n, "signal"))
+        .collect();
+    let firings = v["turns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["signals"].as_array())
+        .flatten()
+        .filter_map(|f| at(f, "id"))
+        .collect();
+    Ok((nudges, firings))
 }
 
 fn run(args: &Args) -> Result<bool, String> {
@@ -71,7 +121,17 @@ fn run(args: &Args) -> Result<bool, String> {
         ),
         None => Rules::shared_default(),
     };
-    let scores = run_eval::run(&labels, &corpus, &rules, now)?;
+    let scores = match &args.score_cmd {
+        Some(program) => labels
+            .sessions
+            .iter()
+            .map(|s| {
+                let (nudges, firings) = from_program(program, &corpus.join(&s.file), now)?;
+                Ok(eval::score_session(s, &nudges, &firings))
+            })
+            .collect::<Result<Vec<_>, String>>()?,
+        None => run_eval::run(&labels, &corpus, &rules, now)?,
+    };
     let totals = eval::totals(&scores, Targets::default());
     if args.json {
         let json = serde_json::json!({"sessions": scores, "totals": totals});
