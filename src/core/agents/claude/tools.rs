@@ -2,17 +2,15 @@
 //! changed. Inputs are parsed lazily from `&RawValue`, only for the tools whose fields a rule uses.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::super::common::one_line;
+use super::super::common::{bare_action, one_line};
 use super::record::LStr;
 use crate::core::checks::{self, Bypass};
 use crate::core::event::{Action, EditInfo, Tool, ToolResult};
 use crate::core::hash::{Fnv, hash_words};
-use crate::core::sanitize::prefix;
 
 /// The input fields any tool we score may have. Unused ones stay `None`; big ones are raw.
 #[derive(Debug, Default, Deserialize)]
@@ -86,19 +84,7 @@ pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
     let parsed: Input<'_> = input
         .and_then(|i| serde_json::from_str(i.get()).ok())
         .unwrap_or_default();
-    let mut a = Action {
-        id,
-        name: Arc::from(prefix(name, 100)),
-        tool,
-        target: String::new(),
-        sig: 0,
-        check: None,
-        read_only: matches!(tool, Tool::Read | Tool::Search | Tool::Web),
-        polling: false,
-        ships: false,
-        bypass: None,
-        edit: None,
-    };
+    let mut a = bare_action(id, name, tool);
     let mut sig = Fnv::default();
     sig.write(name.as_bytes()).byte(0);
     match (tool, name) {
