@@ -38,16 +38,14 @@ pub fn summarize(
 ) -> Result<SessionSummary, ReadError> {
     let mut r = SessionReader::open(f, rules.clone()).read()?;
     r.engine.tick(now, &r.session);
-    let mut s = SessionSummary::new(
+    Ok(SessionSummary::new(
         &f.path.display().to_string(),
         r.bytes,
         &r.session,
         &r.engine,
         &r.stats,
         now,
-    );
-    s.format = f.format;
-    Ok(s)
+    ))
 }
 
 /// Summaries of `files`: cached where current, else read. `progress` is called with each
