@@ -82,43 +82,45 @@ fn filler(rng: &mut Rng, n: usize) -> String {
     s.replace('\n', "\\n")
 }
 
-/// Writes about `target` bytes of rollout to `w`.
-pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<CodexTruth> {
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let mut truth = CodexTruth::default();
-    let mut t: i64 = 1_771_000_000_000;
-    let line = |w: &mut dyn Write,
-                truth: &mut CodexTruth,
-                t: &mut i64,
-                kind: &str,
-                payload: &str|
-     -> io::Result<()> {
-        *t += 700;
+/// A rollout being written: each line stamped 700 ms after the one before, counted in `truth`.
+struct Rollout<W> {
+    w: W,
+    truth: CodexTruth,
+    t: i64,
+}
+
+impl<W: Write> Rollout<W> {
+    fn line(&mut self, kind: &str, payload: &str) -> io::Result<()> {
+        self.t += 700;
         let l = format!(
             "{{\"timestamp\":\"{}\",\"type\":\"{kind}\",\"payload\":{payload}}}\n",
-            ringside::core::Millis(*t)
+            ringside::core::Millis(self.t)
         );
-        truth.bytes += l.len() as u64;
-        truth.lines += 1;
-        w.write_all(l.as_bytes())
+        self.truth.bytes += l.len() as u64;
+        self.truth.lines += 1;
+        self.w.write_all(l.as_bytes())
+    }
+}
+
+/// Writes about `target` bytes of rollout to `w`.
+pub fn write_rollout(w: impl Write, target: u64, seed: u64) -> io::Result<CodexTruth> {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut r = Rollout {
+        w,
+        truth: CodexTruth::default(),
+        t: 1_771_000_000_000,
     };
     let instructions = filler(&mut rng, 12_000);
-    line(
-        &mut w,
-        &mut truth,
-        &mut t,
+    r.line(
         "session_meta",
         &format!(
             "{{\"id\":\"019c8a59-e9dd-71f0-9ae3-4079fe9726a9\",\"timestamp\":\"2026-02-13T16:26:40.000Z\",\"cwd\":\"/home/dev/app\",\"originator\":\"codex_cli_rs\",\"cli_version\":\"0.128.0\",\"source\":\"cli\",\"base_instructions\":{{\"text\":\"{instructions}\"}},\"git\":{{\"branch\":\"main\"}}}}"
         ),
     )?;
     let (mut total, mut out, mut call) = (0u64, 0u64, 0u64);
-    while truth.bytes < target {
-        truth.prompts += 1;
-        line(
-            &mut w,
-            &mut truth,
-            &mut t,
+    while r.truth.bytes < target {
+        r.truth.prompts += 1;
+        r.line(
             "event_msg",
             "{\"type\":\"task_started\",\"turn_id\":\"t\",\"model_context_window\":258400}",
         )?;
@@ -126,70 +128,49 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
             let n = 60 + rng.below(400) as usize;
             filler(&mut rng, n)
         };
-        line(
-            &mut w,
-            &mut truth,
-            &mut t,
+        r.line(
             "response_item",
             &format!(
                 "{{\"type\":\"message\",\"role\":\"user\",\"content\":[{{\"type\":\"input_text\",\"text\":\"{prompt}\"}}]}}"
             ),
         )?;
-        line(
-            &mut w,
-            &mut truth,
-            &mut t,
+        r.line(
             "event_msg",
             &format!("{{\"type\":\"user_message\",\"message\":\"{prompt}\",\"images\":[]}}"),
         )?;
         let steps = 2 + rng.below(14);
         for _ in 0..steps {
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "turn_context",
                 "{\"turn_id\":\"t\",\"cwd\":\"/home/dev/app\",\"approval_policy\":\"on-request\",\"sandbox_policy\":{\"type\":\"workspace-write\",\"network_access\":false},\"model\":\"gpt-5.3-codex\",\"effort\":\"medium\",\"summary\":\"auto\"}",
             )?;
             let enc = "A".repeat(600 + rng.below(3000) as usize);
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "response_item",
                 &format!(
                     "{{\"type\":\"reasoning\",\"summary\":[{{\"type\":\"summary_text\",\"text\":\"Looking at the parser\"}}],\"content\":null,\"encrypted_content\":\"{enc}\"}}"
                 ),
             )?;
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "event_msg",
                 "{\"type\":\"agent_reasoning\",\"text\":\"Looking at the parser\"}",
             )?;
             total += 8000 + rng.below(20_000);
             out += 50 + rng.below(500);
-            truth.model_calls += 1;
+            r.truth.model_calls += 1;
             let usage = format!(
                 "{{\"input_tokens\":{total},\"cached_input_tokens\":{},\"output_tokens\":{out},\"reasoning_output_tokens\":10,\"total_tokens\":{}}}",
                 total / 2,
                 total + out
             );
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "event_msg",
                 &format!(
                     "{{\"type\":\"token_count\",\"info\":{{\"total_token_usage\":{usage},\"last_token_usage\":{{\"input_tokens\":20000,\"cached_input_tokens\":9000,\"output_tokens\":200,\"reasoning_output_tokens\":10,\"total_tokens\":20200}},\"model_context_window\":258400}},\"rate_limits\":{{\"primary\":{{\"used_percent\":8,\"window_minutes\":300,\"resets_at\":1771864834}}}}}}"
                 ),
             )?;
             // The same totals again, as Codex writes them after a turn_context.
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "event_msg",
                 &format!(
                     "{{\"type\":\"token_count\",\"info\":{{\"total_token_usage\":{usage},\"last_token_usage\":null,\"model_context_window\":258400}},\"rate_limits\":null}}"
@@ -199,17 +180,11 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
                 let n = 80 + rng.below(300) as usize;
                 filler(&mut rng, n)
             };
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "event_msg",
                 &format!("{{\"type\":\"agent_message\",\"message\":\"{say}\"}}"),
             )?;
-            line(
-                &mut w,
-                &mut truth,
-                &mut t,
+            r.line(
                 "response_item",
                 &format!(
                     "{{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{{\"type\":\"output_text\",\"text\":\"{say}\"}}],\"phase\":\"commentary\"}}"
@@ -218,7 +193,7 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
             let calls = 1 + rng.below(4);
             for _ in 0..calls {
                 call += 1;
-                truth.tool_calls += 1;
+                r.truth.tool_calls += 1;
                 match rng.below(10) {
                     0 => {
                         let patch = format!(
@@ -227,19 +202,13 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
                             filler(&mut rng, 40),
                             filler(&mut rng, 60)
                         );
-                        line(
-                            &mut w,
-                            &mut truth,
-                            &mut t,
+                        r.line(
                             "response_item",
                             &format!(
                                 "{{\"type\":\"custom_tool_call\",\"status\":\"completed\",\"call_id\":\"call_{call}\",\"name\":\"apply_patch\",\"input\":\"{patch}\"}}"
                             ),
                         )?;
-                        line(
-                            &mut w,
-                            &mut truth,
-                            &mut t,
+                        r.line(
                             "response_item",
                             &format!(
                                 "{{\"type\":\"custom_tool_call_output\",\"call_id\":\"call_{call}\",\"output\":\"Exit code: 0\\nWall time: 0.1 seconds\\nOutput:\\nSuccess. Updated the following files:\\nM src/lib.rs\\n\"}}"
@@ -247,10 +216,7 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
                         )?;
                     }
                     1 => {
-                        line(
-                            &mut w,
-                            &mut truth,
-                            &mut t,
+                        r.line(
                             "response_item",
                             "{\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"rust parser empty input\"}}",
                         )?;
@@ -260,10 +226,7 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
                         let args = format!(
                             "{{\\\"cmd\\\":\\\"{cmd}\\\",\\\"workdir\\\":\\\"/home/dev/app\\\"}}"
                         );
-                        line(
-                            &mut w,
-                            &mut truth,
-                            &mut t,
+                        r.line(
                             "response_item",
                             &format!(
                                 "{{\"type\":\"function_call\",\"name\":\"exec_command\",\"arguments\":\"{args}\",\"call_id\":\"call_{call}\"}}"
@@ -274,10 +237,7 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
                             let n = 100 + rng.below(6000) as usize;
                             filler(&mut rng, n)
                         };
-                        line(
-                            &mut w,
-                            &mut truth,
-                            &mut t,
+                        r.line(
                             "response_item",
                             &format!(
                                 "{{\"type\":\"function_call_output\",\"call_id\":\"call_{call}\",\"output\":\"Chunk ID: c{call}\\nWall time: 0.4 seconds\\nProcess exited with code {code}\\nOriginal token count: 120\\nOutput:\\n{body}\"}}"
@@ -287,14 +247,11 @@ pub fn write_rollout(mut w: impl Write, target: u64, seed: u64) -> io::Result<Co
                 }
             }
         }
-        line(
-            &mut w,
-            &mut truth,
-            &mut t,
+        r.line(
             "event_msg",
             "{\"type\":\"task_complete\",\"turn_id\":\"t\",\"last_agent_message\":null}",
         )?;
     }
-    w.flush()?;
-    Ok(truth)
+    r.w.flush()?;
+    Ok(r.truth)
 }
