@@ -341,6 +341,8 @@ fn prefilters_never_change_a_result_on_the_corpus() {
             unfiltered::content_words(s),
             "{s:?}"
         );
+        assert_eq!(text::human_text(s), unfiltered::human_text(s), "{s:?}");
+        assert_eq!(text::word_count(s), s.split_whitespace().count(), "{s:?}");
     }
     // Both answers occur, and text a word test cannot rule out is there too.
     assert!(hits > 100 && hits < strings.len() * 8, "{hits}");

@@ -1,7 +1,9 @@
 //! Reading what people and agents wrote: corrections, frustration, vague prompts, anchors,
 //! near-duplicates, apologies and completion claims. Lexicons come from the config.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -108,9 +110,17 @@ impl Lexicons {
             return true;
         }
         let (mut letters, mut upper) = (0usize, 0usize);
-        for c in typed.chars().filter(|c| c.is_alphabetic()) {
-            letters += 1;
-            upper += usize::from(c.is_uppercase());
+        if typed.is_ascii() {
+            // ASCII letters are alphabetic, and the uppercase ones uppercase, as `char` says.
+            for c in typed.bytes().filter(u8::is_ascii_alphabetic) {
+                letters += 1;
+                upper += usize::from(c.is_ascii_uppercase());
+            }
+        } else {
+            for c in typed.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                upper += usize::from(c.is_uppercase());
+            }
         }
         let shouting = letters >= 12 && upper * 2 > letters;
         shouting || three_bangs(typed)
@@ -185,18 +195,48 @@ static QUESTION_START: LazyLock<Regex> = LazyLock::new(|| {
 /// Text the human typed: code fences and pasted-looking lines (indented, quoted, log-like) out.
 #[must_use]
 pub fn human_text(prompt: &str) -> String {
-    let no_fences = if prompt.contains("```") {
-        FENCE.replace_all(prompt, " ")
-    } else {
-        prompt.into()
+    let no_fences = strip_fences(prompt);
+    let mut out = String::with_capacity(no_fences.len());
+    // The kept lines joined with `\n`: each with its `\n`, less the last one.
+    for l in no_fences.lines().filter(|l| !pasted_line(l)) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
+/// A line that looks pasted rather than typed: indented, tabbed or quoted.
+fn pasted_line(l: &str) -> bool {
+    l.starts_with("    ") || l.starts_with('\t') || l.trim_start().starts_with('>')
+}
+
+/// `text` with each code fence replaced by one space: from three backticks to the next three (or
+/// to the end of the text), which is what [`FENCE`] matches (`unfiltered::strip_fences` is that
+/// regex, and tests hold the two equal). Borrowed when there is no fence.
+fn strip_fences(text: &str) -> Cow<'_, str> {
+    const TICKS: &[u8] = b"```";
+    let b = text.as_bytes();
+    let Some(mut start) = memchr::memmem::find(b, TICKS) else {
+        return Cow::Borrowed(text);
     };
-    no_fences
-        .lines()
-        .filter(|l| {
-            !(l.starts_with("    ") || l.starts_with('\t') || l.trim_start().starts_with('>'))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    let mut kept = 0;
+    loop {
+        out.push_str(&text[kept..start]);
+        out.push(' ');
+        let body = start + TICKS.len();
+        kept = match memchr::memmem::find(&b[body..], TICKS) {
+            Some(k) => body + k + TICKS.len(),
+            None => b.len(),
+        };
+        match memchr::memmem::find(&b[kept..], TICKS) {
+            Some(k) => start = kept + k,
+            None => break,
+        }
+    }
+    out.push_str(&text[kept..]);
+    Cow::Owned(out)
 }
 
 fn first_clause(text: &str) -> String {
@@ -216,17 +256,32 @@ fn prefix_chars(s: &str, max: usize) -> &str {
 #[must_use]
 pub fn word_count(text: &str) -> usize {
     let b = text.as_bytes();
-    // Every Unicode whitespace character outside ASCII starts with one of these bytes (U+0085
-    // and U+00A0: C2; U+1680: E1; U+2000-U+205F: E2; U+3000: E3). Text without them (nearly all
-    // agent text) is counted over bytes: a word starts at a non-space byte after a space, and
-    // the bytes of other multi-byte characters are simply not spaces.
-    if memchr::memchr3(0xC2, 0xE1, 0xE2, b).is_some() || memchr::memchr(0xE3, b).is_some() {
+    // Text without a Unicode space outside ASCII (nearly all text) is counted over bytes: a word
+    // starts at a non-space byte after a space, and the bytes of other multi-byte characters
+    // (dashes, arrows, box drawing, CJK) are simply not spaces.
+    if has_unicode_space(b) {
         return text.split_whitespace().count();
     }
     // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r.
     let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
     usize::from(b.first().is_some_and(|&c| !space(c)))
         + b.windows(2).filter(|w| space(w[0]) && !space(w[1])).count()
+}
+
+/// Whether UTF-8 text holds a whitespace character outside ASCII: U+0085 and U+00A0 (`C2 85`,
+/// `C2 A0`), U+1680 (`E1 9A 80`), U+2000-U+200A, U+2028, U+2029 and U+202F (`E2 80 xx`), U+205F
+/// (`E2 81 9F`) and U+3000 (`E3 80 80`): the `White_Space` characters `char::is_whitespace`
+/// knows beyond ASCII. `C2`, `E1`, `E2` and `E3` only ever start a character.
+fn has_unicode_space(b: &[u8]) -> bool {
+    memchr::memchr3_iter(0xC2, 0xE1, 0xE2, b).any(|i| {
+        matches!(
+            (b[i], b.get(i + 1), b.get(i + 2)),
+            (0xC2, Some(0x85 | 0xA0), _)
+                | (0xE1, Some(0x9A), Some(0x80))
+                | (0xE2, Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                | (0xE2, Some(0x81), Some(0x9F))
+        )
+    }) || memchr::memmem::find(b, "\u{3000}".as_bytes()).is_some()
 }
 
 /// A text looked at once for the cheap byte tests that rule patterns out before they run (and
@@ -380,7 +435,33 @@ fn may_start_question(t: &str) -> bool {
 
 /// The set [`content_words`] gives: each word by its hash (a prompt's words are compared, never
 /// shown; hashes keep a long pasted prompt from costing an allocation per word).
-pub type Words = HashSet<u64>;
+pub type Words = HashSet<u64, BuildHasherDefault<WordHasher>>;
+
+/// The hasher of [`Words`]: its keys are hashes already, so it only spreads one (FNV-1a's low
+/// bits, which the set's buckets use, are its weakest) instead of hashing it again with SipHash.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys come here; anything else is folded in whole.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+
+    fn finish(&self) -> u64 {
+        // The finaliser of splitmix64: every bit of the key reaches the low bits.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
 
 fn word_key(w: &str) -> u64 {
     crate::core::hash::hash(w.as_bytes())
@@ -389,14 +470,32 @@ fn word_key(w: &str) -> u64 {
 /// Content words, lowercased, stop words and code fences out.
 #[must_use]
 pub fn content_words(prompt: &str) -> Words {
-    // The fence regex only where there is a fence: most prompts have none, and it runs for every
-    // prompt of every session the review reads.
-    let text = if prompt.contains("```") {
-        FENCE.replace_all(prompt, " ").to_lowercase()
-    } else {
-        prompt.to_lowercase()
-    };
+    let text = strip_fences(prompt);
     let keep = |w: &&str| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric));
+    if text.is_ascii() {
+        // ASCII text lowercases byte for byte: each word is lowercased on its own (most need
+        // nothing), not the whole text copied. Every prompt of every session comes here.
+        let mut lower = String::new();
+        let mut words = Words::default();
+        for w in text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+        {
+            let w = if w.bytes().any(|c| c.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+                lower.as_str()
+            } else {
+                w
+            };
+            if keep(&w) {
+                words.insert(word_key(w));
+            }
+        }
+        return words;
+    }
+    let text = text.to_lowercase();
     if text.is_ascii() {
         // [`WORD`]'s runs of letters, digits and `_`, which in ASCII text are these bytes.
         return text
@@ -451,6 +550,19 @@ pub mod unfiltered {
         t.ends_with('?') || QUESTION_START.is_match(t)
     }
 
+    /// [`super::human_text`], with [`FENCE`] and the lines collected and joined.
+    #[must_use]
+    pub fn human_text(prompt: &str) -> String {
+        FENCE
+            .replace_all(prompt, " ")
+            .lines()
+            .filter(|l| {
+                !(l.starts_with("    ") || l.starts_with('\t') || l.trim_start().starts_with('>'))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// [`super::content_words`].
     #[must_use]
     pub fn content_words(prompt: &str) -> super::Words {
@@ -503,6 +615,22 @@ pub fn similarity(a: &str, b: &str, wa: &Words, wb: &Words) -> f64 {
 pub fn fold(s: &str) -> String {
     let head = crate::core::sanitize::prefix(s, 2000);
     let mut out = String::with_capacity(head.len());
+    if head.is_ascii() {
+        // The same over bytes: ASCII whitespace is space and `\t` to `\r`.
+        let mut gap = false;
+        for &c in head.as_bytes() {
+            if matches!(c, b' ' | b'\t'..=b'\r') {
+                gap = !out.is_empty();
+                continue;
+            }
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(char::from(c.to_ascii_lowercase()));
+        }
+        return out;
+    }
     for w in head.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -615,7 +743,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn word_count_agrees_on_any_text(
-            t in "[ a-z\t\n\r\x0b\x0c.\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}é日🦀—]{0,40}"
+            t in "[ a-z\t\n\r\x0b\x0c.\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}é日🦀—\u{2500}\u{2192}\u{180e}\u{1681}\u{2030}\u{205e}\u{3001}\u{86}\u{a1}\u{200b}]{0,40}"
         ) {
             proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
         }
@@ -624,7 +752,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fold_is_the_joined_lowercased_words(
-            t in "[ a-zA-Z\t\n\u{a0}\u{3000}ΣσςÉé日]{0,60}"
+            t in "[ a-zA-Z0-9_\t\n\r\x0b\x0c\u{a0}\u{3000}ΣσςÉé日]{0,60}"
         ) {
             let old = crate::core::sanitize::prefix(&t, 2000)
                 .split_whitespace()
@@ -753,6 +881,7 @@ mod tests {
             unfiltered::content_words(t),
             "content_words {t:?}"
         );
+        assert_eq!(human_text(t), unfiltered::human_text(t), "human_text {t:?}");
     }
 
     #[test]
@@ -787,6 +916,11 @@ mod tests {
             "\"a quoted string here\"",
             "```\nfence",
             "before ```rust\nlet x = 1;\n``` after",
+            "a ``` b ``` c ``` d",
+            "````\n````",
+            "``````",
+            "x ```` y",
+            "```",
             "Ünïcödé wörds and ASCII_words 12",
         ];
         // Whether or not these match (the regex crate does not fold the Kelvin sign to `k`; ASCII word boundaries
@@ -810,6 +944,7 @@ mod tests {
             "`",
             "``",
             "nothing here at all",
+            "  > quoted\n    indented\n\ttabbed\r\nkept\r\n\n",
         ];
         for t in hits.iter().chain(&misses) {
             assert_prefilters_agree(t);
@@ -825,10 +960,20 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn prefilters_never_change_a_result(
-            t in "(error|ERROR|Exception|trac\u{212a}|traceback|ſegfault|panicked|Failed|undefined|null|pointer|stack trace|line |LINE |expected|instead|but |BUT |got|should |be|return|actual|when |only|must|acceptance|what|Why|how|explain|can you |tell|is there|does|do |describe|summari|\\\"|`|\\(\\)|_|/|\\.|!|\\?!|\\?|[0-9]|٣|é|É|ü|日|[a-z]|[A-Z]|[ \t\n]|:|-|\u{a0}){0,14}"
+            t in "(error|ERROR|Exception|trac\u{212a}|traceback|ſegfault|panicked|Failed|undefined|null|pointer|stack trace|line |LINE |expected|instead|but |BUT |got|should |be|return|actual|when |only|must|acceptance|what|Why|how|explain|can you |tell|is there|does|do |describe|summari|\\\"|`|\\(\\)|_|/|\\.|!|\\?!|\\?|[0-9]|٣|é|É|ü|日|[a-z]|[A-Z]|[ \t\n]|:|-|\u{a0}|```|> |    |\r\n){0,14}"
         ) {
             assert_prefilters_agree(&t);
         }
+    }
+
+    #[test]
+    fn shouting_is_counted_alike_in_ascii_and_other_text() {
+        let l = lex();
+        assert!(l.frustration_in("FIX THIS NOW PLEASE IT IS BROKEN"));
+        assert!(l.frustration_in("ÜBER DAS SYSTEM SCHREIBEN BITTE"));
+        assert!(!l.frustration_in("Fix this now please, it is Broken"));
+        assert!(!l.frustration_in("Über das System schreiben, bitte"));
+        assert!(!l.frustration_in("FIX IT"), "too short to be shouting");
     }
 
     #[test]
