@@ -1,5 +1,6 @@
 //! Profiling helper: reads one transcript through the full pipeline N times.
-//! `cargo run --release --example profile_read -- FILE [N]`
+//! `cargo run --release --example profile_read -- FILE [N]`; `MODE=parse` reads only, `MODE=model`
+//! also builds the session model, anything else runs the whole pipeline.
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: profile_read FILE [N]");
@@ -20,6 +21,23 @@ fn main() {
                 });
             }
             std::hint::black_box(p.stats.lines);
+        } else if mode == "model" {
+            let mut p = ringside::core::agents::claude::Parser::new();
+            let mut b = ringside::core::session::Builder::new(None);
+            let mut asm = ringside::core::lines::LineAssembler::default();
+            let mut ev = Vec::new();
+            for c in bytes.chunks(1 << 20) {
+                asm.feed(c, |l| {
+                    if let ringside::core::lines::Line::Complete { no, bytes } = l {
+                        p.parse_line(no, bytes, &mut ev);
+                        for e in &ev {
+                            b.push(e);
+                        }
+                        ev.clear();
+                    }
+                });
+            }
+            std::hint::black_box(b.session().turns.len());
         } else {
             let mut p = ringside::core::pipeline::Pipeline::new(None);
             for c in bytes.chunks(1 << 20) {
