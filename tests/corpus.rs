@@ -323,6 +323,11 @@ fn prefilters_never_change_a_result_on_the_corpus() {
     let strings = corpus_strings(&corpus);
     assert!(strings.len() > 1000, "{}", strings.len());
     let (mut hits, mut non_ascii) = (0, 0);
+    let defaults = ringside::core::config::Lexicon::default();
+    let (full, lean) = (
+        text::Lexicons::new(&defaults),
+        text::Lexicons::one_call(&defaults),
+    );
     for s in &strings {
         for (name, filtered, all) in unfiltered::each(s) {
             assert_eq!(filtered, all, "{name} on {s:?}");
@@ -342,6 +347,7 @@ fn prefilters_never_change_a_result_on_the_corpus() {
             "{s:?}"
         );
         assert_eq!(text::human_text(s), unfiltered::human_text(s), "{s:?}");
+        assert_eq!(full.every_answer(s), lean.every_answer(s), "{s:?}");
         assert_eq!(text::word_count(s), s.split_whitespace().count(), "{s:?}");
     }
     // Both answers occur, and text a word test cannot rule out is there too.

@@ -15,6 +15,7 @@ use std::time::Duration;
 use crate::cli::Global;
 use ringside::core::Millis;
 use ringside::core::agents::Format;
+use ringside::core::config::Config;
 use ringside::core::engine::{Engine, Rules};
 use ringside::core::pipeline::Pipeline;
 use ringside::core::view::View;
@@ -170,14 +171,14 @@ pub fn init_log() {
     super::log::init_quiet(settings::dirs().as_ref().map(|d| d.data.as_path()));
 }
 
-/// The rules, and the complaint when the config file is bad (then the defaults are used).
+/// The rules, and the complaint when the config file is bad (then the defaults are used). Built
+/// for one call ([`Rules::for_one_call`]): every caller reads a few new lines and exits.
 pub fn rules(global: &Global) -> (Arc<Rules>, Option<settings::SettingsError>) {
     match settings::load::<Keys>(global.config.as_deref()) {
-        Ok(l) if l.path.is_none() => (Rules::shared_default(), None),
-        Ok(l) => (Rules::new(l.config), None),
+        Ok(l) => (Rules::for_one_call(l.config), None),
         Err(e) => {
             tracing::warn!("{e}; using the defaults");
-            (Rules::shared_default(), Some(e))
+            (Rules::for_one_call(Config::default()), Some(e))
         }
     }
 }

@@ -68,6 +68,15 @@ impl Rules {
 }
 
 impl Rules {
+    /// [`Rules::new`] for a process that reads a few lines and exits (the status line, a hook):
+    /// the same answers, with word lists that build faster and search long texts slower (see
+    /// [`text::Lexicons::one_call`]).
+    #[must_use]
+    pub fn for_one_call(config: Config) -> Arc<Self> {
+        let lex = Lexicons::one_call(&config.lexicon);
+        Arc::new(Self { config, lex })
+    }
+
     /// The default rules, compiled once per process and shared: building the lexicons costs
     /// milliseconds, and most runs (every sub-agent file, every session in a review) use them.
     #[must_use]

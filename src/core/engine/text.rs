@@ -29,21 +29,34 @@ pub struct Lexicons {
 /// DFA. A list that needs Unicode falls back to it. Lazy because the status line is a new
 /// process per call: a call that reads a few lines without a prompt never pays for the lists it
 /// does not consult.
+///
+/// A process that reads a few lines and exits (the status line, the hook: [`Lexicons::one_call`])
+/// builds them without the literal prefilter the regex crate extracts: finding those literals
+/// under case folding is most of the building, and it pays off only on many long texts. Either
+/// way a list matches the same texts (the same engine, the same syntax; a test compares them).
 #[derive(Debug, Clone)]
 struct Lex {
     pattern: String,
-    re: std::sync::OnceLock<BytesRegex>,
+    lean: bool,
+    re: std::sync::OnceLock<Matcher>,
+}
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    Full(BytesRegex),
+    Lean(regex_automata::meta::Regex),
 }
 
 impl Lex {
     fn is_match(&self, text: &str) -> bool {
-        self.re
-            .get_or_init(|| build(&self.pattern))
-            .is_match(text.as_bytes())
+        match self.re.get_or_init(|| build(&self.pattern, self.lean)) {
+            Matcher::Full(re) => re.is_match(text.as_bytes()),
+            Matcher::Lean(re) => re.is_match(text.as_bytes()),
+        }
     }
 }
 
-fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Lex {
+fn compile(list: &[String], anchored: Option<(&str, &str)>, lean: bool) -> Lex {
     let alternatives = if list.is_empty() {
         r"[^\s\S]".to_owned()
     } else {
@@ -52,37 +65,94 @@ fn compile(list: &[String], anchored: Option<(&str, &str)>) -> Lex {
     let (pre, post) = anchored.unwrap_or(("", ""));
     Lex {
         pattern: format!("{pre}(?:{alternatives}){post}"),
+        lean,
         re: std::sync::OnceLock::new(),
     }
 }
 
-fn build(pattern: &str) -> BytesRegex {
-    let build = |unicode: bool| {
-        RegexBuilder::new(pattern)
-            .case_insensitive(true)
-            .unicode(unicode)
-            .size_limit(1 << 22)
-            .build()
-    };
+/// The byte regex of a list: Unicode off where the list allows, else on.
+fn build(pattern: &str, lean: bool) -> Matcher {
+    const SIZE: usize = 1 << 22;
+    if lean {
+        use regex_automata::{meta, util::syntax};
+        let build = |unicode: bool| {
+            meta::Builder::new()
+                .configure(
+                    // What `RegexBuilder::size_limit` sets, and no prefilter.
+                    meta::Config::new()
+                        .nfa_size_limit(Some(SIZE))
+                        .onepass_size_limit(Some(SIZE))
+                        .utf8_empty(false)
+                        .auto_prefilter(false),
+                )
+                .syntax(
+                    syntax::Config::new()
+                        .case_insensitive(true)
+                        .unicode(unicode)
+                        .utf8(false),
+                )
+                .build(pattern)
+                .ok()
+        };
+        if let Some(re) = build(false).or_else(|| build(true)) {
+            return Matcher::Lean(re);
+        }
+    } else {
+        let build = |unicode: bool| {
+            RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .unicode(unicode)
+                .size_limit(SIZE)
+                .build()
+        };
+        if let Ok(re) = build(false).or_else(|_| build(true)) {
+            return Matcher::Full(re);
+        }
+    }
     // Lexicons were validated when the config loaded; a failure here falls back to "never".
-    build(false).or_else(|_| build(true)).unwrap_or_else(|_| {
-        BytesRegex::new(r"[^\s\S]").expect("the never-matching pattern compiles")
-    })
+    Matcher::Full(BytesRegex::new(r"[^\s\S]").expect("the never-matching pattern compiles"))
 }
 
 impl Lexicons {
     /// Compiles a config's lexicon.
     #[must_use]
     pub fn new(l: &Lexicon) -> Self {
+        Self::compiled(l, false)
+    }
+
+    /// [`Self::new`] for a process that reads a few lines and exits: each list is built when
+    /// first needed, without the literal prefilter (see [`Lex`]). The same answers.
+    #[must_use]
+    pub fn one_call(l: &Lexicon) -> Self {
+        Self::compiled(l, true)
+    }
+
+    fn compiled(l: &Lexicon, lean: bool) -> Self {
         Self {
-            correction: compile(&l.corrections, Some((r"^\W*", ""))),
-            frustration: compile(&l.frustration, None),
-            continuation: compile(&l.continuations, Some((r"^\W*", r"\W*$"))),
-            affirmation: compile(&l.affirmations, None),
-            apology: compile(&l.apologies, None),
-            completion: compile(&l.completion_claims, None),
-            verification: compile(&l.verification_asks, None),
+            correction: compile(&l.corrections, Some((r"^\W*", "")), lean),
+            frustration: compile(&l.frustration, None, lean),
+            continuation: compile(&l.continuations, Some((r"^\W*", r"\W*$")), lean),
+            affirmation: compile(&l.affirmations, None, lean),
+            apology: compile(&l.apologies, None, lean),
+            completion: compile(&l.completion_claims, None, lean),
+            verification: compile(&l.verification_asks, None, lean),
         }
+    }
+
+    /// Every list's answer on `text`, by name: what [`Self::one_call`] must never change (tests
+    /// compare the two builds). Not for use outside tests.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn every_answer(&self, text: &str) -> [(&'static str, bool); 7] {
+        [
+            ("correction", self.is_correction(text)),
+            ("frustration", self.is_frustrated(text)),
+            ("continuation", self.is_continuation(text)),
+            ("affirmation", self.is_affirmation(text)),
+            ("apology", self.is_apology(text)),
+            ("completion", self.claims_done(text)),
+            ("verification", self.asks_verification(text)),
+        ]
     }
 
     /// The prompt's first clause corrects the agent ("no, …", "still broken", "you forgot …").
@@ -963,6 +1033,54 @@ mod tests {
             t in "(error|ERROR|Exception|trac\u{212a}|traceback|ſegfault|panicked|Failed|undefined|null|pointer|stack trace|line |LINE |expected|instead|but |BUT |got|should |be|return|actual|when |only|must|acceptance|what|Why|how|explain|can you |tell|is there|does|do |describe|summari|\\\"|`|\\(\\)|_|/|\\.|!|\\?!|\\?|[0-9]|٣|é|É|ü|日|[a-z]|[A-Z]|[ \t\n]|:|-|\u{a0}|```|> |    |\r\n){0,14}"
         ) {
             assert_prefilters_agree(&t);
+        }
+    }
+
+    #[test]
+    fn word_lists_built_for_one_call_answer_as_the_others() {
+        let (full, lean) = (lex(), Lexicons::one_call(&Lexicon::default()));
+        let texts = [
+            "no, only the API",
+            "No. The other file",
+            "it still doesn't work",
+            "the login page is still blank",
+            "WTF is this",
+            "ok",
+            "  Continue with the tests!",
+            "thanks, works now",
+            "You're absolutely right, I apologize.",
+            "All tests are passing and the bug is fixed.",
+            "did you actually run the tests?",
+            "run `cargo test` please",
+            "Ünïcödé: still broken",
+            "\u{212a}eep going",
+            "",
+            "a plain request to add a flag",
+        ];
+        let mut hits = 0;
+        for t in texts {
+            assert_eq!(full.every_answer(t), lean.every_answer(t), "{t:?}");
+            hits += full.every_answer(t).iter().filter(|(_, m)| *m).count();
+        }
+        assert!(hits >= 10, "the texts exercise the lists: {hits}");
+        // A list that needs Unicode, and one that does not compile, in both builds.
+        let odd = Lexicon {
+            frustration: vec![r"\p{Greek}+ again".into(), "(".into()],
+            ..Lexicon::default()
+        };
+        let (full, lean) = (Lexicons::new(&odd), Lexicons::one_call(&odd));
+        for t in ["λόγος again", "plain again", "("] {
+            assert_eq!(full.every_answer(t), lean.every_answer(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_lists_for_one_call_agree_on_any_text(
+            t in "(no|No|still|again|wrong|stop|you forgot|i said|wtf|useless|ok|yes|continue|go on|thanks|perfect|works|lgtm|i apologize|sorry|you're right|done|fixed|all tests pass|run the tests|did you run|show me the diff|prove it|the page|it|is|doesn't|work|[a-z]|[A-Z]|[ .,!?]|\u{212a}|é){0,12}"
+        ) {
+            let (full, lean) = (lex(), Lexicons::one_call(&Lexicon::default()));
+            proptest::prop_assert_eq!(full.every_answer(&t), lean.every_answer(&t));
         }
     }
 
