@@ -354,3 +354,24 @@ fn prefilters_never_change_a_result_on_the_corpus() {
     assert!(hits > 100 && hits < strings.len() * 8, "{hits}");
     assert!(non_ascii > 10, "{non_ascii}");
 }
+
+/// The review's byte tests before its set-up and verification patterns never change an answer:
+/// over every string in the corpus, each agrees with running its pattern.
+#[test]
+fn review_prefilters_never_change_a_result_on_the_corpus() {
+    use ringside::core::review::lenses::{self, unfiltered};
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let strings = corpus_strings(&corpus);
+    assert!(strings.len() > 1000, "{}", strings.len());
+    let mut hits = 0;
+    for s in &strings {
+        for (name, filtered, all) in unfiltered::each(s) {
+            assert_eq!(filtered, all, "{name} on {s:?}");
+            hits += usize::from(all);
+        }
+        assert_eq!(lenses::is_specific(s), unfiltered::is_specific(s), "{s:?}");
+    }
+    assert!(hits > 100 && hits < strings.len() * 5, "{hits}");
+}

@@ -37,6 +37,11 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// trimmed, and cut to `max_width` terminal columns with a trailing `…` when it was longer.
 #[must_use]
 pub fn one_line(s: &str, max_width: usize) -> String {
+    if s.len() <= max_width && is_plain_line(s.as_bytes()) {
+        // Printable ASCII with single spaces between words: nothing to clean or fold, and one
+        // column per byte, so it fits as it is (most paths, branches, models and prompts).
+        return s.to_owned();
+    }
     // Cleaning and folding work left to right, so a head of the text cleans and folds to the
     // start of what the whole does, but for its last character (a joiner the next character
     // decides on, or a word cut short). When that is wider than the line by more than any one
@@ -52,6 +57,15 @@ pub fn one_line(s: &str, max_width: usize) -> String {
     // A one-line excerpt never needs more than the head of a long text.
     let s = prefix(s, max_width.saturating_mul(4).saturating_add(64 * 1024));
     clip(&clean_folded(s), max_width)
+}
+
+/// Printable ASCII (no controls, no DEL), with no space at either end and none after another:
+/// text [`one_line`] leaves as it is.
+fn is_plain_line(b: &[u8]) -> bool {
+    b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter().all(|c| (b' '..=b'~').contains(c))
+        && memchr::memmem::find(b, b"  ").is_none()
 }
 
 /// `s` cleaned, with every whitespace run (newlines included) one space, trimmed.
@@ -332,6 +346,43 @@ mod tests {
             w in 0usize..40,
         ) {
             proptest::prop_assert_eq!(one_line(&t, w), one_line_whole(&t, w));
+        }
+
+        #[test]
+        fn one_line_of_plain_ascii_is_the_line_from_the_whole(
+            t in "([ -~]{0,12}|[ \t\n\r]{1,3}|\x7f|\x1b\\[1m|é){0,12}",
+            slack in 0usize..4,
+        ) {
+            // Widths around the text's length, where the plain path starts and stops.
+            let w = t.len().saturating_sub(slack);
+            proptest::prop_assert_eq!(one_line(&t, w), one_line_whole(&t, w));
+            proptest::prop_assert_eq!(one_line(&t, w + slack), one_line_whole(&t, w + slack));
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_kept_as_they_are() {
+        for t in [
+            "",
+            "a",
+            "fix the parser",
+            "/home/dev/projects/web",
+            "claude-sonnet-4-5",
+        ] {
+            assert!(is_plain_line(t.as_bytes()), "{t:?}");
+            assert_eq!(one_line(t, 100), t);
+        }
+        for t in [
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\x7f",
+            "é",
+            "a\x1b[1mb",
+        ] {
+            assert!(!is_plain_line(t.as_bytes()), "{t:?}");
         }
     }
 

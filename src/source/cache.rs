@@ -121,6 +121,12 @@ impl Cache {
         Self::default()
     }
 
+    /// Whether this cache is read and stored (not [`Self::disabled`]).
+    #[must_use]
+    pub fn enabled(&self) -> bool {
+        self.path.is_some()
+    }
+
     /// Loads the index in `cache_dir`, for these rules. A missing file is an empty cache;
     /// problems are logged and cost only the entries concerned.
     #[must_use]

@@ -136,6 +136,9 @@ pub struct SessionReader {
     agents: Vec<(Tailer, AgentFeed)>,
     listing: Listing,
     pipeline: Pipeline,
+    /// Read once and dropped ([`Self::read`]): the files' tailers are [`Tailer::read_once`].
+    #[serde(skip)]
+    once: bool,
 }
 
 impl SessionReader {
@@ -178,6 +181,7 @@ impl SessionReader {
             pipeline: Pipeline::for_format(format, id.clone(), rules),
             id,
             listing,
+            once: false,
         }
     }
 
@@ -188,6 +192,10 @@ impl SessionReader {
     /// # Errors
     /// When the main file cannot be read.
     pub fn read(mut self) -> Result<ReadSession, ReadError> {
+        if self.main.offset() == 0 && self.agents.is_empty() {
+            self.once = true;
+            self.main.read_once();
+        }
         let polled = self.poll();
         if let Some(n) = polled.main_notice() {
             return Err(ReadError::from_notice(self.main.path(), n));
@@ -362,8 +370,11 @@ impl SessionReader {
             let feed = self
                 .pipeline
                 .add_agent(&name, Some(path.display().to_string()));
-            self.agents
-                .push((Tailer::with_growth(path, self.format.growth()), feed));
+            let mut tailer = Tailer::with_growth(path, self.format.growth());
+            if self.once {
+                tailer.read_once();
+            }
+            self.agents.push((tailer, feed));
             added = true;
         }
         added
@@ -476,6 +487,7 @@ pub fn read_session_as(
 pub fn main_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     let mut t = Tailer::with_growth(path, discover::format_of_file(path).growth());
+    t.read_once();
     let polled = t.poll(|chunk| bytes.extend_from_slice(chunk));
     match polled.notice {
         Some(n) => Err(ReadError::from_notice(path, &n)),

@@ -17,7 +17,7 @@ use super::read::{ReadError, SessionReader};
 #[derive(Debug, Default)]
 pub struct Scan {
     pub summaries: Vec<SessionSummary>,
-    /// Entries read from transcripts this time (for the cache).
+    /// Entries read from transcripts this time, for the cache (none when it is disabled).
     pub fresh: Vec<Entry>,
     /// Sessions served from the cache.
     pub cached: usize,
@@ -61,12 +61,15 @@ pub fn scan(
     // Biggest first, one file per task: a 40 MB session does not end up last on one core.
     let mut order: Vec<&SessionFile> = files.iter().collect();
     order.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-    let results: Vec<(Key, Result<SessionSummary, ReadError>, bool)> = order
+    // A disabled cache (`--no-cache`) is neither read nor stored: no keys (a `stat` per sub-agent
+    // file) and no copies of the summaries for it.
+    let cached = cache.enabled();
+    let results: Vec<(Option<Key>, Result<SessionSummary, ReadError>, bool)> = order
         .par_iter()
         .with_max_len(1)
         .map(|f| {
-            let key = Key::of(f);
-            let out = match cache.get(&key) {
+            let key = cached.then(|| Key::of(f));
+            let out = match key.as_ref().and_then(|k| cache.get(k)) {
                 Some(s) => (key, Ok(s.clone()), true),
                 None => {
                     let s = summarize(f, rules, now);
@@ -85,10 +88,12 @@ pub fn scan(
                     scan.cached += 1;
                 } else {
                     scan.bytes_read += summary.bytes;
-                    scan.fresh.push(Entry {
-                        key,
-                        summary: summary.clone(),
-                    });
+                    if let Some(key) = key {
+                        scan.fresh.push(Entry {
+                            key,
+                            summary: summary.clone(),
+                        });
+                    }
                 }
                 scan.summaries.push(summary);
             }

@@ -101,6 +101,13 @@ pub struct Tailer {
     verify_unchanged: bool,
     #[serde(skip)]
     buf: Vec<u8>,
+    /// Read once and dropped ([`Tailer::read_once`]): no marks are kept, and the read buffer is
+    /// the thread's.
+    #[serde(skip)]
+    once: bool,
+    /// The open file was opened by this poll, so its position is byte 0.
+    #[serde(skip)]
+    at_start: bool,
     /// The last poll failed: the error is said once, and its end is said too.
     #[serde(skip)]
     failing: bool,
@@ -149,8 +156,17 @@ impl Tailer {
             gone: false,
             verify_unchanged: false,
             buf: Vec::new(),
+            once: false,
+            at_start: false,
             failing: false,
         }
+    }
+
+    /// Makes this a tailer that reads its file once and is then dropped (a whole read: `score`, the
+    /// review): it keeps no marks (nothing polls it again to check them; one that did would read
+    /// the file anew, as replaced), and reads into one buffer per thread instead of one per file.
+    pub fn read_once(&mut self) {
+        self.once = true;
     }
 
     /// Also checks an unchanged-looking file's bytes when resuming (see the field).
@@ -194,6 +210,7 @@ impl Tailer {
             match open_with_metadata(&self.path) {
                 Ok((file, meta)) => {
                     self.file = Some(file);
+                    self.at_start = true;
                     meta
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return self.missing(),
@@ -254,7 +271,9 @@ impl Tailer {
             } else {
                 self.read_from_offset(len, &mut sink, stop)?
             };
-            self.remark(mtime_ns, seen)?;
+            if !self.once {
+                self.remark(mtime_ns, seen)?;
+            }
             Ok(Some(bytes))
         });
         match read {
@@ -367,24 +386,50 @@ impl Tailer {
         let want = usize::try_from(len.saturating_sub(offset))
             .unwrap_or(CHUNK)
             .clamp(1, CHUNK);
-        let mut buf = std::mem::take(&mut self.buf);
+        let mut buf = if self.once {
+            THREAD_BUF.take()
+        } else {
+            std::mem::take(&mut self.buf)
+        };
         if buf.len() < want {
-            buf = vec![0; want];
+            buf.resize(want, 0);
         }
+        let at_start = std::mem::take(&mut self.at_start);
+        let result = self.read_into(&mut buf, offset, at_start, sink, stop);
+        if self.once {
+            THREAD_BUF.set(buf);
+        } else {
+            self.buf = buf;
+        }
+        result
+    }
+
+    /// [`Self::read_from_offset`] into `buf`; `at_start`: the file's position is byte 0.
+    fn read_into(
+        &mut self,
+        buf: &mut [u8],
+        offset: u64,
+        at_start: bool,
+        sink: &mut impl FnMut(&[u8]),
+        stop: &mut dyn FnMut() -> bool,
+    ) -> io::Result<(u64, Seen)> {
+        let keep_marks = !self.once;
         let file = self.file()?;
-        file.seek(SeekFrom::Start(offset))?;
+        if offset > 0 || !at_start {
+            file.seek(SeekFrom::Start(offset))?;
+        }
         let mut total = 0u64;
         let mut seen = Seen::default();
         let mut last = 0usize;
         let result = loop {
-            let n = match file.read(&mut buf) {
+            let n = match file.read(buf) {
                 Ok(0) => break Ok(total),
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => break Err(e),
             };
             sink(&buf[..n]);
-            if offset == 0 && total == 0 {
+            if keep_marks && offset == 0 && total == 0 {
                 // The file's head, while the first read holds it: as many bytes as the marks
                 // will hash (its first HEAD, or fewer when this is all there is).
                 let h = usize::try_from(HEAD).map_or(n, |h| h.min(n));
@@ -399,12 +444,18 @@ impl Tailer {
         self.offset += total;
         // The bytes just before the new offset, when the last read holds all of them.
         let want = usize::try_from(TAIL.min(self.offset)).unwrap_or(usize::MAX);
-        if total > 0 && last >= want {
+        if keep_marks && total > 0 && last >= want {
             seen.tail = Some(hash(&buf[last - want..last]));
         }
-        self.buf = buf;
         result.map(|t| (t, seen))
     }
+}
+
+thread_local! {
+    /// The read buffer of the tailers that read once ([`Tailer::read_once`]): a review reads
+    /// thousands of files on each thread, and a fresh buffer per file costs an allocation and
+    /// the page faults of zeroing it.
+    static THREAD_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Opens a transcript: read-only (never creates, truncates or locks), and only a regular file.
@@ -714,6 +765,35 @@ mod tests {
             let tail = hash_range(&mut f, off.saturating_sub(TAIL), off).unwrap();
             assert_eq!(t.marks.tail, tail, "after {n}");
         }
+    }
+
+    #[test]
+    fn tailers_reading_once_share_the_threads_buffer_and_read_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        // Big, then small, then big again: the thread's buffer is reused, never stale.
+        for (i, n) in [CHUNK * 2 + 7, 10, 0, 5000, CHUNK + 1, 3]
+            .into_iter()
+            .enumerate()
+        {
+            let p = dir.path().join(format!("s{i}.jsonl"));
+            let bytes: Vec<u8> = (0..n).map(|j| (i * 7 + j) as u8).collect();
+            std::fs::write(&p, &bytes).unwrap();
+            let mut t = Tailer::new(&p);
+            t.read_once();
+            assert_eq!(poll_all(&mut t), (bytes, None), "file {i}");
+            assert_eq!(t.offset(), n as u64);
+            assert_eq!(t.marks, Marks::default(), "no marks kept");
+        }
+        // Polled again after all (nothing does), it reads the file anew rather than trusting
+        // marks it never took.
+        let p = dir.path().join("again.jsonl");
+        std::fs::write(&p, b"one\n").unwrap();
+        let mut t = Tailer::new(&p);
+        t.read_once();
+        poll_all(&mut t);
+        append(&p, b"two\n");
+        assert_eq!(poll_all(&mut t), (Vec::new(), Some(Notice::Replaced)));
+        assert_eq!(poll_all(&mut t).0, b"one\ntwo\n".to_vec());
     }
 
     #[test]

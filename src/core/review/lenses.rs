@@ -299,16 +299,131 @@ static VERIFY: LazyLock<Regex> = LazyLock::new(|| {
 /// constraint or an acceptance criterion (see the module docs).
 #[must_use]
 pub fn is_specific(prompt: &str) -> bool {
-    FILE.is_match(prompt)
-        || IDENT.is_match(prompt)
-        || CONSTRAINT.is_match(prompt)
-        || ACCEPTANCE.is_match(prompt)
+    let b = prompt.as_bytes();
+    let lower = prompt.to_ascii_lowercase();
+    (may_name_file(b) && FILE.is_match(prompt))
+        || (may_name_ident(b) && IDENT.is_match(prompt))
+        || (CONSTRAINT_WORDS.iter().any(|w| lower.contains(w)) && CONSTRAINT.is_match(prompt))
+        || (ACCEPTANCE_WORDS.iter().any(|w| lower.contains(w)) && ACCEPTANCE.is_match(prompt))
 }
 
 /// The prompt asks for something to be verified.
 #[must_use]
 pub fn asks_verification(lex: &Lexicons, prompt: &str) -> bool {
-    lex.asks_verification(prompt) || VERIFY.is_match(prompt)
+    lex.asks_verification(prompt) || (may_ask_to_verify(prompt) && VERIFY.is_match(prompt))
+}
+
+// Byte tests that rule the patterns above out before they run, each a necessary condition of its
+// pattern (held to it by tests over tricky text and every corpus string: [`unfiltered`]). The
+// word lists hold a piece of every alternative; the worded patterns fold ASCII case only
+// (`(?i-u)`), so the prompt's ASCII lowercase can be searched whatever else it holds.
+
+/// [`FILE`]: a path needs a `/`, a bare file name a `.` before its (lowercase) extension.
+fn may_name_file(b: &[u8]) -> bool {
+    memchr::memchr(b'/', b).is_some()
+        || b.windows(2)
+            .any(|w| w[0] == b'.' && w[1].is_ascii_lowercase())
+}
+
+/// [`IDENT`]: a backtick, `_`, `()`, `::`, `--`, `#` or `-`, a `.` between lowercase words, or a
+/// lowercase letter or digit before a capital.
+fn may_name_ident(b: &[u8]) -> bool {
+    b.iter()
+        .any(|c| matches!(c, b'`' | b'_' | b'(' | b':' | b'#' | b'-'))
+        || b.windows(2)
+            .any(|w| matches!(w[0], b'a'..=b'z' | b'0'..=b'9') && w[1].is_ascii_uppercase())
+        || b.windows(3).any(|w| {
+            matches!(w[0], b'a'..=b'z' | b'0'..=b'9' | b'_')
+                && w[1] == b'.'
+                && matches!(w[2], b'a'..=b'z' | b'_')
+        })
+}
+
+const CONSTRAINT_WORDS: &[&str] = &[
+    "must",
+    "never",
+    "without",
+    "instead of",
+    "at most",
+    "at least",
+    "no more than",
+    "backward",
+    "do not",
+    "don",
+];
+const ACCEPTANCE_WORDS: &[&str] = &[
+    "done when",
+    "so that",
+    "acceptance",
+    "expected",
+    "should ",
+    "until ",
+    "make ",
+    " pass",
+    " green",
+];
+
+/// [`VERIFY`]: one of its verbs.
+fn may_ask_to_verify(prompt: &str) -> bool {
+    let lower = prompt.to_ascii_lowercase();
+    [
+        "check ",
+        "verify ",
+        "make sure ",
+        "confirm ",
+        "show ",
+        "git diff",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// [`is_specific`] and the pattern half of [`asks_verification`] with every pattern run, none
+/// ruled out by a byte test: what the byte tests must never change. Not for use outside tests.
+#[doc(hidden)]
+pub mod unfiltered {
+    use super::{ACCEPTANCE, CONSTRAINT, FILE, IDENT, VERIFY};
+
+    /// Each pattern's answer with its byte test and without: (name, filtered, unfiltered).
+    #[must_use]
+    pub fn each(t: &str) -> [(&'static str, bool, bool); 5] {
+        let lower = t.to_ascii_lowercase();
+        let words = |ws: &[&str]| ws.iter().any(|w| lower.contains(w));
+        let b = t.as_bytes();
+        [
+            (
+                "file",
+                super::may_name_file(b) && FILE.is_match(t),
+                FILE.is_match(t),
+            ),
+            (
+                "ident",
+                super::may_name_ident(b) && IDENT.is_match(t),
+                IDENT.is_match(t),
+            ),
+            (
+                "constraint",
+                words(super::CONSTRAINT_WORDS) && CONSTRAINT.is_match(t),
+                CONSTRAINT.is_match(t),
+            ),
+            (
+                "acceptance",
+                words(super::ACCEPTANCE_WORDS) && ACCEPTANCE.is_match(t),
+                ACCEPTANCE.is_match(t),
+            ),
+            (
+                "verify",
+                super::may_ask_to_verify(t) && VERIFY.is_match(t),
+                VERIFY.is_match(t),
+            ),
+        ]
+    }
+
+    /// [`super::is_specific`].
+    #[must_use]
+    pub fn is_specific(t: &str) -> bool {
+        FILE.is_match(t) || IDENT.is_match(t) || CONSTRAINT.is_match(t) || ACCEPTANCE.is_match(t)
+    }
 }
 
 // -- per period ------------------------------------------------------------------------------
@@ -830,6 +945,93 @@ mod tests {
         ];
         for p in no {
             assert!(!is_specific(p), "{p}");
+        }
+    }
+
+    /// Every filtered answer equals the unfiltered one on `t`.
+    fn assert_prefilters_agree(t: &str) {
+        for (name, filtered, all) in unfiltered::each(t) {
+            assert_eq!(filtered, all, "{name} on {t:?}");
+        }
+        assert_eq!(is_specific(t), unfiltered::is_specific(t), "{t:?}");
+    }
+
+    #[test]
+    fn prefilters_never_change_a_result_on_tricky_text() {
+        let hits = [
+            "src/a.rs",
+            "Cargo.TOML or a.rs",
+            "~/notes",
+            "x.py",
+            "`x`",
+            "snake_case",
+            "parseLine",
+            "Http2Client",
+            "A1b2C",
+            "render()",
+            "std::fs",
+            "self.value",
+            "--dry-run",
+            "fix #42",
+            "PROJ-118",
+            "spotter-4te",
+            "MUST NOT",
+            "Don't Change it",
+            "DONT touch",
+            "backwards-compatible",
+            "At Least twice",
+            "No More Than 3",
+            "SO THAT it works",
+            "until the tests pass",
+            "make all checks pass",
+            "ci green",
+            "the tests pass",
+            "Build Passes",
+            "tests stay green",
+            "Expected 3",
+            "Should Return 4",
+            "CHECK THAT it runs",
+            "Verify it",
+            "MAKE SURE all",
+            "confirm that",
+            "Show Me The Diff",
+            "git diff please",
+            "É must be kept",
+        ];
+        // Whether or not these match (ASCII case folding only: the long s and the Kelvin sign are
+        // not `s` and `k`), filtered and unfiltered agree.
+        let misses = [
+            "",
+            " ",
+            "fix it",
+            "works.",
+            "a well-known follow-up, e.g. this",
+            "mu\u{17f}t not",
+            "chec\u{212a} that",
+            "ABC",
+            "a .b",
+            "a._",
+            "Done When",
+            "check\tthat",
+            "make it faster",
+            "日本 .rs",
+        ];
+        for t in hits.iter().chain(&misses) {
+            assert_prefilters_agree(t);
+        }
+        let none: Vec<_> = hits
+            .iter()
+            .filter(|t| !unfiltered::each(t).iter().any(|(_, _, m)| *m))
+            .collect();
+        assert!(none.is_empty(), "{none:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefilters_never_change_a_result(
+            t in "(must|MUST|never|without|instead of|at |most|least|no more than|backward|s|-|compatible|do|not|don|'|t|change|done|when|so that|acceptance|expected|should|pass|until|make|tests?|build|ci|green|stay|check|that|verify|it|sure|confirm|show|me|the|diff|git|\\.|/|~|`|_|\\(\\)|::|#|[0-9]|[a-z]|[A-Z]|[ \t\n]|é|\u{17f}|\u{212a}|rs|py|toml){0,14}"
+        ) {
+            assert_prefilters_agree(&t);
         }
     }
 

@@ -139,9 +139,18 @@ pub fn sessions_in(dir: &Path, out: &mut Vec<SessionFile>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    // A session's sub-agent files live under a folder named like it: only a name listed here as
+    // a folder (or a link, or of unknown type) can hold them, so the many sessions without
+    // one cost no failed `opendir` each.
+    let folders: std::collections::HashSet<std::ffi::OsString> = entries
+        .iter()
+        .filter(|e| e.file_type().map_or(true, |t| !t.is_file()))
+        .map(std::fs::DirEntry::file_name)
+        .collect();
     let mut flat_agents = Vec::new();
     let start = out.len();
-    for e in entries.flatten() {
+    for e in entries {
         let path = e.path();
         let Some(stem) = jsonl_stem(&path) else {
             continue;
@@ -154,7 +163,11 @@ pub fn sessions_in(dir: &Path, out: &mut Vec<SessionFile>) {
         if !meta.is_file() {
             continue;
         }
-        let subagents = subagent_files(&dir.join(stem).join("subagents"));
+        let subagents = if folders.contains(std::ffi::OsStr::new(stem)) {
+            subagent_files(&dir.join(stem).join("subagents"))
+        } else {
+            Vec::new()
+        };
         out.push(SessionFile {
             id: stem.to_owned(),
             size: meta.len(),
