@@ -125,14 +125,20 @@ pub fn classify_command(command: &str) -> CommandClass {
         ..CommandClass::default()
     };
     let mut any = false;
+    // Variables exported by an earlier segment (`export HUSKY=0 && git commit …`).
+    let mut exported: Vec<&str> = Vec::new();
     for raw in split_segments(command) {
-        let (env, words) = strip_prefixes(raw);
+        let (mut env, words) = strip_prefixes(raw);
         if words.is_empty() {
             continue;
         }
         if words[0] == "cd" || words[0] == "pushd" || words[0] == "popd" {
             continue;
         }
+        if words[0] == "export" {
+            exported.extend(words[1..].iter().filter(|w| is_assignment(w)));
+        }
+        env.extend_from_slice(&exported);
         any = true;
         let seg = segment_class(&words, &env);
         class.check = strongest(class.check, seg.check);
@@ -259,9 +265,11 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
         "php" if w1 == "artisan" && w2 == "test" => Some(CheckKind::Test),
         "node" if w1 == "--test" => Some(CheckKind::Test),
         "tsc" | "mypy" | "pyright" | "eslint" | "flake8" | "pylint" | "ruff" | "golangci-lint"
-        | "rubocop" | "shellcheck" | "biome" | "prettier" | "clippy-driver" => {
+        | "rubocop" | "shellcheck" | "biome" | "prettier" | "clippy-driver" | "lint-staged" => {
             Some(CheckKind::Lint)
         }
+        // Commit hooks run by hand: the same gate as the commit's.
+        "pre-commit" | "prek" | "lefthook" if w1 == "run" => Some(CheckKind::Lint),
         "git" if git_sub(words) == Some("commit") && !words.contains(&"--dry-run") => {
             Some(CheckKind::Commit)
         }
@@ -439,6 +447,23 @@ pub fn is_lint_config(path: &str) -> bool {
         )
 }
 
+/// A shared configuration file (`pyproject.toml`, `Cargo.toml`, `package.json`, `tox.ini`) edited
+/// where it configures a linter or type checker: the edit's text names the tool's section
+/// (`[tool.ruff.lint]`, `[lints.clippy]`, `"eslintConfig"`).
+fn is_lint_section(path: &str, old: &str, new: &str) -> bool {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    matches!(
+        file,
+        "pyproject.toml" | "Cargo.toml" | "package.json" | "tox.ini" | "deno.json"
+    ) && (LINT_SECTION.is_match(old) || LINT_SECTION.is_match(new))
+}
+
+static LINT_SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\[(?:tool\.(?:ruff|mypy|pylint|pyright|flake8|pyflakes|basedpyright)\b|(?:workspace\.)?lints\b|mypy\b|flake8\b|pylint\b)|"(?:eslintConfig|lint)"\s*:"#,
+    )
+});
+
 static LOOSEN_WORD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(ignore|disable|allow|exclude|skip|off|false|warn)\b"));
 
@@ -590,12 +615,11 @@ pub fn edit_bypass(path: &str, old: &str, new: &str) -> Option<Bypass> {
             suppress::Suppression::IgnoreFile => Bypass::IgnoreFile,
             suppress::Suppression::CiGate => Bypass::CiGate,
             suppress::Suppression::Coverage => Bypass::LowerCoverage,
-            suppress::Suppression::Marker
-            | suppress::Suppression::ExitMasked
-            | suppress::Suppression::Deselected => Bypass::LoosenLint,
+            suppress::Suppression::ExitMasked => Bypass::MaskExit,
+            suppress::Suppression::Marker | suppress::Suppression::Deselected => Bypass::LoosenLint,
         });
     }
-    if is_lint_config(path) && gains(&LOOSEN_WORD, old, new) {
+    if (is_lint_config(path) || is_lint_section(path, old, new)) && gains(&LOOSEN_WORD, old, new) {
         return Some(Bypass::LoosenLint);
     }
     None
@@ -840,6 +864,10 @@ mod tests {
         assert_eq!(check("git commit --dry-run"), None);
         assert_eq!(check("ls -la"), None);
         assert_eq!(check("echo cargo test"), None);
+        // Commit hooks run by hand are a check; installing them is not.
+        assert_eq!(check("pre-commit run --all-files"), Some(CheckKind::Lint));
+        assert_eq!(check("npx lint-staged"), Some(CheckKind::Lint));
+        assert_eq!(check("pre-commit install"), None);
     }
 
     #[test]
@@ -860,6 +888,7 @@ mod tests {
             "LEFTHOOK=0 git commit -m x",
             "git -c core.hooksPath=/dev/null commit -m x",
             "git push --no-verify",
+            "export HUSKY=0 && git commit -m x",
         ] {
             assert_eq!(
                 classify_command(cmd).bypass,
@@ -871,6 +900,7 @@ mod tests {
             classify_command("git commit -m 'no-verify mentioned'").bypass,
             None
         );
+        assert_eq!(classify_command("export HUSKY=0 && npm ci").bypass, None);
         assert_eq!(
             classify_command("rm tests/test_api.py").bypass,
             Some(Bypass::DeleteTest)
@@ -892,6 +922,34 @@ mod tests {
             classify_command("ls missing || true").bypass,
             None,
             "not a check"
+        );
+    }
+
+    #[test]
+    fn a_linter_loosened_in_a_shared_config_is_a_bypass_and_other_settings_are_not() {
+        assert_eq!(
+            edit_bypass(
+                "pyproject.toml",
+                "[tool.ruff.lint]\nselect = [\"E\", \"F\"]",
+                "[tool.ruff.lint]\nselect = [\"E\", \"F\"]\nignore = [\"F841\"]"
+            ),
+            Some(Bypass::LoosenLint)
+        );
+        assert_eq!(
+            edit_bypass(
+                "Cargo.toml",
+                "[lints.clippy]\npedantic = \"warn\"",
+                "[lints.clippy]\npedantic = \"warn\"\ntoo_many_arguments = \"allow\""
+            ),
+            Some(Bypass::LoosenLint)
+        );
+        assert_eq!(
+            edit_bypass(
+                "pyproject.toml",
+                "[project.optional-dependencies]\ndev = []",
+                "[project.optional-dependencies]\ndev = []\ndocs = { optional = false }"
+            ),
+            None
         );
     }
 

@@ -357,7 +357,11 @@ impl Default for Lexicon {
                 r"same (error|issue|problem|thing)\b",
                 r"it (still )?(does ?n[o']?t|didn'?t|won'?t|isn'?t) (work|run|compile|pass)",
                 // The thing the agent was to fix, said to be still broken or still not working.
-                r"(it|this|that|(the|my) [\w-]+( [\w-]+)?)('s| is| are)? still (not|broken|wrong|failing|fails|the same|blank|empty|missing|crashing|crashes|does ?n[o']?t|doesn'?t|did ?n[o']?t|is ?n[o']?t|won'?t|can'?t|shows?|showing|returns|throws|gives|does nothing|nothing)\b",
+                r"(it|this|that|(the|my) [\w-]+( [\w-]+)?)('s| is| are)? still (not|broken|wrong|failing|fails|the same|blank|empty|missing|crashing|crashes|does ?n[o']?t|doesn'?t|did ?n[o']?t|is ?n[o']?t|won'?t|can'?t|shows?|showing|returns|throws|gives|does nothing|nothing|there|here|happening|present|visible|appearing|twice|doubled)\b",
+                // The user still sees the problem: "I still see it twice", "I'm still getting a 500".
+                r"i('m| am)? still (see|seeing|get|getting|have|having|hear|hearing)\b",
+                // The fix did not help: "that didn't fix it", "this didn't work either".
+                r"(it|this|that)( change| fix)? (did ?n[o']?t|does ?n[o']?t|has ?n[o']?t|hasn'?t|did not|does not) (work|fix|help|change|solve|do anything)",
                 r"(the|my) [\w-]+( [\w-]+)? (still )?(does ?n[o']?t|did ?n[o']?t|wo ?n'?t|is ?n'?t|can'?t) (work|run|compile|pass|load|show|change|do anything)",
                 r"nothing (happens|happened|changed|works)\b",
                 r"you (forgot|missed|broke|deleted|removed|ignored|didn'?t)\b",
@@ -421,6 +425,10 @@ impl Default for Lexicon {
                 r"should (now )?work\b",
                 r"\ball (the )?(tests )?(are )?pass(ing)?\b",
                 r"successfully (implemented|added|updated|fixed|completed)",
+                r"^\W*(the )?(implementation|feature|fix|changes?|refactor|migration|task) (now )?(complete|completed|done|finished|in place|ready)\b",
+                r"\b(is|are|has been|have been) (now )?resolved\b",
+                r"\b(the )?(changes?|fix|feature|implementation) (is|are) (now )?ready\b|\b(is|are) (now )?ready (for review|to use|to go|to merge|to ship)\b",
+                r"\b(this|that|it|which|these changes|the change|the fix) (should )?(now )?(resolves?|fix(es)?|solves?|addresses) (the|this|that|your) (\w+ )?(issue|bug|problem|error)\b",
             ]),
             verification_asks: words(&[
                 r"\b(run|rerun|re-run|execute) (the |all |your )?(tests?|specs?|suite|build|linter|lint|checks?|`[^`]+`)",

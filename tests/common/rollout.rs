@@ -156,6 +156,38 @@ impl Rollout {
         ));
     }
 
+    /// An `apply_patch` of `path` replacing the lines of `old` by those of `new`.
+    pub fn patch_text(&mut self, path: &str, old: &str, new: &str) {
+        let mut body = format!("*** Begin Patch\n*** Update File: {path}\n@@\n");
+        for l in old.lines() {
+            body.push_str(&format!("-{l}\n"));
+        }
+        for l in new.lines() {
+            body.push_str(&format!("+{l}\n"));
+        }
+        body.push_str("*** End Patch");
+        self.custom_patch(path, &body);
+    }
+
+    /// An `apply_patch` deleting `path`.
+    pub fn patch_delete(&mut self, path: &str) {
+        let body = format!("*** Begin Patch\n*** Delete File: {path}\n*** End Patch");
+        self.custom_patch(path, &body);
+    }
+
+    fn custom_patch(&mut self, path: &str, body: &str) {
+        self.tokens();
+        self.calls += 1;
+        let id = format!("call_{}", self.calls);
+        let patch = serde_json::to_string(body).unwrap();
+        self.item(&format!(
+            r#"{{"type":"custom_tool_call","status":"completed","call_id":"{id}","name":"apply_patch","input":{patch}}}"#
+        ));
+        self.item(&format!(
+            r#"{{"type":"custom_tool_call_output","call_id":"{id}","output":"Exit code: 0\nWall time: 0.1 seconds\nOutput:\nSuccess. Updated the following files:\nM {path}\n"}}"#
+        ));
+    }
+
     /// An `apply_patch` of `path` whose context is not in the file: it does not apply.
     pub fn patch_failed(&mut self, path: &str, n: u32) {
         self.tokens();

@@ -261,6 +261,18 @@ impl Transcript {
         line
     }
 
+    /// The API fails and the client writes its synthetic error message (`API Error: 529 …`).
+    pub fn api_error(&mut self, status: u16) -> u64 {
+        self.t += 5_000;
+        self.record(json!({
+            "type": "assistant", "isApiErrorMessage": true, "apiErrorStatus": status,
+            "error": "overloaded",
+            "message": {"id": format!("msg_err{}", self.n), "model": "<synthetic>", "role": "assistant",
+                        "type": "message", "stop_reason": "stop_sequence",
+                        "content": [{"type": "text", "text": format!("API Error: {status} Overloaded")}]},
+        }))
+    }
+
     /// An automatic compaction of the context.
     pub fn auto_compact(&mut self) -> u64 {
         self.t += 1_000;

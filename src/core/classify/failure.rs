@@ -68,6 +68,9 @@ static OBSERVED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:left|received|actual|got|but got|but was)[ \t]*:?[ \t]*([^\n]+?)\r?$",
         r"|[^\n]*?but was:?[ \t]*<?([^\n]+?)>?\r?$",
         r"|[^\n]*?\bgot:?[ \t]+([^\n]+?),?[ \t]+want",
+        // Go's `Total() = 30, want 25`; chai's `expected 30 to be 25`
+        r"|[^\n]*?\)[ \t]*=[ \t]*([^\n,]+?),[ \t]+want\b",
+        r"|[^\n]*?\bexpected[ \t]+([^\n]+?)[ \t]+to (?:be|equal|deeply equal|eql|strictly equal)\b",
         r"|[^\n]*?\bexpected:?[ \t]+[^\n]+?,[ \t]*(?:but[ \t]+)?got:?[ \t]+([^\n]+?)\r?$",
         r"|E[ \t]+assert[ \t]+([^\n]+?)[ \t]+(?:==|!=|is|in|not in|<=|>=|<|>)[ \t]",
         r"|(?:E[ \t]+)?AssertionError:[ \t]+([^\n]+?)[ \t]+!=[ \t]",

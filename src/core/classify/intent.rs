@@ -43,19 +43,27 @@ impl Intent {
 /// Talking a failure away.
 static DISMISS: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"(?i)\bpre-?existing (?:\w+ ){0,2}(?:failures?|errors?|issues?|problems?|warnings?|bugs?|breakages?)\b",
-        r"|\b(?:failures?|errors?|issues?|problems?|warnings?)\b[^.\n]{0,40}\b(?:is|are|was|were|seem|seems|look|looks|appear|appears) (?:to be )?(?:all )?pre-?existing\b",
-        r"|\bfalse[- ]positives?\b",
-        r"|\bflak(?:y|iness|e)\b",
+        r"(?i)\bpre-?existing (?:\w+ ){0,2}(?:failures?|errors?|issues?|problems?|warnings?|bugs?|breakages?|findings?|violations?)\b",
+        r"|\b(?:failures?|errors?|issues?|problems?|warnings?|findings?|violations?)\b[^.\n]{0,40}\b(?:is|are|was|were|seem|seems|look|looks|appear|appears) (?:to be )?(?:all )?pre-?existing\b",
+        r"|\bfalse[- ](?:positives?|alarms?)\b",
+        r"|\bflak(?:y|iness|e)\b|\bnon-?deterministic\b",
         r"|\bintermittent(?:ly)? fail",
-        r"|\b(?:unrelated|not related|not caused by|independent of)\b[^.\n]{0,24}\b(?:my|our|these|this|the) (?:change|changes|edit|edits|work|fix|code|pr|commit)\b",
-        r"|\b(?:failures?|errors?|issues?|tests?|warnings?)\b[^.\n]{0,30}\b(?:is|are|seem|seems|appear|appears|look|looks) (?:to be )?(?:unrelated|already failing)\b",
+        // "unrelated to my change", "nothing to do with the rounding change", "not from this change"
+        r"|\b(?:unrelated|not related|not caused by|independent of|nothing to do with|not (?:from|due to|because of|introduced by|part of))\b[^.\n]{0,24}\b(?:my|our|these|this|the) (?:\w+ )?(?:change|changes|edit|edits|work|fix|code|pr|commit|diff)\b",
+        // "the failures are unrelated." (and not "unrelated to rounding: …", which is a diagnosis)
+        r"|\b(?:failures?|errors?|issues?|tests?|warnings?|findings?)\b[^.\n]{0,30}\b(?:is|are|seem|seems|appear|appears|look|looks) (?:to be )?(?:unrelated(?:[ \t]*(?:[.,;!)]|\r?\n|$)| (?:and|so|but|as|since|because)\b)|already failing\b)",
         r"|\b(?:was|were|is|are) (?:already )?(?:failing|broken) (?:before|on (?:main|master)|prior to|without) ",
         r"|\balready (?:failing|broken) (?:before|on (?:main|master))\b",
+        // "these errors existed before my change", "those findings were there before I started"
+        r"|\b(?:existed|(?:was|were) (?:already )?(?:there|present)) (?:already )?(?:before|prior to)\b",
+        r"|\b(?:also )?(?:fails?|failed|failing|happens?|happened|occurs?|broken) (?:on|in) (?:main|master|the (?:base|main) branch)\b",
+        // in code the agent did not write: "in a file I didn't touch", "which I haven't modified"
+        r"|\b(?:files?|code|modules?|which|that|those|parts?) (?:that )?(?:i|we) (?:didn'?t|did not|haven'?t|have not|never) (?:touch|touched|change|changed|modify|modified|edit|edited)\b",
+        r"|\b(?:failures?|errors?|issues?|problems?|warnings?|findings?)\b[^.\n]{0,40}\bout(?:side)? (?:of )?(?:the )?scope\b",
         r"|\bknown (?:issue|bug|failure|problem|flake|limitation) (?:in|with) (?:the )?(?:tool|library|linter|checker|dialyzer|mypy|tsc|type ?checker|hook|ci)\b",
         r"|\b(?:tooling|dialyzer|linter|type[- ]?checker|mypy|tsc|clippy|credo|eslint) (?:bug|quirk|limitation)\b",
         // the check itself blamed: "the expected value is too strict"
-        r"|\b(?:is|are|seems?|looks?|was|were) (?:too|overly) (?:strict|specific|brittle|exact|narrow|pedantic)\b",
+        r"|\b(?:is|are|seems?|looks?|was|were|being) (?:too|overly) (?:strict|specific|brittle|exact|narrow|pedantic)\b",
     ))
 });
 
@@ -66,8 +74,13 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?:skip|skipping|bypass|bypassing|circumvent|circumventing|suppress|suppressing|silence|silencing|disable|disabling|ignore|ignoring|relax|relaxing|loosen|loosening|lower|lowering|weaken|weakening|work around|working around|get around|getting around|comment out|commenting out|xfail)\b",
         r"\s+(?:(?:the|this|that|these|those|a|an|its|our|all|any|for|temporarily|just|them|it|now)\s+){0,3}",
         r"(?:(?:pre-?commit|git|husky|lint|linting|type|types|ci|dialyzer|credo|eslint|mypy|clippy|rubocop|ruff|tsc|pylint|flake8|failing|flaky|broken|remaining|strict|coverage|those|these)[- ]?)*",
+        // the rule or test by its name first: "disable the F841 rule", "skip the login test"
+        r"(?:`?[\w./:-]+`? )?",
         r"(?:hooks?|checks?|tests?|specs?|lints?|linter|linting|warnings?|rules?|errors?|type[- ]?check(?:s|ing|er)?|verification|validation|assertions?|thresholds?|coverage|gates?|ci|diagnostics?)\b",
-        r"|\bmark (?:it|them|this|that|the (?:\w+ )?tests?|these tests|those tests) (?:as )?(?:skip(?:ped)?|xfail|pending|ignored|expected to fail)\b",
+        r"|\bmark (?:it|them|this|that|the (?:\w+ )?tests?|these tests|those tests) (?:as )?(?:skip(?:ped)?|xfail|pending|ignored|expected (?:to fail|failures?)|known failures?)\b",
+        r"|\b(?:remove|removing|delete|deleting|drop|dropping) (?:the |this |that |these |those )?(?:failing|flaky|broken) (?:tests?|assertions?|checks?|specs?|cases?)\b",
+        r"|\b(?:add|adding) (?:an? |the )?(?:exclusion|exemption|exception|waiver)s? (?:for|to) (?:the |this |that |these )?(?:`?[\w./:-]+`? )?(?:rules?|checks?|lints?|warnings?|errors?|tests?|findings?)\b",
+        r"|\bwith `?-n`?(?:[ .,;]|$)|\b(?:hooks?|checks?|linters?) (?:don'?t|do not|won'?t|will not) run\b",
         r"|\b(?:add|adding|use|using|put|putting) (?:an? |the )?(?:`)?(?:#\s*noqa|#\s*type:\s*ignore|@ts-ignore|@ts-expect-error|@ts-nocheck|eslint-disable|#\[allow|//\s*nolint|rubocop:disable|pylint:\s*disable|@SuppressWarnings|@dialyzer|credo:disable|\w+[-:]ignore\b|(?:\w+ )?(?:ignore|suppression) (?:comment|pragma|directive|annotation|attribute|file|entry|rule))",
         r"|\b(?:add|adding|use|using|put|putting) (?:an? |the )?\w+ (?:pragma|ignore|suppression)\b",
     ))
@@ -77,7 +90,7 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
 /// literal search costs a fraction of the full patterns.
 static STEMS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)pre-?exist|positive|flak|intermittent|related|caused|independent|already|known|quirk|bug|limitation|strict|specific|brittle|exact|narrow|pedantic|skip|bypass|circumvent|suppress|silenc|disabl|ignor|relax|loosen|lower|weaken|around|comment out|xfail|verify|noqa|mark|pragma|@ts-|eslint|allow|nolint|rubocop|pylint|suppresswarnings|dialyzer|credo",
+        r"(?i)pre-?exist|positive|alarm|flak|deterministic|intermittent|related|caused|independent|nothing to do|not from|not due|not because|not introduced|not part|existed|there before|present before|there prior|present prior|on main|on master| branch|touch|modif|n't chang|not chang|never chang|n't edit|not edit|never edit|scope|already|known|quirk|bug|limitation|strict|specific|brittle|exact|narrow|pedantic|skip|bypass|circumvent|suppress|silenc|disabl|ignor|relax|loosen|lower|weaken|around|comment out|xfail|verify|noqa|mark|pragma|@ts-|eslint|allow|nolint|rubocop|pylint|suppresswarnings|dialyzer|credo|remov|delet|drop|exclu|exempt|exception|waiver|with -n|with `-n|t run|not run",
     )
 });
 
@@ -87,6 +100,16 @@ static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:not|never|without|rather than|instead of|avoid|avoiding|no need to|don'?t|won'?t|shouldn'?t|cannot|can'?t|refuse to)\b(?:\W+\w+){0,3}\W*$",
     )
 });
+
+/// A question the agent is asking itself, not a claim: "let me check whether these failures are
+/// pre-existing", "see if the test is flaky".
+static HEDGE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:whether|if)\b"));
+
+/// The dismissal at `at` is inside a question the agent asks itself (its sentence has a
+/// "whether" or "if" before it).
+fn hedged(text: &str, at: usize) -> bool {
+    HEDGE.is_match(&text.as_bytes()[sentence_start(text, at)..at])
+}
 
 /// Options put to the user.
 static OFFER: LazyLock<Regex> = LazyLock::new(|| {
@@ -110,7 +133,7 @@ pub fn intent_with_words(text: &str) -> Option<(Intent, &str)> {
         return None;
     }
     let words = |(s, e): (usize, usize)| text.get(s..e).unwrap_or("");
-    if let Some(m) = first_unnegated(&DISMISS, text) {
+    if let Some(m) = first_unnegated(&DISMISS, text).filter(|m| !hedged(text, m.0)) {
         return Some((Intent::Dismiss, words(m)));
     }
     let m = first_unnegated(&SKIP, text)?;
@@ -154,6 +177,15 @@ mod tests {
             "Those errors were already failing before my change.",
             "This is a known issue with the type checker.",
             "The expected value is too strict; checking that add prints something instead.",
+            "These lint errors existed before my change.",
+            "The ruff finding has nothing to do with the rounding change.",
+            "That error is in a file I didn't touch.",
+            "These errors come from existing code, not from my changes.",
+            "This looks like a false alarm from the linter.",
+            "The linter is being overly strict here.",
+            "Those findings were there before I started.",
+            "The lint failure is outside the scope of this task.",
+            "The failure also happens on main.",
         ] {
             assert_eq!(intent(t), Some(Intent::Dismiss), "{t}");
         }
@@ -171,6 +203,11 @@ mod tests {
             "Let me add an eslint-disable comment above it.",
             "I'll add a dialyzer ignore entry for that warning.",
             "Let me comment out the failing test for now.",
+            "I'll add an exclusion for this rule in the ruff config.",
+            "I'll mark these tests as expected failures.",
+            "Let me temporarily remove the failing assertion.",
+            "I'll commit with `-n` so the hooks don't run.",
+            "Let me disable the F841 rule.",
         ] {
             assert_eq!(intent(t), Some(Intent::Skip), "{t}");
         }
@@ -216,6 +253,12 @@ mod tests {
             "Let me ignore whitespace in the comparison function.",
             "Added the `.gitignore` entry for the build folder.",
             "I'll extend the pre-existing tests with the new case.",
+            // questions the agent asks itself, and diagnoses
+            "Let me check whether these failures are pre-existing by running the suite on main.",
+            "The failure is unrelated to rounding: the discount is applied twice.",
+            "The failure was caused by my change to total(); fixing it now.",
+            "I'll remove the unused variable the linter flagged.",
+            "Let me add an exception for empty carts in total().",
             "All tests pass now.",
             "ok",
         ] {

@@ -92,6 +92,45 @@ static CI_PASS_ANYWAY: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Files that hold the project's own commands: package scripts, make and task files, hook
+/// configurations.
+fn is_script_config(path: &str) -> bool {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    matches!(
+        file,
+        "package.json"
+            | "Makefile"
+            | "makefile"
+            | "GNUmakefile"
+            | "justfile"
+            | "Justfile"
+            | "Taskfile.yml"
+            | "tox.ini"
+            | "noxfile.py"
+            | ".pre-commit-config.yaml"
+            | "lefthook.yml"
+            | "lefthook.yaml"
+    ) || path.contains(".husky/")
+}
+
+/// A line the new text adds runs a check and is told to pass anyway (`"lint": "eslint src ||
+/// true"`); `rm -f x || true` in a clean script tolerates nothing that checks.
+fn masks_a_check(old: &str, new: &str) -> bool {
+    if !CI_PASS_ANYWAY.is_match(new.as_bytes()) {
+        return false;
+    }
+    new.lines()
+        .filter(|l| CI_PASS_ANYWAY.is_match(l.as_bytes()))
+        .filter(|l| !old.lines().any(|o| o.trim() == l.trim()))
+        .any(|l| {
+            // A package script's value, or a make recipe, as the command it runs.
+            let cmd = l.trim().trim_end_matches([',', '"']);
+            let cmd = cmd.rsplit_once("\": \"").map_or(cmd, |(_, v)| v);
+            let cmd = cmd.trim_start_matches(['-', '@', '\t', ' ']);
+            crate::core::checks::classify_command(cmd).check.is_some()
+        })
+}
+
 /// `key = number` pairs of coverage settings.
 static THRESHOLD: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -116,6 +155,9 @@ pub fn in_edit(path: &str, old: &str, new: &str) -> Option<Suppression> {
     }
     if is_ci_config(path) && gains(&CI_PASS_ANYWAY) {
         return Some(Suppression::CiGate);
+    }
+    if is_script_config(path) && masks_a_check(old, new) {
+        return Some(Suppression::ExitMasked);
     }
     if lowers_threshold(path, old, new) {
         return Some(Suppression::Coverage);
@@ -273,6 +315,31 @@ mod tests {
                 "lint:\n  script: ruff check || true"
             ),
             Some(Suppression::CiGate)
+        );
+        // A check in a package script or make file told to pass anyway; a clean step is not.
+        assert_eq!(
+            in_edit(
+                "web/package.json",
+                "    \"lint\": \"eslint src\",",
+                "    \"lint\": \"eslint src || true\","
+            ),
+            Some(Suppression::ExitMasked)
+        );
+        assert_eq!(
+            in_edit(
+                "Makefile",
+                "check:\n\tcargo test",
+                "check:\n\tcargo test || true"
+            ),
+            Some(Suppression::ExitMasked)
+        );
+        assert_eq!(
+            in_edit(
+                "package.json",
+                "    \"clean\": \"rm -rf dist\",",
+                "    \"clean\": \"rm -rf dist || true\","
+            ),
+            None
         );
         // A shell script that tolerates a failing curl is not a CI gate.
         assert_eq!(in_edit("hooks/notify.sh", "", "curl -s $URL || true"), None);

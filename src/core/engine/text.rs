@@ -310,12 +310,53 @@ fn strip_fences(text: &str) -> Cow<'_, str> {
 }
 
 fn first_clause(text: &str) -> String {
-    let t = text.trim();
+    let t = past_interjections(text.trim());
     let end = t
         .find(['.', ',', ';', ':', '\n', '!', '?'])
         .unwrap_or(t.len())
         .min(120);
     prefix_chars(t, end).to_owned()
+}
+
+/// `text` after up to two leading interjections ("hmm, still broken", "ok but it still fails"):
+/// the clause that says something comes after them. A text that is only an interjection stays.
+fn past_interjections(text: &str) -> &str {
+    let mut t = text;
+    for _ in 0..2 {
+        let end = t
+            .bytes()
+            .position(|b| !b.is_ascii_alphabetic())
+            .unwrap_or(t.len());
+        let word = t[..end].to_ascii_lowercase();
+        // A drawn-out word is the word: "hmmm", "ughh", "sooo".
+        let last = word.as_bytes().last().copied().unwrap_or(b' ');
+        let short = format!("{}{}", word.trim_end_matches(last as char), last as char);
+        let rest = t[end..].trim_start_matches([',', '.', '!', ' ', '-', '\u{2026}']);
+        let filler = matches!(
+            short.as_str(),
+            "hm" | "ugh"
+                | "uh"
+                | "um"
+                | "wel"
+                | "ok"
+                | "okay"
+                | "so"
+                | "oh"
+                | "ah"
+                | "sigh"
+                | "argh"
+                | "welp"
+                | "alright"
+                | "yeah"
+                | "but"
+                | "and"
+        );
+        if end == 0 || !filler || rest.is_empty() {
+            break;
+        }
+        t = rest;
+    }
+    t
 }
 
 fn prefix_chars(s: &str, max: usize) -> &str {

@@ -208,6 +208,8 @@ pub struct FilePatch {
     pub new: String,
     pub added: u32,
     pub removed: u32,
+    /// `*** Delete File:`: the whole file goes.
+    pub deleted: bool,
 }
 
 /// The files of an `apply_patch` patch (`*** Add File:`, `*** Update File:`, `*** Delete File:`,
@@ -224,6 +226,7 @@ pub fn parse_patch(patch: &str) -> Vec<FilePatch> {
             if let Some(path) = path {
                 files.push(FilePatch {
                     path: path.trim().to_owned(),
+                    deleted: rest.starts_with("Delete File: "),
                     ..FilePatch::default()
                 });
             }
@@ -255,9 +258,14 @@ pub fn patch_call(id: u64, name: &str, patch: &str) -> Call {
     }
     let path = files.first().map_or("", |f| f.path.as_str());
     let mut a = edit_action(id, name, Tool::Edit, path, &old, &new);
-    a.bypass = files
-        .iter()
-        .find_map(|f| checks::edit_bypass(&f.path, &f.old, &f.new));
+    a.bypass = files.iter().find_map(|f| {
+        if f.deleted {
+            // A test file deleted, as `rm` of one is.
+            checks::is_test_path(&f.path).then_some(checks::Bypass::DeleteTest)
+        } else {
+            checks::edit_bypass(&f.path, &f.old, &f.new)
+        }
+    });
     if files.is_empty() {
         // Not a patch we can read (a sanitised placeholder): an edit of no known file, the same
         // text the same call.

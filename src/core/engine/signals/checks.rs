@@ -44,8 +44,13 @@ pub(super) struct Checks {
     verification_asked: bool,
     /// The turn's prompt asked for the bypass itself ("commit with --no-verify").
     bypass_asked: bool,
-    /// A check failed in this turn: only then is the agent's text read for bypass intent.
+    /// A check failed in this turn: only then (or in the turn after, see `failed_last_turn`) is
+    /// the agent's text read for bypass intent.
     failed_this_turn: bool,
+    /// A check failed in the previous turn and is still failing: the user's next prompt ("go
+    /// ahead and commit it") is often where the agent talks the failure away.
+    #[serde(default)]
+    failed_last_turn: bool,
     /// S21 fired in the current failing episode (until every failing check passes).
     intent_fired: bool,
     /// The agent's latest text in this turn (a completion claim?), and its line.
@@ -154,6 +159,7 @@ impl Detector for Checks {
             .iter()
             .any(|w| memchr::memmem::find(p.typed.as_bytes(), w.as_bytes()).is_some())
             && intent::intent(&p.typed).is_some();
+        self.failed_last_turn = self.failed_this_turn && self.failing(false).is_some();
         self.failed_this_turn = false;
     }
 
@@ -369,10 +375,14 @@ impl Checks {
         }
     }
 
-    /// S21: after a check failed in this turn, the agent says in its own words that it will get
-    /// around it, calls the failure someone else's, or offers a bypass (once per failing episode).
+    /// S21: after a check failed in this turn (or in the previous one, still failing), the agent
+    /// says in its own words that it will get around it, calls the failure someone else's, or
+    /// offers a bypass (once per failing episode); not when the user asked for the bypass.
     fn bypass_intent(&mut self, text: &str, line: LineNo, cx: &mut Cx<'_>) {
-        if self.intent_fired || !self.failed_this_turn {
+        if self.intent_fired
+            || self.bypass_asked
+            || !(self.failed_this_turn || self.failed_last_turn)
+        {
             return;
         }
         let Some(lp) = self.failing(false) else {
@@ -496,8 +506,12 @@ impl Checks {
         let after = &lp.runs[prev + 1..];
         let fixed = after.iter().any(|r| r.edits_before > 0);
         let looked = after.iter().any(|r| r.looked_before);
+        // A commit refused again for the same reason with nothing changed and nothing looked at
+        // in between is a retry that could not work (hooks give the same answer to the same
+        // tree); a test run again unchanged may be a look at a flaky one.
+        let retried = kind == CheckKind::Commit && !fixed && !looked;
         let ongoing = matches!(lp.episode, Some((_, s)) if s == sig);
-        if !ongoing && (!fixed || (looked && same.len() < need)) {
+        if !ongoing && ((!fixed && !retried) || (looked && same.len() < need)) {
             return;
         }
         let n = same.len();
@@ -508,7 +522,9 @@ impl Checks {
         } else {
             format!(" ({label})")
         };
-        let how = if looked || n > 2 {
+        let how = if retried && n == 2 {
+            format!("again for the same reason{why}, with nothing changed in between")
+        } else if looked || n > 2 {
             format!("{n} times for the same reason{why}, with fixes in between")
         } else {
             format!("again for the same reason{why} after a fix, with nothing looked at in between")

@@ -93,9 +93,10 @@ impl Edits {
         };
         let history = self.history.entry(edit.path.clone()).or_default();
         // The earliest edit this one undoes: it writes back what that one removed (or the whole
-        // text it replaced) and removes what that one wrote.
+        // text it replaced) and removes what that one wrote. Taking out lines an edit only added
+        // (a debug print in, then out) is cleaning up, not going back.
         let undone = history.iter().position(|k| {
-            (edit.new != empty && edit.new == k.old)
+            (edit.new != empty && edit.new == k.old && !k.removed.is_empty())
                 || (meets(&step.added, &k.removed) && meets(&step.removed, &k.added))
         });
         push_capped_vec(history, step, MAX_EDITS);
