@@ -282,8 +282,9 @@ fn pasted_line(l: &str) -> bool {
 }
 
 /// `text` with each code fence replaced by one space: from three backticks to the next three (or
-/// to the end of the text), which is what [`FENCE`] matches (`unfiltered::strip_fences` is that
-/// regex, and tests hold the two equal). Borrowed when there is no fence.
+/// to the end of the text), which is what [`FENCE`] matches (`unfiltered::human_text` and
+/// `unfiltered::content_words` use that regex, and tests hold them equal to the functions that
+/// use this). Borrowed when there is no fence.
 fn strip_fences(text: &str) -> Cow<'_, str> {
     const TICKS: &[u8] = b"```";
     let b = text.as_bytes();
@@ -327,30 +328,22 @@ fn past_interjections(text: &str) -> &str {
             .bytes()
             .position(|b| !b.is_ascii_alphabetic())
             .unwrap_or(t.len());
-        let word = t[..end].to_ascii_lowercase();
-        // A drawn-out word is the word: "hmmm", "ughh", "sooo".
-        let last = word.as_bytes().last().copied().unwrap_or(b' ');
-        let short = format!("{}{}", word.trim_end_matches(last as char), last as char);
+        let word = &t.as_bytes()[..end];
+        // A drawn-out word is the word: "hmmm", "ughh", "sooo" (the last letter once).
+        let repeats = word.last().map_or(0, |last| {
+            word.iter()
+                .rev()
+                .take_while(|c| c.eq_ignore_ascii_case(last))
+                .count()
+        });
+        let short = &word[..end - repeats.saturating_sub(1)];
         let rest = t[end..].trim_start_matches([',', '.', '!', ' ', '-', '\u{2026}']);
-        let filler = matches!(
-            short.as_str(),
-            "hm" | "ugh"
-                | "uh"
-                | "um"
-                | "wel"
-                | "ok"
-                | "okay"
-                | "so"
-                | "oh"
-                | "ah"
-                | "sigh"
-                | "argh"
-                | "welp"
-                | "alright"
-                | "yeah"
-                | "but"
-                | "and"
-        );
+        let filler = [
+            "hm", "ugh", "uh", "um", "wel", "ok", "okay", "so", "oh", "ah", "sigh", "argh", "welp",
+            "alright", "yeah", "but", "and",
+        ]
+        .iter()
+        .any(|f| f.as_bytes().eq_ignore_ascii_case(short));
         if end == 0 || !filler || rest.is_empty() {
             break;
         }
@@ -555,10 +548,8 @@ pub struct WordHasher(u64);
 
 impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys come here; anything else is folded in whole.
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        // Only `u64` keys come here; anything else is hashed in whole.
+        self.0 = self.0.rotate_left(5) ^ crate::core::hash::hash(bytes);
     }
 
     fn write_u64(&mut self, key: u64) {
@@ -582,45 +573,48 @@ fn word_key(w: &str) -> u64 {
 #[must_use]
 pub fn content_words(prompt: &str) -> Words {
     let text = strip_fences(prompt);
-    let keep = |w: &&str| !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric));
     if text.is_ascii() {
-        // ASCII text lowercases byte for byte: each word is lowercased on its own (most need
-        // nothing), not the whole text copied. Every prompt of every session comes here.
-        let mut lower = String::new();
-        let mut words = Words::default();
-        for w in text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-        {
-            let w = if w.bytes().any(|c| c.is_ascii_uppercase()) {
-                lower.clear();
-                lower.push_str(w);
-                lower.make_ascii_lowercase();
-                lower.as_str()
-            } else {
-                w
-            };
-            if keep(&w) {
-                words.insert(word_key(w));
-            }
-        }
-        return words;
+        return ascii_content_words(&text);
     }
     let text = text.to_lowercase();
     if text.is_ascii() {
-        // [`WORD`]'s runs of letters, digits and `_`, which in ASCII text are these bytes.
-        return text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .filter(keep)
-            .map(word_key)
-            .collect();
+        return ascii_content_words(&text);
     }
     WORD.find_iter(&text)
         .map(|m| m.as_str())
-        .filter(keep)
+        .filter(|w| is_content_word(w))
         .map(word_key)
         .collect()
+}
+
+/// A lowercased word that is not a stop word, and longer than one character unless a number.
+fn is_content_word(w: &str) -> bool {
+    !is_stop_word(w) && (w.len() > 1 || w.chars().all(char::is_numeric))
+}
+
+/// [`content_words`] of ASCII text: [`WORD`]'s runs of letters, digits and `_` are these bytes,
+/// and ASCII lowercases byte for byte, so each word is lowercased on its own (most need nothing)
+/// instead of the whole text being copied. Every prompt of every session comes here.
+fn ascii_content_words(text: &str) -> Words {
+    let mut lower = String::new();
+    let mut words = Words::default();
+    for w in text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+    {
+        let w = if w.bytes().any(|c| c.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+            lower.as_str()
+        } else {
+            w
+        };
+        if is_content_word(w) {
+            words.insert(word_key(w));
+        }
+    }
+    words
 }
 
 /// The answers of the functions above with every pattern run, none ruled out by a byte test:
@@ -1122,6 +1116,69 @@ mod tests {
         ) {
             let (full, lean) = (lex(), Lexicons::one_call(&Lexicon::default()));
             proptest::prop_assert_eq!(full.every_answer(&t), lean.every_answer(&t));
+        }
+    }
+
+    /// `past_interjections` as first written (a lowercased copy of each word), to hold the
+    /// byte-wise one to.
+    fn past_interjections_by_copy(text: &str) -> &str {
+        let mut t = text;
+        for _ in 0..2 {
+            let end = t
+                .bytes()
+                .position(|b| !b.is_ascii_alphabetic())
+                .unwrap_or(t.len());
+            let word = t[..end].to_ascii_lowercase();
+            let last = word.as_bytes().last().copied().unwrap_or(b' ');
+            let short = format!("{}{}", word.trim_end_matches(last as char), last as char);
+            let rest = t[end..].trim_start_matches([',', '.', '!', ' ', '-', '\u{2026}']);
+            let filler = matches!(
+                short.as_str(),
+                "hm" | "ugh"
+                    | "uh"
+                    | "um"
+                    | "wel"
+                    | "ok"
+                    | "okay"
+                    | "so"
+                    | "oh"
+                    | "ah"
+                    | "sigh"
+                    | "argh"
+                    | "welp"
+                    | "alright"
+                    | "yeah"
+                    | "but"
+                    | "and"
+            );
+            if end == 0 || !filler || rest.is_empty() {
+                break;
+            }
+            t = rest;
+        }
+        t
+    }
+
+    #[test]
+    fn interjections_before_the_clause_are_passed() {
+        assert_eq!(past_interjections("hmmm, still broken"), "still broken");
+        assert_eq!(
+            past_interjections("HmM. ok but it fails"),
+            "but it fails",
+            "two at most"
+        );
+        assert_eq!(past_interjections("Well... no"), "no");
+        assert_eq!(past_interjections("okay"), "okay", "only an interjection");
+        assert_eq!(past_interjections("hello, it fails"), "hello, it fails");
+        assert_eq!(past_interjections(""), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn interjections_are_passed_as_by_the_copying_version(
+            t in "(hm|hmmm|HMM|ugh|Ughh|ok|OK|okay|so|sooo|but|and|well|Welp|yeah|a|x|no|still|[,.! -]|\u{2026}|é){0,6}"
+        ) {
+            proptest::prop_assert_eq!(past_interjections(&t), past_interjections_by_copy(&t));
         }
     }
 
