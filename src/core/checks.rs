@@ -294,13 +294,13 @@ fn segment_class(words: &[&str], env: &[&str]) -> CommandClass {
     if skips_hooks && matches!(git, Some("commit" | "push")) {
         c.bypass = Some(Bypass::NoVerify);
     }
-    if (matches!(w0, "rm" | "unlink") || git == Some("rm"))
-        && words
+    if matches!(w0, "rm" | "unlink") || git == Some("rm") {
+        c.bypass = words
             .iter()
             .skip(1)
-            .any(|w| !w.starts_with('-') && is_test_path(w))
-    {
-        c.bypass = Some(Bypass::DeleteTest);
+            .filter(|w| !w.starts_with('-'))
+            .find_map(|w| deletion_bypass(w))
+            .or(c.bypass);
     }
     c.read_only = c.check.is_none()
         && match w0 {
@@ -589,6 +589,13 @@ pub fn gist(command: &str) -> String {
         .filter(|w| !matches!(*w, "2>&1" | ">/dev/null" | "2>/dev/null" | "&>/dev/null"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Does deleting the file at `path` get around a check (S20)? Deleting a test file does, whether
+/// by a shell command or by an agent's own file tool.
+#[must_use]
+pub fn deletion_bypass(path: &str) -> Option<Bypass> {
+    is_test_path(path).then_some(Bypass::DeleteTest)
 }
 
 /// Does an edit of `path` from `old` to `new` get around a check (S20)? Tests (files under a

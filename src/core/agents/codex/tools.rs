@@ -261,7 +261,7 @@ pub fn patch_call(id: u64, name: &str, patch: &str) -> Call {
     a.bypass = files.iter().find_map(|f| {
         if f.deleted {
             // A test file deleted, as `rm` of one is.
-            checks::is_test_path(&f.path).then_some(checks::Bypass::DeleteTest)
+            checks::deletion_bypass(&f.path)
         } else {
             checks::edit_bypass(&f.path, &f.old, &f.new)
         }
