@@ -408,7 +408,7 @@ fn is_short_flag_with(w: &str, flag: char) -> bool {
 #[must_use]
 pub fn is_test_path(path: &str) -> bool {
     let p = path.trim_matches(['"', '\'']);
-    let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    let file = file_name(p);
     p.split(['/', '\\'])
         .any(|d| matches!(d, "test" | "tests" | "spec" | "__tests__" | "testing"))
         || file.starts_with("test_")
@@ -423,7 +423,7 @@ pub fn is_test_path(path: &str) -> bool {
 /// Lint and type-checker configuration files, where loosening a rule is a bypass.
 #[must_use]
 pub fn is_lint_config(path: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let file = file_name(path);
     file.starts_with(".eslintrc")
         || file.starts_with("eslint.config")
         || matches!(
@@ -451,7 +451,7 @@ pub fn is_lint_config(path: &str) -> bool {
 /// where it configures a linter or type checker: the edit's text names the tool's section
 /// (`[tool.ruff.lint]`, `[lints.clippy]`, `"eslintConfig"`).
 fn is_lint_section(path: &str, old: &str, new: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let file = file_name(path);
     matches!(
         file,
         "pyproject.toml" | "Cargo.toml" | "package.json" | "tox.ini" | "deno.json"
@@ -589,6 +589,12 @@ pub fn gist(command: &str) -> String {
         .filter(|w| !matches!(*w, "2>&1" | ">/dev/null" | "2>/dev/null" | "&>/dev/null"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The last part of a path, after its last `/` or `\` (the whole of it when there is none).
+#[must_use]
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// Does deleting the file at `path` get around a check (S20)? Deleting a test file does, whether

@@ -73,7 +73,7 @@ static IGNORE_FILE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// CI configuration files.
 fn is_ci_config(path: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let file = crate::core::checks::file_name(path);
     let under = |dir: &str| {
         path.contains(dir) || (path.contains('\\') && path.contains(&dir.replace('/', "\\")))
     };
@@ -95,7 +95,7 @@ static CI_PASS_ANYWAY: LazyLock<Regex> = LazyLock::new(|| {
 /// Files that hold the project's own commands: package scripts, make and task files, hook
 /// configurations.
 fn is_script_config(path: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let file = crate::core::checks::file_name(path);
     matches!(
         file,
         "package.json"
@@ -145,7 +145,7 @@ pub fn in_edit(path: &str, old: &str, new: &str) -> Option<Suppression> {
         let n = r.find_iter(new.as_bytes()).count();
         n > 0 && n > r.find_iter(old.as_bytes()).count()
     };
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let file = crate::core::checks::file_name(path);
     let lower = file.to_ascii_lowercase();
     let named = ["ignore", "baseline", "todo"]
         .iter()
@@ -185,7 +185,7 @@ fn added_lines(old: &str, new: &str) -> bool {
 /// Where coverage thresholds live: configuration files (TOML, INI, JSON, YAML, XML, Gradle,
 /// `*.config.*`, dotfiles) and build scripts, not source code.
 fn is_config_like(path: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let file = crate::core::checks::file_name(path);
     let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
     file.starts_with('.')
         || file.contains(".config.")

@@ -16,7 +16,7 @@ pub enum PathClass {
 #[must_use]
 pub fn classify_path(path: &str) -> PathClass {
     let lower = path.to_ascii_lowercase();
-    let file = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    let file = crate::core::checks::file_name(&lower);
     if crate::core::checks::is_test_path(path) {
         PathClass::Test
     } else if lower.contains(".github/workflows")
