@@ -185,11 +185,15 @@ impl Parser {
             self.stats.blank += 1;
             return;
         }
-        self.release_held(is_dequeue(bytes), out);
+        // One shallow look at the line's type serves both the held prompt and the skip below.
+        let kind = peek::top_level_type(bytes);
+        if self.held.is_some() {
+            self.release_held(is_dequeue(kind, bytes), out);
+        }
         // Progress and snapshot lines carry nothing the rules use: a shallow look at their type is
         // enough. A line that does not end like a complete object gets the full parse (and its
         // skip is counted if it is broken).
-        if let Some(kind) = peek::top_level_type(bytes)
+        if let Some(kind) = kind
             && (kind == b"progress" || kind == b"file-history-snapshot")
             && bytes.trim_ascii_end().ends_with(b"}")
         {
@@ -641,8 +645,8 @@ fn enqueued(rec: &Record<'_>, em: &Emitter<'_>) -> Option<String> {
 
 /// A `queue-operation` line whose operation is `dequeue` (a cheap look; a miss only means the
 /// held prompt counts as queued).
-fn is_dequeue(bytes: &[u8]) -> bool {
-    peek::top_level_type(bytes) == Some(b"queue-operation")
+fn is_dequeue(kind: Option<&[u8]>, bytes: &[u8]) -> bool {
+    kind == Some(b"queue-operation")
         && memchr::memmem::find(bytes, b"\"operation\":\"dequeue\"").is_some()
 }
 
