@@ -233,18 +233,32 @@ impl EditInfo {
     #[must_use]
     pub fn line_hashes(text: &str) -> Vec<u64> {
         // Hashed a word at a time: a written file can be thousands of lines, and this runs for
-        // every edit of every session the review reads.
-        let mut v: Vec<u64> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.len() >= 6 && l.chars().filter(|c| !c.is_whitespace()).nth(5).is_some())
-            .map(|l| super::hash::hash_words(l.as_bytes()))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v.truncate(64);
-        v
+        // every edit of every session the review reads. Lines are cut at `\n` (a `\r` before it
+        // goes with the trim, as `str::lines` would drop it), and only the 64 smallest distinct
+        // hashes are kept as they come, instead of sorting them all.
+        let mut kept: Vec<u64> = Vec::new();
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+        for end in ends {
+            let l = text[start..end].trim();
+            start = end + 1;
+            if l.len() < 6 || l.chars().filter(|c| !c.is_whitespace()).nth(5).is_none() {
+                continue;
+            }
+            let h = super::hash::hash_words(l.as_bytes());
+            if kept.len() == Self::LINES_KEPT && kept.last().is_some_and(|&max| h >= max) {
+                continue;
+            }
+            if let Err(at) = kept.binary_search(&h) {
+                kept.insert(at, h);
+                kept.truncate(Self::LINES_KEPT);
+            }
+        }
+        kept
     }
+
+    /// How many line hashes an edit keeps (the smallest, so any two edits keep comparable ones).
+    const LINES_KEPT: usize = 64;
 
     /// This edit replaces text that `earlier` wrote.
     #[must_use]
@@ -354,4 +368,56 @@ pub struct AgentText {
     pub text: Arc<str>,
     /// Words in the full text.
     pub words: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EditInfo;
+    use proptest::prelude::*;
+
+    /// The first way of it, kept as the oracle: every substantial line hashed, sorted, deduped,
+    /// the 64 smallest kept.
+    fn line_hashes_by_sorting(text: &str) -> Vec<u64> {
+        let mut v: Vec<u64> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.len() >= 6 && l.chars().filter(|c| !c.is_whitespace()).nth(5).is_some())
+            .map(|l| crate::core::hash::hash_words(l.as_bytes()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.truncate(64);
+        v
+    }
+
+    #[test]
+    fn line_hashes_on_tricky_texts() {
+        let many: String = (0..500).map(|i| format!("let x{i} = {i};\n")).collect();
+        let repeated = "fn main() {}\r\n".repeat(200);
+        for t in [
+            "",
+            "\n\n",
+            "short\nab cd ef\n  a b c d e f  \n",
+            "tail without newline ends here",
+            "crlf line one\r\ncrlf line two\r\n\r",
+            "\u{b}vertical\u{b}tab\u{b}\n\u{a0}nbsp padded\u{a0}\n\u{2028}sep line\u{2028}",
+            "ünïcödé lines ✓✓✓✓✓✓\nâ b ç d é f",
+            many.as_str(),
+            repeated.as_str(),
+        ] {
+            assert_eq!(EditInfo::line_hashes(t), line_hashes_by_sorting(t), "{t:?}");
+        }
+        assert_eq!(EditInfo::line_hashes(&many).len(), 64);
+        assert_eq!(EditInfo::line_hashes(&repeated).len(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn line_hashes_equal_the_sorting_way(
+            lines in proptest::collection::vec("[ a-f\t\u{b}\r\u{a0}é]{0,12}", 0..200)
+        ) {
+            let text = lines.join("\n");
+            prop_assert_eq!(EditInfo::line_hashes(&text), line_hashes_by_sorting(&text));
+        }
+    }
 }
