@@ -375,3 +375,39 @@ fn review_prefilters_never_change_a_result_on_the_corpus() {
     }
     assert!(hits > 100 && hits < strings.len() * 5, "{hits}");
 }
+
+/// The fast top-level reader (`record::fast_record`) on every line of every corpus transcript:
+/// where it reads a line its record is serde's, and it reads nearly all of them.
+#[test]
+fn the_fast_reader_reads_every_corpus_line_as_serde_does() {
+    use ringside::core::agents::claude::record::{Record, fast_record};
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (mut read, mut deferred, mut serde_only) = (0usize, 0usize, 0usize);
+    for f in common::claude_files(&corpus) {
+        let bytes = std::fs::read(&f).unwrap();
+        for line in bytes.split(|&b| b == b'\n') {
+            let Ok(text) = std::str::from_utf8(line) else {
+                continue;
+            };
+            let serde = serde_json::from_str::<Record<'_>>(text)
+                .ok()
+                .map(|r| format!("{r:?}"));
+            match fast_record(text).map(|r| format!("{r:?}")) {
+                Some(fast) => {
+                    assert_eq!(Some(&fast), serde.as_ref(), "{}: {text}", f.display());
+                    read += 1;
+                }
+                None if serde.is_some() => serde_only += 1,
+                None => deferred += 1,
+            }
+        }
+    }
+    println!("fast reader: {read} lines read, {serde_only} left to serde, {deferred} invalid");
+    assert!(read > 1_000, "the corpus has thousands of lines: {read}");
+    assert!(
+        serde_only * 100 <= read,
+        "the fast reader defers at most 1% of the lines serde reads: {serde_only} of {read}"
+    );
+}

@@ -83,3 +83,30 @@ fn truncation_at_every_line_boundary() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    /// Every line of a damaged session: the fast top-level reader either defers or builds the
+    /// record serde builds.
+    #[test]
+    fn the_fast_reader_never_reads_a_damaged_line_differently(
+        pick in any::<prop::sample::Index>(),
+        kinds in prop::collection::vec(prop::sample::select(Mutation::ALL.to_vec()), 1..4),
+        seed in any::<u64>(),
+    ) {
+        use ringside::core::agents::claude::record::{Record, fast_record};
+        let seeds = seeds();
+        let mut doc = seeds[pick.index(seeds.len())].clone();
+        for (i, k) in kinds.iter().enumerate() {
+            doc = mutate(&doc, *k, seed.wrapping_add(i as u64));
+        }
+        for line in doc.split(|&b| b == b'\n') {
+            let Ok(text) = std::str::from_utf8(line) else { continue };
+            if let Some(fast) = fast_record(text) {
+                let serde = serde_json::from_str::<Record<'_>>(text).map(|r| format!("{r:?}"));
+                prop_assert_eq!(Some(format!("{fast:?}")), serde.ok(), "{}", text);
+            }
+        }
+    }
+}

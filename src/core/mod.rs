@@ -16,6 +16,7 @@ pub mod event;
 pub mod export;
 pub mod format;
 pub mod hash;
+pub mod json_skip;
 pub mod lines;
 pub mod pipeline;
 pub mod replay;

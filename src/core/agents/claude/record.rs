@@ -35,16 +35,16 @@ pub struct Record<'a> {
     pub is_visible_in_transcript_only: bool,
     pub is_api_error_message: bool,
     pub message: Option<Message<'a>>,
-    pub tool_use_result: Option<&'a RawValue>,
+    pub tool_use_result: Option<Json<'a>>,
     pub tool_denial_kind: Option<Cow<'a, str>>,
     pub api_error_status: Option<u64>,
-    pub error: Option<&'a RawValue>,
-    pub content: Option<&'a RawValue>,
+    pub error: Option<Json<'a>>,
+    pub content: Option<Json<'a>>,
     pub compact_metadata: Option<CompactMetadata>,
     pub operation: Option<Cow<'a, str>>,
     pub duration_ms: Option<u64>,
-    pub attachment: Option<&'a RawValue>,
-    pub origin: Option<&'a RawValue>,
+    pub attachment: Option<Json<'a>>,
+    pub origin: Option<Json<'a>>,
     pub prompt_source: Option<Cow<'a, str>>,
     pub summary: Option<Cow<'a, str>>,
     pub custom_title: Option<Cow<'a, str>>,
@@ -55,6 +55,26 @@ pub struct Record<'a> {
     pub entrypoint: Option<Cow<'a, str>>,
     /// Top-level keys this model does not know (see [`KNOWN_IGNORED`]).
     pub unknown_fields: Vec<Cow<'a, str>>,
+}
+
+/// A JSON value's text as it stands in the line: valid JSON, neither unescaped nor parsed (read
+/// later, only where a rule needs it). Top-level values are found by [`fast`](super::fast) or,
+/// where it defers, as serde's `RawValue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Json<'a>(pub(crate) &'a str);
+
+impl<'a> Json<'a> {
+    /// The value's JSON text.
+    #[must_use]
+    pub fn get(self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|r| Json(r.get()))
+    }
 }
 
 /// Top-level keys seen in real and hand-made transcripts that no rule needs. Anything outside this
@@ -200,6 +220,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
     }
 }
 
+mod fast;
+pub use fast::record as fast_record;
+
 struct RecordVisitor<'a>(std::marker::PhantomData<&'a ()>);
 
 /// A value read leniently: strings borrowed where possible, anything else ignored.
@@ -219,54 +242,76 @@ impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
         // `LStr` borrows the key from the input; serde's own `Cow` impl would always allocate.
         while let Some(LStr(key)) = map.next_key::<LStr<'de>>()? {
             let key = key.unwrap_or_default();
-            let s = |m: &mut M| m.next_value::<LStr<'de>>().map(|v| v.0);
-            let b = |m: &mut M| m.next_value::<LBool>().map(|v| v.0);
-            let raw = |m: &mut M| m.next_value::<Option<&'de RawValue>>();
-            match &*key {
-                "type" => r.kind = s(&mut map)?,
-                "subtype" => r.subtype = s(&mut map)?,
-                "uuid" => r.uuid = s(&mut map)?,
-                "sessionId" => r.session_id = s(&mut map)?,
-                "timestamp" => r.timestamp = s(&mut map)?,
-                "cwd" => r.cwd = s(&mut map)?,
-                "gitBranch" => r.git_branch = s(&mut map)?,
-                "version" => r.version = s(&mut map)?,
-                "agentId" => r.agent_id = s(&mut map)?,
-                "isSidechain" => r.is_sidechain = b(&mut map)?,
-                "isMeta" => r.is_meta = b(&mut map)?,
-                "isCompactSummary" => r.is_compact_summary = b(&mut map)?,
-                "isVisibleInTranscriptOnly" => r.is_visible_in_transcript_only = b(&mut map)?,
-                "isApiErrorMessage" => r.is_api_error_message = b(&mut map)?,
-                "message" => r.message = map.next_value::<LMessage<'de>>()?.0,
-                "toolUseResult" => r.tool_use_result = raw(&mut map)?,
-                "toolDenialKind" => r.tool_denial_kind = s(&mut map)?,
-                "apiErrorStatus" => r.api_error_status = map.next_value::<LU64>()?.0,
-                "error" => r.error = raw(&mut map)?,
-                "content" => r.content = raw(&mut map)?,
-                "compactMetadata" => {
-                    r.compact_metadata = map.next_value::<LCompact>()?.0;
-                }
-                "operation" => r.operation = s(&mut map)?,
-                "durationMs" => r.duration_ms = map.next_value::<LU64>()?.0,
-                "attachment" => r.attachment = raw(&mut map)?,
-                "origin" => r.origin = raw(&mut map)?,
-                "promptSource" => r.prompt_source = s(&mut map)?,
-                "summary" => r.summary = s(&mut map)?,
-                "customTitle" => r.custom_title = s(&mut map)?,
-                "aiTitle" => r.ai_title = s(&mut map)?,
-                "agentName" => r.agent_name = s(&mut map)?,
-                "level" => r.level = s(&mut map)?,
-                "permissionMode" => r.permission_mode = s(&mut map)?,
-                "entrypoint" => r.entrypoint = s(&mut map)?,
-                k => {
+            match r.slot(&key) {
+                Slot::Str(f) => *f = map.next_value::<LStr<'de>>()?.0,
+                Slot::Bool(f) => *f = map.next_value::<LBool>()?.0,
+                Slot::U64(f) => *f = map.next_value::<LU64>()?.0,
+                Slot::Raw(f) => *f = map.next_value::<Option<Json<'de>>>()?,
+                Slot::Message(f) => *f = map.next_value::<LMessage<'de>>()?.0,
+                Slot::Compact(f) => *f = map.next_value::<LCompact>()?.0,
+                Slot::Other(unknown) => {
                     map.next_value::<IgnoredAny>()?;
-                    if !KNOWN_IGNORED.contains(&k) {
-                        r.unknown_fields.push(key);
+                    if !KNOWN_IGNORED.contains(&&*key) {
+                        unknown.push(key);
                     }
                 }
             }
         }
         Ok(r)
+    }
+}
+
+/// Where a top-level key's value goes, and how it is read: the one table both readers (serde's
+/// visitor above and [`fast`]) use.
+enum Slot<'r, 'a> {
+    Str(&'r mut Option<Cow<'a, str>>),
+    Bool(&'r mut bool),
+    U64(&'r mut Option<u64>),
+    Raw(&'r mut Option<Json<'a>>),
+    Message(&'r mut Option<Message<'a>>),
+    Compact(&'r mut Option<CompactMetadata>),
+    /// A key no rule reads: skipped, and counted when not in [`KNOWN_IGNORED`].
+    Other(&'r mut Vec<Cow<'a, str>>),
+}
+
+impl<'a> Record<'a> {
+    fn slot(&mut self, key: &str) -> Slot<'_, 'a> {
+        match key {
+            "type" => Slot::Str(&mut self.kind),
+            "subtype" => Slot::Str(&mut self.subtype),
+            "uuid" => Slot::Str(&mut self.uuid),
+            "sessionId" => Slot::Str(&mut self.session_id),
+            "timestamp" => Slot::Str(&mut self.timestamp),
+            "cwd" => Slot::Str(&mut self.cwd),
+            "gitBranch" => Slot::Str(&mut self.git_branch),
+            "version" => Slot::Str(&mut self.version),
+            "agentId" => Slot::Str(&mut self.agent_id),
+            "isSidechain" => Slot::Bool(&mut self.is_sidechain),
+            "isMeta" => Slot::Bool(&mut self.is_meta),
+            "isCompactSummary" => Slot::Bool(&mut self.is_compact_summary),
+            "isVisibleInTranscriptOnly" => Slot::Bool(&mut self.is_visible_in_transcript_only),
+            "isApiErrorMessage" => Slot::Bool(&mut self.is_api_error_message),
+            "message" => Slot::Message(&mut self.message),
+            "toolUseResult" => Slot::Raw(&mut self.tool_use_result),
+            "toolDenialKind" => Slot::Str(&mut self.tool_denial_kind),
+            "apiErrorStatus" => Slot::U64(&mut self.api_error_status),
+            "error" => Slot::Raw(&mut self.error),
+            "content" => Slot::Raw(&mut self.content),
+            "compactMetadata" => Slot::Compact(&mut self.compact_metadata),
+            "operation" => Slot::Str(&mut self.operation),
+            "durationMs" => Slot::U64(&mut self.duration_ms),
+            "attachment" => Slot::Raw(&mut self.attachment),
+            "origin" => Slot::Raw(&mut self.origin),
+            "promptSource" => Slot::Str(&mut self.prompt_source),
+            "summary" => Slot::Str(&mut self.summary),
+            "customTitle" => Slot::Str(&mut self.custom_title),
+            "aiTitle" => Slot::Str(&mut self.ai_title),
+            "agentName" => Slot::Str(&mut self.agent_name),
+            "level" => Slot::Str(&mut self.level),
+            "permissionMode" => Slot::Str(&mut self.permission_mode),
+            "entrypoint" => Slot::Str(&mut self.entrypoint),
+            _ => Slot::Other(&mut self.unknown_fields),
+        }
     }
 }
 
@@ -542,8 +587,8 @@ fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Usage>, D::Er
 /// The text of a `tool_result` content (a string or a list of `text` blocks), or of any raw
 /// JSON string. Non-text parts are skipped. Allocates only when the JSON string has escapes.
 #[must_use]
-pub fn raw_text(raw: &RawValue) -> Cow<'_, str> {
-    let s = raw.get().trim_start();
+pub fn raw_text(raw: &str) -> Cow<'_, str> {
+    let s = raw.trim_start();
     if s.starts_with('"') {
         return serde_json::from_str::<LStr<'_>>(s)
             .ok()
@@ -628,13 +673,13 @@ mod tests {
     #[test]
     fn raw_text_reads_strings_and_text_blocks() {
         let v: Box<RawValue> = serde_json::from_str(r#""Exit code 1\nboom""#).unwrap();
-        assert_eq!(raw_text(&v), "Exit code 1\nboom");
+        assert_eq!(raw_text(v.get()), "Exit code 1\nboom");
         let v: Box<RawValue> = serde_json::from_str(
             r#"[{"type":"text","text":"a"},{"type":"image"},{"type":"text","text":"b"}]"#,
         )
         .unwrap();
-        assert_eq!(raw_text(&v), "a\nb");
+        assert_eq!(raw_text(v.get()), "a\nb");
         let v: Box<RawValue> = serde_json::from_str("17").unwrap();
-        assert_eq!(raw_text(&v), "");
+        assert_eq!(raw_text(v.get()), "");
     }
 }

@@ -283,7 +283,7 @@ fn write_canonical(sig: &mut Fnv, input: Option<&RawValue>) {
 /// Counts `+`/`-` lines of a successful edit's `structuredPatch`, or the lines of a created file.
 /// Neither the patch lines nor the file are unescaped: only their first character, and the
 /// newlines, are looked at.
-pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
+pub fn count_patch(tur: &str, r: &mut ToolResult) {
     #[derive(Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
     struct Structured<'a> {
@@ -300,7 +300,7 @@ pub fn count_patch(tur: &RawValue, r: &mut ToolResult) {
         #[serde(borrow)]
         lines: Vec<&'a RawValue>,
     }
-    let Ok(s) = serde_json::from_str::<Structured<'_>>(tur.get()) else {
+    let Ok(s) = serde_json::from_str::<Structured<'_>>(tur) else {
         return;
     };
     let hunks = s.structured_patch.unwrap_or_default();
@@ -353,14 +353,14 @@ fn string_lines(raw: &str) -> usize {
 
 /// `totalToolUseCount` of a sub-agent call's result.
 #[must_use]
-pub fn delegated_actions(tur: &RawValue) -> (u32, Option<String>) {
+pub fn delegated_actions(tur: &str) -> (u32, Option<String>) {
     #[derive(Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
     struct TaskResult {
         total_tool_use_count: Option<u32>,
         agent_id: Option<String>,
     }
-    let t = serde_json::from_str::<TaskResult>(tur.get()).unwrap_or_default();
+    let t = serde_json::from_str::<TaskResult>(tur).unwrap_or_default();
     let agent = t
         .agent_id
         .filter(|a| !a.is_empty())
@@ -409,16 +409,16 @@ mod tests {
         let tur = raw(
             r#"{"originalFile":"a\n-b\n","structuredPatch":[{"lines":[" ctx","-old","+new","+","\t-x","\u002b?"]},{"lines":["-gone"]}]}"#,
         );
-        count_patch(&tur, &mut r);
+        count_patch(tur.get(), &mut r);
         assert_eq!((r.lines_added, r.lines_removed), (3, 2));
         let mut r = ToolResult::new(1, Outcome::Ok);
         count_patch(
-            &raw(r#"{"type":"create","content":"a\nb\nc","structuredPatch":[]}"#),
+            raw(r#"{"type":"create","content":"a\nb\nc","structuredPatch":[]}"#).get(),
             &mut r,
         );
         assert_eq!((r.lines_added, r.lines_removed), (3, 0));
         let mut r = ToolResult::new(1, Outcome::Ok);
-        count_patch(&raw(r#"{"structuredPatch":"not a list"}"#), &mut r);
+        count_patch(raw(r#"{"structuredPatch":"not a list"}"#).get(), &mut r);
         assert_eq!((r.lines_added, r.lines_removed), (0, 0));
     }
 

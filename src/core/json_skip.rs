@@ -1,0 +1,445 @@
+//! Finding where a JSON value ends, sixteen bytes at a step, as strictly as `serde_json` checks
+//! the values it skips.
+//!
+//! Most of a transcript's bytes are tool output held in JSON strings that no rule reads whole:
+//! `serde_json` skips them at about 1.8 GB/s on real output, because code and logs put an escape
+//! every ~15 bytes and it stops at each one. Here a 64-byte block is classified at once (quotes,
+//! backslashes, control bytes as bit masks, SSE2 on x86-64) and the escaped positions come from
+//! the backslash runs by carry arithmetic (the technique of simdjson's string scanner), so the
+//! cost per byte does not depend on how many escapes there are.
+//!
+//! The contract is one-sided: [`value_end`] returns `Some` only for a value `serde_json` would
+//! skip without error, ending where `serde_json` would stop; anything it is unsure of (bad
+//! escapes, control bytes, odd numbers, deep nesting, the input ending) is `None`, and the caller
+//! falls back to `serde_json` for the whole line, which then decides and words the error.
+
+/// Nesting deeper than this is left to `serde_json` (it has its own limit).
+const MAX_DEPTH: usize = 64;
+
+/// The index after the JSON whitespace starting at `i`.
+#[must_use]
+pub fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The index after the JSON value starting at `i` (no leading whitespace), if it is one
+/// `serde_json` would skip without error. See the module docs.
+#[must_use]
+pub fn value_end(b: &[u8], i: usize) -> Option<usize> {
+    value_end_at(b, i, 0)
+}
+
+fn value_end_at(b: &[u8], i: usize, depth: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => string_end(b, i),
+        b'{' => {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            let mut j = skip_ws(b, i + 1);
+            if b.get(j) == Some(&b'}') {
+                return Some(j + 1);
+            }
+            loop {
+                if b.get(j) != Some(&b'"') {
+                    return None;
+                }
+                j = skip_ws(b, string_end(b, j)?);
+                if b.get(j) != Some(&b':') {
+                    return None;
+                }
+                j = skip_ws(b, value_end_at(b, skip_ws(b, j + 1), depth + 1)?);
+                match b.get(j)? {
+                    b',' => j = skip_ws(b, j + 1),
+                    b'}' => return Some(j + 1),
+                    _ => return None,
+                }
+            }
+        }
+        b'[' => {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            let mut j = skip_ws(b, i + 1);
+            if b.get(j) == Some(&b']') {
+                return Some(j + 1);
+            }
+            loop {
+                j = skip_ws(b, value_end_at(b, j, depth + 1)?);
+                match b.get(j)? {
+                    b',' => j = skip_ws(b, j + 1),
+                    b']' => return Some(j + 1),
+                    _ => return None,
+                }
+            }
+        }
+        b't' => literal(b, i, b"true"),
+        b'f' => literal(b, i, b"false"),
+        b'n' => literal(b, i, b"null"),
+        b'-' | b'0'..=b'9' => number_end(b, i),
+        _ => None,
+    }
+}
+
+fn literal(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    b.get(i..)?.starts_with(word).then_some(i + word.len())
+}
+
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, the grammar `serde_json` checks.
+fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |b: &[u8], i: usize| -> usize {
+        let mut j = i;
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        j
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i)? {
+        b'0' => {
+            i += 1;
+            if b.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+        }
+        b'1'..=b'9' => i = digits(b, i),
+        _ => return None,
+    }
+    if b.get(i) == Some(&b'.') {
+        let j = digits(b, i + 1);
+        if j == i + 1 {
+            return None;
+        }
+        i = j;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let j = digits(b, i);
+        if j == i {
+            return None;
+        }
+        i = j;
+    }
+    Some(i)
+}
+
+/// The index after the JSON string whose opening quote is at `i`, if its escapes are valid and
+/// it holds no control bytes.
+#[must_use]
+pub fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    string_span(b, i).map(|(end, _)| end)
+}
+
+/// [`string_end`], and whether the string holds any escape (a plain one is its own text).
+#[must_use]
+pub fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    // Keys, ids and timestamps are short: a byte at a time is cheaper than a block for them.
+    let start = i + 1;
+    let short = b.get(start..)?;
+    for (k, &c) in short.iter().take(SHORT).enumerate() {
+        match c {
+            b'"' => return Some((start + k + 1, false)),
+            b'\\' => return long_string(b, start + k),
+            0..0x20 => return None,
+            _ => {}
+        }
+    }
+    long_string(b, start + SHORT.min(short.len()))
+}
+
+/// How far [`string_span`] looks a byte at a time.
+const SHORT: usize = 32;
+
+/// The rest of a string from `pos` (after its opening quote and any plain bytes), a block at a
+/// time.
+fn long_string(b: &[u8], mut pos: usize) -> Option<(usize, bool)> {
+    let mut escapes = false;
+    // 1 when the first byte of the next block is escaped (the last block ended in an odd run of
+    // backslashes).
+    let mut carry = 0u64;
+    loop {
+        let rest = b.get(pos..).filter(|r| !r.is_empty())?;
+        let (masks, valid) = match rest.first_chunk::<64>() {
+            Some(block) => (Masks::of(block), u64::MAX),
+            None if b.len() >= 64 => {
+                // The last 64 bytes of the input, shifted so bit 0 is `pos`.
+                let shift = 64 - rest.len();
+                let block = b.last_chunk::<64>()?;
+                (Masks::of(block).shifted(shift), (1u64 << rest.len()) - 1)
+            }
+            None => {
+                let mut block = [0u8; 64];
+                block[..rest.len()].copy_from_slice(rest);
+                (Masks::of(&block), (1u64 << rest.len()) - 1)
+            }
+        };
+        let backslash = masks.backslash & valid;
+        let escaped = escaped(backslash, &mut carry);
+        let closing = masks.quote & valid & !escaped;
+        let before = if closing == 0 {
+            valid
+        } else {
+            (closing & closing.wrapping_neg()) - 1
+        };
+        if masks.control & before != 0 {
+            return None;
+        }
+        escapes |= (backslash & before) != 0;
+        // Every escaped byte must start a valid escape; `"`, `\\`, `n` and `t` always do.
+        let mut odd = escaped & before & !(masks.quote | masks.backslash | masks.common);
+        while odd != 0 {
+            let at = pos + odd.trailing_zeros() as usize;
+            match b[at] {
+                b'/' | b'b' | b'f' | b'r' => {}
+                b'u' => {
+                    if !b.get(at + 1..at + 5)?.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+            odd &= odd - 1;
+        }
+        if closing != 0 {
+            return Some((pos + closing.trailing_zeros() as usize + 1, escapes));
+        }
+        if valid != u64::MAX {
+            return None;
+        }
+        pos += 64;
+    }
+}
+
+/// The escaped positions of a block (the byte after each odd-length run of backslashes), given
+/// its backslashes and the carry from the block before; updates the carry.
+fn escaped(backslash: u64, carry: &mut u64) -> u64 {
+    if backslash == 0 {
+        return std::mem::take(carry);
+    }
+    const ODD: u64 = 0xAAAA_AAAA_AAAA_AAAA;
+    // Backslashes that start an escape (not themselves escaped by the block before).
+    let starts = backslash & !*carry;
+    // Adding a run's start to the odd bits carries through the run: whether the run ends on an
+    // odd or even position tells if its length is odd.
+    let even_codes_and_odd_bits = ((starts << 1) | ODD).wrapping_sub(starts);
+    let escape_and_terminal = even_codes_and_odd_bits ^ ODD;
+    let escaped = escape_and_terminal ^ (backslash | *carry);
+    *carry = (escape_and_terminal & backslash) >> 63;
+    escaped
+}
+
+/// Bit `k` set where byte `k` of a 64-byte block is a quote, a backslash, a control byte, an `n`
+/// or `t` (the escapes code and logs are full of, checked without a byte-wise look).
+#[derive(Debug, PartialEq, Eq)]
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    control: u64,
+    common: u64,
+}
+
+impl Masks {
+    /// The masks of a block that starts `by` bytes earlier than the one wanted.
+    fn shifted(self, by: usize) -> Self {
+        Masks {
+            quote: self.quote >> by,
+            backslash: self.backslash >> by,
+            control: self.control >> by,
+            common: self.common >> by,
+        }
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn of(block: &[u8; 64]) -> Self {
+        use safe_arch::{
+            cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+            set_splat_i8_m128i,
+        };
+        #[expect(clippy::cast_possible_wrap, reason = "byte patterns for the compare")]
+        let (quote, backslash, control_max, n, t) = (
+            set_splat_i8_m128i(b'"' as i8),
+            set_splat_i8_m128i(b'\\' as i8),
+            set_splat_i8_m128i(0x1F),
+            set_splat_i8_m128i(b'n' as i8),
+            set_splat_i8_m128i(b't' as i8),
+        );
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            control: 0,
+            common: 0,
+        };
+        let (lanes, _) = block.as_chunks::<16>();
+        for (k, lane) in lanes.iter().enumerate() {
+            let v = load_unaligned_m128i(lane);
+            let bits = |x| u64::from(move_mask_i8_m128i(x).cast_unsigned() & 0xFFFF) << (16 * k);
+            m.quote |= bits(cmp_eq_mask_i8_m128i(v, quote));
+            m.backslash |= bits(cmp_eq_mask_i8_m128i(v, backslash));
+            // A byte is at most 0x1F where the smaller of it and 0x1F is itself.
+            m.control |= bits(cmp_eq_mask_i8_m128i(min_u8_m128i(v, control_max), v));
+            m.common |= bits(cmp_eq_mask_i8_m128i(v, n) | cmp_eq_mask_i8_m128i(v, t));
+        }
+        m
+    }
+
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    fn of(block: &[u8; 64]) -> Self {
+        Self::plain(block)
+    }
+
+    /// A byte at a time: the reference the vector version is tested against, and the version
+    /// for other processors.
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+    fn plain(block: &[u8; 64]) -> Self {
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            control: 0,
+            common: 0,
+        };
+        for (k, &c) in block.iter().enumerate() {
+            m.common |= u64::from(c == b'n' || c == b't') << k;
+            m.quote |= u64::from(c == b'"') << k;
+            m.backslash |= u64::from(c == b'\\') << k;
+            m.control |= u64::from(c < 0x20) << k;
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `serde_json` says: the end of the first value in `s` when it skips it, as the raw
+    /// value it would borrow.
+    fn serde_end(s: &str) -> Option<usize> {
+        let mut it =
+            serde_json::Deserializer::from_str(s).into_iter::<&serde_json::value::RawValue>();
+        match it.next() {
+            Some(Ok(_)) => Some(it.byte_offset()),
+            _ => None,
+        }
+    }
+
+    fn ours(s: &str) -> Option<usize> {
+        value_end(s.as_bytes(), 0)
+    }
+
+    #[test]
+    fn agrees_with_serde_on_tricky_values() {
+        let long_escapes = format!("\"{}\"", "a\\n\\\"b\\\\".repeat(40));
+        let cases = [
+            r#""""#,
+            r#""plain""#,
+            r#""esc \" quote""#,
+            r#""\\""#,
+            r#""\\\"""#,
+            r#""\\\\""#,
+            r#""\u00e9 \uD83D\uDE00""#,
+            r#""\u12G4""#,
+            r#""\x""#,
+            r#""unterminated"#,
+            "\"tab\tinside\"",
+            "\"nl\ninside\"",
+            r#"{"a":1,"b":[true,false,null,-0.5e+3,{"c":"d"}]}"#,
+            r#"{"a":1,}"#,
+            r#"[1,2,]"#,
+            r#"[01]"#,
+            r#"[1.]"#,
+            r#"[1e]"#,
+            r#"[-]"#,
+            r#"{ "a" : [ ] , "b" : { } }"#,
+            r#"{"a" 1}"#,
+            "tru",
+            "nul",
+            "[1 2]",
+            long_escapes.as_str(),
+        ];
+        for c in cases {
+            let expected = serde_end(c);
+            let got = ours(c);
+            assert_eq!(got, expected, "{c}");
+        }
+    }
+
+    #[test]
+    fn a_string_ends_at_every_position_of_a_block() {
+        for n in 0..200 {
+            for tail in ["\"", "\\\\\"", "\\\"x\""] {
+                let s = format!("\"{}{tail},", "ab\\n".repeat(n / 4) + &"z".repeat(n % 4));
+                assert_eq!(ours(&s), serde_end(&s), "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_string_cut_anywhere_is_not_a_string() {
+        let whole = format!("\"{}\"", "x\\n".repeat(40));
+        for cut in 0..whole.len() {
+            assert_eq!(ours(&whole[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(ours(&whole), serde_end(&whole));
+    }
+
+    #[test]
+    fn deep_nesting_is_left_to_serde() {
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(ours(&deep), None);
+        let fine = format!("{}{}", "[".repeat(30), "]".repeat(30));
+        assert_eq!(ours(&fine), serde_end(&fine));
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    proptest! {
+        #[test]
+        fn vector_masks_equal_the_plain_ones(v in proptest::collection::vec(any::<u8>(), 64)) {
+            let mut block = [0u8; 64];
+            block.copy_from_slice(&v);
+            prop_assert_eq!(Masks::of(&block), Masks::plain(&block));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Strings of escapes, quotes and backslashes in every arrangement and length.
+        #[test]
+        fn strings_agree_with_serde(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("\\".to_owned()), Just("\"".to_owned()), Just("\\\"".to_owned()),
+                Just("\\\\".to_owned()), Just("\\n".to_owned()), Just("\\u00ff".to_owned()),
+                Just("\\u0g".to_owned()), Just("\\q".to_owned()), Just("\t".to_owned()),
+                Just("é".to_owned()), "[a-z ]{0,70}",
+            ], 0..40)
+        ) {
+            let s = format!("\"{}", parts.concat());
+            prop_assert_eq!(ours(&s), serde_end(&s), "{:?}", s);
+        }
+
+        /// Values built from JSON pieces, valid and not.
+        #[test]
+        fn values_agree_with_serde(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(":"), Just(" "),
+                Just("\"k\""), Just("\"v\\\"\""), Just("1"), Just("-0.5"), Just("2e9"), Just("01"),
+                Just("true"), Just("null"), Just("fals"),
+            ], 1..30)
+        ) {
+            // Inside a list, so what follows a value is checked by the same grammar on both sides.
+            let s = format!("[{}]", parts.concat());
+            prop_assert_eq!(ours(&s), serde_end(&s), "{:?}", s);
+        }
+    }
+}
