@@ -25,6 +25,70 @@ pub fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Walks the JSON object at `i` of `text`: `f(key, value_start)` reads each value and returns the index after
+/// it. The index after the closing brace, or `None` (a key with an escape, or odd syntax).
+pub fn entries<'a>(
+    text: &'a str,
+    i: usize,
+    mut f: impl FnMut(&'a str, usize) -> Option<usize>,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_ws(b, i + 1);
+    if b.get(i) == Some(&b'}') {
+        return Some(i + 1);
+    }
+    loop {
+        let (key_end, escapes) = string_span(b, i)?;
+        if escapes {
+            return None;
+        }
+        let key = text.get(i + 1..key_end - 1)?;
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, f(key, skip_ws(b, i + 1))?);
+        match b.get(i)? {
+            b',' => i = skip_ws(b, i + 1),
+            b'}' => return Some(i + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// The JSON value at `i`: its text, and whether it is a string without escapes.
+pub fn value(text: &str, i: usize) -> Option<(&str, bool)> {
+    let b = text.as_bytes();
+    let (end, plain) = if b.get(i) == Some(&b'"') {
+        string_span(b, i).map(|(end, escapes)| (end, !escapes))?
+    } else {
+        (value_end(b, i)?, false)
+    };
+    Some((text.get(i..end)?, plain))
+}
+
+/// The fields of a derived struct seen so far: a second one is `None` (serde rejects it).
+#[derive(Default)]
+pub struct Seen(u16);
+
+impl Seen {
+    /// `None` when `key` is one of `fields` and was seen before.
+    pub fn first(&mut self, key: &str, fields: &[&str]) -> Option<()> {
+        let Some(at) = fields.iter().position(|f| *f == key) else {
+            return Some(());
+        };
+        let bit = 1u16 << at;
+        if self.0 & bit != 0 {
+            return None;
+        }
+        self.0 |= bit;
+        Some(())
+    }
+}
+
 /// The index after the JSON value starting at `i` (no leading whitespace), if it is one
 /// `serde_json` would skip without error. See the module docs.
 #[must_use]

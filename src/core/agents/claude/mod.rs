@@ -465,7 +465,7 @@ impl Parser {
         };
         let pending = self.pending.remove(id);
         let tur = if single { rec.tool_use_result } else { None };
-        let raw = b.content.map_or("", RawValue::get);
+        let raw = b.content.map_or("", Json::get);
         let mut r = ToolResult::new(id, Outcome::Ok);
         r.is_error = b.is_error;
         r.obs = observation_hash(raw);

@@ -191,11 +191,11 @@ pub struct Block<'a> {
     #[serde(borrow, deserialize_with = "lenient_str")]
     pub name: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    pub input: Option<&'a RawValue>,
+    pub input: Option<Json<'a>>,
     #[serde(borrow, deserialize_with = "lenient_str")]
     pub tool_use_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    pub content: Option<&'a RawValue>,
+    pub content: Option<Json<'a>>,
     #[serde(deserialize_with = "lenient_bool")]
     pub is_error: bool,
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::super::common::{bare_action, one_line};
-use super::record::LStr;
+use super::record::{Json, LStr};
 use crate::core::checks::{self, Bypass};
 use crate::core::event::{Action, EditInfo, Tool, ToolResult};
 use crate::core::hash::{Fnv, hash_words};
@@ -79,7 +79,7 @@ pub fn tool_of(name: &str) -> Tool {
 
 /// Builds the [`Action`] for one `tool_use` block.
 #[must_use]
-pub fn action(id: u64, name: &str, input: Option<&RawValue>) -> Action {
+pub fn action(id: u64, name: &str, input: Option<Json<'_>>) -> Action {
     let tool = tool_of(name);
     let parsed: Input<'_> = input
         .and_then(|i| serde_json::from_str(i.get()).ok())
@@ -226,7 +226,7 @@ fn edit_texts<'a>(p: &'a Input<'a>, tool: Tool) -> (Cow<'a, str>, Cow<'a, str>) 
 
 /// The top-level fields of an input object, in their order, values raw (not unescaped or
 /// parsed: the target needs one short string, the signature only their text).
-fn fields(input: Option<&RawValue>) -> Vec<(Cow<'_, str>, &RawValue)> {
+fn fields(input: Option<Json<'_>>) -> Vec<(Cow<'_, str>, &RawValue)> {
     struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
     impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -258,7 +258,7 @@ fn fields(input: Option<&RawValue>) -> Vec<(Cow<'_, str>, &RawValue)> {
 }
 
 /// The first short string value of an input, for tools we do not know.
-fn generic_target(input: Option<&RawValue>) -> String {
+fn generic_target(input: Option<Json<'_>>) -> String {
     fields(input)
         .into_iter()
         .filter(|(_, v)| v.get().starts_with('"'))
@@ -269,7 +269,7 @@ fn generic_target(input: Option<&RawValue>) -> String {
 
 /// Mixes an input into a signature: its fields sorted by key, volatile ones (description,
 /// timeout, background) left out, each value by a hash of its JSON text.
-fn write_canonical(sig: &mut Fnv, input: Option<&RawValue>) {
+fn write_canonical(sig: &mut Fnv, input: Option<Json<'_>>) {
     let mut f = fields(input);
     f.retain(|(k, _)| !matches!(&**k, "description" | "timeout" | "run_in_background"));
     f.sort_by(|a, b| a.0.cmp(&b.0));
@@ -280,27 +280,58 @@ fn write_canonical(sig: &mut Fnv, input: Option<&RawValue>) {
     }
 }
 
+/// The fields of an edit's `toolUseResult` that [`count_patch`] reads.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Structured<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    content: Option<Json<'a>>,
+    #[serde(borrow)]
+    structured_patch: Option<Vec<Hunk<'a>>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Hunk<'a> {
+    #[serde(borrow)]
+    lines: Vec<&'a RawValue>,
+}
+
+/// The three fields; with `fast`, first without serde visiting the rest (the original file, a
+/// whole file's text, is then only scanned for its end), serde's derived reader deciding
+/// wherever that reading is not sure.
+fn structured(tur: &str, fast: bool) -> Option<Structured<'_>> {
+    fn without_serde(tur: &str) -> Option<Structured<'_>> {
+        use crate::core::json_skip::{Seen, entries, skip_ws, value};
+        let mut s = Structured::default();
+        let mut seen = Seen::default();
+        let end = entries(tur, skip_ws(tur.as_bytes(), 0), |key, i| {
+            seen.first(key, &["type", "content", "structuredPatch"])?;
+            let (v, plain) = value(tur, i)?;
+            match key {
+                "type" if plain => s.kind = Some(Cow::Borrowed(&v[1..v.len() - 1])),
+                "type" if v == "null" => s.kind = None,
+                "type" => return None,
+                "content" => s.content = (v != "null").then_some(Json(v)),
+                "structuredPatch" => s.structured_patch = serde_json::from_str(v).ok()?,
+                _ => {}
+            }
+            Some(i + v.len())
+        })?;
+        (skip_ws(tur.as_bytes(), end) == tur.len()).then_some(s)
+    }
+    fast.then(|| without_serde(tur))
+        .flatten()
+        .or_else(|| serde_json::from_str::<Structured<'_>>(tur).ok())
+}
+
 /// Counts `+`/`-` lines of a successful edit's `structuredPatch`, or the lines of a created file.
 /// Neither the patch lines nor the file are unescaped: only their first character, and the
 /// newlines, are looked at.
 pub fn count_patch(tur: &str, r: &mut ToolResult) {
-    #[derive(Deserialize, Default)]
-    #[serde(default, rename_all = "camelCase")]
-    struct Structured<'a> {
-        #[serde(rename = "type", borrow)]
-        kind: Option<Cow<'a, str>>,
-        #[serde(borrow)]
-        content: Option<&'a RawValue>,
-        #[serde(borrow)]
-        structured_patch: Option<Vec<Hunk<'a>>>,
-    }
-    #[derive(Deserialize, Default)]
-    #[serde(default, rename_all = "camelCase")]
-    struct Hunk<'a> {
-        #[serde(borrow)]
-        lines: Vec<&'a RawValue>,
-    }
-    let Ok(s) = serde_json::from_str::<Structured<'_>>(tur) else {
+    let Some(s) = structured(tur, true) else {
         return;
     };
     let hunks = s.structured_patch.unwrap_or_default();
@@ -372,6 +403,7 @@ pub fn delegated_actions(tur: &str) -> (u32, Option<String>) {
 mod tests {
     use super::*;
     use crate::core::event::Outcome;
+    use proptest::prelude::*;
 
     fn raw(s: &str) -> Box<RawValue> {
         serde_json::from_str(s).expect("test JSON")
@@ -420,16 +452,54 @@ mod tests {
         let mut r = ToolResult::new(1, Outcome::Ok);
         count_patch(raw(r#"{"structuredPatch":"not a list"}"#).get(), &mut r);
         assert_eq!((r.lines_added, r.lines_removed), (0, 0));
+        // Shapes the fast reading leaves to serde, and duplicates serde rejects.
+        for (tur, counts) in [
+            (r#"{"type":"cre\u0061te","content":"a\nb"}"#, (2, 0)),
+            (r#"{"type":7,"content":"a\nb"}"#, (0, 0)),
+            (
+                r#"{"structuredPatch":[{"lines":["+a"]}],"structuredPatch":[]}"#,
+                (0, 0),
+            ),
+            (
+                r#"{"originalFile":"x\"y\\","structuredPatch":[{"lines":["+a","-b","+c"]}]} "#,
+                (2, 1),
+            ),
+        ] {
+            let mut r = ToolResult::new(1, Outcome::Ok);
+            count_patch(tur, &mut r);
+            assert_eq!((r.lines_added, r.lines_removed), counts, "{tur}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(800))]
+        #[test]
+        fn the_fast_patch_reading_is_serdes(
+            fields in proptest::collection::vec(prop_oneof![
+                Just(r#""type":"update""#), Just(r#""type":"cr\u0065ate""#),
+                Just(r#""type":null"#), Just(r#""type":[1]"#),
+                Just(r#""content":"a\nb\n""#), Just(r#""content":null"#),
+                Just(r#""originalFile":"x\ty\"z""#),
+                Just(r#""structuredPatch":[{"oldStart":1,"lines":["+a","-b"]}]"#),
+                Just(r#""structuredPatch":{"lines":[]}"#),
+                Just(r#""userModified":false"#), Just(r#""bad":01"#),
+            ], 0..6)
+        ) {
+            let tur = format!("{{{}}}", fields.join(","));
+            let fast = structured(&tur, true).map(|s| format!("{s:?}"));
+            let serde = structured(&tur, false).map(|s| format!("{s:?}"));
+            proptest::prop_assert_eq!(fast, serde, "{}", tur);
+        }
     }
 
     #[test]
     fn signature_ignores_key_order_and_volatile_keys_but_not_values() {
-        let sig = |input: &str| action(1, "Grep", Some(&raw(input))).sig;
+        let sig = |input: &str| action(1, "Grep", Some(Json(input))).sig;
         let a = sig(r#"{"pattern":"fn main","path":"src","description":"look"}"#);
         assert_eq!(a, sig(r#"{"path":"src","pattern":"fn main"}"#));
         assert_ne!(a, sig(r#"{"path":"src","pattern":"fn other"}"#));
         assert_ne!(a, sig(r#"{"path":"lib","pattern":"fn main"}"#));
-        let t = |input: &str| action(1, "Mystery", Some(&raw(input))).target;
+        let t = |input: &str| action(1, "Mystery", Some(Json(input))).target;
         assert_eq!(
             t(r#"{"n":3,"what":"first\nsecond","other":"x"}"#),
             "first …"

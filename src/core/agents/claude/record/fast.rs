@@ -11,71 +11,148 @@
 
 use std::borrow::Cow;
 
-use super::{Json, KNOWN_IGNORED, LBool, LCompact, LMessage, LStr, LU64, Record, Slot};
-use crate::core::json_skip::{skip_ws, string_span, value_end};
+use super::{
+    Block, Content, Json, KNOWN_IGNORED, LBool, LCompact, LMessage, LStr, LU64, Message, ObjOr,
+    Record, Slot, Usage,
+};
+use crate::core::json_skip::{Seen, entries, skip_ws, value, value_end};
 
 /// The line's record, where the fast reading is sure to agree with serde's (see the module docs).
 #[must_use]
 pub fn record(text: &str) -> Option<Record<'_>> {
     let b = text.as_bytes();
     let mut r = Record::default();
-    let mut i = skip_ws(b, 0);
-    if b.get(i) != Some(&b'{') {
-        return None;
+    let end = entries(text, skip_ws(b, 0), |key, i| match r.slot(key) {
+        Slot::Message(f) => {
+            let (m, end) = message(text, i).or_else(|| serde_message(text, i))?;
+            *f = m;
+            Some(end)
+        }
+        slot => {
+            let (v, plain) = value(text, i)?;
+            fill(slot, key, v, plain)?;
+            Some(i + v.len())
+        }
+    })?;
+    (skip_ws(b, end) == b.len()).then_some(r)
+}
+
+/// Serde reads the message where it stands and says where it ended (one pass).
+fn serde_message(text: &str, i: usize) -> Option<(Option<Message<'_>>, usize)> {
+    let mut values = serde_json::Deserializer::from_str(text.get(i..)?).into_iter::<LMessage<'_>>();
+    let m = values.next()?.ok()?.0;
+    Some((m, i + values.byte_offset()))
+}
+
+/// The message object at `i` as serde's derived reader builds it, or `None` to let serde read it
+/// (anything but an object, a duplicate field, which the derived reader rejects, or any value
+/// this reader is not sure of).
+fn message(text: &str, i: usize) -> Option<(Option<Message<'_>>, usize)> {
+    let mut m = Message::default();
+    let mut seen = Seen::default();
+    let end = entries(text, i, |key, i| {
+        seen.first(key, &["id", "model", "content", "usage", "stop_reason"])?;
+        if key == "content" && text.as_bytes().get(i) == Some(&b'[') {
+            let (blocks, end) = blocks(text, i)?;
+            m.content = Content::Blocks(blocks);
+            return Some(end);
+        }
+        let (v, plain) = value(text, i)?;
+        match key {
+            "id" => m.id = lenient_str(v, plain)?,
+            "model" => m.model = lenient_str(v, plain)?,
+            "stop_reason" => m.stop_reason = lenient_str(v, plain)?,
+            "content" => m.content = serde_json::from_str::<Content<'_>>(v).ok()?,
+            "usage" => m.usage = serde_json::from_str::<ObjOr<Usage>>(v).ok()?.0,
+            _ => {}
+        }
+        Some(i + v.len())
+    })?;
+    Some((Some(m), end))
+}
+
+/// A content list at `i`: its blocks (elements that are not objects are skipped, as serde's
+/// `ObjOr` does once it has read them; only plain ones are skipped here).
+fn blocks(text: &str, i: usize) -> Option<(Vec<Block<'_>>, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut j = skip_ws(b, i + 1);
+    if b.get(j) == Some(&b']') {
+        return Some((out, j + 1));
     }
-    i = skip_ws(b, i + 1);
-    if b.get(i) == Some(&b'}') {
-        i += 1;
-    } else {
-        loop {
-            let (key_end, escapes) = string_span(b, i)?;
-            if escapes {
-                return None;
+    loop {
+        match b.get(j)? {
+            b'{' => {
+                let (block, end) = block(text, j)?;
+                out.push(block);
+                j = end;
             }
-            let key = text.get(i + 1..key_end - 1)?;
-            i = skip_ws(b, key_end);
-            if b.get(i) != Some(&b':') {
-                return None;
-            }
-            i = skip_ws(b, i + 1);
-            let mut slot = r.slot(key);
-            if let Slot::Message(f) = &mut slot {
-                // Serde reads the message where it stands and says where it ended: one pass.
-                let mut values =
-                    serde_json::Deserializer::from_str(text.get(i..)?).into_iter::<LMessage<'_>>();
-                **f = values.next()?.ok()?.0;
-                i = skip_ws(b, i + values.byte_offset());
-            } else {
-                let (end, plain) = if b.get(i) == Some(&b'"') {
-                    string_span(b, i).map(|(end, escapes)| (end, !escapes))?
-                } else {
-                    (value_end(b, i)?, false)
-                };
-                let v = text.get(i..end)?;
-                fill(slot, key, v, plain)?;
-                i = skip_ws(b, end);
-            }
-            match b.get(i)? {
-                b',' => i = skip_ws(b, i + 1),
-                b'}' => {
-                    i += 1;
-                    break;
+            // Lists are skipped unread by serde too.
+            b'[' => j = value_end(b, j)?,
+            _ => {
+                let (v, plain) = value(text, j)?;
+                if !plain && !matches!(v, "true" | "false" | "null") {
+                    return None;
                 }
-                _ => return None,
+                j += v.len();
             }
         }
+        j = skip_ws(b, j);
+        match b.get(j)? {
+            b',' => j = skip_ws(b, j + 1),
+            b']' => return Some((out, j + 1)),
+            _ => return None,
+        }
     }
-    (skip_ws(b, i) == b.len()).then_some(r)
+}
+
+/// One content block at `i`, as serde's derived reader builds it.
+fn block(text: &str, i: usize) -> Option<(Block<'_>, usize)> {
+    let mut k = Block::default();
+    let mut seen = Seen::default();
+    let end = entries(text, i, |key, i| {
+        seen.first(
+            key,
+            &[
+                "type",
+                "text",
+                "id",
+                "name",
+                "input",
+                "tool_use_id",
+                "content",
+                "is_error",
+            ],
+        )?;
+        let (v, plain) = value(text, i)?;
+        match key {
+            "type" => k.kind = lenient_str(v, plain)?,
+            "text" => k.text = lenient_str(v, plain)?,
+            "id" => k.id = lenient_str(v, plain)?,
+            "name" => k.name = lenient_str(v, plain)?,
+            "tool_use_id" => k.tool_use_id = lenient_str(v, plain)?,
+            "input" => k.input = raw(v),
+            "content" => k.content = raw(v),
+            "is_error" => k.is_error = bool_value(v)?,
+            _ => {}
+        }
+        Some(i + v.len())
+    })?;
+    Some((k, end))
+}
+
+/// A raw value: `null` is absent, as for serde's `Option`.
+fn raw(v: &str) -> Option<Json<'_>> {
+    (v != "null").then_some(Json(v))
 }
 
 /// Puts one value in its slot; `None` where serde rejected it.
 fn fill<'a>(slot: Slot<'_, 'a>, key: &'a str, v: &'a str, plain: bool) -> Option<()> {
     match slot {
-        Slot::Str(f) if plain => *f = Some(Cow::Borrowed(&v[1..v.len() - 1])),
-        Slot::Str(f) => *f = str_value(v)?,
+        Slot::Str(f) => *f = lenient_str(v, plain)?,
         Slot::Bool(f) => *f = bool_value(v)?,
         Slot::U64(f) => *f = serde_json::from_str::<LU64>(v).ok()?.0,
-        Slot::Raw(f) => *f = (v != "null").then_some(Json(v)),
+        Slot::Raw(f) => *f = raw(v),
         Slot::Message(f) => *f = serde_json::from_str::<LMessage<'_>>(v).ok()?.0,
         Slot::Compact(f) => *f = serde_json::from_str::<LCompact>(v).ok()?.0,
         Slot::Other(unknown) => {
@@ -85,6 +162,14 @@ fn fill<'a>(slot: Slot<'_, 'a>, key: &'a str, v: &'a str, plain: bool) -> Option
         }
     }
     Some(())
+}
+
+/// A lenient string: a plain one borrowed as it stands, the rest by [`str_value`].
+fn lenient_str(v: &str, plain: bool) -> Option<Option<Cow<'_, str>>> {
+    if plain {
+        return Some(Some(Cow::Borrowed(&v[1..v.len() - 1])));
+    }
+    str_value(v)
 }
 
 /// A lenient string that is not a plain one: `null` and booleans absent; anything else (escapes,
@@ -175,6 +260,60 @@ mod tests {
             let (fast, serde) = both(l);
             assert!(fast.is_some(), "{l}");
             assert_eq!(fast, serde, "{l}");
+        }
+    }
+
+    #[test]
+    fn messages_and_blocks_as_serde_has_them() {
+        let msg = |m: &str| format!(r#"{{"type":"assistant","message":{m}}}"#);
+        for m in [
+            r#"{"id":"a","content":[{"type":"text","text":"t"},"bare",null,[1,[2]],{"type":"tool_use","id":"x","name":"Bash","input":{"command":"ls"}}]}"#,
+            r#"{"content":[{"type":"tool_result","tool_use_id":"x","content":"out\n\"q\"","is_error":true}],"usage":{"input_tokens":5,"output_tokens":"7"}}"#,
+            r#"{"content":"plain text","stop_reason":null,"model":"m","role":"user"}"#,
+            r#"{"content":"esc\u00e9aped","usage":[1],"extra":{"deep":[{"a":"b"}]}}"#,
+            r#"{"content":{"an":"object"}}"#,
+            r#"{"content":7}"#,
+            r#""a message that is a string""#,
+            r#"{"content":[{"type":"text","text":"a","text":"b"}]}"#,
+            r#"{"id":"a","id":"b"}"#,
+            r#"{"content":["esc\u00e9"]}"#,
+            r#"{"content":[12]}"#,
+            r#"{"content":[1e999]}"#,
+            r#"{"content":[{"is_error":"yes","input":null,"content":null}]}"#,
+        ] {
+            let line = msg(m);
+            let (fast, serde) = both(&line);
+            assert!(
+                fast.is_none() || fast == serde,
+                "{line}: {fast:?} vs {serde:?}"
+            );
+            // Everything here but a rejected line is read, by the fast reader or its serde step.
+            assert_eq!(fast.is_some(), serde.is_some(), "{line}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+        /// Messages assembled from block pieces of every shape.
+        #[test]
+        fn never_reads_a_message_differently(
+            blocks in proptest::collection::vec(prop_oneof![
+                Just(r#"{"type":"text","text":"hi"}"#), Just(r#"{"type":"text","text":"a\nb"}"#),
+                Just(r#"{"type":"tool_use","id":"t","name":"Edit","input":{"old_string":"x\ty","new_string":"z"}}"#),
+                Just(r#"{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"r"}],"is_error":false}"#),
+                Just(r#"{"id":"a","id":"b"}"#), Just(r#""bare""#), Just(r#""\uD800""#), Just("3"),
+                Just("[]"), Just("null"), Just(r#"{"text":"\uDE00"}"#), Just(r#"{"is_error":1e999}"#),
+                Just(r#"{"input":"\q"}"#),
+            ], 0..6),
+            extra in prop_oneof![
+                Just(""), Just(r#","usage":{"input_tokens":1}"#), Just(r#","id":"m","id":"n""#),
+                Just(r#","stop_reason":"end_turn""#), Just(r#","model":7"#),
+            ],
+        ) {
+            let line = format!(r#"{{"type":"assistant","message":{{"content":[{}]{extra}}}}}"#, blocks.join(","));
+            let (fast, serde) = both(&line);
+            prop_assert!(fast.is_none() || fast == serde, "{}: {:?} vs {:?}", line, fast, serde);
+            prop_assert_eq!(fast.is_some(), serde.is_some(), "{}", line);
         }
     }
 
