@@ -208,22 +208,65 @@ pub fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
     if b.get(i) != Some(&b'"') {
         return None;
     }
-    // Keys, ids and timestamps are short: a byte at a time is cheaper than a block for them.
-    let start = i + 1;
-    let short = b.get(start..)?;
-    for (k, &c) in short.iter().take(SHORT).enumerate() {
+    // Keys, ids and timestamps are short: one 16-byte lane (or two) is cheaper than a block.
+    let mut pos = i + 1;
+    for _ in 0..2 {
+        let Some(lane) = b.get(pos..).and_then(<[u8]>::first_chunk::<16>) else {
+            break;
+        };
+        let stops = lane_stops(lane);
+        if stops != 0 {
+            let at = pos + stops.trailing_zeros() as usize;
+            return match b[at] {
+                b'"' => Some((at + 1, false)),
+                b'\\' => long_string(b, at),
+                _ => None,
+            };
+        }
+        pos += 16;
+    }
+    if b.len() - pos >= 16 {
+        return long_string(b, pos);
+    }
+    // Fewer than 16 bytes left: a byte at a time.
+    for (k, &c) in b.get(pos..)?.iter().enumerate() {
         match c {
-            b'"' => return Some((start + k + 1, false)),
-            b'\\' => return long_string(b, start + k),
+            b'"' => return Some((pos + k + 1, false)),
+            b'\\' => return long_string(b, pos + k),
             0..0x20 => return None,
             _ => {}
         }
     }
-    long_string(b, start + SHORT.min(short.len()))
+    None
 }
 
-/// How far [`string_span`] looks a byte at a time.
-const SHORT: usize = 32;
+/// Bit `k` set where byte `k` of a lane is a quote, a backslash or a control byte.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn lane_stops(lane: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(lane);
+    #[expect(clippy::cast_possible_wrap, reason = "byte patterns for the compare")]
+    let hits = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8))
+        | cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8))
+        | cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1F)), v);
+    move_mask_i8_m128i(hits).cast_unsigned() & 0xFFFF
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn lane_stops(lane: &[u8; 16]) -> u32 {
+    lane_stops_plain(lane)
+}
+
+/// [`lane_stops`] a byte at a time.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn lane_stops_plain(lane: &[u8; 16]) -> u32 {
+    lane.iter().enumerate().fold(0, |m, (k, &c)| {
+        m | (u32::from(c == b'"' || c == b'\\' || c < 0x20) << k)
+    })
+}
 
 /// The rest of a string from `pos` (after its opening quote and any plain bytes), a block at a
 /// time.
@@ -473,6 +516,8 @@ mod tests {
             let mut block = [0u8; 64];
             block.copy_from_slice(&v);
             prop_assert_eq!(Masks::of(&block), Masks::plain(&block));
+            let lane: [u8; 16] = std::array::from_fn(|k| v[k]);
+            prop_assert_eq!(lane_stops(&lane), lane_stops_plain(&lane));
         }
     }
 
