@@ -186,7 +186,7 @@ impl Parser {
             return;
         }
         // One shallow look at the line's type serves both the held prompt and the skip below.
-        let kind = peek::top_level_type(bytes);
+        let kind = peek::shallow_type(bytes);
         if self.held.is_some() {
             self.release_held(is_dequeue(kind, bytes), out);
         }

@@ -39,6 +39,31 @@ pub fn top_level_type(line: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// The kinds [`shallow_type`] decides: the lines passed over, and the one that releases a held
+/// prompt.
+pub const SHALLOW: [&[u8]; 3] = [b"progress", b"file-history-snapshot", b"queue-operation"];
+
+/// [`top_level_type`] where it is one of [`SHALLOW`], else `None`. Most lines are none of them,
+/// and their `"type"` often comes after a long `message`: a search for the three quoted names in
+/// the first [`PEEK_LIMIT`] bytes (where the value must stand, quotes and all) rules them out
+/// without walking the line.
+#[must_use]
+pub fn shallow_type(line: &[u8]) -> Option<&[u8]> {
+    static QUOTED: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+        std::sync::LazyLock::new(|| {
+            [
+                memchr::memmem::Finder::new(b"\"progress\""),
+                memchr::memmem::Finder::new(b"\"file-history-snapshot\""),
+                memchr::memmem::Finder::new(b"\"queue-operation\""),
+            ]
+        });
+    let head = &line[..line.len().min(PEEK_LIMIT)];
+    if !QUOTED.iter().any(|f| f.find(head).is_some()) {
+        return None;
+    }
+    top_level_type(line).filter(|t| SHALLOW.contains(t))
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_whitespace) {
         i += 1;
@@ -183,6 +208,24 @@ mod tests {
             peek(r#"{ "cwd" : "C:\\\"x\"" , "type" : "system" }"#).as_deref(),
             Some("system")
         );
+    }
+
+    proptest::proptest! {
+        /// The shallow look is the full look, filtered to its kinds.
+        #[test]
+        fn shallow_type_is_top_level_type_filtered(
+            keys in proptest::collection::vec(proptest::sample::select(vec![
+                r#""parentUuid":null"#, r#""message":{"type":"message","content":"progress"}"#,
+                r#""type":"progress""#, r#""type":"file-history-snapshot""#,
+                r#""type":"queue-operation""#, r#""type":"assistant""#, r#""data":{"type":"progress"}"#,
+                r#""pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx""#,
+                r#""t":"\"progress\"""#, r#" "type" : "progress" "#,
+            ]), 0..8)
+        ) {
+            let line = format!("{{{}}}", keys.join(","));
+            let full = top_level_type(line.as_bytes()).filter(|t| SHALLOW.contains(t));
+            proptest::prop_assert_eq!(shallow_type(line.as_bytes()), full, "{}", line);
+        }
     }
 
     #[test]
