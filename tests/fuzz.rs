@@ -38,6 +38,16 @@ fn seeds() -> &'static [Vec<u8>] {
     })
 }
 
+/// A seed session with the mutations applied in turn.
+fn damaged(pick: prop::sample::Index, kinds: &[Mutation], seed: u64) -> Vec<u8> {
+    let seeds = seeds();
+    let mut doc = seeds[pick.index(seeds.len())].clone();
+    for (i, k) in kinds.iter().enumerate() {
+        doc = mutate(&doc, *k, seed.wrapping_add(i as u64));
+    }
+    doc
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
@@ -48,12 +58,7 @@ proptest! {
         seed in any::<u64>(),
         cuts in prop::collection::vec(prop_oneof![1usize..8, 8usize..4096, 4096usize..100_000], 1..6),
     ) {
-        let seeds = seeds();
-        let mut doc = seeds[pick.index(seeds.len())].clone();
-        for (i, k) in kinds.iter().enumerate() {
-            doc = mutate(&doc, *k, seed.wrapping_add(i as u64));
-        }
-        check(&doc, &cuts);
+        check(&damaged(pick, &kinds, seed), &cuts);
     }
 }
 
@@ -96,11 +101,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         use ringside::core::agents::claude::record::{Record, fast_record};
-        let seeds = seeds();
-        let mut doc = seeds[pick.index(seeds.len())].clone();
-        for (i, k) in kinds.iter().enumerate() {
-            doc = mutate(&doc, *k, seed.wrapping_add(i as u64));
-        }
+        let doc = damaged(pick, &kinds, seed);
         for line in doc.split(|&b| b == b'\n') {
             let Ok(text) = std::str::from_utf8(line) else { continue };
             if let Some(fast) = fast_record(text) {
