@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -539,31 +538,10 @@ fn may_start_question(t: &str) -> bool {
 
 /// The set [`content_words`] gives: each word by its hash (a prompt's words are compared, never
 /// shown; hashes keep a long pasted prompt from costing an allocation per word).
-pub type Words = HashSet<u64, BuildHasherDefault<WordHasher>>;
+pub type Words = HashSet<u64, crate::core::hash::KeyHash>;
 
-/// The hasher of [`Words`]: its keys are hashes already, so it only spreads one (FNV-1a's low
-/// bits, which the set's buckets use, are its weakest) instead of hashing it again with SipHash.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys come here; anything else is hashed in whole.
-        self.0 = self.0.rotate_left(5) ^ crate::core::hash::hash(bytes);
-    }
-
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
-
-    fn finish(&self) -> u64 {
-        // The finaliser of splitmix64: every bit of the key reaches the low bits.
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
+/// The hasher of [`Words`] (its keys are hashes already).
+pub type WordHasher = crate::core::hash::KeyHasher;
 
 fn word_key(w: &str) -> u64 {
     crate::core::hash::hash(w.as_bytes())
