@@ -710,9 +710,9 @@ pub fn similarity(a: &str, b: &str, wa: &Words, wb: &Words) -> f64 {
 #[must_use]
 pub fn fold(s: &str) -> String {
     let head = crate::core::sanitize::prefix(s, 2000);
-    let mut out = String::with_capacity(head.len());
     if head.is_ascii() {
         // The same over bytes: ASCII whitespace is space and `\t` to `\r`.
+        let mut out = Vec::with_capacity(head.len());
         let mut gap = false;
         for &c in head.as_bytes() {
             if matches!(c, b' ' | b'\t'..=b'\r') {
@@ -720,25 +720,33 @@ pub fn fold(s: &str) -> String {
                 continue;
             }
             if gap {
-                out.push(' ');
+                out.push(b' ');
                 gap = false;
             }
-            out.push(char::from(c.to_ascii_lowercase()));
+            out.push(c.to_ascii_lowercase());
         }
-        return out;
+        // ASCII bytes, so never the empty fallback.
+        return String::from_utf8(out).unwrap_or_default();
     }
+    let mut out = String::with_capacity(head.len());
+    // Word by word, the same as lowercasing the joined words: the one mapping that reads its
+    // neighbours (a final `Σ`) looks past case-ignorable characters only, and a space is none.
+    // ASCII words (most) are lowercased byte for byte.
     for w in head.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        if w.is_ascii() {
+            let from = out.len();
+            out.push_str(w);
+            out[from..].make_ascii_lowercase();
+        } else if w.contains('Σ') {
+            out.push_str(&w.to_lowercase());
+        } else {
+            out.extend(w.chars().flat_map(char::to_lowercase));
+        }
     }
-    if out.is_ascii() {
-        out.make_ascii_lowercase();
-        out
-    } else {
-        out.to_lowercase()
-    }
+    out
 }
 
 /// [`similarity`] of two prompts already [`fold`]ed.
@@ -864,7 +872,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fold_is_the_joined_lowercased_words(
-            t in "[ a-zA-Z0-9_\t\n\r\x0b\x0c\u{a0}\u{3000}ΣσςÉé日]{0,60}"
+            t in "[ a-zA-Z0-9_\t\n\r\x0b\x0c\u{a0}\u{3000}\u{85}\u{2028}ΣσςÉéİ日—']{0,60}"
         ) {
             let old = crate::core::sanitize::prefix(&t, 2000)
                 .split_whitespace()
