@@ -822,8 +822,11 @@ const STOP_WORDS: &[&str] = &[
     "was", "we", "were", "what", "why", "with", "would", "you", "your",
 ];
 
+/// The longest stop word's length: a longer word (most content words) needs no search.
+const STOP_WORD_MAX: usize = 6;
+
 fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.binary_search(&w).is_ok()
+    w.len() <= STOP_WORD_MAX && STOP_WORDS.binary_search(&w).is_ok()
 }
 
 #[cfg(test)]
@@ -834,6 +837,10 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            STOP_WORDS.iter().map(|w| w.len()).max(),
+            Some(STOP_WORD_MAX)
+        );
         assert!(is_stop_word("the") && is_stop_word("let's") && !is_stop_word("parser"));
     }
 
