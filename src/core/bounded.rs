@@ -20,18 +20,20 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::hash::KeyHash;
+
 /// See the module docs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Recent<V> {
-    young: HashMap<u64, V>,
-    old: HashMap<u64, V>,
+    young: HashMap<u64, V, KeyHash>,
+    old: HashMap<u64, V, KeyHash>,
 }
 
 impl<V> Default for Recent<V> {
     fn default() -> Self {
         Self {
-            young: HashMap::new(),
-            old: HashMap::new(),
+            young: HashMap::default(),
+            old: HashMap::default(),
         }
     }
 }
@@ -91,14 +93,14 @@ impl Recent<()> {
 /// See the module docs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Waiting<V> {
-    items: HashMap<u64, (u64, V)>,
+    items: HashMap<u64, (u64, V), KeyHash>,
     next: u64,
 }
 
 impl<V> Default for Waiting<V> {
     fn default() -> Self {
         Self {
-            items: HashMap::new(),
+            items: HashMap::default(),
             next: 0,
         }
     }

@@ -78,6 +78,34 @@ pub fn hash_words(bytes: &[u8]) -> u64 {
     h ^ (h >> 31)
 }
 
+/// The [`std::hash::Hasher`] of maps and sets keyed by a hash already (an id's, a word's): it
+/// only spreads the key (FNV-1a's low bits, which a table's buckets use, are its weakest) instead
+/// of hashing it again with `SipHash`. Deterministic, which nothing may rely on for an order.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys come here; anything else is hashed in whole.
+        self.0 = self.0.rotate_left(5) ^ hash(bytes);
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+
+    fn finish(&self) -> u64 {
+        // The finaliser of splitmix64: every bit of the key reaches the low bits.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// What builds a [`KeyHasher`] for a map or a set.
+pub type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -368,8 +367,21 @@ pub fn word_count(text: &str) -> usize {
     }
     // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r.
     let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
-    usize::from(b.first().is_some_and(|&c| !space(c)))
-        + b.windows(2).filter(|w| space(w[0]) && !space(w[1])).count()
+    let first = usize::from(b.first().is_some_and(|&c| !space(c)));
+    // Pairs of neighbours over two plain slices (which the compiler turns into vector code), not
+    // `windows(2)` (which it does not); counted per block of at most 255 pairs in a byte.
+    let rest = b.get(1..).unwrap_or_default();
+    let starts: usize = b
+        .chunks(255)
+        .zip(rest.chunks(255))
+        .map(|(prev, next)| {
+            prev.iter()
+                .zip(next)
+                .map(|(&p, &c)| u8::from(space(p) & !space(c)))
+                .fold(0u8, u8::wrapping_add) as usize
+        })
+        .sum();
+    first + starts
 }
 
 /// Whether UTF-8 text holds a whitespace character outside ASCII: U+0085 and U+00A0 (`C2 85`,
@@ -539,31 +551,10 @@ fn may_start_question(t: &str) -> bool {
 
 /// The set [`content_words`] gives: each word by its hash (a prompt's words are compared, never
 /// shown; hashes keep a long pasted prompt from costing an allocation per word).
-pub type Words = HashSet<u64, BuildHasherDefault<WordHasher>>;
+pub type Words = HashSet<u64, crate::core::hash::KeyHash>;
 
-/// The hasher of [`Words`]: its keys are hashes already, so it only spreads one (FNV-1a's low
-/// bits, which the set's buckets use, are its weakest) instead of hashing it again with SipHash.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys come here; anything else is hashed in whole.
-        self.0 = self.0.rotate_left(5) ^ crate::core::hash::hash(bytes);
-    }
-
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
-
-    fn finish(&self) -> u64 {
-        // The finaliser of splitmix64: every bit of the key reaches the low bits.
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
+/// The hasher of [`Words`] (its keys are hashes already).
+pub type WordHasher = crate::core::hash::KeyHasher;
 
 fn word_key(w: &str) -> u64 {
     crate::core::hash::hash(w.as_bytes())
@@ -719,9 +710,9 @@ pub fn similarity(a: &str, b: &str, wa: &Words, wb: &Words) -> f64 {
 #[must_use]
 pub fn fold(s: &str) -> String {
     let head = crate::core::sanitize::prefix(s, 2000);
-    let mut out = String::with_capacity(head.len());
     if head.is_ascii() {
         // The same over bytes: ASCII whitespace is space and `\t` to `\r`.
+        let mut out = Vec::with_capacity(head.len());
         let mut gap = false;
         for &c in head.as_bytes() {
             if matches!(c, b' ' | b'\t'..=b'\r') {
@@ -729,25 +720,33 @@ pub fn fold(s: &str) -> String {
                 continue;
             }
             if gap {
-                out.push(' ');
+                out.push(b' ');
                 gap = false;
             }
-            out.push(char::from(c.to_ascii_lowercase()));
+            out.push(c.to_ascii_lowercase());
         }
-        return out;
+        // ASCII bytes, so never the empty fallback.
+        return String::from_utf8(out).unwrap_or_default();
     }
+    let mut out = String::with_capacity(head.len());
+    // Word by word, the same as lowercasing the joined words: the one mapping that reads its
+    // neighbours (a final `Σ`) looks past case-ignorable characters only, and a space is none.
+    // ASCII words (most) are lowercased byte for byte.
     for w in head.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        if w.is_ascii() {
+            let from = out.len();
+            out.push_str(w);
+            out[from..].make_ascii_lowercase();
+        } else if w.contains('Σ') {
+            out.push_str(&w.to_lowercase());
+        } else {
+            out.extend(w.chars().flat_map(char::to_lowercase));
+        }
     }
-    if out.is_ascii() {
-        out.make_ascii_lowercase();
-        out
-    } else {
-        out.to_lowercase()
-    }
+    out
 }
 
 /// [`similarity`] of two prompts already [`fold`]ed.
@@ -757,7 +756,7 @@ pub fn similarity_folded(fa: &str, fb: &str, wa: &Words, wb: &Words) -> f64 {
     if bound <= jaccard {
         return jaccard;
     }
-    jaccard.max(rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()))
+    jaccard.max(indel_ratio(fa, fb))
 }
 
 /// Whether [`similarity_folded`] is at least `min`, without the character comparison where the
@@ -772,7 +771,18 @@ pub fn similar_at_least(fa: &str, fb: &str, wa: &Words, wb: &Words, min: f64) ->
     if bound < min {
         return false;
     }
-    rapidfuzz::fuzz::ratio(fa.chars(), fb.chars()) >= min
+    indel_ratio(fa, fb) >= min
+}
+
+/// The normalised Indel similarity of two texts by character (rapidfuzz's `ratio`), compared
+/// byte by byte when both are ASCII (the same characters, without decoding them on every pass).
+#[must_use]
+pub fn indel_ratio(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii() {
+        rapidfuzz::fuzz::ratio(a.bytes(), b.bytes())
+    } else {
+        rapidfuzz::fuzz::ratio(a.chars(), b.chars())
+    }
 }
 
 /// The word sets' Jaccard overlap, and the most the normalised Indel similarity of the texts
@@ -812,8 +822,11 @@ const STOP_WORDS: &[&str] = &[
     "was", "we", "were", "what", "why", "with", "would", "you", "your",
 ];
 
+/// The longest stop word's length: a longer word (most content words) needs no search.
+const STOP_WORD_MAX: usize = 6;
+
 fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.binary_search(&w).is_ok()
+    w.len() <= STOP_WORD_MAX && STOP_WORDS.binary_search(&w).is_ok()
 }
 
 #[cfg(test)]
@@ -824,6 +837,10 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            STOP_WORDS.iter().map(|w| w.len()).max(),
+            Some(STOP_WORD_MAX)
+        );
         assert!(is_stop_word("the") && is_stop_word("let's") && !is_stop_word("parser"));
     }
 
@@ -852,12 +869,17 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
         }
+
+        #[test]
+        fn word_count_agrees_across_its_blocks_of_pairs(t in "[ a\t\n—]{200,800}") {
+            proptest::prop_assert_eq!(word_count(&t), t.split_whitespace().count());
+        }
     }
 
     proptest::proptest! {
         #[test]
         fn fold_is_the_joined_lowercased_words(
-            t in "[ a-zA-Z0-9_\t\n\r\x0b\x0c\u{a0}\u{3000}ΣσςÉé日]{0,60}"
+            t in "[ a-zA-Z0-9_\t\n\r\x0b\x0c\u{a0}\u{3000}\u{85}\u{2028}ΣσςÉéİ日—']{0,60}"
         ) {
             let old = crate::core::sanitize::prefix(&t, 2000)
                 .split_whitespace()
@@ -865,6 +887,18 @@ mod tests {
                 .join(" ")
                 .to_lowercase();
             proptest::prop_assert_eq!(fold(&t), old);
+        }
+
+        #[test]
+        fn indel_ratio_over_bytes_is_the_ratio_over_characters(
+            a in "[ a-zA-Z0-9é日🦀.]{0,40}",
+            b in "[ a-zA-Z0-9é日🦀.]{0,40}",
+        ) {
+            let by_char = rapidfuzz::fuzz::ratio(a.chars(), b.chars());
+            proptest::prop_assert_eq!(indel_ratio(&a, &b).to_bits(), by_char.to_bits());
+            let (a, b) = (a.replace(['é', '日', '🦀'], "x"), b.replace(['é', '日', '🦀'], "y"));
+            let by_char = rapidfuzz::fuzz::ratio(a.chars(), b.chars());
+            proptest::prop_assert_eq!(indel_ratio(&a, &b).to_bits(), by_char.to_bits());
         }
 
         #[test]

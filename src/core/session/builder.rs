@@ -274,18 +274,24 @@ impl Builder {
     }
 
     fn prompt(&mut self, ev: &Event, p: &Prompt) {
-        let key = hash_str(p.text.trim());
-        if let Some(pos) = self.queued.iter().position(|k| *k == key) {
-            // Queued moments ago and counted then: this line (a typed line or a queued_command
-            // attachment with the same text) is its delivery, not a new prompt.
-            self.queued.remove(pos);
-            return;
+        // The text's hash, taken only when a queued text is waiting or this one will wait (a
+        // prompt can be long, and most sessions queue nothing).
+        let key = || hash_str(p.text.trim());
+        let mut held = None;
+        if !self.queued.is_empty() {
+            let k = *held.insert(key());
+            if let Some(pos) = self.queued.iter().position(|q| *q == k) {
+                // Queued moments ago and counted then: this line (a typed line or a
+                // queued_command attachment with the same text) is its delivery, not a new prompt.
+                self.queued.remove(pos);
+                return;
+            }
         }
         match p.source {
             // Seen once in this format (a steering prompt in Codex): nothing to wait for.
             PromptSource::Queued if !p.redelivered => {}
             PromptSource::Queued => {
-                self.queued.push_back(key);
+                self.queued.push_back(held.unwrap_or_else(key));
                 if self.queued.len() > 8 {
                     self.queued.pop_front();
                 }

@@ -194,7 +194,7 @@ impl Detector for Checks {
                 {
                     self.bypass_act(&p, vec![ev.line], cx);
                 }
-                let Some(act) = cx.act().cloned() else { return };
+                let Some(act) = cx.act() else { return };
                 if r.outcome == Outcome::Ok {
                     if matches!(act.tool, Tool::Edit | Tool::Write) {
                         for lp in self.loops.values_mut() {
@@ -215,7 +215,7 @@ impl Detector for Checks {
                 if let Some(kind) = act.check
                     && matches!(r.outcome, Outcome::Ok | Outcome::Error)
                 {
-                    self.on_check(kind, &act, r, ev.line, cx);
+                    self.on_check(kind, act, r, ev.line, cx);
                     cx.standing.failing_runs = self.failing_runs();
                 }
             }

@@ -58,8 +58,7 @@ impl Detector for Edits {
                 .act()
                 .filter(|a| matches!(a.tool, Tool::Edit | Tool::Write))
         {
-            let act = act.clone();
-            self.on_edit(&act, cx);
+            self.on_edit(act, cx);
         }
         if !self.wrote && cx.session.lines_written() > 0 {
             self.wrote = true;

@@ -73,12 +73,21 @@ impl Loops {
     /// S1–S3 over the completed actions of the turn (cancelled siblings left out).
     fn repeats(&mut self, cx: &mut Cx<'_>) {
         let t = &cx.rules.config.thresholds;
-        let done: Vec<&Act> = cx
-            .turn()
-            .acts
-            .iter()
-            .filter(|a| a.outcome.as_ref().is_some_and(|o| *o != Outcome::Cancelled))
-            .collect();
+        // Only the latest completed actions are ever compared: as many as the longest tail read.
+        let keep = t
+            .s1_same_failing_action
+            .max(t.s2_same_action_same_result)
+            .max(t.s3_ping_pong_actions) as usize;
+        let mut done: Vec<&Act> = Vec::with_capacity(keep);
+        done.extend(
+            cx.turn()
+                .acts
+                .iter()
+                .rev()
+                .filter(|a| a.outcome.as_ref().is_some_and(|o| *o != Outcome::Cancelled))
+                .take(keep),
+        );
+        done.reverse();
         let tail = |n: usize| {
             done.get(done.len().saturating_sub(n)..)
                 .filter(|t| t.len() == n)
