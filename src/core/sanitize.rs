@@ -59,6 +59,22 @@ pub fn one_line(s: &str, max_width: usize) -> String {
     clip(&clean_folded(s), max_width)
 }
 
+/// [`one_line`] at two widths, cleaning the text once (a session's first prompt is shown both as
+/// an excerpt and in the session list). Both lines are cut from the cleaned head that the wider
+/// needs; see [`one_line`] for why a wide enough head gives the whole text's line.
+#[must_use]
+pub fn one_lines(s: &str, narrow: usize, wide: usize) -> (String, String) {
+    let widest = narrow.max(wide);
+    let short = prefix(s, widest.saturating_mul(4).saturating_add(256));
+    if short.len() < s.len() {
+        let folded = clean_folded(short);
+        if width(&folded) > widest.saturating_add(2) {
+            return (clip(&folded, narrow), clip(&folded, wide));
+        }
+    }
+    (one_line(s, narrow), one_line(s, wide))
+}
+
 /// Printable ASCII (no controls, no DEL), with no space at either end and none after another:
 /// text [`one_line`] leaves as it is.
 fn is_plain_line(b: &[u8]) -> bool {
@@ -346,6 +362,15 @@ mod tests {
             w in 0usize..40,
         ) {
             proptest::prop_assert_eq!(one_line(&t, w), one_line_whole(&t, w));
+        }
+
+        #[test]
+        fn one_lines_are_the_two_one_lines(
+            t in "([a-z]{1,9}|[ \t\n]{1,3}|\x1b\\[[0-9;]{0,3}m|\u{200d}|👩|日本|é){0,300}",
+            a in 0usize..40,
+            b in 0usize..40,
+        ) {
+            proptest::prop_assert_eq!(one_lines(&t, a, b), (one_line(&t, a), one_line(&t, b)));
         }
 
         #[test]

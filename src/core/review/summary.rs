@@ -255,17 +255,20 @@ impl SessionSummary {
         )]
         let quiet_ms = quiet_ms.ceil() as u64;
         let settled = session.last.is_none_or(|l| now.since(l) > quiet_ms);
+        // The first prompt as an excerpt and as the session list shows it, cleaned once.
+        let (first_prompt, list_prompt) = session
+            .turns
+            .iter()
+            .find_map(|t| t.prompt.as_ref())
+            .map(|p| sanitize::one_lines(&p.text, PROMPT_EXCERPT, LIST_PROMPT))
+            .unzip();
         Self {
             id: session.id.clone().unwrap_or_default(),
             path: path.to_owned(),
             cwd: session.cwd.as_deref().map(|c| sanitize::one_line(c, 4096)),
-            first_prompt: session
-                .turns
-                .iter()
-                .find_map(|t| t.prompt.as_ref())
-                .map(|p| sanitize::one_line(&p.text, PROMPT_EXCERPT)),
+            first_prompt,
             git_branch: list_branch(session),
-            list_prompt: list_prompt(session),
+            list_prompt,
             started: session.started.map(|m| m.0),
             last: session.last.map(|m| m.0),
             mode: session.work_mode(),
