@@ -845,7 +845,20 @@ pub fn similar_at_least(fa: &str, fb: &str, wa: &Words, wb: &Words, min: f64) ->
     if bound < min {
         return false;
     }
-    indel_ratio(fa, fb) >= min
+    indel_at_least(fa, fb, min)
+}
+
+/// Whether [`indel_ratio`] is at least `min`. Told the cutoff, rapidfuzz compares only the band
+/// of the two texts an alignment that good can use (Ukkonen's), and gives up when the texts
+/// cannot reach it; where they can, the ratio is the same number.
+#[must_use]
+pub fn indel_at_least(a: &str, b: &str, min: f64) -> bool {
+    let args = rapidfuzz::fuzz::Args::default().score_cutoff(min);
+    if a.is_ascii() && b.is_ascii() {
+        rapidfuzz::fuzz::ratio_with_args(a.bytes(), b.bytes(), &args).is_some()
+    } else {
+        rapidfuzz::fuzz::ratio_with_args(a.chars(), b.chars(), &args).is_some()
+    }
 }
 
 /// The normalised Indel similarity of two texts by character (rapidfuzz's `ratio`), compared
@@ -976,6 +989,19 @@ mod tests {
                     .join(" ")
                     .to_lowercase();
                 proptest::prop_assert_eq!(fold(t), old);
+            }
+        }
+
+        #[test]
+        fn indel_at_least_is_the_ratio_compared(
+            a in "[ abcé日]{0,200}",
+            b in "[ abcé日]{0,200}",
+            min in 0.0f64..1.0,
+        ) {
+            let r = indel_ratio(&a, &b);
+            // Any cutoff, the ratio itself, and just either side of it.
+            for m in [min, r, r - 1e-12, r + 1e-12, 0.0, 1.0] {
+                proptest::prop_assert_eq!(indel_at_least(&a, &b, m), r >= m, "{}", m);
             }
         }
 
