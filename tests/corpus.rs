@@ -316,6 +316,7 @@ fn corpus_strings(corpus: &std::path::Path) -> HashSet<String> {
 /// string in the corpus, each pattern and each function agrees with running every pattern.
 #[test]
 fn prefilters_never_change_a_result_on_the_corpus() {
+    use ringside::core::classify::intent;
     use ringside::core::engine::text::{self, unfiltered};
     let Some(corpus) = common::corpus() else {
         return;
@@ -349,6 +350,11 @@ fn prefilters_never_change_a_result_on_the_corpus() {
         assert_eq!(text::human_text(s), unfiltered::human_text(s), "{s:?}");
         assert_eq!(full.every_answer(s), lean.every_answer(s), "{s:?}");
         assert_eq!(text::word_count(s), s.split_whitespace().count(), "{s:?}");
+        assert_eq!(
+            intent::intent_with_words(s),
+            intent::unfiltered::intent_with_words(s),
+            "{s:?}"
+        );
     }
     // Both answers occur, and text a word test cannot rule out is there too.
     assert!(hits > 100 && hits < strings.len() * 8, "{hits}");

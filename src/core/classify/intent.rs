@@ -41,50 +41,57 @@ impl Intent {
 }
 
 /// Talking a failure away.
-static DISMISS: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r"(?i)\bpre-?existing (?:\w+ ){0,2}(?:failures?|errors?|issues?|problems?|warnings?|bugs?|breakages?|findings?|violations?)\b",
-        r"|\b(?:failures?|errors?|issues?|problems?|warnings?|findings?|violations?)\b[^.\n]{0,40}\b(?:is|are|was|were|seem|seems|look|looks|appear|appears) (?:to be )?(?:all )?pre-?existing\b",
-        r"|\bfalse[- ](?:positives?|alarms?)\b",
-        r"|\bflak(?:y|iness|e)\b|\bnon-?deterministic\b",
-        r"|\bintermittent(?:ly)? fail",
-        // "unrelated to my change", "nothing to do with the rounding change", "not from this change"
-        r"|\b(?:unrelated|not related|not caused by|independent of|nothing to do with|not (?:from|due to|because of|introduced by|part of))\b[^.\n]{0,24}\b(?:my|our|these|this|the) (?:\w+ )?(?:change|changes|edit|edits|work|fix|code|pr|commit|diff)\b",
-        // "the failures are unrelated." (and not "unrelated to rounding: …", which is a diagnosis)
-        r"|\b(?:failures?|errors?|issues?|tests?|warnings?|findings?)\b[^.\n]{0,30}\b(?:is|are|seem|seems|appear|appears|look|looks) (?:to be )?(?:unrelated(?:[ \t]*(?:[.,;!)]|\r?\n|$)| (?:and|so|but|as|since|because)\b)|already failing\b)",
-        r"|\b(?:was|were|is|are) (?:already )?(?:failing|broken) (?:before|on (?:main|master)|prior to|without) ",
-        r"|\balready (?:failing|broken) (?:before|on (?:main|master))\b",
-        // "these errors existed before my change", "those findings were there before I started"
-        r"|\b(?:existed|(?:was|were) (?:already )?(?:there|present)) (?:already )?(?:before|prior to)\b",
-        r"|\b(?:also )?(?:fails?|failed|failing|happens?|happened|occurs?|broken) (?:on|in) (?:main|master|the (?:base|main) branch)\b",
-        // in code the agent did not write: "in a file I didn't touch", "which I haven't modified"
-        r"|\b(?:files?|code|modules?|which|that|those|parts?) (?:that )?(?:i|we) (?:didn'?t|did not|haven'?t|have not|never) (?:touch|touched|change|changed|modify|modified|edit|edited)\b",
-        r"|\b(?:failures?|errors?|issues?|problems?|warnings?|findings?)\b[^.\n]{0,40}\bout(?:side)? (?:of )?(?:the )?scope\b",
-        r"|\bknown (?:issue|bug|failure|problem|flake|limitation) (?:in|with) (?:the )?(?:tool|library|linter|checker|dialyzer|mypy|tsc|type ?checker|hook|ci)\b",
-        r"|\b(?:tooling|dialyzer|linter|type[- ]?checker|mypy|tsc|clippy|credo|eslint) (?:bug|quirk|limitation)\b",
-        // the check itself blamed: "the expected value is too strict"
-        r"|\b(?:is|are|seems?|looks?|was|were|being) (?:too|overly) (?:strict|specific|brittle|exact|narrow|pedantic)\b",
-    ))
-});
+static DISMISS: LazyLock<Regex> = LazyLock::new(|| re(DISMISS_PATTERN));
+
+/// [`DISMISS`]'s pattern.
+const DISMISS_PATTERN: &str = concat!(
+    r"(?i)\bpre-?existing (?:\w+ ){0,2}(?:failures?|errors?|issues?|problems?|warnings?|bugs?|breakages?|findings?|violations?)\b",
+    r"|\b(?:failures?|errors?|issues?|problems?|warnings?|findings?|violations?)\b[^.\n]{0,40}\b(?:is|are|was|were|seem|seems|look|looks|appear|appears) (?:to be )?(?:all )?pre-?existing\b",
+    r"|\bfalse[- ](?:positives?|alarms?)\b",
+    r"|\bflak(?:y|iness|e)\b|\bnon-?deterministic\b",
+    r"|\bintermittent(?:ly)? fail",
+    // "unrelated to my change", "nothing to do with the rounding change", "not from this change"
+    r"|\b(?:unrelated|not related|not caused by|independent of|nothing to do with|not (?:from|due to|because of|introduced by|part of))\b[^.\n]{0,24}\b(?:my|our|these|this|the) (?:\w+ )?(?:change|changes|edit|edits|work|fix|code|pr|commit|diff)\b",
+    // "the failures are unrelated." (and not "unrelated to rounding: …", which is a diagnosis)
+    r"|\b(?:failures?|errors?|issues?|tests?|warnings?|findings?)\b[^.\n]{0,30}\b(?:is|are|seem|seems|appear|appears|look|looks) (?:to be )?(?:unrelated(?:[ \t]*(?:[.,;!)]|\r?\n|$)| (?:and|so|but|as|since|because)\b)|already failing\b)",
+    r"|\b(?:was|were|is|are) (?:already )?(?:failing|broken) (?:before|on (?:main|master)|prior to|without) ",
+    r"|\balready (?:failing|broken) (?:before|on (?:main|master))\b",
+    // "these errors existed before my change", "those findings were there before I started"
+    r"|\b(?:existed|(?:was|were) (?:already )?(?:there|present)) (?:already )?(?:before|prior to)\b",
+    r"|\b(?:also )?(?:fails?|failed|failing|happens?|happened|occurs?|broken) (?:on|in) (?:main|master|the (?:base|main) branch)\b",
+    // in code the agent did not write: "in a file I didn't touch", "which I haven't modified"
+    r"|\b(?:files?|code|modules?|which|that|those|parts?) (?:that )?(?:i|we) (?:didn'?t|did not|haven'?t|have not|never) (?:touch|touched|change|changed|modify|modified|edit|edited)\b",
+    r"|\b(?:failures?|errors?|issues?|problems?|warnings?|findings?)\b[^.\n]{0,40}\bout(?:side)? (?:of )?(?:the )?scope\b",
+    r"|\bknown (?:issue|bug|failure|problem|flake|limitation) (?:in|with) (?:the )?(?:tool|library|linter|checker|dialyzer|mypy|tsc|type ?checker|hook|ci)\b",
+    r"|\b(?:tooling|dialyzer|linter|type[- ]?checker|mypy|tsc|clippy|credo|eslint) (?:bug|quirk|limitation)\b",
+    // the check itself blamed: "the expected value is too strict"
+    r"|\b(?:is|are|seems?|looks?|was|were|being) (?:too|overly) (?:strict|specific|brittle|exact|narrow|pedantic)\b",
+);
 
 /// Saying it will get around a check. The object names a gate; the verb a way around it.
-static SKIP: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r"(?i)--no-verify\b|\bno-verify\b",
-        r"|\b(?:skip|skipping|bypass|bypassing|circumvent|circumventing|suppress|suppressing|silence|silencing|disable|disabling|ignore|ignoring|relax|relaxing|loosen|loosening|lower|lowering|weaken|weakening|work around|working around|get around|getting around|comment out|commenting out|xfail)\b",
-        r"\s+(?:(?:the|this|that|these|those|a|an|its|our|all|any|for|temporarily|just|them|it|now)\s+){0,3}",
-        r"(?:(?:pre-?commit|git|husky|lint|linting|type|types|ci|dialyzer|credo|eslint|mypy|clippy|rubocop|ruff|tsc|pylint|flake8|failing|flaky|broken|remaining|strict|coverage|those|these)[- ]?)*",
-        // the rule or test by its name first: "disable the F841 rule", "skip the login test"
-        r"(?:`?[\w./:-]+`? )?",
-        r"(?:hooks?|checks?|tests?|specs?|lints?|linter|linting|warnings?|rules?|errors?|type[- ]?check(?:s|ing|er)?|verification|validation|assertions?|thresholds?|coverage|gates?|ci|diagnostics?)\b",
-        r"|\bmark (?:it|them|this|that|the (?:\w+ )?tests?|these tests|those tests) (?:as )?(?:skip(?:ped)?|xfail|pending|ignored|expected (?:to fail|failures?)|known failures?)\b",
-        r"|\b(?:remove|removing|delete|deleting|drop|dropping) (?:the |this |that |these |those )?(?:failing|flaky|broken) (?:tests?|assertions?|checks?|specs?|cases?)\b",
-        r"|\b(?:add|adding) (?:an? |the )?(?:exclusion|exemption|exception|waiver)s? (?:for|to) (?:the |this |that |these )?(?:`?[\w./:-]+`? )?(?:rules?|checks?|lints?|warnings?|errors?|tests?|findings?)\b",
-        r"|\bwith `?-n`?(?:[ .,;]|$)|\b(?:hooks?|checks?|linters?) (?:don'?t|do not|won'?t|will not) run\b",
-        r"|\b(?:add|adding|use|using|put|putting) (?:an? |the )?(?:`)?(?:#\s*noqa|#\s*type:\s*ignore|@ts-ignore|@ts-expect-error|@ts-nocheck|eslint-disable|#\[allow|//\s*nolint|rubocop:disable|pylint:\s*disable|@SuppressWarnings|@dialyzer|credo:disable|\w+[-:]ignore\b|(?:\w+ )?(?:ignore|suppression) (?:comment|pragma|directive|annotation|attribute|file|entry|rule))",
-        r"|\b(?:add|adding|use|using|put|putting) (?:an? |the )?\w+ (?:pragma|ignore|suppression)\b",
-    ))
-});
+static SKIP: LazyLock<Regex> = LazyLock::new(|| re(SKIP_PATTERN));
+
+/// [`SKIP`]'s pattern.
+const SKIP_PATTERN: &str = concat!(
+    r"(?i)--no-verify\b|\bno-verify\b",
+    r"|\b(?:skip|skipping|bypass|bypassing|circumvent|circumventing|suppress|suppressing|silence|silencing|disable|disabling|ignore|ignoring|relax|relaxing|loosen|loosening|lower|lowering|weaken|weakening|work around|working around|get around|getting around|comment out|commenting out|xfail)\b",
+    r"\s+(?:(?:the|this|that|these|those|a|an|its|our|all|any|for|temporarily|just|them|it|now)\s+){0,3}",
+    r"(?:(?:pre-?commit|git|husky|lint|linting|type|types|ci|dialyzer|credo|eslint|mypy|clippy|rubocop|ruff|tsc|pylint|flake8|failing|flaky|broken|remaining|strict|coverage|those|these)[- ]?)*",
+    // the rule or test by its name first: "disable the F841 rule", "skip the login test"
+    r"(?:`?[\w./:-]+`? )?",
+    r"(?:hooks?|checks?|tests?|specs?|lints?|linter|linting|warnings?|rules?|errors?|type[- ]?check(?:s|ing|er)?|verification|validation|assertions?|thresholds?|coverage|gates?|ci|diagnostics?)\b",
+    r"|\bmark (?:it|them|this|that|the (?:\w+ )?tests?|these tests|those tests) (?:as )?(?:skip(?:ped)?|xfail|pending|ignored|expected (?:to fail|failures?)|known failures?)\b",
+    r"|\b(?:remove|removing|delete|deleting|drop|dropping) (?:the |this |that |these |those )?(?:failing|flaky|broken) (?:tests?|assertions?|checks?|specs?|cases?)\b",
+    r"|\b(?:add|adding) (?:an? |the )?(?:exclusion|exemption|exception|waiver)s? (?:for|to) (?:the |this |that |these )?(?:`?[\w./:-]+`? )?(?:rules?|checks?|lints?|warnings?|errors?|tests?|findings?)\b",
+    r"|\bwith `?-n`?(?:[ .,;]|$)|\b(?:hooks?|checks?|linters?) (?:don'?t|do not|won'?t|will not) run\b",
+    r"|\b(?:add|adding|use|using|put|putting) (?:an? |the )?(?:`)?(?:#\s*noqa|#\s*type:\s*ignore|@ts-ignore|@ts-expect-error|@ts-nocheck|eslint-disable|#\[allow|//\s*nolint|rubocop:disable|pylint:\s*disable|@SuppressWarnings|@dialyzer|credo:disable|\w+[-:]ignore\b|(?:\w+ )?(?:ignore|suppression) (?:comment|pragma|directive|annotation|attribute|file|entry|rule))",
+    r"|\b(?:add|adding|use|using|put|putting) (?:an? |the )?\w+ (?:pragma|ignore|suppression)\b",
+);
+
+/// [`DISMISS`] or [`SKIP`] anywhere: one pass that rules out the texts neither matches in
+/// (nearly all), before the two searches for their first unnegated match.
+static EITHER: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!("(?:{DISMISS_PATTERN})|(?:{SKIP_PATTERN})")));
 
 /// Words every intent contains one of, matched first: most agent texts have none, and this one
 /// literal search costs a fraction of the full patterns.
@@ -129,9 +136,17 @@ pub fn intent(text: &str) -> Option<Intent> {
 #[must_use]
 pub fn intent_with_words(text: &str) -> Option<(Intent, &str)> {
     let bytes = text.as_bytes();
-    if text.len() < 12 || !STEMS.is_match(bytes) {
+    // STEMS stays before EITHER: it is what the rule has always required (a few matches of
+    // the patterns hold no stem, and those never counted).
+    if text.len() < 12 || !STEMS.is_match(bytes) || !EITHER.is_match(bytes) {
         return None;
     }
+    searched(text)
+}
+
+/// [`intent_with_words`] past its filters: the first unnegated match of each pattern.
+fn searched(text: &str) -> Option<(Intent, &str)> {
+    let bytes = text.as_bytes();
     let words = |(s, e): (usize, usize)| text.get(s..e).unwrap_or("");
     if let Some(m) = first_unnegated(&DISMISS, text).filter(|m| !hedged(text, m.0)) {
         return Some((Intent::Dismiss, words(m)));
@@ -154,6 +169,21 @@ fn first_unnegated(r: &Regex, text: &str) -> Option<(usize, usize)> {
             !NEGATED.is_match(&bytes[start..m.start()])
         })
         .map(|m| (m.start(), m.end()))
+}
+
+/// [`intent_with_words`] without [`EITHER`]: the stems, then both searches. What the filter must
+/// never change (tests compare the two over the corpus and tricky text). Not for use outside
+/// tests.
+#[doc(hidden)]
+pub mod unfiltered {
+    /// [`super::intent_with_words`].
+    #[must_use]
+    pub fn intent_with_words(text: &str) -> Option<(super::Intent, &str)> {
+        if text.len() < 12 || !super::STEMS.is_match(text.as_bytes()) {
+            return None;
+        }
+        super::searched(text)
+    }
 }
 
 fn sentence_start(text: &str, at: usize) -> usize {
@@ -237,6 +267,49 @@ mod tests {
             intent_with_words("Let me try skipping the pre-commit hook.").map(|x| x.1),
             Some("skipping the pre-commit hook")
         );
+    }
+
+    #[test]
+    fn the_combined_filter_never_changes_an_answer() {
+        let texts = [
+            "These 3 failures are pre-existing and unrelated to my change.",
+            "Let me commit with --no-verify.",
+            "I won't skip the hook; let me fix the credo warning instead.",
+            "Should I skip the failing tests so we can ship?",
+            "Let me check whether these failures are pre-existing by running the suite on main.",
+            // a pattern's match without a stem: never an intent, with the filter or without
+            "The tests were failing before I started.",
+            "Now let me run the tests again.",
+            "",
+            "ok",
+        ];
+        for t in texts {
+            assert_eq!(
+                intent_with_words(t),
+                unfiltered::intent_with_words(t),
+                "{t}"
+            );
+        }
+        assert!(EITHER.is_match(b"The tests were failing before I started."));
+        assert_eq!(intent("The tests were failing before I started."), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_combined_filter_agrees_on_any_mix_of_the_patterns_words(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "the", "these", "tests", "failures", "are", "were", "is", "pre-existing",
+                "preexisting", "unrelated", "to", "my", "change", "skip", "skipping", "hook",
+                "pre-commit", "--no-verify", "not", "without", "whether", "flaky", "false",
+                "positive", "failing", "before", "on", "main", "I", "didn't", "touch", "file",
+                "add", "a", "# noqa", "eslint-disable", "comment", "option", "?", ".", ",",
+                "\n", "too", "strict", "known", "issue", "with", "linter", "Let", "me", "SKIP",
+                "Disable", "rule", "mark", "as", "xfail", "lower", "coverage", "threshold",
+            ]), 0..24)
+        ) {
+            let t = words.join(" ").replace("\\n", "\n");
+            proptest::prop_assert_eq!(intent_with_words(&t), unfiltered::intent_with_words(&t));
+        }
     }
 
     #[test]

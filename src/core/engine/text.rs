@@ -517,9 +517,10 @@ fn three_bangs(typed: &str) -> bool {
         && BANGS.find_iter(typed).count() >= 3
 }
 
-/// A code fence (which needs three backticks).
+/// A code fence: three backticks, which is all [`FENCE`] needs (what follows them, `.*?` in
+/// `(?s)`, can be anything up to the text's end, where `$` matches), so it is not run.
 fn fence(text: &str) -> bool {
-    text.contains("```") && FENCE.is_match(text)
+    memchr::memmem::find(text.as_bytes(), b"```").is_some()
 }
 
 /// Whether [`QUESTION_START`] may match: in ASCII text, its first word (after what is not a
@@ -710,23 +711,17 @@ pub fn similarity(a: &str, b: &str, wa: &Words, wb: &Words) -> f64 {
 #[must_use]
 pub fn fold(s: &str) -> String {
     let head = crate::core::sanitize::prefix(s, 2000);
-    if head.is_ascii() {
-        // The same over bytes: ASCII whitespace is space and `\t` to `\r`.
-        let mut out = Vec::with_capacity(head.len());
-        let mut gap = false;
-        for &c in head.as_bytes() {
-            if matches!(c, b' ' | b'\t'..=b'\r') {
-                gap = !out.is_empty();
-                continue;
-            }
-            if gap {
-                out.push(b' ');
-                gap = false;
-            }
-            out.push(c.to_ascii_lowercase());
-        }
-        // ASCII bytes, so never the empty fallback.
-        return String::from_utf8(out).unwrap_or_default();
+    let b = head.as_bytes();
+    if !has_unicode_space(b) {
+        // Whitespace is ASCII whitespace then (space and `\t` to `\r`), whose bytes are never
+        // inside another character: runs of it become one space over bytes, with ASCII letters
+        // lowercased on the way (see [`fold_ascii_spaces`]).
+        let joined = fold_ascii_spaces(b);
+        return if head.is_ascii() {
+            joined
+        } else {
+            lowercase_beyond_ascii(&joined)
+        };
     }
     let mut out = String::with_capacity(head.len());
     // Word by word, the same as lowercasing the joined words: the one mapping that reads its
@@ -746,6 +741,86 @@ pub fn fold(s: &str) -> String {
             out.extend(w.chars().flat_map(char::to_lowercase));
         }
     }
+    out
+}
+
+/// `bytes` with each run of ASCII whitespace (space, `\t` to `\r`) as one space, none at either
+/// end, and ASCII letters lowercased; other bytes as they are. Eight bytes at a time where they
+/// need nothing but lowercasing (prose: words and single spaces), byte by byte elsewhere.
+fn fold_ascii_spaces(bytes: &[u8]) -> String {
+    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    /// Each byte's high bit set where the byte is in `lo..=hi` (both below 0x80).
+    fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+        let seven = w & LO;
+        let ge = seven + u64::from_ne_bytes([0x80 - lo; 8]);
+        let gt = seven + u64::from_ne_bytes([0x7f - hi; 8]);
+        ge & !gt & !w & HI
+    }
+    let mut out = vec![0u8; bytes.len()];
+    let mut n = 0;
+    // The last byte read was whitespace (or none was read): whitespace now adds nothing.
+    let mut after_space = true;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(eight);
+        let spaces = in_range(w, b' ', b' ');
+        let other = in_range(w, b'\t', b'\r');
+        // A space after a space, here or across the boundary with the byte before.
+        let doubled = spaces & ((spaces << 8) | u64::from(after_space) << 7);
+        if other | doubled == 0 {
+            let lower = w | (in_range(w, b'A', b'Z') >> 2);
+            out[n..n + 8].copy_from_slice(&lower.to_le_bytes());
+            n += 8;
+            after_space = spaces >> 63 != 0;
+        } else {
+            for &c in chunk {
+                fold_byte(c, &mut out, &mut n, &mut after_space);
+            }
+        }
+    }
+    for &c in chunks.remainder() {
+        fold_byte(c, &mut out, &mut n, &mut after_space);
+    }
+    if after_space && n > 0 {
+        n -= 1;
+    }
+    out.truncate(n);
+    // Only ASCII bytes were dropped or changed, so it is still UTF-8 (never the fallback).
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One byte of [`fold_ascii_spaces`]: written where the output ends (whitespace as a space), and
+/// kept unless it is whitespace after whitespace. `*n` never passes the bytes read so far.
+fn fold_byte(c: u8, out: &mut [u8], n: &mut usize, after_space: &mut bool) {
+    let space = matches!(c, b' ' | b'\t'..=b'\r');
+    if let Some(slot) = out.get_mut(*n) {
+        *slot = if space { b' ' } else { c.to_ascii_lowercase() };
+    }
+    *n += usize::from(!(space && *after_space));
+    *after_space = space;
+}
+
+/// `text.to_lowercase()` for text whose ASCII letters are lowercase already: ASCII runs are
+/// copied, other characters lowercased one by one. Only `Σ` reads its neighbours (a final sigma);
+/// text with one is lowercased whole (and ASCII case changes no character's casedness).
+fn lowercase_beyond_ascii(text: &str) -> String {
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.bytes().position(|c| !c.is_ascii()) {
+        out.push_str(&rest[..i]);
+        let mut chars = rest[i..].chars();
+        if let Some(c) = chars.next() {
+            out.extend(c.to_lowercase());
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
     out
 }
 
@@ -771,7 +846,20 @@ pub fn similar_at_least(fa: &str, fb: &str, wa: &Words, wb: &Words, min: f64) ->
     if bound < min {
         return false;
     }
-    indel_ratio(fa, fb) >= min
+    indel_at_least(fa, fb, min)
+}
+
+/// Whether [`indel_ratio`] is at least `min`. Told the cutoff, rapidfuzz compares only the band
+/// of the two texts an alignment that good can use (Ukkonen's), and gives up when the texts
+/// cannot reach it; where they can, the ratio is the same number.
+#[must_use]
+pub fn indel_at_least(a: &str, b: &str, min: f64) -> bool {
+    let args = rapidfuzz::fuzz::Args::default().score_cutoff(min);
+    if a.is_ascii() && b.is_ascii() {
+        rapidfuzz::fuzz::ratio_with_args(a.bytes(), b.bytes(), &args).is_some()
+    } else {
+        rapidfuzz::fuzz::ratio_with_args(a.chars(), b.chars(), &args).is_some()
+    }
 }
 
 /// The normalised Indel similarity of two texts by character (rapidfuzz's `ratio`), compared
@@ -887,6 +975,35 @@ mod tests {
                 .join(" ")
                 .to_lowercase();
             proptest::prop_assert_eq!(fold(&t), old);
+        }
+
+        #[test]
+        fn fold_over_bytes_is_the_joined_lowercased_words(
+            t in "[ a-zA-Z0-9_\t\n\r\x0b\x0cΣσςÉéİ日—'.]{0,60}",
+            long in "[ a-zA-Z\tΣé日—]{600,800}",
+            prose in "[ a-zA-Z.é日—]{300,900}",
+        ) {
+            for t in [&t, &long, &prose] {
+                let old = crate::core::sanitize::prefix(t, 2000)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                proptest::prop_assert_eq!(fold(t), old);
+            }
+        }
+
+        #[test]
+        fn indel_at_least_is_the_ratio_compared(
+            a in "[ abcé日]{0,200}",
+            b in "[ abcé日]{0,200}",
+            min in 0.0f64..1.0,
+        ) {
+            let r = indel_ratio(&a, &b);
+            // Any cutoff, the ratio itself, and just either side of it.
+            for m in [min, r, r - 1e-12, r + 1e-12, 0.0, 1.0] {
+                proptest::prop_assert_eq!(indel_at_least(&a, &b, m), r >= m, "{}", m);
+            }
         }
 
         #[test]

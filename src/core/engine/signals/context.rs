@@ -58,6 +58,10 @@ impl Context {
     }
 
     fn on_model_call(&mut self, ev: &Event, m: &ModelCall, cx: &mut Cx<'_>) {
+        // Once a full window fired, nothing until the next compaction (every call comes here).
+        if self.full_fired {
+            return;
+        }
         let Some(window) = m
             .window
             .or_else(|| cx.session.model.as_deref().and_then(context_window))
@@ -67,10 +71,7 @@ impl Context {
         let used = m.input_tokens + m.cache_read_tokens + m.cache_creation_tokens;
         #[expect(clippy::cast_precision_loss, reason = "token counts")]
         let fraction = used as f64 / window as f64;
-        if fraction > cx.rules.config.thresholds.s17_context_fraction
-            && !self.full_fired
-            && cx.tier() >= 3
-        {
+        if fraction > cx.rules.config.thresholds.s17_context_fraction && cx.tier() >= 3 {
             self.full_fired = true;
             let detail = format!("the context is {:.0}% full", fraction * 100.0);
             cx.fire(SignalId::S17, vec![ev.line], 1.0, detail, 0);
@@ -80,7 +81,8 @@ impl Context {
 
 /// The context window of a model, when known: 200k tokens for Claude models, 1M for `[1m]`.
 fn context_window(model: &str) -> Option<u64> {
-    if model.contains("[1m]") {
+    // The byte search first: the substring search sets itself up on every call.
+    if memchr::memchr(b'[', model.as_bytes()).is_some() && model.contains("[1m]") {
         Some(1_000_000)
     } else if model.starts_with("claude-") {
         Some(200_000)

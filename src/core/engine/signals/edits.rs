@@ -46,7 +46,7 @@ impl Detector for Edits {
     fn prompt(&mut self, p: &PromptFacts<'_>, _cx: &mut Cx<'_>) {
         self.history.clear();
         self.episodes.clear();
-        self.revert_asked = REVERT_ASK.is_match(p.text);
+        self.revert_asked = asks_to_revert(p.text);
     }
 
     fn observe(&mut self, ev: &Event, cx: &mut Cx<'_>) {
@@ -135,3 +135,80 @@ static REVERT_ASK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
         r"(?i)\b(revert|undo|put (it |that )?back|restore|roll ?back|go back to)\b",
     )
 });
+
+/// The prompt asks to revert or undo something: [`REVERT_ASK`], run only where it can match.
+/// Each of its phrases holds `revert`, `undo`, `restore` or `back`, so one of them must be in
+/// the text, in any ASCII case, unless a character beyond ASCII stands for a letter: Unicode case
+/// folding makes the Kelvin sign a `k` and the long s an `s` (the only two, a test holds), and
+/// text with one is never ruled out. Every prompt comes here, pasted logs and all.
+fn asks_to_revert(text: &str) -> bool {
+    let folds_to_ascii = !text.is_ascii() && text.contains(['\u{212a}', '\u{17f}']);
+    let may = folds_to_ascii || {
+        let lower = text.to_ascii_lowercase();
+        ["back", "revert", "undo", "restore"]
+            .iter()
+            .any(|w| memchr::memmem::find(lower.as_bytes(), w.as_bytes()).is_some())
+    };
+    may && REVERT_ASK.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_test_never_changes_whether_a_revert_was_asked() {
+        let asks = [
+            "revert that",
+            "please UNDO the last change",
+            "Put it back",
+            "put that back the way it was",
+            "restore the old parser",
+            "roll back the migration",
+            "Rollback!",
+            "go back to the first version",
+            "re\u{17f}tore the file",
+        ];
+        // Whether or not these match (the regex crate does not fold the Kelvin sign to `k`),
+        // the two agree.
+        let not = [
+            "",
+            "fix the backend",
+            "reverted",
+            "undone",
+            "restored",
+            "back up",
+            "é",
+            "put it bac\u{212a}",
+        ];
+        for t in asks.iter().chain(&not) {
+            assert_eq!(asks_to_revert(t), REVERT_ASK.is_match(t), "{t:?}");
+        }
+        assert!(asks.iter().all(|t| asks_to_revert(t)));
+    }
+
+    #[test]
+    fn only_the_kelvin_sign_and_the_long_s_fold_to_an_ascii_letter() {
+        let letter = regex::Regex::new(r"(?i)^[a-z]$").unwrap();
+        let folding: Vec<char> = (0x80..=0x10_ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert_eq!(folding, ['\u{17f}', '\u{212a}']);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_word_test_agrees_on_any_mix_of_the_words(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "revert", "REVERT", "undo", "Undo", "put", "it", "that", "back", "BACK",
+                "restore", "roll", "rollback", "go", "to", "the", "file", "-", ".", "\n", "é",
+                "\u{212a}", "bac", "\u{17f}", "re", "tore", "backend", "x",
+            ]), 0..12),
+            glue in proptest::sample::select(vec![" ", "", "  "]),
+        ) {
+            let t = words.join(glue);
+            proptest::prop_assert_eq!(asks_to_revert(&t), REVERT_ASK.is_match(&t));
+        }
+    }
+}

@@ -73,7 +73,7 @@ impl Monologue {
             let last = &texts[texts.len() - need..];
             let alike = last.windows(2).all(|w| {
                 let (a, b) = (&w[0].1, &w[1].1);
-                crate::core::engine::text::indel_ratio(a, b) >= 0.8
+                crate::core::engine::text::indel_at_least(a, b, 0.8)
             });
             if alike {
                 let evidence: Vec<LineNo> = last.iter().map(|x| x.2).collect();
