@@ -554,9 +554,6 @@ fn may_start_question(t: &str) -> bool {
 /// shown; hashes keep a long pasted prompt from costing an allocation per word).
 pub type Words = HashSet<u64, crate::core::hash::KeyHash>;
 
-/// The hasher of [`Words`] (its keys are hashes already).
-pub type WordHasher = crate::core::hash::KeyHasher;
-
 fn word_key(w: &str) -> u64 {
     crate::core::hash::hash(w.as_bytes())
 }

@@ -64,6 +64,13 @@ pub struct Record<'a> {
 pub struct Json<'a>(pub(crate) &'a str);
 
 impl<'a> Json<'a> {
+    /// The value whose text is `v` (valid JSON), or `None` for `null`, as serde reads an
+    /// `Option` of it.
+    #[must_use]
+    pub(crate) fn of(v: &'a str) -> Option<Self> {
+        (v != "null").then_some(Json(v))
+    }
+
     /// The value's JSON text.
     #[must_use]
     pub fn get(self) -> &'a str {

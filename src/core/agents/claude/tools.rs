@@ -314,7 +314,7 @@ fn structured(tur: &str, fast: bool) -> Option<Structured<'_>> {
                 "type" if plain => s.kind = Some(Cow::Borrowed(&v[1..v.len() - 1])),
                 "type" if v == "null" => s.kind = None,
                 "type" => return None,
-                "content" => s.content = (v != "null").then_some(Json(v)),
+                "content" => s.content = Json::of(v),
                 "structuredPatch" => s.structured_patch = serde_json::from_str(v).ok()?,
                 _ => {}
             }

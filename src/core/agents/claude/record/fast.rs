@@ -22,17 +22,8 @@ use crate::core::json_skip::{Seen, entries, skip_ws, value, value_end};
 pub fn record(text: &str) -> Option<Record<'_>> {
     let b = text.as_bytes();
     let mut r = Record::default();
-    let end = entries(text, skip_ws(b, 0), |key, i| match r.slot(key) {
-        Slot::Message(f) => {
-            let (m, end) = message(text, i).or_else(|| serde_message(text, i))?;
-            *f = m;
-            Some(end)
-        }
-        slot => {
-            let (v, plain) = value(text, i)?;
-            fill(slot, key, v, plain)?;
-            Some(i + v.len())
-        }
+    let end = entries(text, skip_ws(b, 0), |key, i| {
+        fill(r.slot(key), key, text, i)
     })?;
     (skip_ws(b, end) == b.len()).then_some(r)
 }
@@ -131,8 +122,8 @@ fn block(text: &str, i: usize) -> Option<(Block<'_>, usize)> {
             "id" => k.id = lenient_str(v, plain)?,
             "name" => k.name = lenient_str(v, plain)?,
             "tool_use_id" => k.tool_use_id = lenient_str(v, plain)?,
-            "input" => k.input = raw(v),
-            "content" => k.content = raw(v),
+            "input" => k.input = Json::of(v),
+            "content" => k.content = Json::of(v),
             "is_error" => k.is_error = bool_value(v)?,
             _ => {}
         }
@@ -141,27 +132,30 @@ fn block(text: &str, i: usize) -> Option<(Block<'_>, usize)> {
     Some((k, end))
 }
 
-/// A raw value: `null` is absent, as for serde's `Option`.
-fn raw(v: &str) -> Option<Json<'_>> {
-    (v != "null").then_some(Json(v))
-}
-
-/// Puts one value in its slot; `None` where serde rejected it.
-fn fill<'a>(slot: Slot<'_, 'a>, key: &'a str, v: &'a str, plain: bool) -> Option<()> {
+/// Reads the value at `i` into its slot and returns the index after it; `None` where serde
+/// rejected it.
+fn fill<'a>(slot: Slot<'_, 'a>, key: &'a str, text: &'a str, i: usize) -> Option<usize> {
+    if let Slot::Message(f) = slot {
+        let (m, end) = message(text, i).or_else(|| serde_message(text, i))?;
+        *f = m;
+        return Some(end);
+    }
+    let (v, plain) = value(text, i)?;
     match slot {
         Slot::Str(f) => *f = lenient_str(v, plain)?,
         Slot::Bool(f) => *f = bool_value(v)?,
         Slot::U64(f) => *f = serde_json::from_str::<LU64>(v).ok()?.0,
-        Slot::Raw(f) => *f = raw(v),
-        Slot::Message(f) => *f = serde_json::from_str::<LMessage<'_>>(v).ok()?.0,
+        Slot::Raw(f) => *f = Json::of(v),
         Slot::Compact(f) => *f = serde_json::from_str::<LCompact>(v).ok()?.0,
         Slot::Other(unknown) => {
             if !KNOWN_IGNORED.contains(&key) {
                 unknown.push(Cow::Borrowed(key));
             }
         }
+        // Read above.
+        Slot::Message(_) => {}
     }
-    Some(())
+    Some(i + v.len())
 }
 
 /// A lenient string: a plain one borrowed as it stands, the rest by [`str_value`].
