@@ -60,17 +60,19 @@ pub fn one_line(s: &str, max_width: usize) -> String {
 }
 
 /// [`one_line`] at two widths, cleaning the text once (a session's first prompt is shown both as
-/// an excerpt and in the session list). Both lines are cut from the cleaned head that the wider
-/// needs; see [`one_line`] for why a wide enough head gives the whole text's line.
+/// an excerpt and in the session list). Both lines are cut from the cleaned head the wider one
+/// needs, which is the whole text when it is that short; see [`one_line`] for why a wide enough
+/// head gives the whole text's line.
 #[must_use]
 pub fn one_lines(s: &str, narrow: usize, wide: usize) -> (String, String) {
     let widest = narrow.max(wide);
-    let short = prefix(s, widest.saturating_mul(4).saturating_add(256));
-    if short.len() < s.len() {
-        let folded = clean_folded(short);
-        if width(&folded) > widest.saturating_add(2) {
-            return (clip(&folded, narrow), clip(&folded, wide));
-        }
+    if s.len() <= widest && is_plain_line(s.as_bytes()) {
+        return (one_line(s, narrow), one_line(s, wide));
+    }
+    let head = prefix(s, widest.saturating_mul(4).saturating_add(256));
+    let folded = clean_folded(head);
+    if head.len() == s.len() || width(&folded) > widest.saturating_add(2) {
+        return (clip(&folded, narrow), clip(&folded, wide));
     }
     (one_line(s, narrow), one_line(s, wide))
 }
