@@ -240,6 +240,72 @@ pub fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
     None
 }
 
+/// The text of the JSON string literal `v` (quotes included) as `serde_json` decodes it into a
+/// `str`, or `None` where it would not: an escape it rejects, a lone or unpaired surrogate.
+/// `v` must be a string [`string_span`] accepted (so it holds no control bytes and ends at its
+/// closing quote). Runs between escapes are copied whole: serde_json copies a string with escapes
+/// into its scratch buffer and then once more into the `String`.
+#[must_use]
+pub fn unescape(v: &str) -> Option<String> {
+    let inner = v.strip_prefix('"')?.strip_suffix('"')?;
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'\\', b.get(i..)?) {
+        out.push_str(inner.get(i..i + k)?);
+        i += k + 1;
+        let c = *b.get(i)?;
+        i += 1;
+        out.push(match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\x08',
+            b'f' => '\x0c',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(b.get(i..i + 4)?)?;
+                i += 4;
+                match hi {
+                    // A trailing surrogate first, or a leading one not followed by a trailing
+                    // one: serde_json rejects both in a `str`.
+                    0xDC00..=0xDFFF => return None,
+                    0xD800..=0xDBFF => {
+                        if b.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let lo = hex4(b.get(i + 2..i + 6)?)?;
+                        if !(0xDC00..=0xDFFF).contains(&lo) {
+                            return None;
+                        }
+                        i += 6;
+                        char::from_u32((((hi - 0xD800) << 10) | (lo - 0xDC00)) + 0x1_0000)?
+                    }
+                    n => char::from_u32(n)?,
+                }
+            }
+            _ => return None,
+        });
+    }
+    out.push_str(inner.get(i..)?);
+    Some(out)
+}
+
+/// Four hex digits (either case) as a number.
+fn hex4(h: &[u8]) -> Option<u32> {
+    h.iter().try_fold(0u32, |n, &c| {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        Some(n << 4 | u32::from(d))
+    })
+}
+
 /// Bit `k` set where byte `k` of a lane is a quote, a backslash or a control byte.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn lane_stops(lane: &[u8; 16]) -> u32 {
@@ -518,6 +584,54 @@ mod tests {
             prop_assert_eq!(Masks::of(&block), Masks::plain(&block));
             let lane: [u8; 16] = std::array::from_fn(|k| v[k]);
             prop_assert_eq!(lane_stops(&lane), lane_stops_plain(&lane));
+        }
+    }
+
+    /// What `serde_json` decodes a string literal to.
+    fn serde_text(s: &str) -> Option<String> {
+        serde_json::from_str::<String>(s).ok()
+    }
+
+    #[test]
+    fn unescapes_as_serde_does() {
+        for s in [
+            r#""a\nb""#,
+            r#""\"\\\/\b\f\n\r\t""#,
+            r#""\u00e9\u00E9 \uD83D\uDE00 \u0000""#,
+            r#""\uD800""#,
+            r#""\uDE00""#,
+            r#""\uD83D\u0041""#,
+            r#""\uD83D\n""#,
+            r#""\uD83Dx""#,
+            r#""\uD83D\uD83D\uDE00""#,
+            r#""\u12G4""#,
+            r#""\q""#,
+            r#""ends in \u12""#,
+            r#""é \u00e9 ü""#,
+        ] {
+            assert_eq!(unescape(s), serde_text(s), "{s}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Whatever string `string_span` accepts decodes as serde_json decodes it, or is left to
+        /// serde_json (which then rejects it).
+        #[test]
+        fn unescape_agrees_with_serde(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("\\\\"), Just("\\\""), Just("\\/"), Just("\\n"), Just("\\t"), Just("\\b"),
+                Just("\\u00ff"), Just("\\u00FF"), Just("\\uD83D"), Just("\\uDE00"), Just("\\uDBFF"),
+                Just("\\uDC00"), Just("\\u0000"), Just("\\u"), Just("\\q"), Just("é"), Just("😀"),
+                Just("x"), Just("plain words "),
+            ], 0..24)
+        ) {
+            let s = format!("\"{}\"", parts.concat());
+            if string_span(s.as_bytes(), 0).is_some_and(|(end, _)| end == s.len()) {
+                let ours = unescape(&s);
+                prop_assert!(ours.is_none() || ours == serde_text(&s), "{:?}: {:?}", s, ours);
+                prop_assert_eq!(ours.is_some(), serde_text(&s).is_some(), "{:?}", s);
+            }
         }
     }
 

@@ -597,6 +597,15 @@ fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Usage>, D::Er
 pub fn raw_text(raw: &str) -> Cow<'_, str> {
     let s = raw.trim_start();
     if s.starts_with('"') {
+        match crate::core::json_skip::string_span(s.as_bytes(), 0) {
+            Some((end, false)) if end == s.len() => return Cow::Borrowed(&s[1..end - 1]),
+            Some((end, true)) if end == s.len() => {
+                if let Some(text) = crate::core::json_skip::unescape(s) {
+                    return Cow::Owned(text);
+                }
+            }
+            _ => {}
+        }
         return serde_json::from_str::<LStr<'_>>(s)
             .ok()
             .and_then(|v| v.0)
@@ -688,5 +697,15 @@ mod tests {
         assert_eq!(raw_text(v.get()), "a\nb");
         let v: Box<RawValue> = serde_json::from_str("17").unwrap();
         assert_eq!(raw_text(v.get()), "");
+        // A plain string is borrowed; escapes are decoded as serde decodes them, and a string
+        // serde rejects (a lone surrogate) reads as nothing.
+        assert!(matches!(raw_text(r#""plain""#), Cow::Borrowed("plain")));
+        for s in [
+            r#""tab\there \"q\" \u00e9\uD83D\uDE00""#,
+            r#""lone \uD800""#,
+        ] {
+            let serde: Option<String> = serde_json::from_str(s).ok();
+            assert_eq!(raw_text(s), serde.unwrap_or_default(), "{s}");
+        }
     }
 }
