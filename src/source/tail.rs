@@ -395,7 +395,9 @@ impl Tailer {
             buf.resize(want, 0);
         }
         let at_start = std::mem::take(&mut self.at_start);
-        let result = self.read_into(&mut buf, offset, at_start, sink, stop);
+        // Read once, a file is read as long as it was when looked at: no read to find its end.
+        let upto = self.once.then(|| len.saturating_sub(offset));
+        let result = self.read_into(&mut buf, offset, at_start, upto, sink, stop);
         if self.once {
             THREAD_BUF.set(buf);
         } else {
@@ -404,12 +406,14 @@ impl Tailer {
         result
     }
 
-    /// [`Self::read_from_offset`] into `buf`; `at_start`: the file's position is byte 0.
+    /// [`Self::read_from_offset`] into `buf`; `at_start`: the file's position is byte 0; `upto`:
+    /// stop once this many bytes are read (else at the file's end).
     fn read_into(
         &mut self,
         buf: &mut [u8],
         offset: u64,
         at_start: bool,
+        upto: Option<u64>,
         sink: &mut impl FnMut(&[u8]),
         stop: &mut dyn FnMut() -> bool,
     ) -> io::Result<(u64, Seen)> {
@@ -437,7 +441,7 @@ impl Tailer {
             }
             total += n as u64;
             last = n;
-            if stop() {
+            if upto.is_some_and(|u| total >= u) || stop() {
                 break Ok(total);
             }
         };
