@@ -88,6 +88,39 @@ fn is_plain_line(b: &[u8]) -> bool {
 
 /// `s` cleaned, with every whitespace run (newlines included) one space, trimmed.
 fn clean_folded(s: &str) -> String {
+    if let Some(folded) = ascii_folded(s) {
+        return folded;
+    }
+    clean_folded_chars(s)
+}
+
+/// [`clean_folded`] of ASCII text without escape sequences, a byte at a time: printable bytes
+/// kept, spaces, tabs and newlines folded, every other control byte dropped (as [`strip_into`]
+/// drops them, so they join what is around them). `None` for any other text.
+fn ascii_folded(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if !b.is_ascii() || memchr::memchr(0x1b, b).is_some() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut space = false;
+    for &c in b {
+        match c {
+            b' ' | b'\t' | b'\n' => space = !out.is_empty(),
+            b'!'..=b'~' => {
+                if std::mem::take(&mut space) {
+                    out.push(b' ');
+                }
+                out.push(c);
+            }
+            _ => {}
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// [`clean_folded`] a character at a time.
+fn clean_folded_chars(s: &str) -> String {
     let mut cleaned = String::with_capacity(s.len());
     strip_into(s, &mut cleaned, false);
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -384,6 +417,21 @@ mod tests {
             let w = t.len().saturating_sub(slack);
             proptest::prop_assert_eq!(one_line(&t, w), one_line_whole(&t, w));
             proptest::prop_assert_eq!(one_line(&t, w + slack), one_line_whole(&t, w + slack));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// ASCII text folds a byte at a time as it does a character at a time.
+        #[test]
+        fn ascii_folds_as_characters_do(
+            t in "([ -~]{0,12}|[ \t\n\r\x0b\x0c]{1,3}|[\x00-\x1f\x7f]|\x1b\\[1m){0,30}",
+        ) {
+            if let Some(fast) = ascii_folded(&t) {
+                proptest::prop_assert_eq!(fast, clean_folded_chars(&t));
+            } else {
+                proptest::prop_assert!(t.contains('\x1b'));
+            }
         }
     }
 
