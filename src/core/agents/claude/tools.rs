@@ -54,6 +54,73 @@ struct EditPair<'a> {
     new_string: Option<Cow<'a, str>>,
 }
 
+/// [`Input`] read without serde's derived visitor, where it is sure to agree with it: each
+/// value's extent found by [`json_skip`](crate::core::json_skip), strings taken as they stand or
+/// unescaped, the lists and numbers handed to serde one at a time. `None` (serde then reads the
+/// whole input, and decides) for a duplicate field, a field of another type, odd syntax.
+fn fast_input(text: &str) -> Option<Input<'_>> {
+    use crate::core::json_skip::{Seen, entries, unescape, value};
+    const FIELDS: [&str; 15] = [
+        "command",
+        "file_path",
+        "notebook_path",
+        "path",
+        "pattern",
+        "url",
+        "query",
+        "description",
+        "old_string",
+        "new_string",
+        "new_source",
+        "content",
+        "edits",
+        "offset",
+        "limit",
+    ];
+    let mut p = Input::default();
+    let mut seen = Seen::default();
+    let end = entries(text, 0, |key, i| {
+        seen.first(key, &FIELDS)?;
+        let (v, plain) = value(text, i)?;
+        let field = match key {
+            "command" => &mut p.command,
+            "file_path" => &mut p.file_path,
+            "notebook_path" => &mut p.notebook_path,
+            "path" => &mut p.path,
+            "pattern" => &mut p.pattern,
+            "url" => &mut p.url,
+            "query" => &mut p.query,
+            "description" => &mut p.description,
+            "old_string" => &mut p.old_string,
+            "new_string" => &mut p.new_string,
+            "new_source" => &mut p.new_source,
+            "content" => &mut p.content,
+            "edits" => {
+                p.edits = serde_json::from_str(v).ok()?;
+                return Some(i + v.len());
+            }
+            "offset" | "limit" => {
+                let n = serde_json::from_str(v).ok()?;
+                *(if key == "offset" {
+                    &mut p.offset
+                } else {
+                    &mut p.limit
+                }) = n;
+                return Some(i + v.len());
+            }
+            _ => return Some(i + v.len()),
+        };
+        *field = match v.as_bytes().first()? {
+            b'"' if plain => Some(Cow::Borrowed(&v[1..v.len() - 1])),
+            b'"' => Some(Cow::Owned(unescape(v)?)),
+            b'n' if v == "null" => None,
+            _ => return None,
+        };
+        Some(i + v.len())
+    })?;
+    (end == text.len()).then_some(p)
+}
+
 /// Which family a tool name belongs to.
 #[must_use]
 pub fn tool_of(name: &str) -> Tool {
@@ -82,7 +149,7 @@ pub fn tool_of(name: &str) -> Tool {
 pub fn action(id: u64, name: &str, input: Option<Json<'_>>) -> Action {
     let tool = tool_of(name);
     let parsed: Input<'_> = input
-        .and_then(|i| serde_json::from_str(i.get()).ok())
+        .and_then(|i| fast_input(i.get()).or_else(|| serde_json::from_str(i.get()).ok()))
         .unwrap_or_default();
     let mut a = bare_action(id, name, tool);
     let mut sig = Fnv::default();
@@ -407,6 +474,42 @@ mod tests {
 
     fn raw(s: &str) -> Box<RawValue> {
         serde_json::from_str(s).expect("test JSON")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The fast reading of a tool input is serde's wherever it reads one, and it reads every
+        /// input serde accepts that has no duplicate field.
+        #[test]
+        fn inputs_read_as_serde_reads_them(
+            pairs in proptest::collection::vec((
+                prop_oneof![
+                    Just("command"), Just("file_path"), Just("old_string"), Just("new_string"),
+                    Just("content"), Just("edits"), Just("offset"), Just("limit"), Just("other"),
+                    Just("path"), Just("com\\u006dand"),
+                ],
+                prop_oneof![
+                    Just("\"ls -la\""), Just("\"a\\nb \\\"q\\\" \\u00e9\""), Just("\"\\uD800\""),
+                    Just("null"), Just("7"), Just("-1.5"), Just("1e999"), Just("true"),
+                    Just("[{\"old_string\":\"x\",\"new_string\":\"y\\tz\"}]"), Just("[1]"),
+                    Just("{\"a\":[]}"), Just("\"bad\\q\""), Just("[]"),
+                ],
+            ), 0..6),
+        ) {
+            let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let text = format!("{{{}}}", body.join(","));
+            let serde: Option<Input<'_>> = serde_json::from_str(&text).ok();
+            let fast = fast_input(&text);
+            if let Some(f) = &fast {
+                prop_assert_eq!(Some(format!("{f:?}")), serde.as_ref().map(|s| format!("{s:?}")), "{}", &text);
+            }
+            let keys: Vec<&str> = pairs.iter().map(|(k, _)| *k).collect();
+            let unique = keys.iter().all(|k| *k == "other" || keys.iter().filter(|j| *j == k).count() == 1);
+            let escaped_key = keys.contains(&"com\\u006dand");
+            if serde.is_some() && unique && !escaped_key {
+                prop_assert!(fast.is_some(), "{}", &text);
+            }
+        }
     }
 
     #[test]
