@@ -711,31 +711,33 @@ pub struct Failure {
 /// Reads a failed check's output: see [`Failure`].
 #[must_use]
 pub fn failure(text: &str) -> Failure {
-    let (signature, count, named) = signature_of(text);
-    let label = FAIL_ID
-        .captures_iter(text)
-        .filter_map(|c| {
-            c.iter()
-                .skip(1)
-                .flatten()
-                .next()
-                .map(|m| m.as_str().trim().to_owned())
-        })
-        .next()
-        .unwrap_or_else(|| {
-            text.lines()
-                .map(str::trim)
-                .find(|l| FAIL_LINE.is_match(l) || l.to_ascii_lowercase().contains("error"))
-                .unwrap_or("")
-                .to_owned()
-        });
+    let read = signature_of(text);
+    // The first failing id as it stands in the output, else its first error line (which the
+    // signature looked for already when it named nothing).
+    let label = read
+        .first_id
+        .or(read.error_line)
+        .unwrap_or_else(|| error_line(text));
     Failure {
-        signature,
-        count,
-        label: crate::core::sanitize::prefix(&label, 120).to_owned(),
-        named,
+        signature: read.signature,
+        count: read.count,
+        label: crate::core::sanitize::prefix(label, 120).to_owned(),
+        named: read.named,
         observed: crate::core::classify::failure::observed(text),
     }
+}
+
+/// The first line of `text` that reads like an error (trimmed; empty when none does).
+fn error_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|l| {
+            FAIL_LINE.is_match(l)
+                || l.as_bytes()
+                    .windows(5)
+                    .any(|w| w.eq_ignore_ascii_case(b"error"))
+        })
+        .unwrap_or("")
 }
 
 /// A failure signature: the sorted failing test ids (or hook check names, or error codes) found
@@ -744,16 +746,18 @@ pub fn failure(text: &str) -> Failure {
 /// reasons; the same tests failing with a new exception are a new signature.
 #[must_use]
 pub fn failure_signature(text: &str) -> (u64, u32) {
-    let (signature, count, _) = signature_of(text);
-    (signature, count)
+    let read = signature_of(text);
+    (read.signature, read.count)
 }
 
-/// [`failure_signature`], and whether the output named anything (ids or causes).
-fn signature_of(text: &str) -> (u64, u32, bool) {
+/// [`failure_signature`], whether the output named anything (ids or causes), and the first id
+/// and error line it met.
+fn signature_of(text: &str) -> Signature<'_> {
     let mut ids: Vec<&str> = FAIL_ID
         .captures_iter(text)
         .filter_map(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().trim()))
         .collect();
+    let first_id = ids.first().copied();
     ids.sort_unstable();
     ids.dedup();
     let causes = crate::core::classify::failure::causes(text);
@@ -767,16 +771,35 @@ fn signature_of(text: &str) -> (u64, u32, bool) {
     }
     if ids.is_empty() && causes.is_empty() {
         // Nothing named: the first line that reads like an error stands for the failure.
-        let line = text
-            .lines()
-            .map(str::trim)
-            .find(|l| FAIL_LINE.is_match(l) || l.to_ascii_lowercase().contains("error"))
-            .unwrap_or("");
+        let line = error_line(text);
         h.write(normalize_line(line).as_bytes());
-        return (h.finish(), 1, false);
+        return Signature {
+            signature: h.finish(),
+            count: 1,
+            named: false,
+            first_id,
+            error_line: Some(line),
+        };
     }
-    let count = u32::try_from(ids.len()).unwrap_or(u32::MAX).max(1);
-    (h.finish(), count, true)
+    Signature {
+        signature: h.finish(),
+        count: u32::try_from(ids.len()).unwrap_or(u32::MAX).max(1),
+        named: true,
+        first_id,
+        error_line: None,
+    }
+}
+
+/// What [`signature_of`] read, with what it found on the way that [`failure`] shows.
+struct Signature<'a> {
+    signature: u64,
+    count: u32,
+    /// The output named the failure (ids or causes).
+    named: bool,
+    /// The first failing id, in the output's order.
+    first_id: Option<&'a str>,
+    /// The first error line, when it was looked for.
+    error_line: Option<&'a str>,
 }
 
 /// Digits runs become `#` so `took 12ms` and `took 15ms` compare equal.
@@ -1081,6 +1104,18 @@ mod tests {
         let f = failure(d);
         assert!(f.named);
         assert!(!failure("Exit code 1").named);
+        // The label: the first failing id as the output has it, else the first error line,
+        // whether or not a cause was named.
+        assert_eq!(f.label, "tests/test_a.py::test_y");
+        assert_eq!(
+            failure("building\n  Error: KeyError: 'id'\nmore").label,
+            "Error: KeyError: 'id'"
+        );
+        assert_eq!(
+            failure("ok\nsomething ERRORED here\n").label,
+            "something ERRORED here"
+        );
+        assert_eq!(failure("Exit code 1").label, "");
         // Real hook output arrives with its newlines escaped twice (`\\n` in the JSON).
         let dialyzer = r"Pre-commit validation failed:\n\n[DIALYZER]\nFinding suitable PLTs";
         let credo = r"Pre-commit validation failed:\n\n[CREDO]\nChecking 88 source files";
