@@ -72,18 +72,12 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// A JSON string at `i` (no unescaping): its raw contents and the index after its closing quote.
+/// Found as the full reader finds it ([`json_skip::string_span`](crate::core::json_skip::string_span),
+/// a 16-byte lane at a time for short ones), so a string it would reject (a control byte, a bad
+/// escape) leaves the line to the full parse.
 fn string(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
-    if b.get(i) != Some(&b'"') {
-        return None;
-    }
-    let mut j = i + 1;
-    loop {
-        let k = j + memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
-        if b[k] == b'"' {
-            return Some((&b[i + 1..k], k + 1));
-        }
-        j = k + 2;
-    }
+    let (end, _) = crate::core::json_skip::string_span(b, i)?;
+    Some((b.get(i + 1..end - 1)?, end))
 }
 
 /// The index after the JSON value at `i` (strings, nested objects and arrays, scalars).
@@ -238,5 +232,13 @@ mod tests {
         let late = format!(r#"{{"pad":"{}","type":"progress"}}"#, "x".repeat(500));
         assert_eq!(peek(&late), None, "beyond the peek limit");
         assert_eq!(peek(r#"{"a":[1,2"#), None);
+        // A string the full reader rejects (a raw control byte, a bad escape) is not passed over
+        // as progress: the full parse decides, and counts the line it cannot read.
+        assert_eq!(peek("{\"cwd\":\"a\u{1}b\",\"type\":\"progress\"}"), None);
+        assert_eq!(peek(r#"{"cwd":"a\qb","type":"progress"}"#), None);
+        assert_eq!(
+            peek(r#"{"cwd":"a\"b\\","type":"progress"}"#).as_deref(),
+            Some("progress")
+        );
     }
 }
