@@ -121,7 +121,7 @@ pub fn describe_roots(roots: &Roots) -> String {
 
 /// Every main session file under these `projects/` folders (unsorted). The project folders are
 /// listed in parallel: a heavy user's thousands of sessions cost a `stat` each, and on two cores
-/// that was a tenth of a cold review of many small sessions.
+/// that was about 7% of a cold review of many small sessions.
 pub fn sessions(projects: &[PathBuf], out: &mut Vec<SessionFile>) {
     use rayon::prelude::*;
     let dirs: Vec<PathBuf> = projects
