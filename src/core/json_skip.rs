@@ -240,6 +240,31 @@ pub fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
     None
 }
 
+/// The text of the JSON string literal `v` (quotes included) that [`string_span`] accepted, with
+/// `escapes` as it said: borrowed as it stands when it has none, else [`unescape`]d (`None` where
+/// serde_json would reject it).
+#[must_use]
+pub fn text(v: &str, escapes: bool) -> Option<std::borrow::Cow<'_, str>> {
+    if escapes {
+        return unescape(v).map(std::borrow::Cow::Owned);
+    }
+    Some(std::borrow::Cow::Borrowed(
+        v.strip_prefix('"')?.strip_suffix('"')?,
+    ))
+}
+
+/// The value `v` (whose extent [`value`] found, `plain` as it said) read as serde_json reads an
+/// `Option<Cow<str>>`: a string's [`text`], `null` absent. `None` for any other value (serde
+/// rejects it) or a string [`text`] leaves to serde.
+#[must_use]
+pub fn optional_text(v: &str, plain: bool) -> Option<Option<std::borrow::Cow<'_, str>>> {
+    match v.as_bytes().first()? {
+        b'"' => text(v, !plain).map(Some),
+        _ if v == "null" => Some(None),
+        _ => None,
+    }
+}
+
 /// The text of the JSON string literal `v` (quotes included) as `serde_json` decodes it into a
 /// `str`, or `None` where it would not: an escape it rejects, a lone or unpaired surrogate.
 /// `v` must be a string [`string_span`] accepted (so it holds no control bytes and ends at its

@@ -597,14 +597,11 @@ fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Usage>, D::Er
 pub fn raw_text(raw: &str) -> Cow<'_, str> {
     let s = raw.trim_start();
     if s.starts_with('"') {
-        match crate::core::json_skip::string_span(s.as_bytes(), 0) {
-            Some((end, false)) if end == s.len() => return Cow::Borrowed(&s[1..end - 1]),
-            Some((end, true)) if end == s.len() => {
-                if let Some(text) = crate::core::json_skip::unescape(s) {
-                    return Cow::Owned(text);
-                }
-            }
-            _ => {}
+        if let Some((end, escapes)) = crate::core::json_skip::string_span(s.as_bytes(), 0)
+            && end == s.len()
+            && let Some(text) = crate::core::json_skip::text(s, escapes)
+        {
+            return text;
         }
         return serde_json::from_str::<LStr<'_>>(s)
             .ok()

@@ -59,7 +59,7 @@ struct EditPair<'a> {
 /// unescaped, the lists and numbers handed to serde one at a time. `None` (serde then reads the
 /// whole input, and decides) for a duplicate field, a field of another type, odd syntax.
 fn fast_input(text: &str) -> Option<Input<'_>> {
-    use crate::core::json_skip::{Seen, entries, unescape, value};
+    use crate::core::json_skip::{self, Seen, entries, value};
     const FIELDS: [&str; 15] = [
         "command",
         "file_path",
@@ -99,23 +99,17 @@ fn fast_input(text: &str) -> Option<Input<'_>> {
                 p.edits = serde_json::from_str(v).ok()?;
                 return Some(i + v.len());
             }
-            "offset" | "limit" => {
-                let n = serde_json::from_str(v).ok()?;
-                *(if key == "offset" {
-                    &mut p.offset
-                } else {
-                    &mut p.limit
-                }) = n;
+            "offset" => {
+                p.offset = serde_json::from_str(v).ok()?;
+                return Some(i + v.len());
+            }
+            "limit" => {
+                p.limit = serde_json::from_str(v).ok()?;
                 return Some(i + v.len());
             }
             _ => return Some(i + v.len()),
         };
-        *field = match v.as_bytes().first()? {
-            b'"' if plain => Some(Cow::Borrowed(&v[1..v.len() - 1])),
-            b'"' => Some(Cow::Owned(unescape(v)?)),
-            b'n' if v == "null" => None,
-            _ => return None,
-        };
+        *field = json_skip::optional_text(v, plain)?;
         Some(i + v.len())
     })?;
     (end == text.len()).then_some(p)
@@ -378,9 +372,7 @@ fn structured(tur: &str, fast: bool) -> Option<Structured<'_>> {
             seen.first(key, &["type", "content", "structuredPatch"])?;
             let (v, plain) = value(tur, i)?;
             match key {
-                "type" if plain => s.kind = Some(Cow::Borrowed(&v[1..v.len() - 1])),
-                "type" if v == "null" => s.kind = None,
-                "type" => return None,
+                "type" => s.kind = crate::core::json_skip::optional_text(v, plain)?,
                 "content" => s.content = Json::of(v),
                 "structuredPatch" => s.structured_patch = serde_json::from_str(v).ok()?,
                 _ => {}

@@ -158,26 +158,15 @@ fn fill<'a>(slot: Slot<'_, 'a>, key: &'a str, text: &'a str, i: usize) -> Option
     Some(i + v.len())
 }
 
-/// A lenient string: a plain one borrowed as it stands, the rest by [`str_value`].
+/// A lenient string: `null` and booleans absent; a string as it stands or unescaped here (a
+/// copy fewer than serde makes); what that leaves (a lone surrogate) and anything else (numbers,
+/// which serde checks for range) read by serde. The outer `None` means serde rejected it.
 fn lenient_str(v: &str, plain: bool) -> Option<Option<Cow<'_, str>>> {
-    if plain {
-        return Some(Some(Cow::Borrowed(&v[1..v.len() - 1])));
-    }
-    str_value(v)
-}
-
-/// A lenient string that is not a plain one: `null` and booleans absent; anything else (escapes,
-/// whose surrogates serde checks when it unescapes; numbers, which it checks for range) is read
-/// by serde. The outer `None` means serde rejected it.
-fn str_value(v: &str) -> Option<Option<Cow<'_, str>>> {
+    let serde = || serde_json::from_str::<LStr<'_>>(v).ok().map(|s| s.0);
     match v.as_bytes() {
         b"null" | b"true" | b"false" => Some(None),
-        // Escapes decoded here, a copy fewer than serde makes; what it leaves, serde decides.
-        [b'"', ..] => match json_skip::unescape(v) {
-            Some(s) => Some(Some(Cow::Owned(s))),
-            None => serde_json::from_str::<LStr<'_>>(v).ok().map(|s| s.0),
-        },
-        _ => serde_json::from_str::<LStr<'_>>(v).ok().map(|s| s.0),
+        [b'"', ..] => json_skip::text(v, !plain).map(Some).or_else(serde),
+        _ => serde(),
     }
 }
 
