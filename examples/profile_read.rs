@@ -1,6 +1,8 @@
 //! Profiling helper: reads one transcript through the full pipeline N times.
 //! `cargo run --release --example profile_read -- FILE [N]`; `MODE=parse` reads only, `MODE=model`
-//! also builds the session model, anything else runs the whole pipeline.
+//! also builds the session model, anything else runs the whole pipeline. `MODE=files`: FILE lists
+//! transcripts, one path a line; each is held in memory and read through the pipeline and the
+//! review's session summary, on one thread (a cold review's work without the file system).
 use ringside::core::agents::claude::Parser;
 use ringside::core::event::Event;
 use ringside::core::lines::{Line, LineAssembler};
@@ -26,8 +28,11 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: profile_read FILE [N]");
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
-    let bytes = std::fs::read(&path).expect("read");
     let mode = std::env::var("MODE").unwrap_or_default();
+    if mode == "files" {
+        return summaries(&path, n);
+    }
+    let bytes = std::fs::read(&path).expect("read");
     for _ in 0..n {
         if mode == "parse" {
             let p = parse_each(&bytes, |_| {});
@@ -43,6 +48,36 @@ fn main() {
             }
             p.finish();
             std::hint::black_box(p.engine().firings.len());
+        }
+    }
+}
+
+/// `MODE=files`: every listed transcript through the pipeline and its summary, `n` times.
+fn summaries(list: &str, n: usize) {
+    let list = std::fs::read_to_string(list).expect("read the list");
+    let files: Vec<(String, Vec<u8>)> = list
+        .lines()
+        .map(|p| (p.to_owned(), std::fs::read(p).expect("read")))
+        .collect();
+    let rules = std::sync::Arc::new(ringside::core::engine::Rules::default());
+    let now = ringside::core::Millis(1_771_286_400_000);
+    for _ in 0..n {
+        for (path, bytes) in &files {
+            let mut p = ringside::core::pipeline::Pipeline::with_rules(None, rules.clone());
+            for c in bytes.chunks(256 << 10) {
+                p.feed(c);
+            }
+            p.finish();
+            p.tick(now);
+            let s = ringside::core::review::SessionSummary::new(
+                path,
+                bytes.len() as u64,
+                p.session(),
+                p.engine(),
+                p.stats(),
+                now,
+            );
+            std::hint::black_box(s);
         }
     }
 }
