@@ -398,6 +398,31 @@ fn the_cache_matches_a_cold_run_follows_growth_and_survives_damage() {
     assert!(clear().starts_with("Nothing cached in "));
 }
 
+/// A folder named relative to where ringside runs is the same folder, with the same cache
+/// entries, as its absolute name: the second run reads nothing again.
+#[test]
+fn a_relative_config_dir_shares_the_cache_with_its_absolute_name() {
+    let f = fixture();
+    let parent = f.root.parent().unwrap();
+    let name = f.root.file_name().unwrap();
+    let relative = json(
+        ringside(&f)
+            .current_dir(parent)
+            .env("CLAUDE_CONFIG_DIR", name),
+    );
+    assert_eq!(from_cache(&f.home), 0);
+    let absolute = json(&mut ringside(&f));
+    assert_eq!(absolute, relative);
+    assert_eq!(from_cache(&f.home), 21);
+    let dotted = json(
+        ringside(&f)
+            .current_dir(parent)
+            .env("CLAUDE_CONFIG_DIR", std::path::Path::new(".").join(name)),
+    );
+    assert_eq!(dotted, relative);
+    assert_eq!(from_cache(&f.home), 21);
+}
+
 #[test]
 fn markdown_and_project_filter_from_the_command_line() {
     let f = fixture();

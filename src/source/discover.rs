@@ -103,6 +103,27 @@ impl Roots {
         self.env.extend(other.env);
     }
 
+    /// The same roots, each found folder absolute ([`std::path::absolute`]: joined to the
+    /// working directory when relative, `.` and `..` as they are on Unix, symbolic links kept).
+    /// One that cannot be made absolute (no working directory) stays as it was. Missing ones
+    /// stay as configured, for the messages.
+    #[must_use]
+    pub fn absolute(mut self) -> Self {
+        for list in [
+            &mut self.projects,
+            &mut self.codex,
+            &mut self.copilot,
+            &mut self.gemini,
+        ] {
+            for p in list.iter_mut() {
+                if let Ok(a) = std::path::absolute(&*p) {
+                    *p = a;
+                }
+            }
+        }
+        self
+    }
+
     /// Where ringside looked, for error messages.
     #[must_use]
     pub fn describe(&self) -> String {
@@ -166,14 +187,17 @@ fn agents() -> impl Iterator<Item = &'static Edge> {
     .map(edge)
 }
 
-/// Where to look, from the environment, for every format.
+/// Where to look, from the environment, for every format. A folder named relative to the
+/// working directory (`CLAUDE_CONFIG_DIR=./x`) is made absolute (symbolic links kept, nothing
+/// read), so a session's path, and with it its summary cache entry, is the same whichever
+/// folder ringside runs from.
 #[must_use]
 pub fn roots_from_env() -> Roots {
     let mut roots = claude::roots_from_env();
     roots.merge(codex::roots_from_env());
     roots.merge(copilot::roots_from_env());
     roots.merge(gemini::roots_from_env());
-    roots
+    roots.absolute()
 }
 
 /// Where the transcripts are, for `--help`.
