@@ -187,8 +187,8 @@ fn agents() -> impl Iterator<Item = &'static Edge> {
     .map(edge)
 }
 
-/// Where to look, from the environment, for every format. A folder named relative to the
-/// working directory (`CLAUDE_CONFIG_DIR=./x`) is made absolute (symbolic links kept, nothing
+/// Where to look, from the environment, for every format. A folder an agent's variable names
+/// relative to the working directory (`./x`) is made absolute (symbolic links kept, nothing
 /// read), so a session's path, and with it its summary cache entry, is the same whichever
 /// folder ringside runs from.
 #[must_use]
