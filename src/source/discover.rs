@@ -104,7 +104,7 @@ impl Roots {
     }
 
     /// The same roots, each found folder absolute ([`std::path::absolute`]: joined to the
-    /// working directory when relative, `.` and `..` as they are on Unix, symbolic links kept).
+    /// working directory when relative, `.` dropped, `..` and symbolic links kept as Unix has them).
     /// One that cannot be made absolute (no working directory) stays as it was. Missing ones
     /// stay as configured, for the messages.
     #[must_use]
