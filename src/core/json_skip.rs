@@ -89,6 +89,25 @@ impl Seen {
     }
 }
 
+/// Walks the JSON object at `i` of `text` as serde's derived reader walks a struct of `names`:
+/// a second one of them is `None` (serde rejects it), and `f(key, value, plain)` reads each
+/// value ([`value`]'s text, and whether it is a string without escapes), `None` where serde
+/// would reject it. The index after the closing brace, as [`entries`] gives it.
+pub fn fields<'a>(
+    text: &'a str,
+    i: usize,
+    names: &[&str],
+    mut f: impl FnMut(&'a str, &'a str, bool) -> Option<()>,
+) -> Option<usize> {
+    let mut seen = Seen::default();
+    entries(text, i, |key, at| {
+        seen.first(key, names)?;
+        let (v, plain) = value(text, at)?;
+        f(key, v, plain)?;
+        Some(at + v.len())
+    })
+}
+
 /// The index after the JSON value starting at `i` (no leading whitespace), if it is one
 /// `serde_json` would skip without error. See the module docs.
 #[must_use]

@@ -102,21 +102,21 @@ fn ascii_folded(s: &str) -> Option<String> {
     if !b.is_ascii() || memchr::memchr(0x1b, b).is_some() {
         return None;
     }
-    let mut out = Vec::with_capacity(b.len());
+    let mut out = String::with_capacity(b.len());
     let mut space = false;
     for &c in b {
         match c {
             b' ' | b'\t' | b'\n' => space = !out.is_empty(),
             b'!'..=b'~' => {
                 if std::mem::take(&mut space) {
-                    out.push(b' ');
+                    out.push(' ');
                 }
-                out.push(c);
+                out.push(char::from(c));
             }
             _ => {}
         }
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 /// [`clean_folded`] a character at a time.

@@ -59,7 +59,7 @@ struct EditPair<'a> {
 /// unescaped, the lists and numbers handed to serde one at a time. `None` (serde then reads the
 /// whole input, and decides) for a duplicate field, a field of another type, odd syntax.
 fn fast_input(text: &str) -> Option<Input<'_>> {
-    use crate::core::json_skip::{self, Seen, entries, value};
+    use crate::core::json_skip;
     const FIELDS: [&str; 15] = [
         "command",
         "file_path",
@@ -78,10 +78,7 @@ fn fast_input(text: &str) -> Option<Input<'_>> {
         "limit",
     ];
     let mut p = Input::default();
-    let mut seen = Seen::default();
-    let end = entries(text, 0, |key, i| {
-        seen.first(key, &FIELDS)?;
-        let (v, plain) = value(text, i)?;
+    let end = json_skip::fields(text, 0, &FIELDS, |key, v, plain| {
         let field = match key {
             "command" => &mut p.command,
             "file_path" => &mut p.file_path,
@@ -97,20 +94,20 @@ fn fast_input(text: &str) -> Option<Input<'_>> {
             "content" => &mut p.content,
             "edits" => {
                 p.edits = serde_json::from_str(v).ok()?;
-                return Some(i + v.len());
+                return Some(());
             }
             "offset" => {
                 p.offset = serde_json::from_str(v).ok()?;
-                return Some(i + v.len());
+                return Some(());
             }
             "limit" => {
                 p.limit = serde_json::from_str(v).ok()?;
-                return Some(i + v.len());
+                return Some(());
             }
-            _ => return Some(i + v.len()),
+            _ => return Some(()),
         };
         *field = json_skip::optional_text(v, plain)?;
-        Some(i + v.len())
+        Some(())
     })?;
     (end == text.len()).then_some(p)
 }
@@ -365,19 +362,17 @@ struct Hunk<'a> {
 /// wherever that reading is not sure.
 fn structured(tur: &str, fast: bool) -> Option<Structured<'_>> {
     fn without_serde(tur: &str) -> Option<Structured<'_>> {
-        use crate::core::json_skip::{Seen, entries, skip_ws, value};
+        use crate::core::json_skip::{fields, optional_text, skip_ws};
         let mut s = Structured::default();
-        let mut seen = Seen::default();
-        let end = entries(tur, skip_ws(tur.as_bytes(), 0), |key, i| {
-            seen.first(key, &["type", "content", "structuredPatch"])?;
-            let (v, plain) = value(tur, i)?;
+        let names = ["type", "content", "structuredPatch"];
+        let end = fields(tur, skip_ws(tur.as_bytes(), 0), &names, |key, v, plain| {
             match key {
-                "type" => s.kind = crate::core::json_skip::optional_text(v, plain)?,
+                "type" => s.kind = optional_text(v, plain)?,
                 "content" => s.content = Json::of(v),
                 "structuredPatch" => s.structured_patch = serde_json::from_str(v).ok()?,
                 _ => {}
             }
-            Some(i + v.len())
+            Some(())
         })?;
         (skip_ws(tur.as_bytes(), end) == tur.len()).then_some(s)
     }

@@ -99,23 +99,18 @@ fn blocks(text: &str, i: usize) -> Option<(Vec<Block<'_>>, usize)> {
 
 /// One content block at `i`, as serde's derived reader builds it.
 fn block(text: &str, i: usize) -> Option<(Block<'_>, usize)> {
+    const FIELDS: [&str; 8] = [
+        "type",
+        "text",
+        "id",
+        "name",
+        "input",
+        "tool_use_id",
+        "content",
+        "is_error",
+    ];
     let mut k = Block::default();
-    let mut seen = Seen::default();
-    let end = entries(text, i, |key, i| {
-        seen.first(
-            key,
-            &[
-                "type",
-                "text",
-                "id",
-                "name",
-                "input",
-                "tool_use_id",
-                "content",
-                "is_error",
-            ],
-        )?;
-        let (v, plain) = value(text, i)?;
+    let end = json_skip::fields(text, i, &FIELDS, |key, v, plain| {
         match key {
             "type" => k.kind = lenient_str(v, plain)?,
             "text" => k.text = lenient_str(v, plain)?,
@@ -127,7 +122,7 @@ fn block(text: &str, i: usize) -> Option<(Block<'_>, usize)> {
             "is_error" => k.is_error = bool_value(v)?,
             _ => {}
         }
-        Some(i + v.len())
+        Some(())
     })?;
     Some((k, end))
 }
@@ -165,7 +160,7 @@ fn lenient_str(v: &str, plain: bool) -> Option<Option<Cow<'_, str>>> {
     let serde = || serde_json::from_str::<LStr<'_>>(v).ok().map(|s| s.0);
     match v.as_bytes() {
         b"null" | b"true" | b"false" => Some(None),
-        [b'"', ..] => json_skip::text(v, !plain).map(Some).or_else(serde),
+        [b'"', ..] => json_skip::optional_text(v, plain).or_else(serde),
         _ => serde(),
     }
 }
@@ -180,26 +175,23 @@ fn usage(v: &str) -> Option<Option<Usage>> {
 /// The four token counts of a usage object, where each is plain digits that fit (the usual
 /// case); `None` leaves the object to serde.
 fn counts(v: &str) -> Option<Usage> {
+    const FIELDS: [&str; 4] = [
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+    ];
     let mut u = Usage::default();
-    let mut seen = Seen::default();
-    let end = entries(v, 0, |key, i| {
-        const FIELDS: [&str; 4] = [
-            "input_tokens",
-            "output_tokens",
-            "cache_creation_input_tokens",
-            "cache_read_input_tokens",
-        ];
-        seen.first(key, &FIELDS)?;
-        let (n, _) = value(v, i)?;
+    let end = json_skip::fields(v, 0, &FIELDS, |key, n, _| {
         let count = match key {
             "input_tokens" => &mut u.input_tokens,
             "output_tokens" => &mut u.output_tokens,
             "cache_creation_input_tokens" => &mut u.cache_creation_input_tokens,
             "cache_read_input_tokens" => &mut u.cache_read_input_tokens,
-            _ => return Some(i + n.len()),
+            _ => return Some(()),
         };
         *count = digits(n)?;
-        Some(i + n.len())
+        Some(())
     })?;
     (end == v.len()).then_some(u)
 }
